@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The module graph is DESIGN.md's: arrows point down only, and
+// Tests/MLCostTests/ModuleGraphTests.swift enforces it from the import lines.
+let package = Package(
+  name: "MLCost",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "mlcost", targets: ["MLCostCLI"]),
+    .library(name: "MLCost", targets: ["MLCost"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // System libraries (Debian: libsqlite3-dev, libxml2-dev, libssl-dev).
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                   providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                   providers: [.apt(["libxml2-dev"])]),
+    .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                   providers: [.apt(["libssl-dev"])]),
+
+    .target(name: "MLCostCore"),
+    .target(name: "MLCostImporters", dependencies: ["MLCostCore", "CLibXML2"]),
+    .target(name: "MLCostStore", dependencies: ["MLCostCore", "CSQLite"]),
+    .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "CCrypto"]),
+    .executableTarget(name: "MLCostCLI", dependencies: [
+      "MLCost",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    .testTarget(name: "MLCostCoreTests", dependencies: ["MLCostCore"]),
+    .testTarget(name: "MLCostImportersTests", dependencies: ["MLCostImporters", "MLCostCore"]),
+    .testTarget(name: "MLCostStoreTests", dependencies: ["MLCostStore", "MLCostCore"]),
+    .testTarget(name: "MLCostTests", dependencies: ["MLCost", "MLCostCore", "MLCostStore", "MLCostImporters"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

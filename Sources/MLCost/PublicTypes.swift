@@ -1,0 +1,13 @@
+import MLCostCore
+import MLCostImporters
+import MLCostStore
+
+// The CLI imports only this module (DESIGN.md); these are the lower-level types it needs to name.
+public typealias ImportOptions = MLCostImporters.ImportOptions
+public typealias ImportFormat = MLCostImporters.ImportFormat
+public typealias ImportProgress = MLCostImporters.ImportProgress
+public typealias SniffResult = MLCostImporters.SniffResult
+public typealias ImportError = MLCostCore.ImportError
+public typealias StoreError = MLCostStore.StoreError
+public typealias ImportRecord = MLCostStore.ImportRecord
+public typealias Diagnostic = MLCostCore.Diagnostic

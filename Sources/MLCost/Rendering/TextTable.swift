@@ -1,0 +1,53 @@
+/// A plain aligned text table: left-aligned text, right-aligned numbers and money.
+struct TextTable {
+  enum Align { case left, right }
+  var columns: [(String, Align)]
+  var rows: [[String]] = []
+
+  init(_ columns: [(String, Align)]) { self.columns = columns }
+
+  mutating func add(_ row: [String]) { rows.append(row) }
+
+  func render(indent: String = "") -> String {
+    var widths = columns.map { $0.0.count }
+    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+    func line(_ cells: [String]) -> String {
+      var parts: [String] = []
+      for (i, cell) in cells.enumerated() {
+        let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+        parts.append(columns[i].1 == .right ? pad + cell : cell + pad)
+      }
+      var text = indent + parts.joined(separator: "  ")
+      while text.hasSuffix(" ") { text.removeLast() }
+      return text
+    }
+    var out = [line(columns.map(\.0))]
+    out.append(contentsOf: rows.map(line))
+    return out.joined(separator: "\n")
+  }
+}
+
+enum Format {
+  /// `1234567.5` nanos-exact with thousands separators: `1,234,567.50`.
+  static func money(_ nanos: Int64) -> String {
+    let plain = MoneyText.exact(nanos)
+    let negative = plain.hasPrefix("-")
+    let body = negative ? String(plain.dropFirst()) : plain
+    let parts = body.split(separator: ".", maxSplits: 1)
+    var intPart = String(parts[0])
+    var grouped = ""
+    while intPart.count > 3 {
+      grouped = "," + intPart.suffix(3) + grouped
+      intPart.removeLast(3)
+    }
+    grouped = intPart + grouped
+    return (negative ? "-" : "") + grouped + (parts.count > 1 ? "." + parts[1] : "")
+  }
+
+  static func count(_ n: Int) -> String { money(Int64(n) * 1_000_000_000).split(separator: ".")[0].description }
+}
+
+import MLCostCore
+enum MoneyText {
+  static func exact(_ nanos: Int64) -> String { ExactDecimal.format(nanos: nanos) }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import MLCostCore
+import MLCostImporters
+import MLCostStore
+
+/// The use cases, and the only place where the store and the engines meet.
+/// Returns values; never prints. The clock is a parameter so outputs are deterministic.
+public final class Workspace {
+  public let databasePath: String
+  let store: Store
+  let now: @Sendable () -> Date
+
+  /// Opens (or creates) the database. `MLCOST_DB` and `--db` are resolved by the caller.
+  public init(databasePath: String, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    self.databasePath = databasePath
+    self.store = try Store(path: databasePath)
+    self.now = now
+  }
+
+  /// What happened to one file.
+  public enum ImportOutcome: Sendable {
+    case imported(ImportSummary)
+    /// The same bytes were imported before; nothing was stored.
+    case alreadyImported(ImportRecord, path: String)
+  }
+
+  /// Imports one file as one transaction: all of it (strict) or its good rows plus rejects (lenient),
+  /// or nothing at all. Replaces the rows of older exports of the same provider, account and period.
+  public func importFile(_ path: String, options: ImportOptions,
+                         progress: ((ImportProgress) -> Void)? = nil) throws -> ImportOutcome {
+    let file = try FileByteSource(path: path)
+    let fileName = (path as NSString).lastPathComponent
+    if try store.hasImport(fileBytes: file.size) {
+      let sha = try SHA256Hasher.hash(try FileByteSource(path: path))
+      if let existing = try store.importRecord(sha256: sha) { return .alreadyImported(existing, path: path) }
+    }
+    let source = HashingByteSource(file)
+    let info = ImportFileInfo(fileName: fileName, path: path, sha256: "pending", format: "?", formatVersion: "?",
+                              fileBytes: file.size, importedAt: Self.iso8601(now()), lenient: options.lenient)
+    let loader = try store.beginImport(info)
+    let result: ImportResult
+    do {
+      result = try ImportDriver.run(source: source, fileName: fileName, options: options, sink: loader, progress: progress)
+    } catch {
+      store.abortImport()
+      throw error
+    }
+    let sha = source.hasher.finish()
+    do {
+      try store.db.execute("UPDATE import SET sha256 = '\(sha)', format = '\(result.format.rawValue)', format_version = '\(result.version)' WHERE id = \(loader.importId)")
+    } catch {
+      store.abortImport()
+      throw error
+    }
+    let (reconciliation, replacements) = try store.finishImport(loader, rowsRead: result.rowsRead,
+      fileTotals: result.fileTotals, rejectedTotals: result.rejectedTotals)
+    return .imported(ImportSummary(importId: loader.importId, path: path, fileName: fileName, sha256: sha, result: result,
+                                   reconciliation: reconciliation, replacements: replacements, dryRun: false))
+  }
+
+  /// Reads and checks a file without writing anything: the format, the rows, the totals.
+  public static func dryRun(_ path: String, options: ImportOptions) throws -> (sniffed: SniffResult?, summary: ImportSummary) {
+    let fileName = (path as NSString).lastPathComponent
+    let sniffed = try? ImportDriver.sniff(source: try FileByteSource(path: path), fileName: fileName)
+    let source = HashingByteSource(try FileByteSource(path: path))
+    let sink = CountingSink()
+    let result = try ImportDriver.run(source: source, fileName: fileName, options: options, sink: sink)
+    var stored: [PeriodCurrency: Totals] = [:]
+    for (key, totals) in result.fileTotals {
+      let rejected = result.rejectedTotals[key] ?? Totals()
+      stored[key] = Totals(rows: totals.rows - rejected.rows, billedCost: totals.billedCost.value - rejected.billedCost.value,
+                           effectiveCost: totals.effectiveCost.value - rejected.effectiveCost.value)
+    }
+    let reconciliation = Set(result.fileTotals.keys).union(result.rejectedTotals.keys).sorted().map {
+      ReconciliationRow(key: $0, file: result.fileTotals[$0] ?? Totals(), stored: stored[$0] ?? Totals(), rejected: result.rejectedTotals[$0] ?? Totals())
+    }
+    return (sniffed, ImportSummary(importId: nil, path: path, fileName: fileName, sha256: source.hasher.finish(), result: result,
+                                   reconciliation: reconciliation, replacements: [], dryRun: true))
+  }
+
+  /// Every import, oldest first.
+  public func imports() throws -> [ImportRecord] { try store.imports() }
+
+  /// The rejected rows kept for one import.
+  public func rejects(importId: Int64) throws -> [RejectedRow] { try store.rejects(importId: importId) }
+
+  /// What the store holds now, per billing period and currency.
+  public func storedTotals() throws -> [PeriodCurrency: Totals] { try store.storedTotals() }
+
+  /// Raw SQL for tests and power users (read-only use).
+  public func query(_ sql: String) throws -> [[SQLValue]] { try store.db.rows(sql) }
+
+  static func iso8601(_ date: Date) -> String {
+    Timestamp.iso8601(Int64(date.timeIntervalSince1970.rounded(.down)))
+  }
+}
+
+/// The outcome of importing (or dry-running) one file, ready to render.
+public struct ImportSummary: Sendable {
+  public var importId: Int64?
+  public var path: String
+  public var fileName: String
+  public var sha256: String
+  public var result: ImportResult
+  public var reconciliation: [ReconciliationRow]
+  public var replacements: [Replacement]
+  public var dryRun: Bool
+
+  /// True when every billing period and currency balances to the nano.
+  public var reconciles: Bool { reconciliation.allSatisfy(\.balances) }
+}
+
+/// A sink that stores nothing (dry runs).
+final class CountingSink: ImportSink {
+  var rows = 0
+  func write(_ charge: borrowing ChargeRecord) throws { rows += 1 }
+  func reject(_ row: RejectedRow) throws {}
+}

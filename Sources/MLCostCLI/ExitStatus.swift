@@ -1,0 +1,40 @@
+import Foundation
+import MLCost
+
+/// The one place where errors become text and exit codes.
+enum ExitStatus {
+  static let ok: Int32 = 0, unexpected: Int32 = 1, usage: Int32 = 64, badData: Int32 = 65, missingInput: Int32 = 66
+
+  /// Our errors → (message, code); nil for argument-parser's own (help, usage) errors.
+  static func map(_ error: any Error) -> (String, Int32)? {
+    switch error {
+    case let e as ImportError:
+      switch e {
+      case .missingInput: return (e.description, missingInput)
+      case .badData: return (e.description, badData)
+      case .usage: return ("error: \(e.description)", usage)
+      }
+    case let e as StoreError:
+      if case .cannotOpen = e { return (e.description, missingInput) }
+      return ("error: \(e.description)", unexpected)
+    case let e as Failure:
+      return (e.message, e.code)
+    default:
+      let name = String(describing: type(of: error))
+      if name.hasPrefix("CommandError") || name.hasPrefix("ValidationError") || name.hasPrefix("CleanExit") || name.hasPrefix("ExitCode") {
+        return nil
+      }
+      return ("error: \(error)", unexpected)
+    }
+  }
+}
+
+/// A failure a subcommand has already explained (e.g. after printing partial results).
+struct Failure: Error {
+  var message: String
+  var code: Int32
+}
+
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+}

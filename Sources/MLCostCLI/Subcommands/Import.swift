@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import MLCost
+
+struct Import: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Import billing exports into the database, one transaction per file.",
+    discussion: """
+      Each file is all-or-nothing. The same bytes twice store nothing; a newer export of the same provider, billing \
+      account and billing period replaces the older one. After each file the reconciliation is printed: per billing \
+      period and currency, the file's totals (from its text), the stored totals and the rejected rows' totals.
+      Strict by default: the first bad row stops the file with file:line:column and nothing is written.
+      """)
+
+  @OptionGroup var database: DatabaseOptions
+
+  @Option(help: ArgumentHelp("The file format: auto (sniff the header) or \(ImportFormat.names).", valueName: "format"))
+  var format: String = "auto"
+
+  @Flag(help: "Import the good rows and keep each bad row (raw text, location, reason) in the reject table.")
+  var lenient = false
+
+  @Flag(name: .customLong("dry-run"), help: "Read and check the files, print the detected format and the command that pins it; write nothing.")
+  var dryRun = false
+
+  @Option(help: ArgumentHelp("The currency to assume when a file has no BillingCurrency column (default USD, with a warning).", valueName: "code"))
+  var currency: String?
+
+  @Argument(help: ArgumentHelp("The files to import.", valueName: "file"))
+  var files: [String]
+
+  func validate() throws {
+    if files.isEmpty { throw ValidationError("name at least one file to import") }
+    if format != "auto" && ImportFormat(rawValue: format) == nil {
+      throw ValidationError("unknown format '\(format)': use auto or one of \(ImportFormat.names)")
+    }
+  }
+
+  func run() throws {
+    let options = ImportOptions(format: ImportFormat(rawValue: format), lenient: lenient, currency: currency)
+    if dryRun {
+      for file in files {
+        let (sniffed, summary) = try Workspace.dryRun(file, options: options)
+        if let sniffed {
+          print("\(file): looks like \(sniffed.format.rawValue) \(sniffed.version) (columns \(sniffed.evidence.joined(separator: ", ")))")
+          print("  to pin this guess: mlcost import --format \(sniffed.format.rawValue)\(lenient ? " --lenient" : "") \(Self.quoted(file))")
+        }
+        print(summary.renderText())
+      }
+      return
+    }
+    let workspace = try Workspace(databasePath: database.path)
+    var failures = 0
+    for file in files {
+      let bar = ProgressBar(label: (file as NSString).lastPathComponent, totalBytes: Self.size(of: file))
+      let outcome: Workspace.ImportOutcome
+      do {
+        outcome = try workspace.importFile(file, options: options, progress: bar.enabled ? bar.update : nil)
+        bar.finish()
+      } catch {
+        bar.finish()
+        guard files.count > 1, let (message, _) = ExitStatus.map(error) else { throw error }
+        printError(message)
+        failures += 1
+        continue
+      }
+      switch outcome {
+      case .imported(let summary): print(summary.renderText())
+      case .alreadyImported(let record, let path): print(record.alreadyImportedText(path: path))
+      }
+    }
+    if failures > 0 {
+      throw Failure(message: "\(failures) of \(files.count) files were not imported (see above); the others were", code: ExitStatus.badData)
+    }
+  }
+
+  static func size(of path: String) -> Int64 {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+  }
+
+  static func quoted(_ s: String) -> String {
+    s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+}

@@ -1,0 +1,97 @@
+/// A borrowed view of bytes: a field of the row being imported, or importer scratch.
+/// Valid only until the importer moves to the next row. `nil` base = null.
+public struct TextRef: @unchecked Sendable {
+  public var base: UnsafeRawPointer?
+  public var count: Int
+  public init(base: UnsafeRawPointer?, count: Int) { self.base = base; self.count = count }
+  public init(_ buffer: UnsafeRawBufferPointer) { self.base = buffer.baseAddress; self.count = buffer.count }
+  public static let null = TextRef(base: nil, count: 0)
+  public var isNull: Bool { base == nil }
+  public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+  public var string: String? { base == nil ? nil : String(decoding: bytes, as: UTF8.self) }
+}
+
+/// The text dimensions of a canonical charge, named after FOCUS columns.
+public enum ChargeText: Int, CaseIterable, Sendable {
+  case billingCurrency, providerName, publisherName, invoiceIssuerName
+  case billingAccountId, billingAccountName, billingAccountType, subAccountId, subAccountName, subAccountType
+  case invoiceId, serviceName, serviceCategory, serviceSubcategory
+  case resourceId, resourceName, resourceType, regionId, regionName, availabilityZone
+  case skuId, skuPriceId, skuMeter, skuPriceDetails
+  case chargeDescription, consumedUnit, pricingUnit, listUnitPrice, contractedUnitPrice
+  case commitmentDiscountId, commitmentDiscountName, commitmentDiscountCategory, commitmentDiscountType
+  case commitmentDiscountStatus, commitmentDiscountUnit
+  case capacityReservationId, capacityReservationStatus
+  case pricingCurrency, hostProviderName, serviceProviderName
+  case instanceType, gpuModel
+  /// The Tags JSON object (Azure's form without braces is wrapped).
+  case tags
+  /// A JSON object of the `x_` and unknown columns, kept as they came.
+  case extra
+
+  /// The store column name (snake_case of the FOCUS name).
+  public var column: String {
+    var out = ""
+    for ch in "\(self)" {
+      if ch.isUppercase { out += "_" + ch.lowercased() } else { out.append(ch) }
+    }
+    return out
+  }
+}
+
+/// One canonical charge, as the importer hands it to the sink: exact money in nanos, instants in
+/// UTC seconds, text as borrowed bytes. The sink must copy what it keeps before returning.
+public struct ChargeRecord {
+  public var line: Int = 0
+  public var billingPeriodStart: Int64 = 0
+  public var billingPeriodEnd: Int64? = nil
+  public var chargePeriodStart: Int64 = 0
+  public var chargePeriodEnd: Int64 = 0
+  public var chargeCategory: ChargeCategory = .usage
+  public var chargeClass: ChargeClass? = nil
+  public var chargeFrequency: ChargeFrequency? = nil
+  public var pricingCategory: PricingCategory? = nil
+  public var billedCost: Int64 = 0
+  public var effectiveCost: Int64 = 0
+  public var listCost: Int64? = nil
+  public var contractedCost: Int64? = nil
+  public var consumedQuantity: Double? = nil
+  public var pricingQuantity: Double? = nil
+  public var commitmentDiscountQuantity: Double? = nil
+  public var gpuCount: Int64? = nil
+  public var flags: ArithmeticFlags = []
+  public var text: [TextRef] = Array(repeating: .null, count: ChargeText.allCases.count)
+
+  public init() {}
+
+  public subscript(_ field: ChargeText) -> TextRef {
+    get { text[field.rawValue] }
+    set { text[field.rawValue] = newValue }
+  }
+
+  public mutating func reset() {
+    billingPeriodEnd = nil; chargeClass = nil; chargeFrequency = nil; pricingCategory = nil
+    listCost = nil; contractedCost = nil; consumedQuantity = nil; pricingQuantity = nil
+    commitmentDiscountQuantity = nil; gpuCount = nil; flags = []
+    for i in text.indices { text[i] = .null }
+  }
+}
+
+/// Where importers send rows. Implemented by the store's loader (and by counting sinks for dry runs).
+public protocol ImportSink: AnyObject {
+  /// Stores one charge. Text in the record is only valid during the call.
+  func write(_ charge: borrowing ChargeRecord) throws
+  /// Keeps one rejected row (lenient mode).
+  func reject(_ row: RejectedRow) throws
+}
+
+/// A row that could not be imported, kept whole.
+public struct RejectedRow: Sendable, Equatable {
+  public var location: SourceLocation
+  public var field: String?
+  public var rawText: String
+  public var reason: String
+  public init(location: SourceLocation, field: String?, rawText: String, reason: String) {
+    self.location = location; self.field = field; self.rawText = rawText; self.reason = reason
+  }
+}

@@ -1,0 +1,72 @@
+import MLCostCore
+
+/// The FOCUS 1.0–1.3 Cost and Usage columns and what each becomes in a canonical charge.
+enum FocusColumns {
+  enum Target: Equatable {
+    case text(ChargeText)
+    case billedCost, effectiveCost, listCost, contractedCost
+    case billingPeriodStart, billingPeriodEnd, chargePeriodStart, chargePeriodEnd
+    case chargeCategory, chargeClass, chargeFrequency, pricingCategory
+    case consumedQuantity, pricingQuantity, commitmentDiscountQuantity
+    case tags, gpuCount
+    /// Kept in the `extra` JSON object under its header name.
+    case extra
+  }
+
+  static let required: [(String, String)] = [
+    ("billedcost", "BilledCost"), ("effectivecost", "EffectiveCost"), ("chargecategory", "ChargeCategory"),
+    ("chargeperiodstart", "ChargePeriodStart"), ("chargeperiodend", "ChargePeriodEnd"),
+    ("billingperiodstart", "BillingPeriodStart"),
+  ]
+
+  /// Lower-cased header → target. Names absent here (1.3's Allocated* and ContractApplied,
+  /// PricingCurrency* prices, `x_` columns, anything unknown) are kept in `extra`.
+  static let targets: [String: Target] = {
+    var t: [String: Target] = [
+      "billedcost": .billedCost, "effectivecost": .effectiveCost, "listcost": .listCost, "contractedcost": .contractedCost,
+      "billingperiodstart": .billingPeriodStart, "billingperiodend": .billingPeriodEnd,
+      "chargeperiodstart": .chargePeriodStart, "chargeperiodend": .chargePeriodEnd,
+      "chargecategory": .chargeCategory, "chargeclass": .chargeClass, "chargefrequency": .chargeFrequency,
+      "pricingcategory": .pricingCategory, "consumedquantity": .consumedQuantity, "pricingquantity": .pricingQuantity,
+      "commitmentdiscountquantity": .commitmentDiscountQuantity, "tags": .tags,
+      "x_gpucount": .gpuCount,
+      // 1.0-preview / 0.5 spellings.
+      "amortizedcost": .effectiveCost, "chargetype": .chargeCategory, "usagequantity": .consumedQuantity, "usageunit": .text(.consumedUnit),
+    ]
+    let text: [(String, ChargeText)] = [
+      ("billingcurrency", .billingCurrency), ("providername", .providerName), ("publishername", .publisherName),
+      ("invoiceissuername", .invoiceIssuerName), ("invoiceissuer", .invoiceIssuerName), ("provider", .providerName), ("publisher", .publisherName),
+      ("billingaccountid", .billingAccountId), ("billingaccountname", .billingAccountName), ("billingaccounttype", .billingAccountType),
+      ("subaccountid", .subAccountId), ("subaccountname", .subAccountName), ("subaccounttype", .subAccountType),
+      ("invoiceid", .invoiceId), ("servicename", .serviceName), ("servicecategory", .serviceCategory),
+      ("servicesubcategory", .serviceSubcategory), ("resourceid", .resourceId), ("resourcename", .resourceName),
+      ("resourcetype", .resourceType), ("regionid", .regionId), ("regionname", .regionName), ("region", .regionId),
+      ("availabilityzone", .availabilityZone), ("skuid", .skuId), ("skupriceid", .skuPriceId), ("skumeter", .skuMeter),
+      ("skupricedetails", .skuPriceDetails), ("chargedescription", .chargeDescription), ("consumedunit", .consumedUnit),
+      ("pricingunit", .pricingUnit), ("listunitprice", .listUnitPrice), ("contractedunitprice", .contractedUnitPrice),
+      ("commitmentdiscountid", .commitmentDiscountId), ("commitmentdiscountname", .commitmentDiscountName),
+      ("commitmentdiscountcategory", .commitmentDiscountCategory), ("commitmentdiscounttype", .commitmentDiscountType),
+      ("commitmentdiscountstatus", .commitmentDiscountStatus), ("commitmentdiscountunit", .commitmentDiscountUnit),
+      ("capacityreservationid", .capacityReservationId), ("capacityreservationstatus", .capacityReservationStatus),
+      ("pricingcurrency", .pricingCurrency), ("hostprovidername", .hostProviderName),
+      ("serviceprovidername", .serviceProviderName), ("x_instancetype", .instanceType), ("x_gpumodel", .gpuModel),
+    ]
+    for (name, field) in text { t[name] = .text(field) }
+    return t
+  }()
+
+  static func normalise(_ header: String) -> String {
+    header.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+  }
+
+  /// The FOCUS version whose columns the header shows (the newest one that has them all).
+  static func version(of names: Set<String>) -> String {
+    if !names.isDisjoint(with: ["hostprovidername", "serviceprovidername", "allocatedmethodid", "contractapplied", "allocatedresourceid"]) { return "1.3" }
+    if !names.isDisjoint(with: ["billingaccounttype", "invoiceid", "pricingcurrency", "subaccounttype"]) { return "1.2" }
+    if !names.isDisjoint(with: ["capacityreservationid", "commitmentdiscountquantity", "servicesubcategory", "skumeter", "skupricedetails", "commitmentdiscountunit"]) { return "1.1" }
+    if names.contains("amortizedcost") || names.contains("chargetype") { return "1.0-preview" }
+    return "1.0"
+  }
+}
+
+import Foundation

@@ -1,0 +1,346 @@
+import Foundation
+import MLCostCore
+
+/// FOCUS 1.0–1.3 (and 1.0-preview) Cost and Usage CSV → canonical charges, by header name.
+public final class FocusImporter: ChargeRowMapper {
+  public private(set) var warnings: [Diagnostic] = []
+  private let header: [String]
+  private let targets: [FocusColumns.Target]
+  private let extraKeys: [[UInt8]]
+  private let defaultCurrency: String?
+  private var scratch = ScratchBytes(capacity: 4096)
+  private var categoryCache = EnumCache<ChargeCategory>()
+  private var classCache = EnumCache<ChargeClass>()
+  private var frequencyCache = EnumCache<ChargeFrequency>()
+  private var pricingCache = EnumCache<PricingCategory>()
+  private var validTags = Set<UInt64>()
+
+  /// - Parameters:
+  ///   - header: the header row as read.
+  ///   - file: the file name, for diagnostics.
+  ///   - currency: the currency to assume when the file has no BillingCurrency column.
+  public init(header: [String], file: String, currency: String? = nil) throws(ImportError) {
+    self.header = header
+    var targets: [FocusColumns.Target] = []
+    var extraKeys: [[UInt8]] = []
+    var seen: [String: Int] = [:]
+    for (i, name) in header.enumerated() {
+      let key = FocusColumns.normalise(name)
+      if let first = seen[key] {
+        throw .badData(Diagnostic(.error, at: SourceLocation(file: file, line: 1, column: nil),
+          "column '\(name)' appears twice (columns \(first + 1) and \(i + 1))", fix: "remove or rename one of them"))
+      }
+      seen[key] = i
+      let target = FocusColumns.targets[key] ?? .extra
+      targets.append(target)
+      extraKeys.append(Array(JSON.escaped(name.trimmingCharacters(in: .whitespaces)).utf8))
+    }
+    for (key, name) in FocusColumns.required where seen[key] == nil {
+      throw .badData(Diagnostic(.error, at: SourceLocation(file: file, line: 1, column: nil),
+        "the FOCUS column \(name) is missing", fix: "FOCUS exports need BilledCost, EffectiveCost, ChargeCategory, ChargePeriodStart, ChargePeriodEnd and BillingPeriodStart; pin another format with --format if this is not FOCUS"))
+    }
+    if seen["billingcurrency"] == nil {
+      let assumed = currency ?? "USD"
+      defaultCurrency = assumed
+      warnings.append(Diagnostic(.warning, at: SourceLocation(file: file, line: 1, column: nil),
+        "there is no BillingCurrency column; every amount is taken as \(assumed)", fix: "pass --currency CODE if that is wrong"))
+    } else {
+      defaultCurrency = nil
+    }
+    let extras = header.enumerated().filter { targets[$0.offset] == .extra }.map(\.element)
+    if !extras.isEmpty {
+      warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: 1, column: nil),
+        "\(extras.count) column(s) kept as extra attributes: \(extras.prefix(8).joined(separator: ", "))\(extras.count > 8 ? ", …" : "")"))
+    }
+    self.targets = targets
+    self.extraKeys = extraKeys
+  }
+
+  deinit { scratch.free() }
+
+  public func map(_ row: CSVReader, into r: inout ChargeRecord, amounts: inout RowAmounts) throws(RowError) {
+    r.reset()
+    scratch.reset()
+    let n = targets.count
+    if let problem = row.rowProblem {
+      throw RowError(fieldIndex: nil, field: nil, message: problem, fix: "quote the whole field and double any quote inside it")
+    }
+    guard row.fieldCount == n else {
+      throw RowError(fieldIndex: min(row.fieldCount, n), field: nil,
+        message: "the row has \(row.fieldCount) fields but the header has \(n)",
+        fix: "check for an unquoted comma or a missing field")
+    }
+    var firstError: RowError?
+    var tagsRef: (Int, Int)? = nil
+    var extraStart = -1
+    var have: UInt32 = 0  // bit per required value read
+    var currencyRef = TextRef.null
+
+    for i in 0..<n {
+      let raw = row.field(i)
+      let target = targets[i]
+      let value = Self.nonNull(raw)
+      do throws(RowError) {
+        switch target {
+        case .text(let f):
+          if f == .billingCurrency {
+            currencyRef = value.map(TextRef.init) ?? .null
+          } else if let value { r[f] = TextRef(value) }
+        case .billedCost:
+          r.billedCost = try money(value, i, required: true)!; have |= 1; amounts.billedCost = r.billedCost
+        case .effectiveCost:
+          r.effectiveCost = try money(value, i, required: true)!; have |= 2; amounts.effectiveCost = r.effectiveCost
+        case .listCost: r.listCost = try money(value, i, required: false)
+        case .contractedCost: r.contractedCost = try money(value, i, required: false)
+        case .billingPeriodStart:
+          r.billingPeriodStart = try time(value, i, required: true)!; have |= 4
+          amounts.period = BillingMonth(containing: r.billingPeriodStart)
+        case .billingPeriodEnd: r.billingPeriodEnd = try time(value, i, required: false)
+        case .chargePeriodStart: r.chargePeriodStart = try time(value, i, required: true)!
+        case .chargePeriodEnd: r.chargePeriodEnd = try time(value, i, required: true)!
+        case .chargeCategory:
+          guard let value else { throw missing(i) }
+          guard let c = categoryCache.value(value, ChargeCategory.init(focus:)) else {
+            throw invalid(i, value, expected: ChargeCategory.expected)
+          }
+          r.chargeCategory = c
+        case .chargeClass:
+          if let value {
+            guard let c = classCache.value(value, ChargeClass.init(focus:)) else { throw invalid(i, value, expected: "Correction or null") }
+            r.chargeClass = c
+          }
+        case .chargeFrequency:
+          if let value {
+            guard let c = frequencyCache.value(value, ChargeFrequency.init(focus:)) else { throw invalid(i, value, expected: ChargeFrequency.expected) }
+            r.chargeFrequency = c
+          }
+        case .pricingCategory:
+          if let value {
+            guard let c = pricingCache.value(value, PricingCategory.init(focus:)) else { throw invalid(i, value, expected: PricingCategory.expected) }
+            r.pricingCategory = c
+          }
+        case .consumedQuantity: r.consumedQuantity = try quantity(value, i)
+        case .pricingQuantity: r.pricingQuantity = try quantity(value, i)
+        case .commitmentDiscountQuantity: r.commitmentDiscountQuantity = try quantity(value, i)
+        case .gpuCount: r.gpuCount = try quantity(value, i).map { Int64($0) }
+        case .tags:
+          if let value { tagsRef = tags(Self.trimmed(value), into: &r) }
+        case .extra:
+          if let value { scratch.appendExtra(key: extraKeys[i], value: value, first: &extraStart) }
+        }
+      } catch {
+        if firstError == nil { firstError = error }
+      }
+    }
+    if !currencyRef.isNull {
+      amounts.currency = Self.currencyCode(currencyRef.bytes, into: &scratch)
+    } else if let defaultCurrency {
+      amounts.currency = defaultCurrency
+    } else if firstError == nil {
+      firstError = RowError(fieldIndex: header.firstIndex { FocusColumns.normalise($0) == "billingcurrency" },
+                            field: "BillingCurrency", message: "BillingCurrency is required but empty",
+                            fix: "fill in the ISO 4217 code, e.g. USD")
+    }
+    if let firstError { throw firstError }
+    _ = have
+
+    // Scratch is final after these appends: resolve the views into it.
+    var extraRange: (Int, Int)? = nil
+    if extraStart >= 0 {
+      scratch.append(UInt8(ascii: "}"))
+      extraRange = (extraStart, scratch.count - extraStart)
+    }
+    let currency = amounts.currency!
+    let currencyOffset = scratch.count
+    scratch.append(currency)
+    r[.billingCurrency] = scratch.ref(currencyOffset, scratch.count - currencyOffset)
+    if let (start, count) = tagsRef { r[.tags] = scratch.ref(start, count) }
+    if let (start, count) = extraRange { r[.extra] = scratch.ref(start, count) }
+    checkArithmetic(&r)
+  }
+
+  // MARK: - Fields
+
+  @inline(__always)
+  static func nonNull(_ raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    let n = raw.count
+    if n == 0 { return nil }
+    if n == 4 {
+      let a = raw[0] | 0x20, b = raw[1] | 0x20, c = raw[2] | 0x20, d = raw[3] | 0x20
+      if a == UInt8(ascii: "n") && b == UInt8(ascii: "u") && c == UInt8(ascii: "l") && d == UInt8(ascii: "l") { return nil }
+    }
+    return raw
+  }
+
+  static func trimmed(_ raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    var s = 0, e = raw.count
+    while s < e, raw[s] == 0x20 || raw[s] == 0x09 { s += 1 }
+    while e > s, raw[e - 1] == 0x20 || raw[e - 1] == 0x09 { e -= 1 }
+    return UnsafeRawBufferPointer(rebasing: raw[s..<e])
+  }
+
+  private func money(_ value: UnsafeRawBufferPointer?, _ i: Int, required: Bool) throws(RowError) -> Int64? {
+    guard let value else {
+      if required { throw missing(i) }
+      return nil
+    }
+    do { return try ExactDecimal.parseNanos(Self.trimmed(value)) } catch {
+      throw RowError(fieldIndex: i, field: header[i], message: "\(error) in \(header[i])",
+                     fix: "write plain decimals such as 1234.56 (no currency symbol, no thousands separator)")
+    }
+  }
+
+  private func time(_ value: UnsafeRawBufferPointer?, _ i: Int, required: Bool) throws(RowError) -> Int64? {
+    guard let value else {
+      if required { throw missing(i) }
+      return nil
+    }
+    do { return try Timestamp.parse(Self.trimmed(value)) } catch {
+      throw RowError(fieldIndex: i, field: header[i], message: "\(error) in \(header[i])",
+                     fix: "FOCUS timestamps are UTC ISO 8601, e.g. 2026-10-01T00:00:00Z")
+    }
+  }
+
+  private func quantity(_ value: UnsafeRawBufferPointer?, _ i: Int) throws(RowError) -> Double? {
+    guard let value else { return nil }
+    do { return try ExactDecimal.parseDouble(Self.trimmed(value)) } catch {
+      throw RowError(fieldIndex: i, field: header[i], message: "\(error) in \(header[i])", fix: "write a plain decimal number")
+    }
+  }
+
+  private func missing(_ i: Int) -> RowError {
+    RowError(fieldIndex: i, field: header[i], message: "\(header[i]) is required but empty or null",
+             fix: "every FOCUS row needs a value in \(header[i])")
+  }
+
+  private func invalid(_ i: Int, _ value: UnsafeRawBufferPointer, expected: String) -> RowError {
+    RowError(fieldIndex: i, field: header[i],
+             message: "'\(String(decoding: value, as: UTF8.self))' is not a valid \(header[i])", fix: "expected \(expected)")
+  }
+
+  /// ISO-looking codes are upper-cased (`usd` → `USD`); virtual currencies stay as written.
+  static func currencyCode(_ raw: UnsafeRawBufferPointer, into scratch: inout ScratchBytes) -> String {
+    let t = trimmed(raw)
+    var s = String(decoding: t, as: UTF8.self)
+    if t.count == 3 && t.allSatisfy({ ($0 | 0x20) &- 97 < 26 }) { s = s.uppercased() }
+    return s
+  }
+
+  /// Tags: a JSON object; Azure writes it without the outer braces. Returns the scratch range.
+  private func tags(_ value: UnsafeRawBufferPointer, into r: inout ChargeRecord) -> (Int, Int)? {
+    if value.isEmpty { return nil }
+    let start = scratch.count
+    let wrap = value[0] != UInt8(ascii: "{")
+    if wrap { scratch.append(UInt8(ascii: "{")) }
+    scratch.append(value)
+    if wrap { scratch.append(UInt8(ascii: "}")) }
+    let view = scratch.ref(start, scratch.count - start).bytes
+    let h = FNV.hash(view)
+    if !validTags.contains(h) {
+      let data = Data(view)
+      guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+        scratch.truncate(to: start)
+        r.flags.insert(.unreadableTags)
+        return nil
+      }
+      if validTags.count < 200_000 { validTags.insert(h) }
+    }
+    return (start, scratch.count - start)
+  }
+
+  private func checkArithmetic(_ r: inout ChargeRecord) {
+    if r.chargeClass != .correction, let q = r.pricingQuantity {
+      if let cost = r.listCost, let price = Self.double(r[.listUnitPrice]), !Self.close(price * q, cost) { r.flags.insert(.listCost) }
+      if let cost = r.contractedCost, let price = Self.double(r[.contractedUnitPrice]), !Self.close(price * q, cost) { r.flags.insert(.contractedCost) }
+    }
+    if r.chargeCategory == .credit && r.effectiveCost != r.billedCost { r.flags.insert(.creditEffective) }
+    if r.chargePeriodEnd < r.chargePeriodStart { r.flags.insert(.periodOrder) }
+    if r.consumedQuantity != nil, let status = r[.commitmentDiscountStatus].string, status.lowercased() == "unused" {
+      r.flags.insert(.unusedConsumed)
+    }
+  }
+
+  private static func double(_ t: TextRef) -> Double? {
+    guard !t.isNull else { return nil }
+    return try? ExactDecimal.parseDouble(trimmed(t.bytes))
+  }
+
+  /// A check, not money: the product and the stated cost agree within a millionth (or a nano).
+  private static func close(_ product: Double, _ costNanos: Int64) -> Bool {
+    let cost = Double(costNanos) / 1e9
+    return abs(product - cost) <= max(abs(cost) * 1e-6, 1e-9) + 5e-10
+  }
+}
+
+/// Enum parsing with a one-entry cache: consecutive rows usually repeat the value.
+struct EnumCache<T> {
+  private var lastBytes: [UInt8] = []
+  private var lastValue: T?
+  mutating func value(_ raw: UnsafeRawBufferPointer, _ parse: (String) -> T?) -> T? {
+    if let lastValue, raw.elementsEqual(lastBytes) { return lastValue }
+    let text = String(decoding: FocusImporter.trimmed(raw), as: UTF8.self)
+    let v = parse(text)
+    if v != nil { lastBytes = Array(raw); lastValue = v }
+    return v
+  }
+}
+
+/// FNV-1a, for remembering which tag sets were already validated.
+enum FNV {
+  static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return h
+  }
+}
+
+enum JSON {
+  /// A JSON string literal body (without quotes).
+  static func escaped(_ s: String) -> String {
+    var out = ""
+    for ch in s.unicodeScalars {
+      switch ch {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
+      }
+    }
+    return out
+  }
+}
+
+extension ScratchBytes {
+  /// Appends `"key":"value"` to the extra-columns JSON object, opening it on the first call.
+  mutating func appendExtra(key: [UInt8], value: UnsafeRawBufferPointer, first start: inout Int) {
+    if start < 0 {
+      start = count
+      append(UInt8(ascii: "{"))
+    } else {
+      append(UInt8(ascii: ","))
+    }
+    append(UInt8(ascii: "\""))
+    append(key)
+    append(UInt8(ascii: "\""))
+    append(UInt8(ascii: ":"))
+    append(UInt8(ascii: "\""))
+    var plain = 0
+    for (k, b) in value.enumerated() where b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 {
+      append(UnsafeRawBufferPointer(rebasing: value[plain..<k]))
+      switch b {
+      case UInt8(ascii: "\""): append("\\\"")
+      case UInt8(ascii: "\\"): append("\\\\")
+      case UInt8(ascii: "\n"): append("\\n")
+      case UInt8(ascii: "\r"): append("\\r")
+      case UInt8(ascii: "\t"): append("\\t")
+      default: append(String(format: "\\u%04x", Int(b)))
+      }
+      plain = k + 1
+    }
+    append(UnsafeRawBufferPointer(rebasing: value[plain...]))
+    append(UInt8(ascii: "\""))
+  }
+}

@@ -1,0 +1,63 @@
+import CSQLite
+import MLCostCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Stores each distinct string once in `dict` and hands out its integer id.
+/// A one-entry cache per column catches the common case (the next row repeats the value) without
+/// hashing; a bounded dictionary catches the rest; SQLite's unique index is the truth.
+final class Interner {
+  private let db: SQLiteDatabase
+  private let select: Statement
+  private let insert: Statement
+  private var ids: [String: Int64] = [:]
+  private var last: [ScratchBytes]
+  private var lastIds: [Int64]
+  private let cacheLimit: Int
+
+  init(db: SQLiteDatabase, slots: Int, cacheLimit: Int = 250_000) throws(StoreError) {
+    self.db = db
+    select = try db.prepare("SELECT id FROM dict WHERE value = ?")
+    insert = try db.prepare("INSERT INTO dict(value) VALUES (?)")
+    last = (0..<slots).map { _ in ScratchBytes(capacity: 64) }
+    lastIds = Array(repeating: -1, count: slots)
+    self.cacheLimit = cacheLimit
+  }
+
+  deinit { for b in last { b.free() } }
+
+  @inline(__always)
+  func id(_ ref: TextRef, slot: Int) throws(StoreError) -> Int64? {
+    guard let base = ref.base else { return nil }
+    let n = ref.count
+    if lastIds[slot] >= 0 && last[slot].count == n && memcmp(last[slot].base, base, n) == 0 {
+      return lastIds[slot]
+    }
+    let id = try lookup(ref)
+    last[slot].reset()
+    last[slot].append(ref.bytes)
+    lastIds[slot] = id
+    return id
+  }
+
+  private func lookup(_ ref: TextRef) throws(StoreError) -> Int64 {
+    let text = String(decoding: ref.bytes, as: UTF8.self)
+    if let id = ids[text] { return id }
+    select.bindStatic(1, ref.bytes)
+    let id: Int64
+    if try select.step() {
+      id = select.value(0).int ?? 0
+      select.reset()
+    } else {
+      select.reset()
+      insert.bindStatic(1, ref.bytes)
+      try insert.run()
+      id = db.lastInsertRowID
+    }
+    if ids.count >= cacheLimit { ids.removeAll(keepingCapacity: true) }
+    ids[text] = id
+    return id
+  }
+}

@@ -1,0 +1,148 @@
+/// The schema as frozen, string-only migrations. Never edit a migration that has shipped: add one.
+/// `MigrationTests` pins a checksum of every migration so an edit fails the tests.
+enum Migrations {
+  static let all: [(id: String, sql: String)] = [
+    ("0001-foundation", """
+      CREATE TABLE dict (
+        id INTEGER PRIMARY KEY,
+        value TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE import (
+        id INTEGER PRIMARY KEY,
+        file_name TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        format TEXT NOT NULL,
+        format_version TEXT NOT NULL,
+        file_bytes INTEGER NOT NULL,
+        imported_at TEXT NOT NULL,
+        lenient INTEGER NOT NULL,
+        rows_read INTEGER NOT NULL DEFAULT 0,
+        rows_stored INTEGER NOT NULL DEFAULT 0,
+        rows_rejected INTEGER NOT NULL DEFAULT 0,
+        rows_flagged INTEGER NOT NULL DEFAULT 0,
+        replaced_by INTEGER REFERENCES import(id)
+      );
+      CREATE INDEX import_size ON import(file_bytes);
+      CREATE TABLE import_total (
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        billing_period TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        file_rows INTEGER NOT NULL,
+        file_billed_cost INTEGER NOT NULL,
+        file_effective_cost INTEGER NOT NULL,
+        stored_rows INTEGER NOT NULL,
+        stored_billed_cost INTEGER NOT NULL,
+        stored_effective_cost INTEGER NOT NULL,
+        rejected_rows INTEGER NOT NULL,
+        rejected_billed_cost INTEGER NOT NULL,
+        rejected_effective_cost INTEGER NOT NULL,
+        PRIMARY KEY (import_id, billing_period, currency)
+      );
+      CREATE TABLE import_scope (
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        provider_name_id INTEGER,
+        billing_account_id_id INTEGER,
+        billing_period_start INTEGER NOT NULL,
+        rows INTEGER NOT NULL,
+        superseded_by INTEGER REFERENCES import(id)
+      );
+      CREATE INDEX import_scope_key ON import_scope(billing_period_start, provider_name_id, billing_account_id_id);
+      CREATE TABLE reject (
+        id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        file TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        "column" INTEGER,
+        field TEXT,
+        raw TEXT NOT NULL,
+        reason TEXT NOT NULL
+      );
+      CREATE TABLE charge (
+        id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        line INTEGER NOT NULL,
+        billing_period_start INTEGER NOT NULL,
+        billing_period_end INTEGER,
+        charge_period_start INTEGER NOT NULL,
+        charge_period_end INTEGER NOT NULL,
+        charge_category INTEGER NOT NULL,
+        charge_class INTEGER,
+        charge_frequency INTEGER,
+        pricing_category INTEGER,
+        billed_cost INTEGER NOT NULL,
+        effective_cost INTEGER NOT NULL,
+        list_cost INTEGER,
+        contracted_cost INTEGER,
+        consumed_quantity REAL,
+        pricing_quantity REAL,
+        commitment_discount_quantity REAL,
+        gpu_count INTEGER,
+        flags INTEGER NOT NULL,
+        billing_currency_id INTEGER NOT NULL REFERENCES dict(id),
+        provider_name_id INTEGER, publisher_name_id INTEGER, invoice_issuer_name_id INTEGER,
+        billing_account_id_id INTEGER, billing_account_name_id INTEGER, billing_account_type_id INTEGER,
+        sub_account_id_id INTEGER, sub_account_name_id INTEGER, sub_account_type_id INTEGER,
+        invoice_id_id INTEGER, service_name_id INTEGER, service_category_id INTEGER, service_subcategory_id INTEGER,
+        resource_id_id INTEGER, resource_name_id INTEGER, resource_type_id INTEGER,
+        region_id_id INTEGER, region_name_id INTEGER, availability_zone_id INTEGER,
+        sku_id_id INTEGER, sku_price_id_id INTEGER, sku_meter_id INTEGER, sku_price_details_id INTEGER,
+        charge_description_id INTEGER, consumed_unit_id INTEGER, pricing_unit_id INTEGER,
+        list_unit_price_id INTEGER, contracted_unit_price_id INTEGER,
+        commitment_discount_id_id INTEGER, commitment_discount_name_id INTEGER,
+        commitment_discount_category_id INTEGER, commitment_discount_type_id INTEGER,
+        commitment_discount_status_id INTEGER, commitment_discount_unit_id INTEGER,
+        capacity_reservation_id_id INTEGER, capacity_reservation_status_id INTEGER,
+        pricing_currency_id INTEGER, host_provider_name_id INTEGER, service_provider_name_id INTEGER,
+        instance_type_id INTEGER, gpu_model_id INTEGER,
+        tags_id INTEGER, extra_id INTEGER
+      );
+      CREATE INDEX charge_import ON charge(import_id);
+      CREATE TABLE enum_name (
+        kind TEXT NOT NULL,
+        code INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (kind, code)
+      );
+      INSERT INTO enum_name VALUES
+        ('charge_category', 1, 'Usage'), ('charge_category', 2, 'Purchase'), ('charge_category', 3, 'Tax'),
+        ('charge_category', 4, 'Credit'), ('charge_category', 5, 'Adjustment'),
+        ('charge_class', 1, 'Correction'),
+        ('charge_frequency', 1, 'One-Time'), ('charge_frequency', 2, 'Recurring'), ('charge_frequency', 3, 'Usage-Based'),
+        ('pricing_category', 1, 'Standard'), ('pricing_category', 2, 'Dynamic'), ('pricing_category', 3, 'Committed'),
+        ('pricing_category', 4, 'Other');
+      CREATE VIEW charge_v AS
+      SELECT c.id, c.import_id, c.line,
+        strftime('%Y-%m-%dT%H:%M:%SZ', c.billing_period_start, 'unixepoch') AS billing_period_start,
+        strftime('%Y-%m-%dT%H:%M:%SZ', c.billing_period_end, 'unixepoch') AS billing_period_end,
+        strftime('%Y-%m-%dT%H:%M:%SZ', c.charge_period_start, 'unixepoch') AS charge_period_start,
+        strftime('%Y-%m-%dT%H:%M:%SZ', c.charge_period_end, 'unixepoch') AS charge_period_end,
+        (SELECT name FROM enum_name WHERE kind = 'charge_category' AND code = c.charge_category) AS charge_category,
+        (SELECT name FROM enum_name WHERE kind = 'charge_class' AND code = c.charge_class) AS charge_class,
+        (SELECT name FROM enum_name WHERE kind = 'charge_frequency' AND code = c.charge_frequency) AS charge_frequency,
+        (SELECT name FROM enum_name WHERE kind = 'pricing_category' AND code = c.pricing_category) AS pricing_category,
+        c.billed_cost AS billed_cost_nanos, c.effective_cost AS effective_cost_nanos,
+        c.list_cost AS list_cost_nanos, c.contracted_cost AS contracted_cost_nanos,
+        c.consumed_quantity, c.pricing_quantity, c.commitment_discount_quantity, c.gpu_count, c.flags,
+        (SELECT value FROM dict WHERE id = c.billing_currency_id) AS billing_currency,
+        (SELECT value FROM dict WHERE id = c.provider_name_id) AS provider_name,
+        (SELECT value FROM dict WHERE id = c.billing_account_id_id) AS billing_account_id,
+        (SELECT value FROM dict WHERE id = c.sub_account_id_id) AS sub_account_id,
+        (SELECT value FROM dict WHERE id = c.service_name_id) AS service_name,
+        (SELECT value FROM dict WHERE id = c.service_category_id) AS service_category,
+        (SELECT value FROM dict WHERE id = c.resource_id_id) AS resource_id,
+        (SELECT value FROM dict WHERE id = c.resource_name_id) AS resource_name,
+        (SELECT value FROM dict WHERE id = c.resource_type_id) AS resource_type,
+        (SELECT value FROM dict WHERE id = c.region_id_id) AS region_id,
+        (SELECT value FROM dict WHERE id = c.sku_id_id) AS sku_id,
+        (SELECT value FROM dict WHERE id = c.consumed_unit_id) AS consumed_unit,
+        (SELECT value FROM dict WHERE id = c.commitment_discount_id_id) AS commitment_discount_id,
+        (SELECT value FROM dict WHERE id = c.commitment_discount_status_id) AS commitment_discount_status,
+        (SELECT value FROM dict WHERE id = c.instance_type_id) AS instance_type,
+        (SELECT value FROM dict WHERE id = c.gpu_model_id) AS gpu_model,
+        (SELECT value FROM dict WHERE id = c.tags_id) AS tags,
+        (SELECT value FROM dict WHERE id = c.extra_id) AS extra
+      FROM charge c;
+      """),
+  ]
+}

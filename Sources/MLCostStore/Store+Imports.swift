@@ -1,0 +1,225 @@
+import MLCostCore
+
+/// The file being imported, as the import ledger records it.
+public struct ImportFileInfo: Sendable {
+  public var fileName: String
+  public var path: String
+  public var sha256: String
+  public var format: String
+  public var formatVersion: String
+  public var fileBytes: Int64
+  public var importedAt: String
+  public var lenient: Bool
+  public init(fileName: String, path: String, sha256: String, format: String, formatVersion: String,
+              fileBytes: Int64, importedAt: String, lenient: Bool) {
+    self.fileName = fileName; self.path = path; self.sha256 = sha256; self.format = format
+    self.formatVersion = formatVersion; self.fileBytes = fileBytes; self.importedAt = importedAt; self.lenient = lenient
+  }
+}
+
+/// One row of reconciliation: per billing period and currency, the file's totals (from its text),
+/// what was stored, and what was rejected. `file = stored + rejected` for every row.
+public struct ReconciliationRow: Sendable, Equatable {
+  public var key: PeriodCurrency
+  public var file: Totals
+  public var stored: Totals
+  public var rejected: Totals
+  public init(key: PeriodCurrency, file: Totals, stored: Totals, rejected: Totals) {
+    self.key = key; self.file = file; self.stored = stored; self.rejected = rejected
+  }
+  /// True when the stored totals plus the rejected rows' totals give the file's totals, to the nano.
+  public var balances: Bool {
+    file.billedCost.value == stored.billedCost.value + rejected.billedCost.value
+      && file.effectiveCost.value == stored.effectiveCost.value + rejected.effectiveCost.value
+      && file.rows == stored.rows + rejected.rows
+  }
+}
+
+/// An older import's rows that a newer export of the same provider, account and period replaced.
+public struct Replacement: Sendable, Equatable {
+  public var importId: Int64
+  public var fileName: String
+  public var provider: String?
+  public var billingAccount: String?
+  public var period: BillingMonth
+  public var rowsRemoved: Int
+}
+
+/// A recorded import, as `mlcost imports` lists it.
+public struct ImportRecord: Sendable {
+  public var id: Int64
+  public var fileName: String
+  public var path: String
+  public var sha256: String
+  public var format: String
+  public var formatVersion: String
+  public var fileBytes: Int64
+  public var importedAt: String
+  public var lenient: Bool
+  public var rowsRead: Int
+  public var rowsStored: Int
+  public var rowsRejected: Int
+  public var rowsFlagged: Int
+  public var replacedBy: Int64?
+  public var reconciliation: [ReconciliationRow]
+  /// Rows of this import still in the store (fewer than stored when a newer export replaced some).
+  public var rowsLive: Int
+}
+
+extension Store {
+  /// The import of exactly these bytes, if any.
+  public func importRecord(sha256: String) throws(StoreError) -> ImportRecord? {
+    let id = try db.scalar("SELECT id FROM import WHERE sha256 = ?", [.text(sha256)]).int
+    return try id.flatMap { id throws(StoreError) in try imports(id: id).first }
+  }
+
+  /// Whether any import has this byte size (a cheap test before hashing a file twice).
+  public func hasImport(fileBytes: Int64) throws(StoreError) -> Bool {
+    try db.scalar("SELECT count(*) FROM import WHERE file_bytes = ?", [.integer(fileBytes)]).int ?? 0 > 0
+  }
+
+  /// Starts the file's transaction and returns the loader to stream rows into.
+  public func beginImport(_ info: ImportFileInfo) throws(StoreError) -> ChargeLoader {
+    try db.execute("BEGIN IMMEDIATE")
+    do throws(StoreError) {
+      _ = try db.rows("""
+        INSERT INTO import (file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient)
+        VALUES (?,?,?,?,?,?,?,?)
+        """, [.text(info.fileName), .text(info.path), .text(info.sha256), .text(info.format), .text(info.formatVersion),
+              .integer(info.fileBytes), .text(info.importedAt), .integer(info.lenient ? 1 : 0)])
+      return try ChargeLoader(db: db, importId: db.lastInsertRowID, fileName: info.fileName)
+    } catch {
+      try? db.execute("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// Undoes everything since `beginImport`.
+  public func abortImport() {
+    try? db.execute("ROLLBACK")
+  }
+
+  /// Reconciles, replaces what a newer export of the same provider, account and period supersedes,
+  /// records the totals, and commits. Nothing is visible to readers before the commit.
+  public func finishImport(_ loader: ChargeLoader, rowsRead: Int, fileTotals: [PeriodCurrency: Totals],
+                           rejectedTotals: [PeriodCurrency: Totals])
+    throws(StoreError) -> (reconciliation: [ReconciliationRow], replacements: [Replacement])
+  {
+    do throws(StoreError) {
+      let id = loader.importId
+      let replacements = try replaceOlderExports(importId: id)
+      var stored: [PeriodCurrency: Totals] = [:]
+      for row in try db.rows("""
+        SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), sum(c.billed_cost), sum(c.effective_cost)
+        FROM charge c JOIN dict d ON d.id = c.billing_currency_id WHERE c.import_id = ? GROUP BY 1, 2
+        """, [.integer(id)]) {
+        let key = PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: row[1].string ?? "?")
+        stored[key] = Totals(rows: Int(row[2].int ?? 0), billedCost: row[3].int ?? 0, effectiveCost: row[4].int ?? 0)
+      }
+      let keys = Set(fileTotals.keys).union(stored.keys).union(rejectedTotals.keys).sorted()
+      let reconciliation = keys.map {
+        ReconciliationRow(key: $0, file: fileTotals[$0] ?? Totals(), stored: stored[$0] ?? Totals(), rejected: rejectedTotals[$0] ?? Totals())
+      }
+      let insertTotal = try db.prepare("INSERT INTO import_total VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+      for r in reconciliation {
+        try insertTotal.bind([.integer(id), .text(r.key.period?.description ?? "unreadable"), .text(r.key.currency),
+          .integer(Int64(r.file.rows)), .integer(r.file.billedCost.value), .integer(r.file.effectiveCost.value),
+          .integer(Int64(r.stored.rows)), .integer(r.stored.billedCost.value), .integer(r.stored.effectiveCost.value),
+          .integer(Int64(r.rejected.rows)), .integer(r.rejected.billedCost.value), .integer(r.rejected.effectiveCost.value)])
+        try insertTotal.run()
+      }
+      _ = try db.rows("UPDATE import SET rows_read = ?, rows_stored = ?, rows_rejected = ?, rows_flagged = ? WHERE id = ?",
+        [.integer(Int64(rowsRead)), .integer(Int64(loader.rowsWritten)), .integer(Int64(loader.rowsRejected)),
+         .integer(Int64(loader.rowsFlagged)), .integer(id)])
+      try db.execute("COMMIT")
+      return (reconciliation, replacements)
+    } catch {
+      abortImport()
+      throw error
+    }
+  }
+
+  /// Deletes the rows of older imports that this import's (provider, billing account, billing period)
+  /// scopes cover. A scope with neither provider nor account is never replaced: nothing says it is the same account.
+  private func replaceOlderExports(importId id: Int64) throws(StoreError) -> [Replacement] {
+    _ = try db.rows("""
+      INSERT INTO import_scope (import_id, provider_name_id, billing_account_id_id, billing_period_start, rows)
+      SELECT import_id, provider_name_id, billing_account_id_id, billing_period_start, count(*)
+      FROM charge WHERE import_id = ? GROUP BY provider_name_id, billing_account_id_id, billing_period_start
+      """, [.integer(id)])
+    let older = try db.rows("""
+      SELECT o.rowid, o.import_id, i.file_name, o.provider_name_id, o.billing_account_id_id, o.billing_period_start,
+             (SELECT value FROM dict WHERE id = o.provider_name_id), (SELECT value FROM dict WHERE id = o.billing_account_id_id)
+      FROM import_scope n
+      JOIN import_scope o ON o.billing_period_start = n.billing_period_start
+        AND o.provider_name_id IS n.provider_name_id AND o.billing_account_id_id IS n.billing_account_id_id
+        AND o.import_id <> n.import_id AND o.superseded_by IS NULL
+      JOIN import i ON i.id = o.import_id
+      WHERE n.import_id = ? AND (n.provider_name_id IS NOT NULL OR n.billing_account_id_id IS NOT NULL)
+      ORDER BY o.import_id, o.billing_period_start
+      """, [.integer(id)])
+    var replacements: [Replacement] = []
+    let delete = try db.prepare("""
+      DELETE FROM charge WHERE import_id = ? AND provider_name_id IS ? AND billing_account_id_id IS ? AND billing_period_start = ?
+      """)
+    for row in older {
+      try delete.bind([row[1], row[3], row[4], row[5]])
+      try delete.run()
+      let removed = db.changes
+      _ = try db.rows("UPDATE import_scope SET superseded_by = ? WHERE rowid = ?", [.integer(id), row[0]])
+      replacements.append(Replacement(importId: row[1].int ?? 0, fileName: row[2].string ?? "", provider: row[6].string,
+        billingAccount: row[7].string, period: BillingMonth(containing: row[5].int ?? 0), rowsRemoved: removed))
+    }
+    _ = try db.rows("""
+      UPDATE import SET replaced_by = ? WHERE id IN (SELECT import_id FROM import_scope WHERE superseded_by = ?)
+        AND NOT EXISTS (SELECT 1 FROM import_scope s WHERE s.import_id = import.id AND s.superseded_by IS NULL)
+      """, [.integer(id), .integer(id)])
+    return replacements
+  }
+
+  /// Every import (or one), oldest first, with its reconciliation.
+  public func imports(id: Int64? = nil) throws(StoreError) -> [ImportRecord] {
+    let filter = id == nil ? "" : "WHERE id = \(id!)"
+    var records: [ImportRecord] = []
+    for r in try db.rows("""
+      SELECT id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient,
+             rows_read, rows_stored, rows_rejected, rows_flagged, replaced_by,
+             (SELECT count(*) FROM charge WHERE import_id = import.id)
+      FROM import \(filter) ORDER BY id
+      """) {
+      let importId = r[0].int ?? 0
+      var rec = ImportRecord(id: importId, fileName: r[1].string ?? "", path: r[2].string ?? "", sha256: r[3].string ?? "",
+        format: r[4].string ?? "", formatVersion: r[5].string ?? "", fileBytes: r[6].int ?? 0, importedAt: r[7].string ?? "",
+        lenient: r[8].int == 1, rowsRead: Int(r[9].int ?? 0), rowsStored: Int(r[10].int ?? 0), rowsRejected: Int(r[11].int ?? 0),
+        rowsFlagged: Int(r[12].int ?? 0), replacedBy: r[13].int, reconciliation: [], rowsLive: Int(r[14].int ?? 0))
+      for t in try db.rows("SELECT * FROM import_total WHERE import_id = ? ORDER BY billing_period, currency", [.integer(importId)]) {
+        func totals(_ k: Int) -> Totals { Totals(rows: Int(t[k].int ?? 0), billedCost: t[k + 1].int ?? 0, effectiveCost: t[k + 2].int ?? 0) }
+        rec.reconciliation.append(ReconciliationRow(key: PeriodCurrency(period: BillingMonth(t[1].string ?? ""), currency: t[2].string ?? "?"),
+          file: totals(3), stored: totals(6), rejected: totals(9)))
+      }
+      records.append(rec)
+    }
+    return records
+  }
+
+  /// The rejected rows of one import, in file order.
+  public func rejects(importId: Int64) throws(StoreError) -> [RejectedRow] {
+    try db.rows("SELECT file, line, \"column\", field, raw, reason FROM reject WHERE import_id = ? ORDER BY id", [.integer(importId)]).map {
+      RejectedRow(location: SourceLocation(file: $0[0].string ?? "", line: Int($0[1].int ?? 0), column: $0[2].int.map { Int($0) }),
+                  field: $0[3].string, rawText: $0[4].string ?? "", reason: $0[5].string ?? "")
+    }
+  }
+
+  /// Σ billed and effective cost currently stored, per billing period and currency.
+  public func storedTotals() throws(StoreError) -> [PeriodCurrency: Totals] {
+    var out: [PeriodCurrency: Totals] = [:]
+    for row in try db.rows("""
+      SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), sum(c.billed_cost), sum(c.effective_cost)
+      FROM charge c JOIN dict d ON d.id = c.billing_currency_id GROUP BY 1, 2
+      """) {
+      out[PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: row[1].string ?? "?")] =
+        Totals(rows: Int(row[2].int ?? 0), billedCost: row[3].int ?? 0, effectiveCost: row[4].int ?? 0)
+    }
+    return out
+  }
+}

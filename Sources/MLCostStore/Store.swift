@@ -1,0 +1,43 @@
+import MLCostCore
+
+/// The embedded SQLite store: one file, WAL mode, frozen migrations.
+public final class Store {
+  public let db: SQLiteDatabase
+
+  /// Opens (creating if needed) the database at `path`; `:memory:` for tests.
+  public init(path: String) throws(StoreError) {
+    db = try SQLiteDatabase(path: path)
+    if path != ":memory:" {
+      let mode = try db.scalar("PRAGMA journal_mode=WAL").string ?? ""
+      guard mode.lowercased() == "wal" else { throw .schema("could not switch \(path) to WAL mode (got \(mode))") }
+    }
+    try db.execute("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;")
+    try migrate()
+  }
+
+  /// Applies the migrations not yet applied, each in its own transaction.
+  func migrate() throws(StoreError) {
+    try db.execute("CREATE TABLE IF NOT EXISTS schema_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+    let applied = Set(try db.rows("SELECT id FROM schema_migration").compactMap { $0[0].string })
+    let known = Set(Migrations.all.map(\.id))
+    if let unknown = applied.subtracting(known).sorted().first {
+      throw .schema("\(db.path) was written by a newer MLCost (migration \(unknown)); upgrade mlcost")
+    }
+    for (id, sql) in Migrations.all where !applied.contains(id) {
+      try db.execute("BEGIN IMMEDIATE")
+      do throws(StoreError) {
+        try db.execute(sql)
+        _ = try db.rows("INSERT INTO schema_migration(id) VALUES (?)", [.text(id)])
+        try db.execute("COMMIT")
+      } catch {
+        try? db.execute("ROLLBACK")
+        throw error
+      }
+    }
+  }
+
+  /// The ids of the applied migrations, in order.
+  public func appliedMigrations() throws(StoreError) -> [String] {
+    try db.rows("SELECT id FROM schema_migration ORDER BY id").compactMap { $0[0].string }
+  }
+}
