@@ -31,10 +31,11 @@ let package = Package(
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
+    .target(name: "MLCostTestSupport", dependencies: ["MLCostCore"], path: "Tests/MLCostTestSupport"),
     .testTarget(name: "MLCostCoreTests", dependencies: ["MLCostCore"]),
-    .testTarget(name: "MLCostImportersTests", dependencies: ["MLCostImporters", "MLCostCore"]),
-    .testTarget(name: "MLCostStoreTests", dependencies: ["MLCostStore", "MLCostCore"]),
-    .testTarget(name: "MLCostTests", dependencies: ["MLCost", "MLCostCore", "MLCostStore", "MLCostImporters"]),
+    .testTarget(name: "MLCostImportersTests", dependencies: ["MLCostImporters", "MLCostCore", "MLCostTestSupport"]),
+    .testTarget(name: "MLCostStoreTests", dependencies: ["MLCostStore", "MLCostCore", "MLCostTestSupport"]),
+    .testTarget(name: "MLCostTests", dependencies: ["MLCost", "MLCostCore", "MLCostStore", "MLCostImporters", "MLCostTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -101,6 +101,6 @@ public struct ArithmeticFlags: OptionSet, Sendable, Hashable {
     (.creditEffective, "Credit with EffectiveCost ≠ BilledCost"),
     (.periodOrder, "ChargePeriodEnd before ChargePeriodStart"),
     (.unusedConsumed, "Unused commitment with a ConsumedQuantity"),
-    (.unreadableTags, "Tags not a JSON object (kept raw in x-columns)"),
+    (.unreadableTags, "Tags not a JSON object (kept raw under \"Tags\" in the extra columns)"),
   ]
 }

@@ -9,6 +9,8 @@ public final class FocusImporter: ChargeRowMapper {
   private let extraKeys: [[UInt8]]
   private let defaultCurrency: String?
   private var scratch = ScratchBytes(capacity: 4096)
+  private var tagScratch = ScratchBytes(capacity: 1024)
+  private static let tagsKey = Array("Tags".utf8)
   private var categoryCache = EnumCache<ChargeCategory>()
   private var classCache = EnumCache<ChargeClass>()
   private var frequencyCache = EnumCache<ChargeFrequency>()
@@ -56,11 +58,15 @@ public final class FocusImporter: ChargeRowMapper {
     self.extraKeys = extraKeys
   }
 
-  deinit { scratch.free() }
+  deinit {
+    scratch.free()
+    tagScratch.free()
+  }
 
   public func map(_ row: CSVReader, into r: inout ChargeRecord, amounts: inout RowAmounts) throws(RowError) {
     r.reset()
     scratch.reset()
+    tagScratch.reset()
     let n = targets.count
     if let problem = row.rowProblem {
       throw RowError(fieldIndex: nil, field: nil, message: problem, fix: "quote the whole field and double any quote inside it")
@@ -71,7 +77,7 @@ public final class FocusImporter: ChargeRowMapper {
         fix: "check for an unquoted comma or a missing field")
     }
     var firstError: RowError?
-    var tagsRef: (Int, Int)? = nil
+    var hasTags = false
     var extraStart = -1
     var have: UInt32 = 0  // bit per required value read
     var currencyRef = TextRef.null
@@ -124,7 +130,13 @@ public final class FocusImporter: ChargeRowMapper {
         case .commitmentDiscountQuantity: r.commitmentDiscountQuantity = try quantity(value, i)
         case .gpuCount: r.gpuCount = try quantity(value, i).map { Int64($0) }
         case .tags:
-          if let value { tagsRef = tags(Self.trimmed(value), into: &r) }
+          if let value {
+            hasTags = tags(Self.trimmed(value))
+            if !hasTags {
+              r.flags.insert(.unreadableTags)
+              scratch.appendExtra(key: Self.tagsKey, value: value, first: &extraStart)
+            }
+          }
         case .extra:
           if let value { scratch.appendExtra(key: extraKeys[i], value: value, first: &extraStart) }
         }
@@ -154,7 +166,7 @@ public final class FocusImporter: ChargeRowMapper {
     let currencyOffset = scratch.count
     scratch.append(currency)
     r[.billingCurrency] = scratch.ref(currencyOffset, scratch.count - currencyOffset)
-    if let (start, count) = tagsRef { r[.tags] = scratch.ref(start, count) }
+    if hasTags { r[.tags] = tagScratch.ref(0, tagScratch.count) }
     if let (start, count) = extraRange { r[.extra] = scratch.ref(start, count) }
     checkArithmetic(&r)
   }
@@ -226,26 +238,23 @@ public final class FocusImporter: ChargeRowMapper {
     return s
   }
 
-  /// Tags: a JSON object; Azure writes it without the outer braces. Returns the scratch range.
-  private func tags(_ value: UnsafeRawBufferPointer, into r: inout ChargeRecord) -> (Int, Int)? {
-    if value.isEmpty { return nil }
-    let start = scratch.count
+  /// Tags: a JSON object; Azure writes it without the outer braces. False when it is not JSON.
+  private func tags(_ value: UnsafeRawBufferPointer) -> Bool {
+    if value.isEmpty { return false }
     let wrap = value[0] != UInt8(ascii: "{")
-    if wrap { scratch.append(UInt8(ascii: "{")) }
-    scratch.append(value)
-    if wrap { scratch.append(UInt8(ascii: "}")) }
-    let view = scratch.ref(start, scratch.count - start).bytes
+    if wrap { tagScratch.append(UInt8(ascii: "{")) }
+    tagScratch.append(value)
+    if wrap { tagScratch.append(UInt8(ascii: "}")) }
+    let view = tagScratch.bytes
     let h = FNV.hash(view)
     if !validTags.contains(h) {
-      let data = Data(view)
-      guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
-        scratch.truncate(to: start)
-        r.flags.insert(.unreadableTags)
-        return nil
+      guard (try? JSONSerialization.jsonObject(with: Data(view))) is [String: Any] else {
+        tagScratch.reset()
+        return false
       }
       if validTags.count < 200_000 { validTags.insert(h) }
     }
-    return (start, scratch.count - start)
+    return true
   }
 
   private func checkArithmetic(_ r: inout ChargeRecord) {

@@ -1,0 +1,57 @@
+import Foundation
+import MLCostCore
+import MLCostTestSupport
+import Testing
+@testable import MLCostImporters
+
+/// One folder per behaviour under Tests/Fixtures/focus: `input.csv` in, `expected.txt` out
+/// (every charge, every reject with its location, the totals). RECORD_SNAPSHOTS=1 re-records.
+struct FocusFixtureTests {
+  static let root = Repo.path("Tests/Fixtures/focus")
+  static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
+
+  static func render(_ path: String, chunk: Int = 1 << 20) throws -> String {
+    try run(path, chunk: chunk).text
+  }
+
+  static func run(_ path: String, chunk: Int = 1 << 20) throws -> (text: String, sink: RecordingSink) {
+    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    let sink = RecordingSink()
+    let result = try ImportDriver.run(source: MemoryByteSource(bytes, chunkSize: chunk), fileName: "input.csv",
+                                      options: ImportOptions(lenient: true), sink: sink)
+    var out = ["format: \(result.format.rawValue) \(result.version); read \(result.rowsRead), stored \(result.rowsStored), rejected \(result.rowsRejected)"]
+    out += result.warnings.map { "warning: \($0)" }
+    out += sink.lines
+    out += sink.rejects.map { "reject \($0.location) [\($0.field ?? "-")]: \($0.reason) | raw: \($0.rawText)" }
+    for key in result.fileTotals.keys.sorted() {
+      let f = result.fileTotals[key]!, r = result.rejectedTotals[key] ?? Totals()
+      out.append("total \(key): rows \(f.rows) billed \(ExactDecimal.format(nanos: f.billedCost.value)) effective \(ExactDecimal.format(nanos: f.effectiveCost.value)); rejected rows \(r.rows) billed \(ExactDecimal.format(nanos: r.billedCost.value))")
+    }
+    if result.rejectedWithoutAmounts > 0 { out.append("rejected without readable amounts: \(result.rejectedWithoutAmounts)") }
+    for (label, n) in result.flagCounts.sorted(by: { $0.key < $1.key }) { out.append("flagged \(n) × \(label)") }
+    return (out.joined(separator: "\n") + "\n", sink)
+  }
+
+  @Test func fixturesExist() { #expect(Self.cases.count >= 10) }
+
+  @Test(arguments: cases)
+  func fixture(_ name: String) throws {
+    let dir = (Self.root as NSString).appendingPathComponent(name)
+    let text = try Self.render((dir as NSString).appendingPathComponent("input.csv"))
+    assertSnapshot(text, at: (dir as NSString).appendingPathComponent("expected.txt"))
+  }
+
+  /// Tags and the kept extra columns are always valid JSON objects, whatever the column order.
+  @Test(arguments: cases)
+  func tagsAndExtrasAreJSONObjects(_ name: String) throws {
+    let input = ((Self.root as NSString).appendingPathComponent(name) as NSString).appendingPathComponent("input.csv")
+    #expect(try Self.run(input).sink.invalidJSON == [])
+  }
+
+  /// Invariant: every fixture gives the same rows fed in 1-byte chunks.
+  @Test(arguments: cases)
+  func chunkingChangesNothing(_ name: String) throws {
+    let input = ((Self.root as NSString).appendingPathComponent(name) as NSString).appendingPathComponent("input.csv")
+    #expect(try Self.render(input, chunk: 1) == Self.render(input))
+  }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import MLCostCore
+
+/// Keeps every charge and reject as readable text lines (fixtures, invariance tests).
+public final class RecordingSink: ImportSink {
+  public var lines: [String] = []
+  public var rejects: [RejectedRow] = []
+  /// Tags or extra cells that are not a JSON object (must stay empty).
+  public var invalidJSON: [String] = []
+  public init() {}
+
+  public func write(_ c: borrowing ChargeRecord) throws {
+    var parts = ["line \(c.line):", "\(c.chargeCategory)"]
+    if let p = c.pricingCategory { parts.append("pricing=\(p)") }
+    if let f = c.chargeFrequency { parts.append("frequency=\(f)") }
+    if let k = c.chargeClass { parts.append("class=\(k)") }
+    parts.append("billed=\(ExactDecimal.format(nanos: c.billedCost))")
+    parts.append("effective=\(ExactDecimal.format(nanos: c.effectiveCost))")
+    if let v = c.listCost { parts.append("list=\(ExactDecimal.format(nanos: v))") }
+    if let v = c.contractedCost { parts.append("contracted=\(ExactDecimal.format(nanos: v))") }
+    parts.append("billingPeriod=\(Timestamp.iso8601(c.billingPeriodStart))..\(c.billingPeriodEnd.map(Timestamp.iso8601) ?? "null")")
+    parts.append("charge=\(Timestamp.iso8601(c.chargePeriodStart))..\(Timestamp.iso8601(c.chargePeriodEnd))")
+    if let q = c.consumedQuantity { parts.append("consumed=\(q)") }
+    if let q = c.pricingQuantity { parts.append("pricingQty=\(q)") }
+    if let q = c.commitmentDiscountQuantity { parts.append("cdQty=\(q)") }
+    if let g = c.gpuCount { parts.append("gpuCount=\(g)") }
+    for field in ChargeText.allCases { if let s = c[field].string { parts.append("\(field)=\(s)") } }
+    for field in [ChargeText.tags, .extra] {
+      if let s = c[field].string, !((try? JSONSerialization.jsonObject(with: Data(s.utf8))) is [String: Any]) {
+        invalidJSON.append("line \(c.line) \(field): \(s)")
+      }
+    }
+    if !c.flags.isEmpty {
+      parts.append("flags=[" + ArithmeticFlags.all.filter { c.flags.contains($0.0) }.map(\.1).joined(separator: "; ") + "]")
+    }
+    lines.append(parts.joined(separator: " "))
+  }
+
+  public func reject(_ row: RejectedRow) throws { rejects.append(row) }
+}
