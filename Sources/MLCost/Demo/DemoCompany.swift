@@ -139,9 +139,9 @@ public enum DemoCompany {
       var day = base
       day.merge(["ChargeCategory": "Usage", "ChargeFrequency": "Usage-Based", "PricingCategory": "Standard",
                  "ChargePeriodStart": iso(t), "ChargePeriodEnd": iso(t + 86_400), "SubAccountId": prod.0, "SubAccountName": prod.1]) { $1 }
-      // Model weights in S3: 2,400 GB at $0.023 per GB-month, billed daily.
+      // Model weights and checkpoints in S3: 3,100 GB at $0.023 per GB-month, billed daily.
       var s3 = day
-      let gbMonth: Int64 = 2_400_000_000_000 / Int64(days)   // nanos of GB-months per day
+      let gbMonth: Int64 = 3_100_000_000_000 / Int64(days)   // nanos of GB-months per day
       let s3Cost = gbMonth * 23 / 1000
       s3.merge(["ServiceName": "Amazon Simple Storage Service", "ServiceCategory": "Storage", "ServiceSubcategory": "Object Storage",
                 "ResourceId": "arn:aws:s3:::northwind-model-weights", "ResourceName": "northwind-model-weights", "ResourceType": "Bucket",

@@ -1,0 +1,81 @@
+import Foundation
+import MLCostTestSupport
+import Testing
+
+/// The built binary, run as a user would: exit codes, messages, JSON, environment.
+struct CLITests {
+  let dir = Repo.temporaryDirectory()
+  var db: String { (dir as NSString).appendingPathComponent("cli.db") }
+
+  @Test func importsAndListsWithTheReconciliationAsJSON() throws {
+    let path = try FocusText.write([FocusText.row("1.10"), FocusText.row("2.20", day: 2), FocusText.row("3.30", period: "2026-11")],
+                                   to: dir, name: "ok.csv")
+    let r = try Binary.run(["import", "--db", db, path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("ok.csv: imported as focus 1.0 — 3 rows read, 3 stored, 0 rejected"))
+    #expect(r.stdout.contains("reconciled"))
+    #expect(r.stderr.isEmpty, "no progress bar off a terminal: \(r.stderr)")
+    let list = try Binary.run(["imports", "--db", db, "--format", "json"])
+    #expect(list.status == 0)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+    #expect(json.count == 1)
+    let entry = json[0]
+    #expect(entry["file"] as? String == "ok.csv")
+    #expect(entry["format"] as? String == "focus")
+    #expect((entry["sha256"] as? String)?.count == 64)
+    #expect(entry["rowsRead"] as? Int == 3 && entry["rowsStored"] as? Int == 3 && entry["rowsRejected"] as? Int == 0)
+    let totals = try #require(entry["totals"] as? [[String: Any]])
+    #expect(totals.map { $0["billingPeriod"] as? String } == ["2026-10", "2026-11"])
+    #expect(totals[0]["currency"] as? String == "USD")
+    #expect(totals[0]["billedCost"] as? String == "3.30")
+    #expect(totals[0]["effectiveCost"] as? String == "3.30")
+    #expect(totals[0]["rows"] as? Int == 2)
+  }
+
+  @Test func aMissingFileExits66() throws {
+    let r = try Binary.run(["import", "--db", db, (dir as NSString).appendingPathComponent("nope.csv")])
+    #expect(r.status == 66)
+    #expect(r.stderr.contains("nope.csv: error: cannot open the file"))
+  }
+
+  @Test func badDataExits65WithFileLineColumn() throws {
+    let path = try FocusText.write([FocusText.row("1.00"), FocusText.row("1.00").replacingOccurrences(of: "Usage", with: "Usgae")], to: dir, name: "bad.csv")
+    let r = try Binary.run(["import", "--db", db, path])
+    #expect(r.status == 65)
+    #expect(r.stderr.contains("bad.csv:3:11: error: 'Usgae' is not a valid ChargeCategory; expected Usage, Purchase, Tax, Credit or Adjustment"))
+  }
+
+  @Test(arguments: [["import", "--format", "parquet", "x.csv"], ["import"], ["imports", "--format", "xml"], ["frobnicate"]])
+  func usageErrorsExit64(args: [String]) throws {
+    let r = try Binary.run(args + ["--db", db])
+    #expect(r.status == 64, "\(args): \(r.stderr)")
+  }
+
+  @Test func theDatabaseComesFromMLCOST_DBWhenNoFlagIsGiven() throws {
+    let path = try FocusText.write([FocusText.row("1.00")], to: dir, name: "env.csv")
+    let envDB = (dir as NSString).appendingPathComponent("env.db")
+    #expect(try Binary.run(["import", path], environment: ["MLCOST_DB": envDB]).status == 0)
+    #expect(FileManager.default.fileExists(atPath: envDB))
+    let r = try Binary.run(["imports"], environment: ["MLCOST_DB": envDB])
+    #expect(r.stdout.contains("env.csv"))
+  }
+
+  @Test func dryRunPrintsTheGuessAndTheCommandThatPinsIt() throws {
+    let path = try FocusText.write([FocusText.row("1.00")], to: dir, name: "dry.csv")
+    let r = try Binary.run(["import", "--db", db, "--dry-run", path])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("looks like focus 1.0"))
+    #expect(r.stdout.contains("to pin this guess: mlcost import --format focus \(path)"))
+    #expect(!FileManager.default.fileExists(atPath: db))
+  }
+
+  @Test func helpIsDocumentedForEverySubcommand() throws {
+    let readme = try String(contentsOfFile: Repo.path("README.md"), encoding: .utf8)
+    let help = try Binary.run(["--help"]).stdout
+    for sub in ["demo", "import", "imports", "generate"] {
+      #expect(help.contains(sub), "\(sub) missing from --help")
+      #expect(readme.contains("mlcost \(sub)"), "README does not document `mlcost \(sub)`")
+    }
+    assertSnapshot(try Binary.run(["import", "--help"]).stdout, at: Repo.path("Tests/Golden/import-help.txt"))
+  }
+}
