@@ -59,6 +59,10 @@ public struct NanoSum: Hashable, Sendable {
   public private(set) var value: Int64 = 0
   public private(set) var overflowed = false
   public init() {}
+  public mutating func merge(_ other: NanoSum) {
+    add(other.value)
+    if other.overflowed { overflowed = true }
+  }
   public mutating func add(_ nanos: Int64) {
     let (sum, overflow) = value.addingReportingOverflow(nanos)
     if overflow { overflowed = true } else { value = sum }

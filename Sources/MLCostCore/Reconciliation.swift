@@ -20,6 +20,13 @@ public struct Totals: Sendable, Equatable {
   public init(rows: Int, billedCost: Int64, effectiveCost: Int64) {
     self.rows = rows; self.billedCost.add(billedCost); self.effectiveCost.add(effectiveCost)
   }
+  /// Adds another set of totals (overflow stays reported).
+  public mutating func merge(_ other: Totals) {
+    rows += other.rows
+    billedCost.merge(other.billedCost)
+    effectiveCost.merge(other.effectiveCost)
+  }
+
   public mutating func add(billed: Int64?, effective: Int64?) {
     rows += 1
     if let billed { billedCost.add(billed) }

@@ -16,6 +16,8 @@ public final class FocusImporter: ChargeRowMapper {
   private var frequencyCache = EnumCache<ChargeFrequency>()
   private var pricingCache = EnumCache<PricingCategory>()
   private var validTags = Set<UInt64>()
+  private var lastCurrencyBytes: [UInt8] = []
+  private var lastCurrency = ""
 
   /// - Parameters:
   ///   - header: the header row as read.
@@ -145,7 +147,11 @@ public final class FocusImporter: ChargeRowMapper {
       }
     }
     if !currencyRef.isNull {
-      amounts.currency = Self.currencyCode(currencyRef.bytes, into: &scratch)
+      if !lastCurrencyBytes.elementsEqual(currencyRef.bytes) {
+        lastCurrencyBytes = Array(currencyRef.bytes)
+        lastCurrency = Self.currencyCode(currencyRef.bytes)
+      }
+      amounts.currency = lastCurrency
     } else if let defaultCurrency {
       amounts.currency = defaultCurrency
     } else if firstError == nil {
@@ -231,7 +237,7 @@ public final class FocusImporter: ChargeRowMapper {
   }
 
   /// ISO-looking codes are upper-cased (`usd` → `USD`); virtual currencies stay as written.
-  static func currencyCode(_ raw: UnsafeRawBufferPointer, into scratch: inout ScratchBytes) -> String {
+  static func currencyCode(_ raw: UnsafeRawBufferPointer) -> String {
     let t = trimmed(raw)
     var s = String(decoding: t, as: UTF8.self)
     if t.count == 3 && t.allSatisfy({ ($0 | 0x20) &- 97 < 26 }) { s = s.uppercased() }

@@ -68,6 +68,7 @@ public enum ImportDriver {
     result.hadBOM = reader.hadBOM
     var record = ChargeRecord()
     var amounts = RowAmounts()
+    var accepted = TotalsAccumulator()
 
     do {
       while try reader.nextRow() {
@@ -99,8 +100,7 @@ public enum ImportDriver {
         }
         try sink.write(record)
         result.rowsStored += 1
-        let key = PeriodCurrency(period: amounts.period, currency: amounts.currency ?? "?")
-        result.fileTotals[key, default: Totals()].add(billed: amounts.billedCost, effective: amounts.effectiveCost)
+        accepted.add(PeriodCurrency(period: amounts.period, currency: amounts.currency ?? "?"), amounts)
         if !record.flags.isEmpty {
           for (flag, label) in ArithmeticFlags.all where record.flags.contains(flag) { result.flagCounts[label, default: 0] += 1 }
         }
@@ -109,6 +109,9 @@ public enum ImportDriver {
     } catch ImportError.badData(var d) where d.location?.file == "" {
       d.location?.file = fileName
       throw ImportError.badData(d)
+    }
+    for (key, totals) in accepted.entries {
+      result.fileTotals[key, default: Totals()].merge(totals)
     }
     result.bytesRead = reader.bytesRead
     progress?(ImportProgress(bytesRead: reader.bytesRead, rows: result.rowsRead))
@@ -128,5 +131,19 @@ public enum ImportDriver {
     return .badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1),
       "cannot tell the format from the header '\(shown)\(header.count > 6 ? ",…" : "")'",
       fix: "supported formats: \(ImportFormat.names); pin one with --format"))
+  }
+}
+
+/// Per-row totals without hashing a key per row: a short list, searched from the last hit.
+struct TotalsAccumulator {
+  private(set) var entries: [(PeriodCurrency, Totals)] = []
+  private var last = -1
+
+  mutating func add(_ key: PeriodCurrency, _ amounts: RowAmounts) {
+    if last < 0 || entries[last].0 != key {
+      last = entries.firstIndex { $0.0 == key } ?? -1
+      if last < 0 { entries.append((key, Totals())); last = entries.count - 1 }
+    }
+    entries[last].1.add(billed: amounts.billedCost, effective: amounts.effectiveCost)
   }
 }

@@ -1,63 +1,73 @@
 import MLCostCore
 
-/// The bulk loader: binds each canonical charge straight into one prepared INSERT, inside the
-/// import's transaction. Text goes through the interner; money and instants are integers.
+/// The bulk loader: binds each canonical charge straight into prepared INSERTs inside the import's
+/// transaction. A row's text (interned to ids) and categories form its dimensions, stored once in
+/// `charge_dims`; `charge` keeps only instants, money, quantities and the dims id — 16 columns.
 public final class ChargeLoader: ImportSink {
   public let importId: Int64
   let db: SQLiteDatabase
   private let insert: Statement
   private let insertReject: Statement
   private let interner: Interner
+  private let dims: DimsTable
   private let fileName: String
+  private var key: [Int64]
   public private(set) var rowsWritten = 0
   public private(set) var rowsRejected = 0
   public private(set) var rowsFlagged = 0
-
-  static let fixedColumns = [
-    "import_id", "line", "billing_period_start", "billing_period_end", "charge_period_start", "charge_period_end",
-    "charge_category", "charge_class", "charge_frequency", "pricing_category", "billed_cost", "effective_cost",
-    "list_cost", "contracted_cost", "consumed_quantity", "pricing_quantity", "commitment_discount_quantity",
-    "gpu_count", "flags",
-  ]
+  /// This import's charges get the rowids firstChargeId, firstChargeId + 1, … — never an id an
+  /// earlier import used, even if its rows were deleted since.
+  public let firstChargeId: Int64
+  private var nextChargeId: Int64
 
   init(db: SQLiteDatabase, importId: Int64, fileName: String) throws(StoreError) {
     self.db = db
     self.importId = importId
     self.fileName = fileName
-    let columns = Self.fixedColumns + ChargeText.allCases.map { $0.column + "_id" }
-    let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ",")
-    insert = try db.prepare("INSERT INTO charge (\(columns.joined(separator: ","))) VALUES (\(placeholders))")
+    insert = try db.prepare("""
+      INSERT INTO charge (import_id, line, dims_id, billing_period_start, billing_period_end, charge_period_start,
+        charge_period_end, billed_cost, effective_cost, list_cost, contracted_cost, consumed_quantity, pricing_quantity,
+        commitment_discount_quantity, flags, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+      """)
     insertReject = try db.prepare("INSERT INTO reject (import_id, file, line, \"column\", field, raw, reason) VALUES (?,?,?,?,?,?,?)")
     interner = try Interner(db: db, slots: ChargeText.allCases.count)
+    dims = try DimsTable(db: db)
+    key = Array(repeating: 0, count: DimsTable.width)
+    firstChargeId = (try db.scalar(
+      "SELECT max(coalesce((SELECT max(id) FROM charge), 0), coalesce((SELECT max(last_charge_id) FROM import), 0)) + 1").int) ?? 1
+    nextChargeId = firstChargeId
   }
 
   public func write(_ c: borrowing ChargeRecord) throws {
+    // The dimensions key: categories, GPU count, then one interned id per text field (-1 = null).
+    key[0] = Int64(c.chargeCategory.rawValue)
+    key[1] = c.chargeClass.map { Int64($0.rawValue) } ?? -1
+    key[2] = c.chargeFrequency.map { Int64($0.rawValue) } ?? -1
+    key[3] = c.pricingCategory.map { Int64($0.rawValue) } ?? -1
+    key[4] = c.gpuCount ?? -1
+    for slot in 0..<c.text.count {
+      key[DimsTable.textOffset + slot] = try interner.id(c.text[slot], slot: slot) ?? -1
+    }
+    let dimsId = try dims.id(for: key)
     let s = insert
     s.bind(1, importId)
     s.bind(2, Int64(c.line))
-    s.bind(3, c.billingPeriodStart)
-    s.bind(4, c.billingPeriodEnd)
-    s.bind(5, c.chargePeriodStart)
-    s.bind(6, c.chargePeriodEnd)
-    s.bind(7, Int64(c.chargeCategory.rawValue))
-    s.bind(8, c.chargeClass.map { Int64($0.rawValue) })
-    s.bind(9, c.chargeFrequency.map { Int64($0.rawValue) })
-    s.bind(10, c.pricingCategory.map { Int64($0.rawValue) })
-    s.bind(11, c.billedCost)
-    s.bind(12, c.effectiveCost)
-    s.bind(13, c.listCost)
-    s.bind(14, c.contractedCost)
-    s.bind(15, c.consumedQuantity)
-    s.bind(16, c.pricingQuantity)
-    s.bind(17, c.commitmentDiscountQuantity)
-    s.bind(18, c.gpuCount)
-    s.bind(19, Int64(c.flags.rawValue))
-    var p: Int32 = 20
-    for slot in 0..<c.text.count {
-      s.bind(p, try interner.id(c.text[slot], slot: slot))
-      p += 1
-    }
+    s.bind(3, dimsId)
+    s.bind(4, c.billingPeriodStart)
+    s.bind(5, c.billingPeriodEnd)
+    s.bind(6, c.chargePeriodStart)
+    s.bind(7, c.chargePeriodEnd)
+    s.bind(8, c.billedCost)
+    s.bind(9, c.effectiveCost)
+    s.bind(10, c.listCost)
+    s.bind(11, c.contractedCost)
+    s.bind(12, c.consumedQuantity)
+    s.bind(13, c.pricingQuantity)
+    s.bind(14, c.commitmentDiscountQuantity)
+    s.bind(15, Int64(c.flags.rawValue))
+    s.bind(16, nextChargeId)
     try s.run()
+    nextChargeId += 1
     rowsWritten += 1
     if !c.flags.isEmpty { rowsFlagged += 1 }
   }
@@ -73,5 +83,71 @@ public final class ChargeLoader: ImportSink {
     s.bind(7, row.reason)
     try s.run()
     rowsRejected += 1
+  }
+}
+
+/// `charge_dims`: each distinct combination of a charge's categories and text ids, stored once.
+/// Found by the previous row (usually the same), then a bounded in-memory map, then `key_hash` in SQL.
+final class DimsTable {
+  static let fixed = ["charge_category", "charge_class", "charge_frequency", "pricing_category", "gpu_count"]
+  static let textOffset = fixed.count
+  static let width = fixed.count + ChargeText.allCases.count
+  static let columns = fixed + ChargeText.allCases.map { $0.column + "_id" }
+
+  private let db: SQLiteDatabase
+  private let select: Statement
+  private let insert: Statement
+  private var cache: [[Int64]: Int64] = [:]
+  private var lastKey: [Int64] = []
+  private var lastId: Int64 = -1
+
+  init(db: SQLiteDatabase) throws(StoreError) {
+    self.db = db
+    select = try db.prepare("SELECT id, \(Self.columns.joined(separator: ", ")) FROM charge_dims WHERE key_hash = ?")
+    let placeholders = Array(repeating: "?", count: Self.width + 1).joined(separator: ",")
+    insert = try db.prepare("INSERT INTO charge_dims (key_hash, \(Self.columns.joined(separator: ", "))) VALUES (\(placeholders))")
+  }
+
+  func id(for key: [Int64]) throws(StoreError) -> Int64 {
+    if lastId >= 0 && key == lastKey { return lastId }
+    let id: Int64
+    if let cached = cache[key] { id = cached } else {
+      id = try lookupOrInsert(key)
+      if cache.count >= 16_384 { cache.removeAll(keepingCapacity: true) }
+      cache[key] = id
+    }
+    lastKey = key
+    lastId = id
+    return id
+  }
+
+  private func lookupOrInsert(_ key: [Int64]) throws(StoreError) -> Int64 {
+    let hash = Self.hash(key)
+    select.reset()
+    select.bind(1, hash)
+    while try select.step() {
+      var same = true
+      for k in 0..<Self.width where (select.value(k + 1).int ?? -1) != key[k] { same = false; break }
+      if same {
+        let id = select.value(0).int ?? 0
+        select.reset()
+        return id
+      }
+    }
+    select.reset()
+    insert.bind(1, hash)
+    for k in 0..<Self.width { insert.bind(Int32(k + 2), key[k] < 0 ? nil : key[k]) }
+    try insert.run()
+    return db.lastInsertRowID
+  }
+
+  /// FNV-1a over the key; stable across runs (Swift's Hasher is seeded per process).
+  static func hash(_ key: [Int64]) -> Int64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for v in key {
+      var x = UInt64(bitPattern: v)
+      for _ in 0..<8 { h = (h ^ (x & 0xFF)) &* 0x100_0000_01b3; x >>= 8 }
+    }
+    return Int64(bitPattern: h)
   }
 }

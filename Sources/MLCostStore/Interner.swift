@@ -17,7 +17,7 @@ final class Interner {
   private var lastIds: [Int64]
   private let cacheLimit: Int
 
-  init(db: SQLiteDatabase, slots: Int, cacheLimit: Int = 250_000) throws(StoreError) {
+  init(db: SQLiteDatabase, slots: Int, cacheLimit: Int = 65_536) throws(StoreError) {
     self.db = db
     select = try db.prepare("SELECT id FROM dict WHERE value = ?")
     insert = try db.prepare("INSERT INTO dict(value) VALUES (?)")

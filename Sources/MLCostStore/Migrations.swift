@@ -21,6 +21,8 @@ enum Migrations {
         rows_stored INTEGER NOT NULL DEFAULT 0,
         rows_rejected INTEGER NOT NULL DEFAULT 0,
         rows_flagged INTEGER NOT NULL DEFAULT 0,
+        first_charge_id INTEGER,
+        last_charge_id INTEGER,
         replaced_by INTEGER REFERENCES import(id)
       );
       CREATE INDEX import_size ON import(file_bytes);
@@ -58,27 +60,14 @@ enum Migrations {
         raw TEXT NOT NULL,
         reason TEXT NOT NULL
       );
-      CREATE TABLE charge (
+      CREATE TABLE charge_dims (
         id INTEGER PRIMARY KEY,
-        import_id INTEGER NOT NULL REFERENCES import(id),
-        line INTEGER NOT NULL,
-        billing_period_start INTEGER NOT NULL,
-        billing_period_end INTEGER,
-        charge_period_start INTEGER NOT NULL,
-        charge_period_end INTEGER NOT NULL,
+        key_hash INTEGER NOT NULL,
         charge_category INTEGER NOT NULL,
         charge_class INTEGER,
         charge_frequency INTEGER,
         pricing_category INTEGER,
-        billed_cost INTEGER NOT NULL,
-        effective_cost INTEGER NOT NULL,
-        list_cost INTEGER,
-        contracted_cost INTEGER,
-        consumed_quantity REAL,
-        pricing_quantity REAL,
-        commitment_discount_quantity REAL,
         gpu_count INTEGER,
-        flags INTEGER NOT NULL,
         billing_currency_id INTEGER NOT NULL REFERENCES dict(id),
         provider_name_id INTEGER, publisher_name_id INTEGER, invoice_issuer_name_id INTEGER,
         billing_account_id_id INTEGER, billing_account_name_id INTEGER, billing_account_type_id INTEGER,
@@ -97,7 +86,25 @@ enum Migrations {
         instance_type_id INTEGER, gpu_model_id INTEGER,
         tags_id INTEGER, extra_id INTEGER
       );
-      CREATE INDEX charge_import ON charge(import_id);
+      CREATE INDEX charge_dims_hash ON charge_dims(key_hash);
+      CREATE TABLE charge (
+        id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        line INTEGER NOT NULL,
+        dims_id INTEGER NOT NULL REFERENCES charge_dims(id),
+        billing_period_start INTEGER NOT NULL,
+        billing_period_end INTEGER,
+        charge_period_start INTEGER NOT NULL,
+        charge_period_end INTEGER NOT NULL,
+        billed_cost INTEGER NOT NULL,
+        effective_cost INTEGER NOT NULL,
+        list_cost INTEGER,
+        contracted_cost INTEGER,
+        consumed_quantity REAL,
+        pricing_quantity REAL,
+        commitment_discount_quantity REAL,
+        flags INTEGER NOT NULL
+      );
       CREATE TABLE enum_name (
         kind TEXT NOT NULL,
         code INTEGER NOT NULL,
@@ -142,7 +149,12 @@ enum Migrations {
         (SELECT value FROM dict WHERE id = c.gpu_model_id) AS gpu_model,
         (SELECT value FROM dict WHERE id = c.tags_id) AS tags,
         (SELECT value FROM dict WHERE id = c.extra_id) AS extra
-      FROM charge c;
+      FROM (SELECT ch.*, d.charge_category, d.charge_class, d.charge_frequency, d.pricing_category, d.gpu_count,
+                   d.billing_currency_id, d.provider_name_id, d.billing_account_id_id, d.sub_account_id_id, d.service_name_id,
+                   d.service_category_id, d.resource_id_id, d.resource_name_id, d.resource_type_id, d.region_id_id, d.sku_id_id,
+                   d.consumed_unit_id, d.commitment_discount_id_id, d.commitment_discount_status_id, d.instance_type_id,
+                   d.gpu_model_id, d.tags_id, d.extra_id
+            FROM charge ch JOIN charge_dims d ON d.id = ch.dims_id) c;
       """),
   ]
 }

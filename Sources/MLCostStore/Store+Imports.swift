@@ -107,11 +107,16 @@ extension Store {
   {
     do throws(StoreError) {
       let id = loader.importId
+      // An import's charges are one contiguous rowid range: record it instead of indexing import_id.
+      _ = try db.rows("UPDATE import SET first_charge_id = ?, last_charge_id = ? WHERE id = ?",
+                      [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1), .integer(id)])
       let replacements = try replaceOlderExports(importId: id)
       var stored: [PeriodCurrency: Totals] = [:]
       for row in try db.rows("""
         SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), sum(c.billed_cost), sum(c.effective_cost)
-        FROM charge c JOIN dict d ON d.id = c.billing_currency_id WHERE c.import_id = ? GROUP BY 1, 2
+        FROM import i JOIN charge c ON c.id BETWEEN i.first_charge_id AND i.last_charge_id
+        JOIN charge_dims k ON k.id = c.dims_id JOIN dict d ON d.id = k.billing_currency_id
+        WHERE i.id = ? GROUP BY 1, 2
         """, [.integer(id)]) {
         let key = PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: row[1].string ?? "?")
         stored[key] = Totals(rows: Int(row[2].int ?? 0), billedCost: row[3].int ?? 0, effectiveCost: row[4].int ?? 0)
@@ -144,8 +149,9 @@ extension Store {
   private func replaceOlderExports(importId id: Int64) throws(StoreError) -> [Replacement] {
     _ = try db.rows("""
       INSERT INTO import_scope (import_id, provider_name_id, billing_account_id_id, billing_period_start, rows)
-      SELECT import_id, provider_name_id, billing_account_id_id, billing_period_start, count(*)
-      FROM charge WHERE import_id = ? GROUP BY provider_name_id, billing_account_id_id, billing_period_start
+      SELECT i.id, k.provider_name_id, k.billing_account_id_id, c.billing_period_start, count(*)
+      FROM import i JOIN charge c ON c.id BETWEEN i.first_charge_id AND i.last_charge_id JOIN charge_dims k ON k.id = c.dims_id
+      WHERE i.id = ? GROUP BY k.provider_name_id, k.billing_account_id_id, c.billing_period_start
       """, [.integer(id)])
     let older = try db.rows("""
       SELECT o.rowid, o.import_id, i.file_name, o.provider_name_id, o.billing_account_id_id, o.billing_period_start,
@@ -160,7 +166,9 @@ extension Store {
       """, [.integer(id)])
     var replacements: [Replacement] = []
     let delete = try db.prepare("""
-      DELETE FROM charge WHERE import_id = ? AND provider_name_id IS ? AND billing_account_id_id IS ? AND billing_period_start = ?
+      DELETE FROM charge WHERE id BETWEEN (SELECT first_charge_id FROM import WHERE id = ?1) AND (SELECT last_charge_id FROM import WHERE id = ?1)
+        AND billing_period_start = ?4
+        AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3)
       """)
     for row in older {
       try delete.bind([row[1], row[3], row[4], row[5]])
@@ -184,7 +192,7 @@ extension Store {
     for r in try db.rows("""
       SELECT id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient,
              rows_read, rows_stored, rows_rejected, rows_flagged, replaced_by,
-             (SELECT count(*) FROM charge WHERE import_id = import.id)
+             (SELECT count(*) FROM charge WHERE id BETWEEN import.first_charge_id AND import.last_charge_id)
       FROM import \(filter) ORDER BY id
       """) {
       let importId = r[0].int ?? 0
@@ -215,7 +223,7 @@ extension Store {
     var out: [PeriodCurrency: Totals] = [:]
     for row in try db.rows("""
       SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), sum(c.billed_cost), sum(c.effective_cost)
-      FROM charge c JOIN dict d ON d.id = c.billing_currency_id GROUP BY 1, 2
+      FROM charge c JOIN charge_dims k ON k.id = c.dims_id JOIN dict d ON d.id = k.billing_currency_id GROUP BY 1, 2
       """) {
       out[PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: row[1].string ?? "?")] =
         Totals(rows: Int(row[2].int ?? 0), billedCost: row[3].int ?? 0, effectiveCost: row[4].int ?? 0)

@@ -11,7 +11,7 @@ public final class Store {
       let mode = try db.scalar("PRAGMA journal_mode=WAL").string ?? ""
       guard mode.lowercased() == "wal" else { throw .schema("could not switch \(path) to WAL mode (got \(mode))") }
     }
-    try db.execute("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;")
+    try db.execute("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8192;")
     try migrate()
   }
 

@@ -113,7 +113,7 @@ struct ImportContractTests {
     _ = try ws.importFile(try FocusText.write(rows, to: dir, name: "rep.csv"), options: ImportOptions())
     let distinct = try ws.query("SELECT count(*) FROM dict WHERE value LIKE 'arn:%'")[0][0].int
     #expect(distinct == 4)
-    #expect(try ws.query("SELECT count(DISTINCT tags_id) FROM charge")[0][0].int == 2)
+    #expect(try ws.query("SELECT count(DISTINCT d.tags_id) FROM charge c JOIN charge_dims d ON d.id = c.dims_id")[0][0].int == 2)
   }
 
   @Test func dryRunWritesNothingAndPinsTheFormat() throws {
