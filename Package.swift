@@ -5,7 +5,7 @@ import PackageDescription
 // Tests/MLCostTests/ModuleGraphTests.swift enforces it from the import lines.
 // The bulk-import path (CSV reader, row mapper, loader) mutates class state per byte and per field;
 // Swift's dynamic exclusivity checks cost ~40% of the import there (measured with perf, docs/decisions.md).
-// Static checks stay; the dynamic ones are off in release builds of these three modules only.
+// Static checks stay; the dynamic ones are off in release builds of these modules only.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -30,7 +30,7 @@ let package = Package(
     .target(name: "MLCostCore", swiftSettings: hotPath),
     .target(name: "MLCostImporters", dependencies: ["MLCostCore", "CLibXML2"], swiftSettings: hotPath),
     .target(name: "MLCostStore", dependencies: ["MLCostCore", "CSQLite"], swiftSettings: hotPath),
-    .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "CCrypto"]),
+    .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "CCrypto"], swiftSettings: hotPath),
     .executableTarget(name: "MLCostCLI", dependencies: [
       "MLCost",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -40,7 +40,7 @@ public final class Workspace {
     let loader = try store.beginImport(info)
     let result: ImportResult
     do {
-      result = try ImportDriver.run(source: source, fileName: fileName, options: options, sink: loader, progress: progress)
+      result = try PipelinedImport.run(source: source, fileName: fileName, options: options, sink: loader, progress: progress)
     } catch {
       store.abortImport()
       throw error

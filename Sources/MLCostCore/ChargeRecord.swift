@@ -60,6 +60,9 @@ public struct ChargeRecord {
   public var commitmentDiscountQuantity: Double? = nil
   public var gpuCount: Int64? = nil
   public var flags: ArithmeticFlags = []
+  /// A hint from a batching sink: categories, GPU count and every text field equal the previous row's
+  /// (byte for byte), so a loader may reuse that row's dimensions. False when unknown.
+  public var sameDimensionsAsPrevious = false
   public var text: [TextRef] = Array(repeating: .null, count: ChargeText.allCases.count)
 
   public init() {}
@@ -72,7 +75,7 @@ public struct ChargeRecord {
   public mutating func reset() {
     billingPeriodEnd = nil; chargeClass = nil; chargeFrequency = nil; pricingCategory = nil
     listCost = nil; contractedCost = nil; consumedQuantity = nil; pricingQuantity = nil
-    commitmentDiscountQuantity = nil; gpuCount = nil; flags = []
+    commitmentDiscountQuantity = nil; gpuCount = nil; flags = []; sameDimensionsAsPrevious = false
     for i in text.indices { text[i] = .null }
   }
 }

@@ -12,6 +12,7 @@ public final class ChargeLoader: ImportSink {
   private let dims: DimsTable
   private let fileName: String
   private var key: [Int64]
+  private var lastDimsId: Int64 = -1
   public private(set) var rowsWritten = 0
   public private(set) var rowsRejected = 0
   public private(set) var rowsFlagged = 0
@@ -39,16 +40,8 @@ public final class ChargeLoader: ImportSink {
   }
 
   public func write(_ c: borrowing ChargeRecord) throws {
-    // The dimensions key: categories, GPU count, then one interned id per text field (-1 = null).
-    key[0] = Int64(c.chargeCategory.rawValue)
-    key[1] = c.chargeClass.map { Int64($0.rawValue) } ?? -1
-    key[2] = c.chargeFrequency.map { Int64($0.rawValue) } ?? -1
-    key[3] = c.pricingCategory.map { Int64($0.rawValue) } ?? -1
-    key[4] = c.gpuCount ?? -1
-    for slot in 0..<c.text.count {
-      key[DimsTable.textOffset + slot] = try interner.id(c.text[slot], slot: slot) ?? -1
-    }
-    let dimsId = try dims.id(for: key)
+    let dimsId = c.sameDimensionsAsPrevious && lastDimsId >= 0 ? lastDimsId : try dimensions(c)
+    lastDimsId = dimsId
     let s = insert
     s.bind(1, importId)
     s.bind(2, Int64(c.line))
@@ -70,6 +63,19 @@ public final class ChargeLoader: ImportSink {
     nextChargeId += 1
     rowsWritten += 1
     if !c.flags.isEmpty { rowsFlagged += 1 }
+  }
+
+  /// The dimensions key: categories, GPU count, then one interned id per text field (-1 = null).
+  private func dimensions(_ c: borrowing ChargeRecord) throws -> Int64 {
+    key[0] = Int64(c.chargeCategory.rawValue)
+    key[1] = c.chargeClass.map { Int64($0.rawValue) } ?? -1
+    key[2] = c.chargeFrequency.map { Int64($0.rawValue) } ?? -1
+    key[3] = c.pricingCategory.map { Int64($0.rawValue) } ?? -1
+    key[4] = c.gpuCount ?? -1
+    for slot in 0..<c.text.count {
+      key[DimsTable.textOffset + slot] = try interner.id(c.text[slot], slot: slot) ?? -1
+    }
+    return try dims.id(for: key)
   }
 
   public func reject(_ row: RejectedRow) throws {

@@ -7,9 +7,22 @@ public final class RecordingSink: ImportSink {
   public var rejects: [RejectedRow] = []
   /// Tags or extra cells that are not a JSON object (must stay empty).
   public var invalidJSON: [String] = []
+  /// Rows flagged `sameDimensionsAsPrevious` whose dimensions differ from the previous row's (must stay 0).
+  public var wrongHints = 0
+  public var hints = 0
+  private var previousDimensions = ""
+  public var failAfter: Int?
   public init() {}
 
   public func write(_ c: borrowing ChargeRecord) throws {
+    if let failAfter, lines.count >= failAfter { throw RecordingSinkFailure() }
+    var dims = "\(c.chargeCategory)|\(String(describing: c.chargeClass))|\(String(describing: c.chargeFrequency))|\(String(describing: c.pricingCategory))|\(String(describing: c.gpuCount))"
+    for field in ChargeText.allCases { dims += "|" + (c[field].string ?? "∅") }
+    if c.sameDimensionsAsPrevious {
+      hints += 1
+      if dims != previousDimensions { wrongHints += 1 }
+    }
+    previousDimensions = dims
     var parts = ["line \(c.line):", "\(c.chargeCategory)"]
     if let p = c.pricingCategory { parts.append("pricing=\(p)") }
     if let f = c.chargeFrequency { parts.append("frequency=\(f)") }
@@ -38,3 +51,5 @@ public final class RecordingSink: ImportSink {
 
   public func reject(_ row: RejectedRow) throws { rejects.append(row) }
 }
+
+public struct RecordingSinkFailure: Error {}
