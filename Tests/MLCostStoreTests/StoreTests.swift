@@ -1,0 +1,78 @@
+import Foundation
+import MLCostCore
+import MLCostTestSupport
+import Testing
+@testable import MLCostStore
+
+struct StoreTests {
+  let dir = Repo.temporaryDirectory()
+  var path: String { (dir as NSString).appendingPathComponent("s.db") }
+
+  @Test func aFileDatabaseIsInWALModeWithEveryMigrationApplied() throws {
+    let store = try Store(path: path)
+    #expect(try store.db.scalar("PRAGMA journal_mode").string == "wal")
+    #expect(try store.appliedMigrations() == Migrations.all.map(\.id))
+    // Reopening applies nothing twice.
+    let again = try Store(path: path)
+    #expect(try again.db.scalar("SELECT count(*) FROM schema_migration").int == Int64(Migrations.all.count))
+  }
+
+  /// Shipped migrations are frozen: editing one changes its checksum and fails here. Add a new one instead.
+  @Test func migrationsAreFrozen() {
+    let pinned: [String: String] = [
+      "0001-foundation": "799cc3e6dba95fbe",
+    ]
+    for (id, sql) in Migrations.all {
+      #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")
+    }
+  }
+
+  @Test func aDatabaseFromANewerMLCostIsRefused() throws {
+    let store = try Store(path: path)
+    try store.db.execute("INSERT INTO schema_migration(id) VALUES ('9999-future')")
+    #expect(throws: StoreError.self) { try Store(path: path) }
+  }
+
+  @Test func theLoaderStoresEachDistinctDimensionsOnce() throws {
+    let store = try Store(path: ":memory:")
+    let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
+                                                      fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
+    let texts = ["USD", "AWS", "arn:a", "arn:b"].map { Array($0.utf8) }
+    try texts[0].withUnsafeBytes { usd in
+      try texts[1].withUnsafeBytes { aws in
+        for (k, resource) in [texts[2], texts[3], texts[2], texts[2]].enumerated() {
+          try resource.withUnsafeBytes { res in
+            var r = ChargeRecord()
+            r.line = k + 2
+            r.billedCost = 1_000_000_000
+            r.effectiveCost = 1_000_000_000
+            r[.billingCurrency] = TextRef(usd)
+            r[.providerName] = TextRef(aws)
+            r[.resourceId] = TextRef(res)
+            try loader.write(r)
+          }
+        }
+      }
+    }
+    _ = try store.finishImport(loader, rowsRead: 4, fileTotals: [:], rejectedTotals: [:])
+    #expect(try store.db.scalar("SELECT count(*) FROM charge").int == 4)
+    #expect(try store.db.scalar("SELECT count(*) FROM charge_dims").int == 2)
+    #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 4)
+    #expect(try store.db.rows("SELECT resource_id FROM charge_v ORDER BY id").map { $0[0].string ?? "" } == ["arn:a", "arn:b", "arn:a", "arn:a"])
+  }
+
+  @Test func charge_vShowsFOCUSNamesAndExactMoney() throws {
+    let store = try Store(path: ":memory:")
+    let cols = try store.db.rows("SELECT name FROM pragma_table_info('charge_v')").compactMap { $0[0].string }
+    for c in ["billing_period_start", "charge_category", "pricing_category", "billed_cost_nanos", "effective_cost_nanos",
+              "billing_currency", "provider_name", "billing_account_id", "service_name", "resource_id", "tags"] {
+      #expect(cols.contains(c), "\(c)")
+    }
+  }
+
+  static func checksum(_ s: String) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return String(h, radix: 16)
+  }
+}
