@@ -1,26 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A streaming RFC 4180 reader with what real exports add: a UTF-8 BOM, LF / CRLF / CR line ends,
 /// blank lines (skipped), quoted fields with commas, doubled quotes and newlines.
 ///
-/// It holds one chunk (1 MiB by default) and the current row, whatever the file size. Fields are
-/// borrowed byte views, valid until the next `nextRow()`. Hand-written: the CSV libraries available
-/// were 60–80× slower or loaded whole files (docs/decisions.md).
+/// Rows are parsed in place in one read buffer (1 MiB by default): a field is a view of the buffer,
+/// and nothing is copied except fields with doubled quotes. A row that crosses the end of the buffer
+/// is moved to its front before the next read; the buffer grows only for a row longer than itself.
+/// So memory is one buffer plus one row, whatever the file size. Fields are valid until the next
+/// `nextRow()`. Hand-written: the CSV libraries available were 60–80× slower or loaded whole files
+/// (docs/decisions.md).
 public final class CSVReader {
   public let source: any ByteSource
-  private let chunk: UnsafeMutablePointer<UInt8>
-  private let chunkCapacity: Int
-  private var chunkLength = 0
+
+  struct Span {
+    var start: Int
+    var end: Int
+    /// Where the field (with its opening quote) starts in the buffer, for locations.
+    var rawStart: Int
+    var inSide: Bool
+  }
+
+  private var buffer: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  private var length = 0
   private var position = 0
+  private var rowStart = 0
+  private var rowEnd = 0
+  private var spans: UnsafeMutablePointer<Span>
+  private var spanCapacity = 64
+  public private(set) var fieldCount = 0
+  private var side: ScratchBytes
+  private var fieldStart = 0
+  private var fieldRawStart = 0
+
   private var started = false
   private var finished = false
   private var pendingCR = false
   private var line = 1
-
-  private var raw: ScratchBytes
-  private var side: ScratchBytes
-  private var starts: [Int] = []
-  private var ends: [Int] = []
-  private var rawStarts: [Int] = []
-  private var inSide: [Bool] = []
 
   /// Physical line on which the current row starts (1-based).
   public private(set) var rowLine = 0
@@ -33,40 +53,41 @@ public final class CSVReader {
 
   public init(source: any ByteSource, chunkSize: Int = 1 << 20) {
     self.source = source
-    self.chunkCapacity = max(4, chunkSize)
-    self.chunk = .allocate(capacity: chunkCapacity)
-    self.raw = ScratchBytes(capacity: 4096)
+    self.capacity = max(4, chunkSize)
+    self.buffer = .allocate(capacity: capacity)
+    self.spans = .allocate(capacity: spanCapacity)
     self.side = ScratchBytes(capacity: 256)
   }
 
   deinit {
-    chunk.deallocate()
-    raw.free()
+    buffer.deallocate()
+    spans.deallocate()
     side.free()
   }
-
-  public var fieldCount: Int { starts.count }
 
   /// The bytes of field `i` of the current row (quotes removed, doubled quotes undone).
   @inline(__always)
   public func field(_ i: Int) -> UnsafeRawBufferPointer {
-    let base = inSide[i] ? side.base : raw.base
-    return UnsafeRawBufferPointer(start: base + starts[i], count: ends[i] - starts[i])
+    let s = spans[i]
+    return UnsafeRawBufferPointer(start: (s.inSide ? side.base : buffer) + s.start, count: s.end - s.start)
   }
 
   public func string(_ i: Int) -> String { String(decoding: field(i), as: UTF8.self) }
 
   /// The current row as it stood in the file (without its line end).
-  public var rawText: String { String(decoding: raw.bytes, as: UTF8.self) }
+  public var rawText: String {
+    String(decoding: UnsafeRawBufferPointer(start: buffer + rowStart, count: rowEnd - rowStart), as: UTF8.self)
+  }
 
   /// Line and byte column (1-based) where field `i` starts.
   public func position(ofField i: Int) -> (line: Int, column: Int) {
-    let start = i < rawStarts.count ? rawStarts[i] : raw.count
+    let start = i < fieldCount ? spans[i].rawStart : rowEnd
     var lineOffset = 0
-    var lastBreak = -1
-    for k in 0..<start where raw.base[k] == UInt8(ascii: "\n") {
-      lineOffset += 1
-      lastBreak = k
+    var lastBreak = rowStart - 1
+    var k = rowStart
+    while k < start {
+      if buffer[k] == UInt8(ascii: "\n") { lineOffset += 1; lastBreak = k }
+      k += 1
     }
     return (rowLine + lineOffset, start - lastBreak)
   }
@@ -87,159 +108,176 @@ public final class CSVReader {
     return rows
   }
 
-  // MARK: - Parsing
-
-  private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+  // MARK: - Buffer
 
   private func start() throws {
     started = true
-    // Gather at least 3 bytes (or all there is) to recognise a BOM split across reads.
-    while chunkLength < 3 {
-      let n = try source.read(into: UnsafeMutableRawBufferPointer(start: chunk + chunkLength, count: chunkCapacity - chunkLength))
-      if n == 0 { break }
-      chunkLength += n
-      bytesRead += Int64(n)
-    }
-    if chunkLength >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
+    // At least 3 bytes (or all there is) to recognise a BOM split across reads.
+    while length < 3 { if try !fill() { break } }
+    if length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
       position = 3
       hadBOM = true
     }
-    if chunkLength == 0 { finished = true }
+    rowStart = position
   }
 
-  private func refill() throws -> Bool {
-    let n = try source.read(into: UnsafeMutableRawBufferPointer(start: chunk, count: chunkCapacity))
-    chunkLength = n
-    position = 0
+  /// Reads more bytes after moving the current row to the front; false at the end of the input.
+  private func fill() throws -> Bool {
+    if rowStart > 0 {
+      let shift = rowStart
+      let keep = length - shift
+      if keep > 0 { memmove(buffer, buffer + shift, keep) }
+      length = keep
+      position -= shift
+      rowStart = 0
+      fieldStart -= shift
+      fieldRawStart -= shift
+      for k in 0..<fieldCount {
+        spans[k].rawStart -= shift
+        if !spans[k].inSide { spans[k].start -= shift; spans[k].end -= shift }
+      }
+    }
+    if length == capacity {
+      let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+      bigger.update(from: buffer, count: length)
+      buffer.deallocate()
+      buffer = bigger
+      capacity *= 2
+    }
+    let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + length, count: capacity - length))
+    length += n
     bytesRead += Int64(n)
     return n > 0
   }
 
-  private func resetRow() {
-    raw.count = 0
-    side.count = 0
-    starts.removeAll(keepingCapacity: true)
-    ends.removeAll(keepingCapacity: true)
-    rawStarts.removeAll(keepingCapacity: true)
-    inSide.removeAll(keepingCapacity: true)
-    rowProblem = nil
-  }
-
-  private func endField(_ start: Int, _ end: Int, rawStart: Int, unescape: Bool) {
-    rawStarts.append(rawStart)
+  @inline(__always)
+  private func addField(end: Int, unescape: Bool) {
+    if fieldCount == spanCapacity {
+      let bigger = UnsafeMutablePointer<Span>.allocate(capacity: spanCapacity * 2)
+      bigger.update(from: spans, count: fieldCount)
+      spans.deallocate()
+      spans = bigger
+      spanCapacity *= 2
+    }
     if unescape {
       let s = side.count
-      side.reserve(end - start)
-      var k = start
+      side.reserve(end - fieldStart)
+      var k = fieldStart
       while k < end {
-        let b = raw.base[k]
+        let b = buffer[k]
         side.append(b)
-        k += (b == UInt8(ascii: "\"") && k + 1 < end && raw.base[k + 1] == UInt8(ascii: "\"")) ? 2 : 1
+        k += (b == UInt8(ascii: "\"") && k + 1 < end && buffer[k + 1] == UInt8(ascii: "\"")) ? 2 : 1
       }
-      starts.append(s); ends.append(side.count); inSide.append(true)
+      spans[fieldCount] = Span(start: s, end: side.count, rawStart: fieldRawStart, inSide: true)
     } else {
-      starts.append(start); ends.append(end); inSide.append(false)
+      spans[fieldCount] = Span(start: fieldStart, end: end, rawStart: fieldRawStart, inSide: false)
     }
+    fieldCount += 1
   }
+
+  // MARK: - Parsing
+
+  private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
   /// Reads one row or one blank line. Returns true when a row is ready.
   private func readRow() throws -> Bool {
-    resetRow()
+    fieldCount = 0
+    side.reset()
+    rowProblem = nil
+    rowStart = position
     if pendingCR {
-      if position == chunkLength, try !refill() { finished = true; return false }
-      if chunk[position] == UInt8(ascii: "\n") { position += 1 }
+      if position == length, try !fill() { finished = true; return false }
+      if buffer[position] == UInt8(ascii: "\n") { position += 1; rowStart = position }
       pendingCR = false
     }
     rowLine = line
     var state = State.fieldStart
-    var fieldStart = 0
-    var rawStart = 0
     var unescape = false
     let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
     while true {
-      if position == chunkLength {
-        if try !refill() {
+      if position == length {
+        if try !fill() {
           finished = true
+          rowEnd = length
           switch state {
           case .fieldStart:
-            if raw.count == 0 && starts.isEmpty { return false }
-            endField(raw.count, raw.count, rawStart: raw.count, unescape: false)
+            if fieldCount == 0 && rowEnd == rowStart { return false }
+            fieldStart = length; fieldRawStart = length
+            addField(end: length, unescape: false)
           case .unquoted:
-            endField(fieldStart, raw.count, rawStart: rawStart, unescape: false)
+            addField(end: length, unescape: false)
           case .quoted:
             throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: "", line: rowLine, column: nil),
               "a quoted field starting on line \(rowLine) is never closed", fix: "close the quote or escape quotes inside fields as \"\""))
           case .quoteInQuoted:
-            endField(fieldStart, raw.count - 1, rawStart: rawStart, unescape: unescape)
+            addField(end: length - 1, unescape: unescape)
           }
           return true
         }
       }
       switch state {
       case .fieldStart:
-        rawStart = raw.count
-        if chunk[position] == quote {
-          raw.append(quote)
+        fieldRawStart = position
+        if buffer[position] == quote {
           position += 1
-          fieldStart = raw.count
+          fieldStart = position
           unescape = false
           state = .quoted
         } else {
-          fieldStart = raw.count
+          fieldStart = position
           state = .unquoted
         }
 
       case .unquoted:
         var i = position
-        while i < chunkLength {
-          let b = chunk[i]
+        let end = length
+        let p = buffer
+        while i < end {
+          let b = p[i]
           if b == comma || b == lf || b == cr { break }
           i += 1
         }
-        raw.append(chunk + position, i - position)
         position = i
-        if i == chunkLength { continue }
-        let b = chunk[i]
-        endField(fieldStart, raw.count, rawStart: rawStart, unescape: false)
+        if i == end { continue }
+        let b = p[i]
+        addField(end: i, unescape: false)
         position += 1
         if b == comma {
-          raw.append(comma)
           state = .fieldStart
         } else {
-          return endOfLine(b == cr)
+          return endOfLine(at: i, wasCR: b == cr)
         }
 
       case .quoted:
         var i = position
-        while i < chunkLength {
-          let b = chunk[i]
+        let end = length
+        let p = buffer
+        while i < end {
+          let b = p[i]
           if b == quote { break }
           if b == lf { line += 1 }
           i += 1
         }
-        raw.append(chunk + position, i - position)
         position = i
-        if i == chunkLength { continue }
-        raw.append(quote)
+        if i == end { continue }
         position += 1
         state = .quoteInQuoted
 
       case .quoteInQuoted:
-        let b = chunk[position]
+        let b = buffer[position]
         if b == quote {
-          raw.append(quote)
           position += 1
           unescape = true
           state = .quoted
         } else if b == comma || b == lf || b == cr {
-          endField(fieldStart, raw.count - 1, rawStart: rawStart, unescape: unescape)
+          addField(end: position - 1, unescape: unescape)
+          let at = position
           position += 1
           if b == comma {
-            raw.append(comma)
             state = .fieldStart
           } else {
-            return endOfLine(b == cr)
+            return endOfLine(at: at, wasCR: b == cr)
           }
         } else {
           // `"abc"def`: keep the text as it is and say the row is malformed.
@@ -251,10 +289,11 @@ public final class CSVReader {
   }
 
   /// Ends the row at a line end; a blank line yields no row.
-  private func endOfLine(_ wasCR: Bool) -> Bool {
+  private func endOfLine(at end: Int, wasCR: Bool) -> Bool {
     line += 1
     pendingCR = wasCR
-    if starts.count == 1 && raw.count == 0 { return false }
+    rowEnd = end
+    if fieldCount == 1 && end == rowStart { return false }
     return true
   }
 }

@@ -77,6 +77,8 @@ struct CSVReaderTests {
       #expect(try rows(lf, chunk: 1) == expected, "1-byte: \(lf.debugDescription)")
       #expect(try rows("\u{FEFF}" + crlf, chunk: 1) == expected, "BOM+CRLF+1-byte: \(lf.debugDescription)")
       #expect(try rows(lf, chunk: 3) == expected)
+      #expect(try rows(crlf, chunk: 5) == expected)
+      #expect(try rows("\u{FEFF}" + lf, chunk: 64) == expected)
     }
   }
 }
