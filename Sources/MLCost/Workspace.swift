@@ -47,7 +47,7 @@ public final class Workspace {
     }
     let sha = source.hasher.finish()
     do {
-      try store.db.execute("UPDATE import SET sha256 = '\(sha)', format = '\(result.format.rawValue)', format_version = '\(result.version)' WHERE id = \(loader.importId)")
+      try store.recordIdentity(importId: loader.importId, sha256: sha, format: result.format.rawValue, version: result.version)
     } catch {
       store.abortImport()
       throw error

@@ -94,6 +94,12 @@ extension Store {
     }
   }
 
+  /// Sets what is known only once the file has been read: its digest and detected format.
+  public func recordIdentity(importId: Int64, sha256: String, format: String, version: String) throws(StoreError) {
+    _ = try db.rows("UPDATE import SET sha256 = ?, format = ?, format_version = ? WHERE id = ?",
+                    [.text(sha256), .text(format), .text(version), .integer(importId)])
+  }
+
   /// Undoes everything since `beginImport`.
   public func abortImport() {
     try? db.execute("ROLLBACK")
