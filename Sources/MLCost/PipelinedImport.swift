@@ -10,8 +10,9 @@ enum PipelinedImport {
   static let batchRows = 2048
   static let queueDepth = 4
 
+  /// - Parameter betweenBatches: work for the storing thread while it would otherwise wait (hashing).
   static func run(source: any ByteSource, fileName: String, options: ImportOptions, sink: any ImportSink,
-                  progress: ((ImportProgress) -> Void)?) throws -> ImportResult {
+                  progress: ((ImportProgress) -> Void)?, betweenBatches: () -> Void = {}) throws -> ImportResult {
     let queue = BatchQueue(depth: queueDepth)
     let job = ProducerJob(source: source, fileName: fileName, options: options, queue: queue, progress: progress)
     let thread = Thread { job.run() }
@@ -33,6 +34,7 @@ enum PipelinedImport {
         break
       }
       queue.recycle(batch)
+      betweenBatches()
     }
     job.finished.wait()
     if let consumerError { throw consumerError }

@@ -1,4 +1,5 @@
 import CCrypto
+import Foundation
 import MLCostCore
 
 /// SHA-256 through OpenSSL's EVP interface (libcrypto): ~1.5 GB/s here, so hashing never
@@ -44,13 +45,52 @@ final class SHA256Hasher {
 }
 
 /// Passes bytes through while hashing them, so an import reads its file once.
-final class HashingByteSource: ByteSource {
+///
+/// A mapped file is not hashed by the reading thread: `release(before:)` only records how far the
+/// reader got, and `catchUp()` — called by the storing thread between batches — hashes up to there
+/// and only then lets the file drop those pages. `finish()` hashes whatever is left.
+final class HashingByteSource: ByteSource, @unchecked Sendable {
   let inner: any ByteSource
-  let hasher = SHA256Hasher()
+  private let hasher = SHA256Hasher()
+  private var hashed = 0
+  private let lock = NSLock()
+  private var readUpTo = 0
+
   init(_ inner: any ByteSource) { self.inner = inner }
+
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     let n = try inner.read(into: buffer)
     if n > 0 { hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) }
     return n
+  }
+
+  var mappedBytes: UnsafeRawBufferPointer? { inner.mappedBytes }
+
+  /// Reading thread: bytes before `offset` are parsed.
+  func release(before offset: Int) {
+    lock.lock()
+    readUpTo = max(readUpTo, offset)
+    lock.unlock()
+  }
+
+  /// Any thread but the reader's: hashes what the reader has passed, then drops those pages.
+  func catchUp() {
+    guard let bytes = inner.mappedBytes else { return }
+    lock.lock()
+    let end = min(readUpTo, bytes.count)
+    lock.unlock()
+    guard end > hashed else { return }
+    hasher.update(UnsafeRawBufferPointer(rebasing: bytes[hashed..<end]))
+    hashed = end
+    inner.release(before: hashed)
+  }
+
+  /// The digest of every byte of the source. Call once reading is over.
+  func finish() -> String {
+    if let bytes = inner.mappedBytes, hashed < bytes.count {
+      hasher.update(UnsafeRawBufferPointer(rebasing: bytes[hashed...]))
+      hashed = bytes.count
+    }
+    return hasher.finish()
   }
 }

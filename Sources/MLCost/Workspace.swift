@@ -40,12 +40,13 @@ public final class Workspace {
     let loader = try store.beginImport(info)
     let result: ImportResult
     do {
-      result = try PipelinedImport.run(source: source, fileName: fileName, options: options, sink: loader, progress: progress)
+      result = try PipelinedImport.run(source: source, fileName: fileName, options: options, sink: loader, progress: progress,
+                                       betweenBatches: source.catchUp)
     } catch {
       store.abortImport()
       throw error
     }
-    let sha = source.hasher.finish()
+    let sha = source.finish()
     do {
       try store.recordIdentity(importId: loader.importId, sha256: sha, format: result.format.rawValue, version: result.version)
     } catch {
@@ -74,7 +75,7 @@ public final class Workspace {
     let reconciliation = Set(result.fileTotals.keys).union(result.rejectedTotals.keys).sorted().map {
       ReconciliationRow(key: $0, file: result.fileTotals[$0] ?? Totals(), stored: stored[$0] ?? Totals(), rejected: result.rejectedTotals[$0] ?? Totals())
     }
-    return (sniffed, ImportSummary(importId: nil, path: path, fileName: fileName, sha256: source.hasher.finish(), result: result,
+    return (sniffed, ImportSummary(importId: nil, path: path, fileName: fileName, sha256: source.finish(), result: result,
                                    reconciliation: reconciliation, replacements: [], dryRun: true))
   }
 

@@ -8,6 +8,16 @@ import Darwin
 public protocol ByteSource: AnyObject {
   /// Fills up to `buffer.count` bytes; returns 0 at the end.
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+  /// The whole input as read-only memory, when the source can map it (files); nil otherwise.
+  /// A reader that uses it never calls `read(into:)`.
+  var mappedBytes: UnsafeRawBufferPointer? { get }
+  /// Tells the source that bytes before `offset` will not be read again (a mapped file drops them).
+  func release(before offset: Int)
+}
+
+extension ByteSource {
+  public var mappedBytes: UnsafeRawBufferPointer? { nil }
+  public func release(before offset: Int) {}
 }
 
 /// Reads a file with `read(2)`; never holds more than the caller's buffer.
@@ -36,7 +46,37 @@ public final class FileByteSource: ByteSource {
     self.size = Int64(st.st_size)
   }
 
-  deinit { close(fd) }
+  deinit {
+    if let mapping { munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count) }
+    close(fd)
+  }
+
+  private var mapping: UnsafeRawBufferPointer?
+  private var mappingTried = false
+  private var released = 0
+
+  /// The file mapped read-only (sequential access advised), or nil when it cannot be (empty, not mappable).
+  public var mappedBytes: UnsafeRawBufferPointer? {
+    if !mappingTried {
+      mappingTried = true
+      if size > 0, let p = mmap(nil, Int(size), PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
+        _ = madvise(p, Int(size), MADV_SEQUENTIAL)
+        mapping = UnsafeRawBufferPointer(start: p, count: Int(size))
+      }
+    }
+    return mapping
+  }
+
+  /// Drops mapped pages before `offset` from this process (they stay in the page cache), in steps of
+  /// 16 MiB, so resident memory stays flat however large the file.
+  public func release(before offset: Int) {
+    guard let mapping, offset - released >= 16 << 20 else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let end = offset / page * page
+    guard end > released else { return }
+    _ = madvise(UnsafeMutableRawPointer(mutating: mapping.baseAddress! + released), end - released, MADV_DONTNEED)
+    released = end
+  }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while true {

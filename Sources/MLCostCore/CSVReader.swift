@@ -7,7 +7,9 @@ import Darwin
 /// A streaming RFC 4180 reader with what real exports add: a UTF-8 BOM, LF / CRLF / CR line ends,
 /// blank lines (skipped), quoted fields with commas, doubled quotes and newlines.
 ///
-/// Rows are parsed in place in one read buffer (1 MiB by default): a field is a view of the buffer,
+/// A file is parsed in place in its read-only memory map (pages behind the cursor are dropped, so
+/// resident memory stays flat). Other sources are parsed in place in one read buffer (1 MiB by
+/// default): a field is a view of the buffer,
 /// and nothing is copied except fields with doubled quotes. A row that crosses the end of the buffer
 /// is moved to its front before the next read; the buffer grows only for a row longer than itself.
 /// So memory is one buffer plus one row, whatever the file size. Fields are valid until the next
@@ -37,6 +39,9 @@ public final class CSVReader {
   private var fieldStart = 0
   private var fieldRawStart = 0
 
+  /// The whole input is mapped memory: parse it in place, never read, never move, never free.
+  private let mapped: Bool
+  private var releasedUpTo = 0
   private var started = false
   private var finished = false
   private var pendingCR = false
@@ -45,7 +50,8 @@ public final class CSVReader {
   /// Physical line on which the current row starts (1-based).
   public private(set) var rowLine = 0
   /// Bytes consumed from the source so far.
-  public private(set) var bytesRead: Int64 = 0
+  public var bytesRead: Int64 { mapped ? Int64(position) : readCount }
+  private var readCount: Int64 = 0
   /// Set when the current row is malformed (text after a closing quote); the row is still returned.
   public private(set) var rowProblem: String?
   /// True when the source began with a UTF-8 BOM.
@@ -53,14 +59,22 @@ public final class CSVReader {
 
   public init(source: any ByteSource, chunkSize: Int = 1 << 20) {
     self.source = source
-    self.capacity = max(4, chunkSize)
-    self.buffer = .allocate(capacity: capacity)
+    if let bytes = source.mappedBytes, let base = bytes.baseAddress {
+      mapped = true
+      capacity = bytes.count
+      length = bytes.count
+      buffer = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self))
+    } else {
+      mapped = false
+      capacity = max(4, chunkSize)
+      buffer = .allocate(capacity: capacity)
+    }
     self.spans = .allocate(capacity: spanCapacity)
     self.side = ScratchBytes(capacity: 256)
   }
 
   deinit {
-    buffer.deallocate()
+    if !mapped { buffer.deallocate() }
     spans.deallocate()
     side.free()
   }
@@ -123,6 +137,7 @@ public final class CSVReader {
 
   /// Reads more bytes after moving the current row to the front; false at the end of the input.
   private func fill() throws -> Bool {
+    if mapped { return false }
     if rowStart > 0 {
       let shift = rowStart
       let keep = length - shift
@@ -146,7 +161,7 @@ public final class CSVReader {
     }
     let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + length, count: capacity - length))
     length += n
-    bytesRead += Int64(n)
+    readCount += Int64(n)
     return n > 0
   }
 
@@ -181,6 +196,10 @@ public final class CSVReader {
 
   /// Reads one row or one blank line. Returns true when a row is ready.
   private func readRow() throws -> Bool {
+    if mapped && position - releasedUpTo >= 1 << 20 {
+      source.release(before: position)
+      releasedUpTo = position
+    }
     fieldCount = 0
     side.reset()
     rowProblem = nil
