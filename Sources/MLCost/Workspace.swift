@@ -65,7 +65,8 @@ public final class Workspace {
     let sniffed = try? ImportDriver.sniff(source: try FileByteSource(path: path), fileName: fileName)
     let source = HashingByteSource(try FileByteSource(path: path))
     let sink = CountingSink()
-    let result = try ImportDriver.run(source: source, fileName: fileName, options: options, sink: sink)
+    let result = try PipelinedImport.run(source: source, fileName: fileName, options: options, sink: sink, progress: nil,
+                                         betweenBatches: source.catchUp)
     var stored: [PeriodCurrency: Totals] = [:]
     for (key, totals) in result.fileTotals {
       let rejected = result.rejectedTotals[key] ?? Totals()
