@@ -128,16 +128,11 @@ enum ReferenceDecimal {
   }
 }
 
+/// Property-test inputs from the project's seeded generator.
 struct TestRandom {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  var rng: SplitMix64
+  init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+  mutating func next() -> UInt64 { rng.next() }
   mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
   mutating func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(below(10))) }) }
 

@@ -1,0 +1,17 @@
+/// A tiny seeded generator (SplitMix64): deterministic demo files, benchmarks, property tests and,
+/// later, the planner's Monte Carlo — the same numbers on every machine for a given seed.
+public struct SplitMix64: Sendable {
+  private var state: UInt64
+  public init(seed: UInt64) { state = seed }
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  /// Uniform in 0..<n.
+  public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+  /// Uniform in lo...hi.
+  public mutating func between(_ lo: Int, _ hi: Int) -> Int { lo + below(hi - lo + 1) }
+}
