@@ -1,6 +1,7 @@
 import Foundation
 import MLCostTestSupport
 import Testing
+@testable import MLCost
 
 /// The built binary, run as a user would: exit codes, messages, JSON, environment.
 struct CLITests {
@@ -30,6 +31,13 @@ struct CLITests {
     #expect(totals[0]["billedCost"] as? String == "3.30")
     #expect(totals[0]["effectiveCost"] as? String == "3.30")
     #expect(totals[0]["rows"] as? Int == 2)
+  }
+
+  @Test func listingADatabaseThatDoesNotExistSaysSoAndCreatesNothing() throws {
+    let r = try Binary.run(["imports", "--db", db])
+    #expect(r.status == 66)
+    #expect(r.stderr.contains("no database here yet"))
+    #expect(!FileManager.default.fileExists(atPath: db))
   }
 
   @Test func aMissingFileExits66() throws {
@@ -77,5 +85,29 @@ struct CLITests {
       #expect(readme.contains("mlcost \(sub)"), "README does not document `mlcost \(sub)`")
     }
     assertSnapshot(try Binary.run(["import", "--help"]).stdout, at: Repo.path("Tests/Golden/import-help.txt"))
+  }
+}
+
+/// On a terminal a long import draws a progress bar on stderr; off a terminal it draws none.
+struct ProgressBarTests {
+  @Test func aTerminalGetsAProgressBarAndAPipeDoesNot() throws {
+    let dir = Repo.temporaryDirectory()
+    let file = (dir as NSString).appendingPathComponent("ten-mb.csv")
+    _ = try Workspace.generateFocus(to: file, rows: 12_000)  // ~10 MB: over the bar's 4 MB floor
+    // `script` runs the command under a pseudo-terminal; stderr is then a TTY.
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    let db = (dir as NSString).appendingPathComponent("tty.db")
+    p.arguments = ["-qec", "\(Binary.mlcost) import --db \(db) \(file) 2>&1 >/dev/null", "/dev/null"]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    #expect(text.contains("rows/s") && text.contains("ETA") && text.contains("MB"), "\(text.prefix(300))")
+    // Off a terminal: no progress at all.
+    let piped = try Binary.run(["import", "--db", (dir as NSString).appendingPathComponent("pipe.db"), file])
+    #expect(piped.status == 0 && piped.stderr.isEmpty)
   }
 }

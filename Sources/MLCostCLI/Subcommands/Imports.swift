@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MLCost
 
 struct Imports: ParsableCommand {
@@ -15,6 +16,10 @@ struct Imports: ParsableCommand {
   }
 
   func run() throws {
+    guard FileManager.default.fileExists(atPath: database.path) else {
+      throw Failure(message: "\(database.path): error: no database here yet; run `mlcost import FILE…` (or `mlcost demo`) first, or pass --db",
+                    code: ExitStatus.missingInput)
+    }
     let records = try Workspace(databasePath: database.path).imports()
     print(format == "json" ? try ImportsListing.json(records) : ImportsListing.table(records))
   }
