@@ -44,7 +44,10 @@ final class Interner {
 
   private func lookup(_ ref: TextRef) throws(StoreError) -> Int64 {
     let text = String(decoding: ref.bytes, as: UTF8.self)
-    if let id = ids[text] { return id }
+    // Bytes that are not valid UTF-8 decode lossily (every bad sequence becomes U+FFFD), so two
+    // different values could share a key: those go straight to SQLite, which compares bytes.
+    let exact = text.utf8.count == ref.count && text.utf8.elementsEqual(ref.bytes)
+    if exact, let id = ids[text] { return id }
     select.bindStatic(1, ref.bytes)
     let id: Int64
     if try select.step() {
@@ -56,8 +59,10 @@ final class Interner {
       try insert.run()
       id = db.lastInsertRowID
     }
-    if ids.count >= cacheLimit { ids.removeAll(keepingCapacity: true) }
-    ids[text] = id
+    if exact {
+      if ids.count >= cacheLimit { ids.removeAll(keepingCapacity: true) }
+      ids[text] = id
+    }
     return id
   }
 }

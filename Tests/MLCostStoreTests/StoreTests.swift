@@ -76,3 +76,18 @@ struct StoreTests {
     return String(h, radix: 16)
   }
 }
+
+struct InternerTests {
+  /// Bytes that are not UTF-8 must not collide: String(decoding:) maps every bad sequence to U+FFFD.
+  @Test func invalidUTF8ValuesKeepDistinctIds() throws {
+    let store = try Store(path: ":memory:")
+    let interner = try Interner(db: store.db, slots: 1)
+    let a: [UInt8] = [0x4D, 0x61, 0xDF], b: [UInt8] = [0x4D, 0x61, 0xFC]  // Latin-1 "Maß", "Maü"
+    let idA = try a.withUnsafeBytes { try interner.id(TextRef($0), slot: 0) }
+    let idB = try b.withUnsafeBytes { try interner.id(TextRef($0), slot: 0) }
+    let idA2 = try a.withUnsafeBytes { try interner.id(TextRef($0), slot: 0) }
+    #expect(idA != idB)
+    #expect(idA == idA2)
+    #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 2)
+  }
+}
