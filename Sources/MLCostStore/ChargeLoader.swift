@@ -13,6 +13,19 @@ public final class ChargeLoader: ImportSink {
   private let fileName: String
   private var key: [Int64]
   private var lastDimsId: Int64 = -1
+  /// What this loader inserted, per billing period start and (currency, provider, account) ids.
+  private(set) var tallies: [ScopeKey: Totals] = [:]
+  private var scope = ScopeKey(periodStart: 0, currency: -1, provider: -1, account: -1)
+  private var running = Totals()
+  private var runningKey: ScopeKey?
+
+  /// The reconciliation and replacement unit, by interned ids (-1 = null).
+  struct ScopeKey: Hashable {
+    var periodStart: Int64
+    var currency: Int64
+    var provider: Int64
+    var account: Int64
+  }
   public private(set) var rowsWritten = 0
   public private(set) var rowsRejected = 0
   public private(set) var rowsFlagged = 0
@@ -40,8 +53,23 @@ public final class ChargeLoader: ImportSink {
   }
 
   public func write(_ c: borrowing ChargeRecord) throws {
-    let dimsId = c.sameDimensionsAsPrevious && lastDimsId >= 0 ? lastDimsId : try dimensions(c)
+    let dimsId: Int64
+    if c.sameDimensionsAsPrevious && lastDimsId >= 0 {
+      dimsId = lastDimsId
+    } else {
+      dimsId = try dimensions(c)
+      scope.currency = key[DimsTable.textOffset + ChargeText.billingCurrency.rawValue]
+      scope.provider = key[DimsTable.textOffset + ChargeText.providerName.rawValue]
+      scope.account = key[DimsTable.textOffset + ChargeText.billingAccountId.rawValue]
+    }
     lastDimsId = dimsId
+    scope.periodStart = c.billingPeriodStart
+    if runningKey != scope {
+      if let k = runningKey { tallies[k, default: Totals()].merge(running) }
+      runningKey = scope
+      running = Totals()
+    }
+    running.add(billed: c.billedCost, effective: c.effectiveCost)
     let s = insert
     s.bind(1, importId)
     s.bind(2, Int64(c.line))
@@ -76,6 +104,13 @@ public final class ChargeLoader: ImportSink {
       key[DimsTable.textOffset + slot] = try interner.id(c.text[slot], slot: slot) ?? -1
     }
     return try dims.id(for: key)
+  }
+
+  /// Folds the running tally in; call before reading `tallies`.
+  func closeTallies() {
+    if let k = runningKey { tallies[k, default: Totals()].merge(running) }
+    runningKey = nil
+    running = Totals()
   }
 
   public func reject(_ row: RejectedRow) throws {

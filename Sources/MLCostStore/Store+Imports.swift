@@ -116,17 +116,8 @@ extension Store {
       // An import's charges are one contiguous rowid range: record it instead of indexing import_id.
       _ = try db.rows("UPDATE import SET first_charge_id = ?, last_charge_id = ? WHERE id = ?",
                       [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1), .integer(id)])
+      let stored = try verifiedStoredTotals(loader)
       let replacements = try replaceOlderExports(importId: id)
-      var stored: [PeriodCurrency: Totals] = [:]
-      for row in try db.rows("""
-        SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), sum(c.billed_cost), sum(c.effective_cost)
-        FROM import i JOIN charge c ON c.id BETWEEN i.first_charge_id AND i.last_charge_id
-        JOIN charge_dims k ON k.id = c.dims_id JOIN dict d ON d.id = k.billing_currency_id
-        WHERE i.id = ? GROUP BY 1, 2
-        """, [.integer(id)]) {
-        let key = PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: row[1].string ?? "?")
-        stored[key] = Totals(rows: Int(row[2].int ?? 0), billedCost: row[3].int ?? 0, effectiveCost: row[4].int ?? 0)
-      }
       let keys = Set(fileTotals.keys).union(stored.keys).union(rejectedTotals.keys).sorted()
       let reconciliation = keys.map {
         ReconciliationRow(key: $0, file: fileTotals[$0] ?? Totals(), stored: stored[$0] ?? Totals(), rejected: rejectedTotals[$0] ?? Totals())
@@ -150,15 +141,41 @@ extension Store {
     }
   }
 
+  /// What this import stored, per billing period and currency, from the loader's tallies of the rows
+  /// SQLite accepted — checked against one read-back sum over the import's rows (a mismatch is an
+  /// error). Also records the import's scopes for replacement.
+  private func verifiedStoredTotals(_ loader: ChargeLoader) throws(StoreError) -> [PeriodCurrency: Totals] {
+    loader.closeTallies()
+    var expected = Totals()
+    for t in loader.tallies.values { expected.merge(t) }
+    let row = try db.rows("SELECT count(*), coalesce(sum(billed_cost), 0), coalesce(sum(effective_cost), 0) FROM charge WHERE id BETWEEN ? AND ?",
+                          [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1)])[0]
+    guard row[0].int == Int64(expected.rows), row[1].int == expected.billedCost.value, row[2].int == expected.effectiveCost.value,
+          !expected.billedCost.overflowed, !expected.effectiveCost.overflowed else {
+      throw .schema("the stored rows (\(row[0]) rows, \(row[1]) / \(row[2]) nanos) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
+    }
+    var codes: [Int64: String] = [:]
+    for id in Set(loader.tallies.keys.map(\.currency)) {
+      codes[id] = try db.scalar("SELECT value FROM dict WHERE id = ?", [.integer(id)]).string ?? "?"
+    }
+    var stored: [PeriodCurrency: Totals] = [:]
+    var scopes: [ChargeLoader.ScopeKey: Int] = [:]
+    for (key, totals) in loader.tallies {
+      stored[PeriodCurrency(period: BillingMonth(containing: key.periodStart), currency: codes[key.currency] ?? "?"), default: Totals()].merge(totals)
+      scopes[ChargeLoader.ScopeKey(periodStart: key.periodStart, currency: -1, provider: key.provider, account: key.account), default: 0] += totals.rows
+    }
+    let insertScope = try db.prepare("INSERT INTO import_scope (import_id, provider_name_id, billing_account_id_id, billing_period_start, rows) VALUES (?,?,?,?,?)")
+    for (key, rows) in scopes {
+      try insertScope.bind([.integer(loader.importId), key.provider < 0 ? .null : .integer(key.provider),
+                            key.account < 0 ? .null : .integer(key.account), .integer(key.periodStart), .integer(Int64(rows))])
+      try insertScope.run()
+    }
+    return stored
+  }
+
   /// Deletes the rows of older imports that this import's (provider, billing account, billing period)
   /// scopes cover. A scope with neither provider nor account is never replaced: nothing says it is the same account.
   private func replaceOlderExports(importId id: Int64) throws(StoreError) -> [Replacement] {
-    _ = try db.rows("""
-      INSERT INTO import_scope (import_id, provider_name_id, billing_account_id_id, billing_period_start, rows)
-      SELECT i.id, k.provider_name_id, k.billing_account_id_id, c.billing_period_start, count(*)
-      FROM import i JOIN charge c ON c.id BETWEEN i.first_charge_id AND i.last_charge_id JOIN charge_dims k ON k.id = c.dims_id
-      WHERE i.id = ? GROUP BY k.provider_name_id, k.billing_account_id_id, c.billing_period_start
-      """, [.integer(id)])
     let older = try db.rows("""
       SELECT o.rowid, o.import_id, i.file_name, o.provider_name_id, o.billing_account_id_id, o.billing_period_start,
              (SELECT value FROM dict WHERE id = o.provider_name_id), (SELECT value FROM dict WHERE id = o.billing_account_id_id)

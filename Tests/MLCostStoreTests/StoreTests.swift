@@ -91,3 +91,26 @@ struct InternerTests {
     #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 2)
   }
 }
+
+struct StoredTotalsVerificationTests {
+  /// The per-period totals come from the loader's tallies; one read-back sum must agree, or nothing commits.
+  @Test func aStoredRowThatGoesMissingFailsTheImport() throws {
+    let store = try Store(path: ":memory:")
+    let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "y", format: "focus", formatVersion: "1.2",
+                                                      fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
+    let usd = Array("USD".utf8)
+    try usd.withUnsafeBytes { u in
+      for k in 0..<3 {
+        var r = ChargeRecord()
+        r.line = k + 2
+        r.billedCost = 2_000_000_000
+        r.effectiveCost = 2_000_000_000
+        r[.billingCurrency] = TextRef(u)
+        try loader.write(r)
+      }
+    }
+    try store.db.execute("DELETE FROM charge WHERE id = (SELECT max(id) FROM charge)")
+    #expect(throws: StoreError.self) { try store.finishImport(loader, rowsRead: 3, fileTotals: [:], rejectedTotals: [:]) }
+    #expect(try store.db.scalar("SELECT count(*) FROM import").int == 0)
+  }
+}
