@@ -81,7 +81,6 @@ public final class FocusImporter: ChargeRowMapper {
     var firstError: RowError?
     var hasTags = false
     var extraStart = -1
-    var have: UInt32 = 0  // bit per required value read
     var currencyRef = TextRef.null
 
     for i in 0..<n {
@@ -95,13 +94,13 @@ public final class FocusImporter: ChargeRowMapper {
             currencyRef = value.map(TextRef.init) ?? .null
           } else if let value { r[f] = TextRef(value) }
         case .billedCost:
-          r.billedCost = try money(value, i, required: true)!; have |= 1; amounts.billedCost = r.billedCost
+          r.billedCost = try money(value, i, required: true)!; amounts.billedCost = r.billedCost
         case .effectiveCost:
-          r.effectiveCost = try money(value, i, required: true)!; have |= 2; amounts.effectiveCost = r.effectiveCost
+          r.effectiveCost = try money(value, i, required: true)!; amounts.effectiveCost = r.effectiveCost
         case .listCost: r.listCost = try money(value, i, required: false)
         case .contractedCost: r.contractedCost = try money(value, i, required: false)
         case .billingPeriodStart:
-          r.billingPeriodStart = try time(value, i, required: true)!; have |= 4
+          r.billingPeriodStart = try time(value, i, required: true)!
           amounts.period = BillingMonth(containing: r.billingPeriodStart)
         case .billingPeriodEnd: r.billingPeriodEnd = try time(value, i, required: false)
         case .chargePeriodStart: r.chargePeriodStart = try time(value, i, required: true)!
@@ -160,7 +159,6 @@ public final class FocusImporter: ChargeRowMapper {
                             fix: "fill in the ISO 4217 code, e.g. USD")
     }
     if let firstError { throw firstError }
-    _ = have
 
     // Scratch is final after these appends: resolve the views into it.
     var extraRange: (Int, Int)? = nil

@@ -37,7 +37,6 @@ public struct ImportResult: Sendable {
   public var firstRejects: [RejectedRow] = []
   public var warnings: [Diagnostic] = []
   public var bytesRead: Int64 = 0
-  public var hadBOM = false
 }
 
 /// The shared driver: reads CSV, sniffs, maps rows, keeps totals, applies strict or lenient.
@@ -65,7 +64,6 @@ public enum ImportDriver {
     }
     var result = ImportResult(format: format, version: sniffed?.format == format ? sniffed!.version : "?")
     result.warnings = mapper.warnings
-    result.hadBOM = reader.hadBOM
     var record = ChargeRecord()
     var amounts = RowAmounts()
     var accepted = TotalsAccumulator()
