@@ -19,16 +19,17 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    // System libraries (Debian: libsqlite3-dev, libxml2-dev, libssl-dev).
+    // System libraries (Debian: libsqlite3-dev, libxml2-dev, libssl-dev, zlib1g-dev).
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                    providers: [.apt(["libsqlite3-dev"])]),
     .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                    providers: [.apt(["libxml2-dev"])]),
     .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                    providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
     .target(name: "MLCostCore", swiftSettings: hotPath),
-    .target(name: "MLCostImporters", dependencies: ["MLCostCore", "CLibXML2"], swiftSettings: hotPath),
+    .target(name: "MLCostImporters", dependencies: ["MLCostCore", "CLibXML2", "CZlib"], swiftSettings: hotPath),
     .target(name: "MLCostStore", dependencies: ["MLCostCore", "CSQLite"], swiftSettings: hotPath),
     .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "CCrypto"], swiftSettings: hotPath),
     .executableTarget(name: "MLCostCLI", dependencies: [
@@ -36,7 +37,7 @@ let package = Package(
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
-    .target(name: "MLCostTestSupport", dependencies: ["MLCostCore"], path: "Tests/MLCostTestSupport"),
+    .target(name: "MLCostTestSupport", dependencies: ["MLCostCore", "CZlib"], path: "Tests/MLCostTestSupport"),
     .testTarget(name: "MLCostCoreTests", dependencies: ["MLCostCore"]),
     .testTarget(name: "MLCostImportersTests", dependencies: ["MLCostImporters", "MLCostCore", "MLCostTestSupport"]),
     .testTarget(name: "MLCostStoreTests", dependencies: ["MLCostStore", "MLCostCore", "MLCostTestSupport"]),

@@ -55,6 +55,8 @@ final class HashingByteSource: ByteSource, @unchecked Sendable {
   private var hashed = 0
   private let lock = NSLock()
   private var readUpTo = 0
+  /// Set once a reader takes the mapping; otherwise every byte is hashed in `read(into:)`.
+  private var mapped = false
 
   init(_ inner: any ByteSource) { self.inner = inner }
 
@@ -64,7 +66,11 @@ final class HashingByteSource: ByteSource, @unchecked Sendable {
     return n
   }
 
-  var mappedBytes: UnsafeRawBufferPointer? { inner.mappedBytes }
+  var mappedBytes: UnsafeRawBufferPointer? {
+    let bytes = inner.mappedBytes
+    if bytes != nil { mapped = true }
+    return bytes
+  }
 
   /// Reading thread: bytes before `offset` are parsed.
   func release(before offset: Int) {
@@ -75,7 +81,7 @@ final class HashingByteSource: ByteSource, @unchecked Sendable {
 
   /// Any thread but the reader's: hashes what the reader has passed, then drops those pages.
   func catchUp() {
-    guard let bytes = inner.mappedBytes else { return }
+    guard mapped, let bytes = inner.mappedBytes else { return }
     lock.lock()
     let end = min(readUpTo, bytes.count)
     lock.unlock()
@@ -87,7 +93,7 @@ final class HashingByteSource: ByteSource, @unchecked Sendable {
 
   /// The digest of every byte of the source. Call once reading is over.
   func finish() -> String {
-    if let bytes = inner.mappedBytes, hashed < bytes.count {
+    if mapped, let bytes = inner.mappedBytes, hashed < bytes.count {
       hasher.update(UnsafeRawBufferPointer(rebasing: bytes[hashed...]))
       hashed = bytes.count
     }

@@ -35,12 +35,13 @@ public final class Workspace {
       if let existing = try store.importRecord(sha256: sha) { return .alreadyImported(existing, path: path) }
     }
     let source = HashingByteSource(file)
+    let input = try Self.decompressing(source, file: file, fileName: fileName)
     let info = ImportFileInfo(fileName: fileName, path: path, sha256: "pending", format: "?", formatVersion: "?",
                               fileBytes: file.size, importedAt: Self.iso8601(now()), lenient: options.lenient)
     let loader = try store.beginImport(info)
     let result: ImportResult
     do {
-      result = try PipelinedImport.run(source: source, fileName: fileName, options: options, sink: loader, progress: progress,
+      result = try PipelinedImport.run(source: input, fileName: fileName, options: options, sink: loader, progress: progress,
                                        betweenBatches: source.catchUp)
     } catch {
       store.abortImport()
@@ -62,10 +63,13 @@ public final class Workspace {
   /// Reads and checks a file without writing anything: the format, the rows, the totals.
   public static func dryRun(_ path: String, options: ImportOptions) throws -> (sniffed: SniffResult?, summary: ImportSummary) {
     let fileName = (path as NSString).lastPathComponent
-    let sniffed = try? ImportDriver.sniff(source: try FileByteSource(path: path), fileName: fileName)
-    let source = HashingByteSource(try FileByteSource(path: path))
+    let sniffFile = try FileByteSource(path: path)
+    let sniffed = try? ImportDriver.sniff(source: try decompressing(sniffFile, file: sniffFile, fileName: fileName), fileName: fileName)
+    let file = try FileByteSource(path: path)
+    let source = HashingByteSource(file)
     let sink = CountingSink()
-    let result = try PipelinedImport.run(source: source, fileName: fileName, options: options, sink: sink, progress: nil,
+    let result = try PipelinedImport.run(source: try decompressing(source, file: file, fileName: fileName), fileName: fileName,
+                                         options: options, sink: sink, progress: nil,
                                          betweenBatches: source.catchUp)
     var stored: [PeriodCurrency: Totals] = [:]
     for (key, totals) in result.fileTotals {
@@ -91,6 +95,13 @@ public final class Workspace {
 
   /// Raw SQL for tests and power users (read-only use).
   public func query(_ sql: String) throws -> [[SQLValue]] { try store.db.rows(sql) }
+
+  /// The source to parse: gzip is inflated on the fly (detected by its magic number, not the name).
+  static func decompressing(_ source: any ByteSource, file: FileByteSource, fileName: String) throws -> any ByteSource {
+    let head = file.peek(2)
+    let isGzip = head.withUnsafeBytes { GzipByteSource.isGzip($0) }
+    return isGzip ? try GzipByteSource(source, fileName: fileName) : source
+  }
 
   static func iso8601(_ date: Date) -> String {
     Timestamp.iso8601(Int64(date.timeIntervalSince1970.rounded(.down)))

@@ -13,11 +13,15 @@ public protocol ByteSource: AnyObject {
   var mappedBytes: UnsafeRawBufferPointer? { get }
   /// Tells the source that bytes before `offset` will not be read again (a mapped file drops them).
   func release(before offset: Int)
+  /// Bytes of the underlying file consumed so far, when that differs from the bytes delivered
+  /// (compressed input); progress is measured against the file's size with it.
+  var sourceBytesRead: Int64? { get }
 }
 
 extension ByteSource {
   public var mappedBytes: UnsafeRawBufferPointer? { nil }
   public func release(before offset: Int) {}
+  public var sourceBytesRead: Int64? { nil }
 }
 
 /// Reads a file with `read(2)`; never holds more than the caller's buffer.
@@ -76,6 +80,13 @@ public final class FileByteSource: ByteSource {
     guard end > released else { return }
     _ = madvise(UnsafeMutableRawPointer(mutating: mapping.baseAddress! + released), end - released, MADV_DONTNEED)
     released = end
+  }
+
+  /// The first `n` bytes of the file, without moving the read position.
+  public func peek(_ n: Int) -> [UInt8] {
+    var head = [UInt8](repeating: 0, count: n)
+    let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n, 0) }
+    return Array(head.prefix(max(0, got)))
   }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

@@ -102,7 +102,9 @@ public enum ImportDriver {
         if !record.flags.isEmpty {
           for (flag, label) in ArithmeticFlags.all where record.flags.contains(flag) { result.flagCounts[label, default: 0] += 1 }
         }
-        if let progress, result.rowsRead & 0x3FFF == 0 { progress(ImportProgress(bytesRead: reader.bytesRead, rows: result.rowsRead)) }
+        if let progress, result.rowsRead & 0x3FFF == 0 {
+          progress(ImportProgress(bytesRead: source.sourceBytesRead ?? reader.bytesRead, rows: result.rowsRead))
+        }
       }
     } catch ImportError.badData(var d) where d.location?.file == "" {
       d.location?.file = fileName
@@ -112,7 +114,7 @@ public enum ImportDriver {
       result.fileTotals[key, default: Totals()].merge(totals)
     }
     result.bytesRead = reader.bytesRead
-    progress?(ImportProgress(bytesRead: reader.bytesRead, rows: result.rowsRead))
+    progress?(ImportProgress(bytesRead: source.sourceBytesRead ?? reader.bytesRead, rows: result.rowsRead))
     return result
   }
 

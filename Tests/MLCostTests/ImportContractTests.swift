@@ -124,3 +124,25 @@ struct ImportContractTests {
     #expect(!FileManager.default.fileExists(atPath: db))
   }
 }
+
+/// A `.csv.gz` export imports like its CSV; its identity is the digest of the file's own bytes.
+struct GzipImportTests {
+  @Test func aGzippedExportImportsLikeItsCSV() throws {
+    let dir = Repo.temporaryDirectory()
+    let csv = (dir as NSString).appendingPathComponent("demo.csv")
+    _ = try Workspace.generateFocus(to: csv, rows: 5_000)
+    let gz = csv + ".gz"
+    try Data(gzip(Array(try Data(contentsOf: URL(fileURLWithPath: csv))))).write(to: URL(fileURLWithPath: gz))
+    let plainWS = try Workspace(databasePath: (dir as NSString).appendingPathComponent("p.db"))
+    let gzWS = try Workspace(databasePath: (dir as NSString).appendingPathComponent("g.db"))
+    guard case .imported(let p) = try plainWS.importFile(csv, options: ImportOptions()),
+          case .imported(let g) = try gzWS.importFile(gz, options: ImportOptions()) else { Issue.record("not imported"); return }
+    #expect(g.reconciliation == p.reconciliation)
+    #expect(g.reconciles && g.result.rowsStored == 5_000)
+    #expect(g.sha256 == (try SHA256Hasher.hash(try FileByteSource(path: gz))))
+    #expect(p.sha256 == (try SHA256Hasher.hash(try FileByteSource(path: csv))))
+    guard case .alreadyImported = try gzWS.importFile(gz, options: ImportOptions()) else { Issue.record("imported twice"); return }
+    let dry = try Binary.run(["import", "--dry-run", gz])
+    #expect(dry.stdout.contains("looks like focus 1.2"), "\(dry.stdout) \(dry.stderr)")
+  }
+}
