@@ -16,6 +16,16 @@ try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories
 
 @inline(__always) func value(_ i: Int, _ k: Int) -> Int64 { Int64(i &* 2_654_435_761 &+ k * 97) & 0xFFFF_FFFF }
 
+/// Binds row `i` with the C functions and steps (both fast paths share it).
+func insertRow(_ s: OpaquePointer?, _ i: Int) {
+  sqlite3_bind_int64(s, 1, Int64(i + 1)); sqlite3_bind_int64(s, 2, 1); sqlite3_bind_int64(s, 3, Int64(i + 2))
+  sqlite3_bind_int64(s, 4, value(i, 4) & 0xFFFF)
+  for k in 5...12 { sqlite3_bind_int64(s, Int32(k), value(i, k)) }
+  sqlite3_bind_double(s, 13, 1); sqlite3_bind_double(s, 14, 1); sqlite3_bind_null(s, 15); sqlite3_bind_int64(s, 16, 0)
+  guard sqlite3_step(s) == SQLITE_DONE else { fatalError("insert failed") }
+  sqlite3_reset(s)
+}
+
 func rawC(_ path: String) throws -> Double {
   var db: OpaquePointer?
   sqlite3_open(path, &db)
@@ -24,14 +34,7 @@ func rawC(_ path: String) throws -> Double {
   sqlite3_exec(db, "BEGIN IMMEDIATE", nil, nil, nil)
   var s: OpaquePointer?
   sqlite3_prepare_v2(db, insertSQL, -1, &s, nil)
-  for i in 0..<rows {
-    sqlite3_bind_int64(s, 1, Int64(i + 1)); sqlite3_bind_int64(s, 2, 1); sqlite3_bind_int64(s, 3, Int64(i + 2))
-    sqlite3_bind_int64(s, 4, value(i, 4) & 0xFFFF)
-    for k in 5...12 { sqlite3_bind_int64(s, Int32(k), value(i, k)) }
-    sqlite3_bind_double(s, 13, 1); sqlite3_bind_double(s, 14, 1); sqlite3_bind_null(s, 15); sqlite3_bind_int64(s, 16, 0)
-    guard sqlite3_step(s) == SQLITE_DONE else { fatalError(String(cString: sqlite3_errmsg(db))) }
-    sqlite3_reset(s)
-  }
+  for i in 0..<rows { insertRow(s, i) }
   sqlite3_finalize(s)
   sqlite3_exec(db, "COMMIT", nil, nil, nil)
   let t = Date().timeIntervalSince(start)
@@ -66,14 +69,7 @@ func grdbRawStatement(_ path: String) throws -> Double {
   try pool.write { db in
     let statement = try db.makeStatement(sql: insertSQL)
     let s = statement.sqliteStatement
-    for i in 0..<rows {
-      sqlite3_bind_int64(s, 1, Int64(i + 1)); sqlite3_bind_int64(s, 2, 1); sqlite3_bind_int64(s, 3, Int64(i + 2))
-      sqlite3_bind_int64(s, 4, value(i, 4) & 0xFFFF)
-      for k in 5...12 { sqlite3_bind_int64(s, Int32(k), value(i, k)) }
-      sqlite3_bind_double(s, 13, 1); sqlite3_bind_double(s, 14, 1); sqlite3_bind_null(s, 15); sqlite3_bind_int64(s, 16, 0)
-      guard sqlite3_step(s) == SQLITE_DONE else { fatalError("step") }
-      sqlite3_reset(s)
-    }
+    for i in 0..<rows { insertRow(s, i) }
   }
   return Date().timeIntervalSince(start)
 }
