@@ -25,7 +25,9 @@ final class FocusWriter {
   private(set) var bytes = 0
 
   init(path: String) throws {
-    FileManager.default.createFile(atPath: path, contents: nil)
+    guard FileManager.default.createFile(atPath: path, contents: nil) else {
+      throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+    }
     guard let h = FileHandle(forWritingAtPath: path) else {
       throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
     }
