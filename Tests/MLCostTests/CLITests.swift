@@ -40,6 +40,19 @@ struct CLITests {
     #expect(!FileManager.default.fileExists(atPath: db))
   }
 
+  @Test func oneBadFileAmongSeveralLeavesTheOthersImportedAndExits65() throws {
+    let good = try FocusText.write([FocusText.row("1.00")], to: dir, name: "good.csv")
+    let bad = try FocusText.write([FocusText.row("x.00")], to: dir, name: "bad.csv")
+    let later = try FocusText.write([FocusText.row("3.00", account: "999")], to: dir, name: "later.csv")
+    let r = try Binary.run(["import", "--db", db, good, bad, later])
+    #expect(r.status == 65)
+    #expect(r.stdout.contains("good.csv: imported") && r.stdout.contains("later.csv: imported"))
+    #expect(r.stderr.contains("bad.csv:2:1: error:") && r.stderr.contains("1 of 3 files were not imported"))
+    let list = try Binary.run(["imports", "--db", db, "--format", "json"])
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+    #expect(json.map { $0["file"] as? String } == ["good.csv", "later.csv"])
+  }
+
   @Test func aMissingFileExits66() throws {
     let r = try Binary.run(["import", "--db", db, (dir as NSString).appendingPathComponent("nope.csv")])
     #expect(r.status == 66)
