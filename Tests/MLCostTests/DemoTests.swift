@@ -14,6 +14,13 @@ struct DemoTests {
     #expect(outcome.summary.result.rowsStored > 3_000)
   }
 
+  /// The README opens with the demo's real output: keep it equal to the golden file.
+  @Test func theReadmeShowsTheRealDemoOutput() throws {
+    let readme = try String(contentsOfFile: Repo.path("README.md"), encoding: .utf8)
+    let golden = try String(contentsOfFile: Repo.path("reports/demo/import-summary.txt"), encoding: .utf8)
+    #expect(readme.contains("```text\n" + golden + "```"), "update the README's demo output from reports/demo/import-summary.txt")
+  }
+
   @Test func theDemoExportIsRealisticFOCUS() throws {
     let dir = Repo.temporaryDirectory()
     let outcome = try Workspace.runDemo(directory: dir)
