@@ -67,7 +67,7 @@ public final class Workspace {
     let sniffed = try? ImportDriver.sniff(source: try decompressing(sniffFile, file: sniffFile, fileName: fileName), fileName: fileName)
     let file = try FileByteSource(path: path)
     let source = HashingByteSource(file)
-    let sink = CountingSink()
+    let sink = DiscardingSink()
     let result = try PipelinedImport.run(source: try decompressing(source, file: file, fileName: fileName), fileName: fileName,
                                          options: options, sink: sink, progress: nil,
                                          betweenBatches: source.catchUp)
@@ -77,9 +77,7 @@ public final class Workspace {
       stored[key] = Totals(rows: totals.rows - rejected.rows, billedCost: totals.billedCost.value - rejected.billedCost.value,
                            effectiveCost: totals.effectiveCost.value - rejected.effectiveCost.value)
     }
-    let reconciliation = Set(result.fileTotals.keys).union(result.rejectedTotals.keys).sorted().map {
-      ReconciliationRow(key: $0, file: result.fileTotals[$0] ?? Totals(), stored: stored[$0] ?? Totals(), rejected: result.rejectedTotals[$0] ?? Totals())
-    }
+    let reconciliation = ReconciliationRow.rows(file: result.fileTotals, stored: stored, rejected: result.rejectedTotals)
     return (sniffed, ImportSummary(importId: nil, path: path, fileName: fileName, sha256: source.finish(), result: result,
                                    reconciliation: reconciliation, replacements: [], dryRun: true))
   }
@@ -124,8 +122,7 @@ public struct ImportSummary: Sendable {
 }
 
 /// A sink that stores nothing (dry runs).
-final class CountingSink: ImportSink {
-  var rows = 0
-  func write(_ charge: borrowing ChargeRecord) throws { rows += 1 }
+final class DiscardingSink: ImportSink {
+  func write(_ charge: borrowing ChargeRecord) throws {}
   func reject(_ row: RejectedRow) throws {}
 }

@@ -27,6 +27,14 @@ public struct ReconciliationRow: Sendable, Equatable {
   public init(key: PeriodCurrency, file: Totals, stored: Totals, rejected: Totals) {
     self.key = key; self.file = file; self.stored = stored; self.rejected = rejected
   }
+  /// One row per billing period and currency that any of the three sides has, in order.
+  public static func rows(file: [PeriodCurrency: Totals], stored: [PeriodCurrency: Totals],
+                          rejected: [PeriodCurrency: Totals]) -> [ReconciliationRow] {
+    Set(file.keys).union(stored.keys).union(rejected.keys).sorted().map {
+      ReconciliationRow(key: $0, file: file[$0] ?? Totals(), stored: stored[$0] ?? Totals(), rejected: rejected[$0] ?? Totals())
+    }
+  }
+
   /// True when the stored totals plus the rejected rows' totals give the file's totals, to the nano.
   public var balances: Bool {
     file.billedCost.value == stored.billedCost.value + rejected.billedCost.value
@@ -118,10 +126,7 @@ extension Store {
                       [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1), .integer(id)])
       let stored = try verifiedStoredTotals(loader)
       let replacements = try replaceOlderExports(importId: id)
-      let keys = Set(fileTotals.keys).union(stored.keys).union(rejectedTotals.keys).sorted()
-      let reconciliation = keys.map {
-        ReconciliationRow(key: $0, file: fileTotals[$0] ?? Totals(), stored: stored[$0] ?? Totals(), rejected: rejectedTotals[$0] ?? Totals())
-      }
+      let reconciliation = ReconciliationRow.rows(file: fileTotals, stored: stored, rejected: rejectedTotals)
       let insertTotal = try db.prepare("INSERT INTO import_total VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
       for r in reconciliation {
         try insertTotal.bind([.integer(id), .text(r.key.period?.description ?? "unreadable"), .text(r.key.currency),

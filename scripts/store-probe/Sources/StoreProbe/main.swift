@@ -42,11 +42,17 @@ func rawC(_ path: String) throws -> Double {
   return t
 }
 
-func grdbArguments(_ path: String) throws -> Double {
+/// A GRDB pool (WAL) with the same pragmas and table as the C API run.
+func makePool(_ path: String) throws -> DatabasePool {
   var config = Configuration()
   config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8192") }
   let pool = try DatabasePool(path: path, configuration: config)
   try pool.write { try $0.execute(sql: schema) }
+  return pool
+}
+
+func grdbArguments(_ path: String) throws -> Double {
+  let pool = try makePool(path)
   let start = Date()
   try pool.write { db in
     let s = try db.makeStatement(sql: insertSQL)
@@ -61,10 +67,7 @@ func grdbArguments(_ path: String) throws -> Double {
 }
 
 func grdbRawStatement(_ path: String) throws -> Double {
-  var config = Configuration()
-  config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8192") }
-  let pool = try DatabasePool(path: path, configuration: config)
-  try pool.write { try $0.execute(sql: schema) }
+  let pool = try makePool(path)
   let start = Date()
   try pool.write { db in
     let statement = try db.makeStatement(sql: insertSQL)
