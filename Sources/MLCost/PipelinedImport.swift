@@ -27,6 +27,8 @@ enum PipelinedImport {
           batch.fill(&record, row: i)
           try sink.write(record)
         }
+        for u in batch.usage { try sink.writeUsage(u) }
+        for m in batch.metrics { try sink.writeMetric(m) }
         for r in batch.rejects { try sink.reject(r) }
       } catch {
         consumerError = error
@@ -89,7 +91,17 @@ private final class BatchingSink: ImportSink {
     if current.count >= PipelinedImport.batchRows { try ship() }
   }
   func reject(_ row: RejectedRow) throws { current.rejects.append(row) }
-  func flush() throws { if current.count > 0 || !current.rejects.isEmpty { try ship() } }
+  func writeUsage(_ usage: UsageRecord) throws {
+    current.usage.append(usage)
+    if current.usage.count >= PipelinedImport.batchRows { try ship() }
+  }
+  func writeMetric(_ sample: MetricSample) throws {
+    current.metrics.append(sample)
+    if current.metrics.count >= PipelinedImport.batchRows * 4 { try ship() }
+  }
+  func flush() throws {
+    if current.count > 0 || !current.rejects.isEmpty || !current.usage.isEmpty || !current.metrics.isEmpty { try ship() }
+  }
   private func ship() throws {
     guard queue.put(current) else { throw CancelledImport() }
     current = queue.reusable() ?? RowBatch()
@@ -113,6 +125,8 @@ final class RowBatch: @unchecked Sendable {
   private var spans: [Int32] = []
   private var bytes = ScratchBytes(capacity: 1 << 20)
   var rejects: [RejectedRow] = []
+  var usage: [UsageRecord] = []
+  var metrics: [MetricSample] = []
   var count: Int { fixed.count }
 
   init() {
@@ -126,6 +140,8 @@ final class RowBatch: @unchecked Sendable {
     spans.removeAll(keepingCapacity: true)
     bytes.reset()
     rejects.removeAll(keepingCapacity: true)
+    usage.removeAll(keepingCapacity: true)
+    metrics.removeAll(keepingCapacity: true)
   }
 
   func append(_ c: borrowing ChargeRecord) {

@@ -55,7 +55,7 @@ public final class Workspace {
       throw error
     }
     let (reconciliation, replacements) = try store.finishImport(loader, rowsRead: result.rowsRead,
-      fileTotals: result.fileTotals, rejectedTotals: result.rejectedTotals)
+      fileTotals: result.fileTotals, rejectedTotals: result.rejectedTotals, replacesOlderExports: result.replacesOlderExports)
     return .imported(ImportSummary(importId: loader.importId, path: path, fileName: fileName, sha256: sha, result: result,
                                    reconciliation: reconciliation, replacements: replacements, dryRun: false))
   }

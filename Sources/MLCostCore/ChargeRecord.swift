@@ -86,6 +86,15 @@ public protocol ImportSink: AnyObject {
   func write(_ charge: borrowing ChargeRecord) throws
   /// Keeps one rejected row (lenient mode).
   func reject(_ row: RejectedRow) throws
+  /// Stores one LLM API usage record.
+  func writeUsage(_ usage: UsageRecord) throws
+  /// Stores one metric sample.
+  func writeMetric(_ sample: MetricSample) throws
+}
+
+extension ImportSink {
+  public func writeUsage(_ usage: UsageRecord) throws {}
+  public func writeMetric(_ sample: MetricSample) throws {}
 }
 
 /// A row that could not be imported, kept whole.

@@ -104,6 +104,14 @@ public enum ExactDecimal {
   }
 
   /// Exact text of nano-units with at least two fraction digits.
+  /// `nanos / divisor`, rounded half to even (cents → dollars: divide by 100).
+  public static func divideHalfEven(_ nanos: Int64, by divisor: Int64) -> Int64 {
+    let q = nanos / divisor, r = nanos % divisor
+    let twice = abs(r) * 2
+    if twice > divisor || (twice == divisor && q % 2 != 0) { return q + (nanos < 0 ? -1 : 1) }
+    return q
+  }
+
   public static func format(nanos: Int64) -> String {
     let negative = nanos < 0
     let magnitude = nanos.magnitude

@@ -37,33 +37,100 @@ public struct ImportResult: Sendable {
   public var firstRejects: [RejectedRow] = []
   public var warnings: [Diagnostic] = []
   public var bytesRead: Int64 = 0
+  /// False for documents that are never restated (invoices): their import replaces nothing.
+  public var replacesOlderExports = true
 }
 
-/// The shared driver: reads CSV, sniffs, maps rows, keeps totals, applies strict or lenient.
+/// The shared driver: sniffs, then streams CSV rows through a row mapper or hands a whole JSON/XML
+/// document to its importer; keeps totals and applies strict or lenient either way.
 public enum ImportDriver {
-  /// Reads only the header and says which format it looks like.
+  /// Reads only the start of the input and says which format it looks like; refuses when none or
+  /// several fit (listing them).
   public static func sniff(source: any ByteSource, fileName: String) throws -> SniffResult {
-    let reader = CSVReader(source: source, chunkSize: 64 * 1024)
-    let header = try readHeader(reader, fileName: fileName)
-    guard let guess = FormatSniffer.sniff(header: header) else { throw unknownFormat(header, fileName) }
-    return guess
+    let head = try HeadSource(source)
+    let candidates: [SniffResult]
+    if head.looksLikeDocument {
+      candidates = head.head.withUnsafeBytes { FormatSniffer.sniffDocument($0) }
+    } else {
+      let reader = CSVReader(source: head, chunkSize: 64 * 1024)
+      candidates = FormatSniffer.candidates(header: try readHeader(reader, fileName: fileName))
+    }
+    return try decide(candidates, fileName: fileName, what: head.looksLikeDocument ? "document" : "header")
   }
 
   public static func run(source: any ByteSource, fileName: String, options: ImportOptions, sink: any ImportSink,
                          progress: ((ImportProgress) -> Void)? = nil) throws -> ImportResult {
-    let reader = CSVReader(source: source)
+    let head = try HeadSource(source)
+    var result: ImportResult
+    if head.looksLikeDocument && options.format.map({ $0.isDocument || $0 == .gcp }) ?? true {
+      let format: SniffResult
+      let sniffed = head.head.withUnsafeBytes { FormatSniffer.sniffDocument($0) }
+      if let pinned = options.format {
+        format = sniffed.first { $0.format == pinned } ?? SniffResult(format: pinned, version: "?", evidence: [])
+      } else {
+        format = try decide(sniffed, fileName: fileName, what: "document")
+      }
+      let bytes = try head.readAll()
+      result = try bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> ImportResult in
+        if format.format == .gcp {
+          return try GCPJSONLines.run(raw, fileName: fileName, options: options, sink: sink)
+        }
+        let context = RecordContext(fileName: fileName, options: options, sink: sink, format: format.format, version: format.version)
+        switch format.format {
+        case .openai: try OpenAIImporter.run(raw, context: context)
+        case .anthropic: try AnthropicImporter.run(raw, context: context)
+        case .cloudwatch: try CloudWatchImporter.run(raw, context: context)
+        case .ubl: try UBLImporter.run(raw, context: context)
+        default:
+          throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1),
+            "the file is JSON or XML but --format \(format.format.rawValue) reads CSV", fix: "pin a document format or let auto choose"))
+        }
+        return context.finish()
+      }
+      result.bytesRead = Int64(bytes.count)
+      progress?(ImportProgress(bytesRead: source.sourceBytesRead ?? Int64(bytes.count), rows: result.rowsRead))
+      return result
+    }
+    let reader = CSVReader(source: head)
+    return try runCSV(reader: reader, source: source, fileName: fileName, options: options, sink: sink, progress: progress)
+  }
+
+  /// The CSV path; `lineMap` turns CSV line numbers back into the source's (JSON lines).
+  static func runCSV(reader: CSVReader, source: any ByteSource, fileName: String, options: ImportOptions, sink: any ImportSink,
+                     progress: ((ImportProgress) -> Void)?, lineMap: ((Int) -> Int)? = nil, version: String? = nil) throws -> ImportResult {
     let header = try readHeader(reader, fileName: fileName)
-    let sniffed = FormatSniffer.sniff(header: header)
+    let candidates = FormatSniffer.candidates(header: header)
     let format: ImportFormat
-    if let pinned = options.format { format = pinned } else if let sniffed { format = sniffed.format } else {
-      throw unknownFormat(header, fileName)
+    var sniffedVersion = "?"
+    if let pinned = options.format {
+      format = pinned
+      sniffedVersion = candidates.first { $0.format == pinned }?.version ?? "?"
+    } else {
+      let chosen = try decide(candidates, fileName: fileName, what: "header", header: header)
+      format = chosen.format
+      sniffedVersion = chosen.version
+    }
+    if let version { sniffedVersion = version }
+    switch format {
+    case .litellm, .metrics:
+      let mapper: any RecordRowMapper = format == .litellm
+        ? try LiteLLMImporter(header: header, file: fileName) : try MetricsCSVImporter(header: header, file: fileName)
+      return try runRecords(reader: reader, mapper: mapper, fileName: fileName, options: options, sink: sink,
+                            format: format, version: sniffedVersion, progress: progress, source: source)
+    case .focus, .cur, .azure, .gcp:
+      break
+    default:
+      throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1),
+        "--format \(format.rawValue) reads JSON or XML, but this file is CSV", fix: "let --format auto choose, or pin a CSV format"))
     }
     let mapper: any ChargeRowMapper
     switch format {
-    case .focus: mapper = try FocusImporter(header: header, file: fileName, currency: options.currency)
+    case .cur: mapper = try CURImporter(header: header, file: fileName, currency: options.currency)
+    case .azure: mapper = try AzureImporter(header: header, file: fileName, currency: options.currency)
+    case .gcp: mapper = try GCPImporter(header: header, file: fileName, currency: options.currency)
+    default: mapper = try FocusImporter(header: header, file: fileName, currency: options.currency)
     }
-    var result = ImportResult(format: format, version: sniffed?.format == format ? sniffed!.version : "?")
-    result.warnings = mapper.warnings
+    var result = ImportResult(format: format, version: sniffedVersion)
     var record = ChargeRecord()
     var amounts = RowAmounts()
     var accepted = TotalsAccumulator()
@@ -74,7 +141,7 @@ public enum ImportDriver {
         amounts = RowAmounts()
         do throws(RowError) {
           try mapper.map(reader, into: &record, amounts: &amounts)
-          record.line = reader.rowLine
+          record.line = lineMap?(reader.rowLine) ?? reader.rowLine
         } catch {
           let key = PeriodCurrency(period: amounts.period, currency: amounts.currency ?? "?")
           if amounts.billedCost != nil || amounts.effectiveCost != nil {
@@ -83,8 +150,7 @@ public enum ImportDriver {
           } else {
             result.rejectedWithoutAmounts += 1
           }
-          let position = error.fieldIndex.map { reader.position(ofField: $0) }
-          let location = SourceLocation(file: fileName, line: position?.line ?? reader.rowLine, column: position?.column)
+          let location = location(reader, error.fieldIndex, fileName, lineMap)
           guard options.lenient else {
             throw ImportError.badData(Diagnostic(.error, at: location, error.message,
               fix: (error.fix.map { $0 + "; " } ?? "") + "nothing was imported (or pass --lenient to import the good rows and keep this one in the rejects table)"))
@@ -110,12 +176,62 @@ public enum ImportDriver {
       d.location?.file = fileName
       throw ImportError.badData(d)
     }
+    // Mappers may learn things while reading (e.g. Azure's actual vs amortised rows).
+    result.warnings = mapper.warnings
     for (key, totals) in accepted.entries {
       result.fileTotals[key, default: Totals()].merge(totals)
     }
     result.bytesRead = reader.bytesRead
     progress?(ImportProgress(bytesRead: source.sourceBytesRead ?? reader.bytesRead, rows: result.rowsRead))
     return result
+  }
+
+  /// Usage and metrics CSVs: each row becomes one record through the context.
+  static func runRecords(reader: CSVReader, mapper: any RecordRowMapper, fileName: String, options: ImportOptions, sink: any ImportSink,
+                         format: ImportFormat, version: String, progress: ((ImportProgress) -> Void)?, source: any ByteSource) throws -> ImportResult {
+    let context = RecordContext(fileName: fileName, options: options, sink: sink, format: format, version: version)
+    while try reader.nextRow() {
+      let mapped: MappedRecord
+      do throws(RowError) {
+        mapped = try mapper.map(reader)
+      } catch {
+        let loc = location(reader, error.fieldIndex, fileName, nil)
+        try context.reject(line: loc.line, column: loc.column, field: error.field, raw: reader.rawText,
+                           message: error.message, fix: error.fix)
+        continue
+      }
+      switch mapped {
+      case .usage(var u): u.line = reader.rowLine; try context.usage(u)
+      case .metric(var m): m.line = reader.rowLine; try context.metric(m)
+      }
+      if let progress, context.result.rowsRead & 0x3FFF == 0 {
+        progress(ImportProgress(bytesRead: source.sourceBytesRead ?? reader.bytesRead, rows: context.result.rowsRead))
+      }
+    }
+    var result = context.finish()
+    result.warnings = mapper.warnings
+    result.bytesRead = reader.bytesRead
+    return result
+  }
+
+  static func location(_ reader: CSVReader, _ field: Int?, _ fileName: String, _ lineMap: ((Int) -> Int)?) -> SourceLocation {
+    let position = field.map { reader.position(ofField: $0) }
+    if let lineMap { return SourceLocation(file: fileName, line: lineMap(reader.rowLine), column: nil) }
+    return SourceLocation(file: fileName, line: position?.line ?? reader.rowLine, column: position?.column)
+  }
+
+  /// Exactly one candidate, or a clear refusal that lists what fits (or says nothing does).
+  static func decide(_ candidates: [SniffResult], fileName: String, what: String, header: [String] = []) throws -> SniffResult {
+    if candidates.count == 1 { return candidates[0] }
+    if candidates.isEmpty {
+      if what == "header" { throw unknownFormat(header, fileName) }
+      throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1),
+        "cannot tell the format of this JSON/XML document", fix: "supported formats: \(ImportFormat.names); pin one with --format"))
+    }
+    let names = candidates.map { "\($0.format.rawValue) (\($0.evidence.joined(separator: ", ")))" }
+    throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1),
+      "the \(what) fits more than one format: \(names.joined(separator: "; "))",
+      fix: "pin one with --format \(candidates.map(\.format.rawValue).joined(separator: " or --format "))"))
   }
 
   static func readHeader(_ reader: CSVReader, fileName: String) throws -> [String] {

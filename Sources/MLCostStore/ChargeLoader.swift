@@ -111,6 +111,19 @@ public final class ChargeLoader: ImportSink {
     running = Totals()
   }
 
+  /// Usage records and metric samples, written by a helper created on first use.
+  private(set) var recordWriter: RecordWriter?
+  private func records() throws(StoreError) -> RecordWriter {
+    if let r = recordWriter { return r }
+    let r = try RecordWriter(db: db, importId: importId)
+    recordWriter = r
+    return r
+  }
+  public func writeUsage(_ usage: UsageRecord) throws { try records().write(usage) }
+  public func writeMetric(_ sample: MetricSample) throws { try records().write(sample) }
+  /// Charges, usage records and metric samples written.
+  public var recordsWritten: Int { rowsWritten + (recordWriter.map { $0.usageRows + $0.metricRows } ?? 0) }
+
   public func reject(_ row: RejectedRow) throws {
     let s = insertReject
     s.bind(1, importId)

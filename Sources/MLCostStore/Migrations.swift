@@ -156,5 +156,78 @@ enum Migrations {
                    d.gpu_model_id, d.tags_id, d.extra_id
             FROM charge ch JOIN charge_dims d ON d.id = ch.dims_id) c;
       """),
+    ("0002-usage-and-metrics", """
+      CREATE TABLE usage (
+        id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        line INTEGER NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        bucket_end INTEGER NOT NULL,
+        provider_id INTEGER NOT NULL REFERENCES dict(id),
+        source_id INTEGER NOT NULL REFERENCES dict(id),
+        model_id INTEGER,
+        request_type TEXT NOT NULL,
+        source_request_type_id INTEGER,
+        project_id INTEGER, api_key_id INTEGER, user_id INTEGER, team_id INTEGER, end_user_id INTEGER,
+        service_tier_id INTEGER,
+        batch INTEGER,
+        request_id TEXT,
+        requests INTEGER,
+        input_tokens INTEGER,
+        cached_input_tokens INTEGER,
+        cache_write_tokens INTEGER,
+        output_tokens INTEGER,
+        quantity REAL,
+        unit_id INTEGER,
+        cost INTEGER,
+        currency_id INTEGER,
+        tags_id INTEGER,
+        extra_id INTEGER
+      );
+      CREATE INDEX usage_import ON usage(import_id);
+      CREATE INDEX usage_scope ON usage(provider_id, source_id, bucket_start);
+      CREATE TABLE metric_series (
+        id INTEGER PRIMARY KEY,
+        resource_id TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        namespace TEXT NOT NULL DEFAULT '',
+        statistic TEXT NOT NULL DEFAULT '',
+        dimensions TEXT NOT NULL,
+        unit TEXT,
+        UNIQUE (resource_id, metric, namespace, statistic, dimensions)
+      );
+      CREATE TABLE metric_sample (
+        series_id INTEGER NOT NULL REFERENCES metric_series(id),
+        ts INTEGER NOT NULL,
+        value REAL NOT NULL,
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        PRIMARY KEY (series_id, ts)
+      ) WITHOUT ROWID;
+      CREATE VIEW usage_v AS
+      SELECT u.id, u.import_id, u.line,
+        strftime('%Y-%m-%dT%H:%M:%SZ', u.bucket_start, 'unixepoch') AS bucket_start,
+        strftime('%Y-%m-%dT%H:%M:%SZ', u.bucket_end, 'unixepoch') AS bucket_end,
+        (SELECT value FROM dict WHERE id = u.provider_id) AS provider,
+        (SELECT value FROM dict WHERE id = u.source_id) AS source,
+        (SELECT value FROM dict WHERE id = u.model_id) AS model,
+        u.request_type,
+        (SELECT value FROM dict WHERE id = u.source_request_type_id) AS source_request_type,
+        (SELECT value FROM dict WHERE id = u.project_id) AS project,
+        (SELECT value FROM dict WHERE id = u.api_key_id) AS api_key,
+        (SELECT value FROM dict WHERE id = u.user_id) AS user,
+        (SELECT value FROM dict WHERE id = u.team_id) AS team,
+        (SELECT value FROM dict WHERE id = u.end_user_id) AS end_user,
+        (SELECT value FROM dict WHERE id = u.service_tier_id) AS service_tier,
+        u.batch, u.request_id, u.requests, u.input_tokens, u.cached_input_tokens, u.cache_write_tokens, u.output_tokens,
+        u.quantity, (SELECT value FROM dict WHERE id = u.unit_id) AS unit,
+        u.cost AS cost_nanos, (SELECT value FROM dict WHERE id = u.currency_id) AS currency,
+        (SELECT value FROM dict WHERE id = u.tags_id) AS tags,
+        (SELECT value FROM dict WHERE id = u.extra_id) AS extra
+      FROM usage u;
+      CREATE VIEW metric_v AS
+      SELECT s.resource_id, s.metric, s.namespace, s.statistic, s.dimensions, s.unit,
+        strftime('%Y-%m-%dT%H:%M:%SZ', m.ts, 'unixepoch') AS ts, m.value, m.import_id
+      FROM metric_sample m JOIN metric_series s ON s.id = m.series_id;
+      """),
   ]
 }

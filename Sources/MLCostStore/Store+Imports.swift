@@ -116,7 +116,7 @@ extension Store {
   /// Reconciles, replaces what a newer export of the same provider, account and period supersedes,
   /// records the totals, and commits. Nothing is visible to readers before the commit.
   public func finishImport(_ loader: ChargeLoader, rowsRead: Int, fileTotals: [PeriodCurrency: Totals],
-                           rejectedTotals: [PeriodCurrency: Totals])
+                           rejectedTotals: [PeriodCurrency: Totals], replacesOlderExports: Bool = true)
     throws(StoreError) -> (reconciliation: [ReconciliationRow], replacements: [Replacement])
   {
     do throws(StoreError) {
@@ -124,8 +124,12 @@ extension Store {
       // An import's charges are one contiguous rowid range: record it instead of indexing import_id.
       _ = try db.rows("UPDATE import SET first_charge_id = ?, last_charge_id = ? WHERE id = ?",
                       [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1), .integer(id)])
-      let stored = try verifiedStoredTotals(loader)
-      let replacements = try replaceOlderExports(importId: id)
+      var stored = try verifiedStoredTotals(loader)
+      var replacements = replacesOlderExports ? try replaceOlderExports(importId: id) : []
+      if let records = loader.recordWriter {
+        for (key, totals) in try verifiedUsageTotals(records) { stored[key, default: Totals()].merge(totals) }
+        if replacesOlderExports { replacements += try replaceOlderUsage(records) }
+      }
       let reconciliation = ReconciliationRow.rows(file: fileTotals, stored: stored, rejected: rejectedTotals)
       let insertTotal = try db.prepare("INSERT INTO import_total VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
       for r in reconciliation {
@@ -136,7 +140,7 @@ extension Store {
         try insertTotal.run()
       }
       _ = try db.rows("UPDATE import SET rows_read = ?, rows_stored = ?, rows_rejected = ?, rows_flagged = ? WHERE id = ?",
-        [.integer(Int64(rowsRead)), .integer(Int64(loader.rowsWritten)), .integer(Int64(loader.rowsRejected)),
+        [.integer(Int64(rowsRead)), .integer(Int64(loader.recordsWritten)), .integer(Int64(loader.rowsRejected)),
          .integer(Int64(loader.rowsFlagged)), .integer(id)])
       try db.execute("COMMIT")
       return (reconciliation, replacements)
@@ -176,6 +180,39 @@ extension Store {
       try insertScope.run()
     }
     return stored
+  }
+
+  /// This import's usage cost per month and currency, from the writer's tallies, checked against the table.
+  private func verifiedUsageTotals(_ records: RecordWriter) throws(StoreError) -> [PeriodCurrency: Totals] {
+    var expected = Totals()
+    for t in records.usageTallies.values { expected.merge(t) }
+    let row = try db.rows("SELECT count(*), coalesce(sum(cost), 0) FROM usage WHERE import_id = ?", [.integer(records.importId)])[0]
+    guard row[0].int == Int64(expected.rows), row[1].int == expected.billedCost.value, !expected.billedCost.overflowed else {
+      throw .schema("the stored usage records (\(row[0]) rows, \(row[1]) nanos) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
+    }
+    return records.usageTallies
+  }
+
+  /// A newer usage export of the same provider and source replaces older records in the time range it covers.
+  private func replaceOlderUsage(_ records: RecordWriter) throws(StoreError) -> [Replacement] {
+    var out: [Replacement] = []
+    for (scope, range) in records.usageScopes.sorted(by: { ($0.key.provider, $0.key.source) < ($1.key.provider, $1.key.source) }) {
+      let older = try db.rows("""
+        SELECT u.import_id, i.file_name, count(*), min(u.bucket_start) FROM usage u JOIN import i ON i.id = u.import_id
+        WHERE u.provider_id = ? AND u.source_id = ? AND u.bucket_start BETWEEN ? AND ? AND u.import_id <> ?
+        GROUP BY u.import_id ORDER BY u.import_id
+        """, [.integer(scope.provider), .integer(scope.source), .integer(range.lowerBound), .integer(range.upperBound), .integer(records.importId)])
+      guard !older.isEmpty else { continue }
+      _ = try db.rows("DELETE FROM usage WHERE provider_id = ? AND source_id = ? AND bucket_start BETWEEN ? AND ? AND import_id <> ?",
+        [.integer(scope.provider), .integer(scope.source), .integer(range.lowerBound), .integer(range.upperBound), .integer(records.importId)])
+      let provider = try db.scalar("SELECT value FROM dict WHERE id = ?", [.integer(scope.provider)]).string
+      let source = try db.scalar("SELECT value FROM dict WHERE id = ?", [.integer(scope.source)]).string
+      for r in older {
+        out.append(Replacement(importId: r[0].int ?? 0, fileName: r[1].string ?? "", provider: provider, billingAccount: source,
+                               period: BillingMonth(containing: r[3].int ?? 0), rowsRemoved: Int(r[2].int ?? 0)))
+      }
+    }
+    return out
   }
 
   /// Deletes the rows of older imports that this import's (provider, billing account, billing period)
@@ -221,6 +258,8 @@ extension Store {
       SELECT id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient,
              rows_read, rows_stored, rows_rejected, rows_flagged, replaced_by,
              (SELECT count(*) FROM charge WHERE id BETWEEN import.first_charge_id AND import.last_charge_id)
+               + (SELECT count(*) FROM usage WHERE import_id = import.id)
+               + (SELECT count(*) FROM metric_sample WHERE import_id = import.id)
       FROM import \(filter) ORDER BY id
       """) {
       let importId = r[0].int ?? 0

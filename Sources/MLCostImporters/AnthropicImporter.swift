@@ -1,0 +1,71 @@
+import MLCostCore
+
+/// Anthropic Admin API reports → usage records: the messages usage report (`uncached_input_tokens`,
+/// `cache_creation`, `cache_read_input_tokens`, `output_tokens`) and the cost report (`amount` is a
+/// decimal string in cents: "123.45" is $1.2345).
+enum AnthropicImporter: DocumentImporter {
+  static func run(_ bytes: UnsafeRawBufferPointer, context: RecordContext) throws {
+    let root = try context.parseJSON(bytes)
+    for page in root.elements ?? [root] {
+      guard let buckets = page["data"]?.elements else {
+        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: context.fileName, line: page.line, column: page.column),
+          "an Anthropic report page has a \"data\" list of buckets; this object has none", fix: "save the API response page as it came"))
+      }
+      for bucket in buckets {
+        var start: Int64 = 0, end: Int64 = 0
+        do throws(FieldError) {
+          start = try bucket.instant("starting_at") ?? 0
+          end = try bucket.instant("ending_at") ?? start + 86_400
+        } catch {
+          try context.reject(line: error.line, column: error.column, field: error.field, raw: bucket.json, message: error.message, fix: error.fix)
+          continue
+        }
+        for result in bucket["results"]?.elements ?? [] {
+          if var u = try context.record(result, { () throws(FieldError) in try usage(result) }) {
+            u.line = result.line
+            u.bucketStart = start
+            u.bucketEnd = end
+            try context.usage(u)
+          }
+        }
+      }
+    }
+  }
+
+  static func usage(_ r: JSONNode) throws(FieldError) -> UsageRecord {
+    var u = UsageRecord()
+    u.provider = "Anthropic"
+    u.model = r.string("model"); u.apiKey = r.string("api_key_id"); u.project = r.string("workspace_id")
+    u.serviceTier = r.string("service_tier")
+    u.batch = u.serviceTier.map { $0 == "batch" }
+    if r["amount"] != nil {
+      u.source = "anthropic.cost_report"
+      u.cost = try r.money("amount", scaleDown100: true)
+      u.currency = r.string("currency")?.uppercased() ?? "USD"
+      let costType = r.string("cost_type")
+      u.sourceRequestType = [costType, r.string("token_type"), r.string("description")].compactMap { $0 }.joined(separator: " / ")
+      u.requestType = u.batch == true ? .batch : (costType == nil || costType == "tokens" ? .chat : .other)
+    } else {
+      u.source = "anthropic.usage_report"
+      u.sourceRequestType = "messages"
+      u.requestType = u.batch == true ? .batch : .chat
+      u.inputTokens = try r.int("uncached_input_tokens")
+      u.cachedInputTokens = try r.int("cache_read_input_tokens")
+      if let creation = r["cache_creation"], !creation.isNull {
+        let five = try creation.int("ephemeral_5m_input_tokens") ?? 0
+        let hour = try creation.int("ephemeral_1h_input_tokens") ?? 0
+        u.cacheWriteTokens = five + hour
+      }
+      u.outputTokens = try r.int("output_tokens")
+      if let searches = try r["server_tool_use"]?.int("web_search_requests"), searches > 0 {
+        u.quantity = Double(searches); u.unit = "web_search_requests"
+      }
+    }
+    var extra: [(String, JSONNode)] = []
+    for key in ["context_window", "inference_geo", "token_type", "description", "cost_type", "cache_creation"] {
+      if let v = r[key], !v.isNull { extra.append((key, v)) }
+    }
+    if !extra.isEmpty { u.extra = JSONNode.object(extra, 0, 0).json }
+    return u
+  }
+}

@@ -1,0 +1,244 @@
+import CLibXML2
+import Foundation
+import MLCostCore
+
+/// UBL 2.1 / Peppol BIS Billing 3.0 invoices and credit notes → charges, with the supplier as provider.
+///
+/// Lines become Usage charges (credit-note lines: Credit, negated); document-level charges and
+/// allowances become Adjustment and Credit charges; the document's tax total becomes one Tax charge.
+/// Their sum must equal `LegalMonetaryTotal/TaxInclusiveAmount` and the lines must sum to
+/// `LineExtensionAmount`, or the invoice is refused. Parsed by libxml2 with entity substitution,
+/// DTD loading and network access off; a document that declares entities is refused outright.
+enum UBLImporter: DocumentImporter {
+  static let cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+  static let cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+
+  static func run(_ bytes: UnsafeRawBufferPointer, context: RecordContext) throws {
+    let doc = try parse(bytes, fileName: context.fileName)
+    defer { xmlFreeDoc(doc) }
+    guard let root = xmlDocGetRootElement(doc) else { throw bad(context, 1, "the document has no root element") }
+    let rootName = name(root)
+    guard rootName == "Invoice" || rootName == "CreditNote" else {
+      throw bad(context, line(root), "the root element is <\(rootName)>, not a UBL <Invoice> or <CreditNote>")
+    }
+    context.result.replacesOlderExports = false
+    let credit = rootName == "CreditNote"
+    let sign: Int64 = credit ? -1 : 1
+    guard let currency = text(child(root, cbc, "DocumentCurrencyCode")) else {
+      throw bad(context, line(root), "cbc:DocumentCurrencyCode is missing")
+    }
+    let invoiceId = text(child(root, cbc, "ID")) ?? "?"
+    guard let issueText = text(child(root, cbc, "IssueDate")), let issue = try? Timestamp.parse(issueText) else {
+      throw bad(context, line(root), "cbc:IssueDate is missing or not a date (YYYY-MM-DD)")
+    }
+    let period = child(root, cac, "InvoicePeriod")
+    let periodStart = text(child(period, cbc, "StartDate")).flatMap { try? Timestamp.parse($0) }
+    let periodEnd = text(child(period, cbc, "EndDate")).flatMap { try? Timestamp.parse($0) }.map { $0 + 86_400 }
+    let month = BillingMonth(containing: periodStart ?? issue)
+    let supplierParty = child(child(root, cac, "AccountingSupplierParty"), cac, "Party")
+    let supplier = text(child(child(supplierParty, cac, "PartyName"), cbc, "Name"))
+      ?? text(child(child(supplierParty, cac, "PartyLegalEntity"), cbc, "RegistrationName")) ?? "unknown supplier"
+    let customerParty = child(child(root, cac, "AccountingCustomerParty"), cac, "Party")
+    let customer = text(child(customerParty, cbc, "EndpointID")) ?? text(child(child(customerParty, cac, "PartyIdentification"), cbc, "ID"))
+    let customerName = text(child(child(customerParty, cac, "PartyName"), cbc, "Name"))
+      ?? text(child(child(customerParty, cac, "PartyLegalEntity"), cbc, "RegistrationName"))
+
+    let strings = ConstantText()
+    func base() -> ChargeRecord {
+      var r = ChargeRecord()
+      r.billingPeriodStart = month.start
+      r.billingPeriodEnd = month.next.start
+      r.chargePeriodStart = periodStart ?? issue
+      r.chargePeriodEnd = periodEnd ?? (issue + 86_400)
+      r[.billingCurrency] = strings.ref(currency)
+      r[.providerName] = strings.ref(supplier); r[.publisherName] = strings.ref(supplier); r[.invoiceIssuerName] = strings.ref(supplier)
+      if let customer { r[.billingAccountId] = strings.ref(customer) }
+      if let customerName { r[.billingAccountName] = strings.ref(customerName) }
+      r[.invoiceId] = strings.ref(invoiceId)
+      return r
+    }
+    func amounts(_ r: ChargeRecord) -> RowAmounts {
+      var a = RowAmounts()
+      a.period = month; a.currency = currency; a.billedCost = r.billedCost; a.effectiveCost = r.effectiveCost
+      return a
+    }
+    func amount(_ node: xmlNodePtr?, _ what: String) throws(FieldError) -> Int64 {
+      guard let node, let t = text(node) else {
+        throw FieldError(line: node.map(line) ?? 0, column: nil, field: what, message: "\(what) is missing", fix: "every UBL line has an amount")
+      }
+      if let id = attribute(node, "currencyID"), id.trimmingCharacters(in: .whitespaces) != currency {
+        throw FieldError(line: line(node), column: nil, field: what, message: "\(what) is in \(id) but the document currency is \(currency)",
+                         fix: "amounts must be in cbc:DocumentCurrencyCode")
+      }
+      do { return try ExactDecimal.parseNanos(t) } catch {
+        throw FieldError(line: line(node), column: nil, field: what, message: "\(error) in \(what)", fix: "write plain decimals such as 1656.25")
+      }
+    }
+
+    var lineSum: Int64 = 0
+    var chargeSum: Int64 = 0
+    var allLinesRead = true
+    let lineName = credit ? "CreditNoteLine" : "InvoiceLine"
+    for node in children(root, cac, lineName) {
+      let item = child(node, cac, "Item")
+      let mapped: ChargeRecord? = try context.record(line: line(node), raw: dump(node)) { () throws(FieldError) -> ChargeRecord in
+        var r = base()
+        let extension_ = try amount(child(node, cbc, "LineExtensionAmount"), "cbc:LineExtensionAmount")
+        r.billedCost = sign * extension_; r.effectiveCost = r.billedCost
+        r.chargeCategory = credit ? .credit : .usage
+        r.line = line(node)
+        if let q = child(node, cbc, credit ? "CreditedQuantity" : "InvoicedQuantity") {
+          r.pricingQuantity = text(q).flatMap(Double.init); r.consumedQuantity = r.pricingQuantity
+          if let unit = attribute(q, "unitCode") { r[.pricingUnit] = strings.ref(unit); r[.consumedUnit] = r[.pricingUnit] }
+        }
+        if let name = text(child(item, cbc, "Name")) { r[.chargeDescription] = strings.ref(name) }
+        if let sku = text(child(child(item, cac, "SellersItemIdentification"), cbc, "ID")) { r[.skuId] = strings.ref(sku) }
+        if let price = text(child(child(node, cac, "Price"), cbc, "PriceAmount")) { r[.listUnitPrice] = strings.ref(price) }
+        let linePeriod = child(node, cac, "InvoicePeriod")
+        if let s = text(child(linePeriod, cbc, "StartDate")).flatMap({ try? Timestamp.parse($0) }) { r.chargePeriodStart = s }
+        if let e = text(child(linePeriod, cbc, "EndDate")).flatMap({ try? Timestamp.parse($0) }) { r.chargePeriodEnd = e + 86_400 }
+        var extra: [String] = []
+        if let id = text(child(node, cbc, "ID")) { extra.append("\"LineID\":\"\(JSON.escaped(id))\"") }
+        if let cost = text(child(node, cbc, "AccountingCost")) { extra.append("\"AccountingCost\":\"\(JSON.escaped(cost))\"") }
+        if let cls = text(child(child(item, cac, "CommodityClassification"), cbc, "ItemClassificationCode")) {
+          extra.append("\"ItemClassificationCode\":\"\(JSON.escaped(cls))\"")
+        }
+        if let tax = text(child(child(item, cac, "ClassifiedTaxCategory"), cbc, "ID")) { extra.append("\"TaxCategory\":\"\(JSON.escaped(tax))\"") }
+        if !extra.isEmpty { r[.extra] = strings.ref("{" + extra.joined(separator: ",") + "}") }
+        return r
+      }
+      guard let r = mapped else { allLinesRead = false; continue }
+      lineSum += sign * r.billedCost
+      chargeSum += r.billedCost
+      try context.charge(r, amounts(r))
+    }
+    for node in children(root, cac, "AllowanceCharge") {
+      let mapped: ChargeRecord? = try context.record(line: line(node), raw: dump(node)) { () throws(FieldError) -> ChargeRecord in
+        var r = base()
+        let isCharge = text(child(node, cbc, "ChargeIndicator"))?.lowercased() == "true"
+        let value = try amount(child(node, cbc, "Amount"), "cbc:Amount")
+        r.billedCost = sign * (isCharge ? value : -value); r.effectiveCost = r.billedCost
+        r.chargeCategory = isCharge ? .adjustment : .credit
+        r.line = line(node)
+        let reason = text(child(node, cbc, "AllowanceChargeReason")) ?? (isCharge ? "document-level charge" : "document-level allowance")
+        r[.chargeDescription] = strings.ref(reason)
+        return r
+      }
+      guard let r = mapped else { allLinesRead = false; continue }
+      chargeSum += r.billedCost
+      try context.charge(r, amounts(r))
+    }
+    // The tax total in the document currency (a second TaxTotal may state it in the tax currency).
+    if let tax = children(root, cac, "TaxTotal").first(where: { attribute(child($0, cbc, "TaxAmount"), "currencyID") ?? currency == currency }) {
+      let mapped: ChargeRecord? = try context.record(line: line(tax), raw: dump(tax)) { () throws(FieldError) -> ChargeRecord in
+        var r = base()
+        r.billedCost = sign * (try amount(child(tax, cbc, "TaxAmount"), "cbc:TaxAmount")); r.effectiveCost = r.billedCost
+        r.chargeCategory = .tax
+        r.line = line(tax)
+        r[.chargeDescription] = strings.ref("tax total")
+        return r
+      }
+      if let r = mapped { chargeSum += r.billedCost; try context.charge(r, amounts(r)) } else { allLinesRead = false }
+    }
+
+    // Reconcile against LegalMonetaryTotal: lines = LineExtensionAmount; all charges = TaxInclusiveAmount.
+    guard allLinesRead else { return }
+    let totals = child(root, cac, "LegalMonetaryTotal")
+    do throws(FieldError) {
+      let lineTotal = try amount(child(totals, cbc, "LineExtensionAmount"), "LegalMonetaryTotal/LineExtensionAmount")
+      let inclusive = try amount(child(totals, cbc, "TaxInclusiveAmount"), "LegalMonetaryTotal/TaxInclusiveAmount")
+      if lineSum != lineTotal {
+        throw FieldError(line: line(totals!), column: nil, field: "LineExtensionAmount",
+          message: "the lines sum to \(ExactDecimal.format(nanos: lineSum)) but LegalMonetaryTotal/LineExtensionAmount says \(ExactDecimal.format(nanos: lineTotal))",
+          fix: "the invoice does not add up; ask the supplier for a corrected one")
+      }
+      if chargeSum != sign * inclusive {
+        throw FieldError(line: line(totals!), column: nil, field: "TaxInclusiveAmount",
+          message: "lines, allowances, charges and tax sum to \(ExactDecimal.format(nanos: sign * chargeSum)) but LegalMonetaryTotal/TaxInclusiveAmount says \(ExactDecimal.format(nanos: inclusive))",
+          fix: "the invoice does not add up; ask the supplier for a corrected one")
+      }
+      let payable = text(child(totals, cbc, "PayableAmount")) ?? "?"
+      context.result.warnings.append(Diagnostic(.note, at: SourceLocation(file: context.fileName, line: line(totals!), column: nil),
+        "\(rootName) \(invoiceId) from \(supplier) reconciles with LegalMonetaryTotal: lines \(ExactDecimal.format(nanos: lineTotal)), tax-inclusive \(ExactDecimal.format(nanos: inclusive)), payable \(payable) \(currency)"))
+    } catch {
+      throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: context.fileName, line: error.line, column: nil), error.message,
+                                           fix: (error.fix.map { $0 + "; " } ?? "") + "nothing was imported"))
+    }
+  }
+
+  /// libxml2 with no entity substitution (no XML_PARSE_NOENT), no DTD loading, no network; documents
+  /// that declare entities are refused, so neither XXE nor entity expansion bombs get anywhere.
+  static func parse(_ bytes: UnsafeRawBufferPointer, fileName: String) throws -> xmlDocPtr {
+    let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+    guard let ctxt = xmlNewParserCtxt() else { throw ImportError.usage("cannot start the XML parser") }
+    defer { xmlFreeParserCtxt(ctxt) }
+    let doc = bytes.withMemoryRebound(to: CChar.self) {
+      xmlCtxtReadMemory(ctxt, $0.baseAddress, Int32($0.count), fileName, nil, options)
+    }
+    guard let doc else {
+      let err = xmlCtxtGetLastError(ctxt)
+      let message = err.flatMap { $0.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } } ?? "unreadable XML"
+      let lineNo = Int(err?.pointee.line ?? 1)
+      throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: max(1, lineNo), column: err.map { Int($0.pointee.int2) }),
+        "not well-formed XML: \(message)", fix: "save the e-invoice as it was delivered; nothing was imported"))
+    }
+    if let dtd = doc.pointee.intSubset, dtd.pointee.entities != nil || dtd.pointee.pentities != nil {
+      let lineNo = Int(xmlGetLineNo(UnsafeMutableRawPointer(dtd).assumingMemoryBound(to: xmlNode.self)))
+      xmlFreeDoc(doc)
+      throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: max(1, lineNo), column: nil),
+        "the document declares XML entities in a DOCTYPE; MLCost refuses them (external entities can read local files, nested ones can explode in size)",
+        fix: "UBL and Peppol invoices never need a DOCTYPE; remove it or ask the sender for a clean document"))
+    }
+    return doc
+  }
+
+  // MARK: - Tree helpers
+
+  static func name(_ n: xmlNodePtr) -> String { n.pointee.name.map { String(cString: $0) } ?? "" }
+  static func line(_ n: xmlNodePtr) -> Int { Int(xmlGetLineNo(n)) }
+
+  static func children(_ parent: xmlNodePtr?, _ ns: String, _ local: String) -> [xmlNodePtr] {
+    var out: [xmlNodePtr] = []
+    var c = parent?.pointee.children
+    while let n = c {
+      if n.pointee.type == XML_ELEMENT_NODE, name(n) == local, let href = n.pointee.ns?.pointee.href, String(cString: href) == ns { out.append(n) }
+      c = n.pointee.next
+    }
+    return out
+  }
+
+  static func child(_ parent: xmlNodePtr?, _ ns: String, _ local: String) -> xmlNodePtr? {
+    var c = parent?.pointee.children
+    while let n = c {
+      if n.pointee.type == XML_ELEMENT_NODE, name(n) == local, let href = n.pointee.ns?.pointee.href, String(cString: href) == ns { return n }
+      c = n.pointee.next
+    }
+    return nil
+  }
+
+  static func text(_ n: xmlNodePtr?) -> String? {
+    guard let n, let content = xmlNodeGetContent(n) else { return nil }
+    defer { mlcost_xml_free(content) }
+    let s = String(cString: content).trimmingCharacters(in: .whitespacesAndNewlines)
+    return s.isEmpty ? nil : s
+  }
+
+  static func attribute(_ n: xmlNodePtr?, _ name: String) -> String? {
+    guard let n, let v = xmlGetProp(n, name) else { return nil }
+    defer { mlcost_xml_free(v) }
+    return String(cString: v)
+  }
+
+  /// The element as XML text, for the rejects table.
+  static func dump(_ n: xmlNodePtr) -> String {
+    guard let buffer = xmlBufferCreate() else { return "" }
+    defer { xmlBufferFree(buffer) }
+    _ = xmlNodeDump(buffer, n.pointee.doc, n, 0, 0)
+    return xmlBufferContent(buffer).map { String(cString: $0) } ?? ""
+  }
+
+  static func bad(_ context: RecordContext, _ line: Int, _ message: String) -> ImportError {
+    .badData(Diagnostic(.error, at: SourceLocation(file: context.fileName, line: max(1, line), column: nil), message,
+                        fix: "this does not look like a UBL 2.1 invoice or credit note; nothing was imported"))
+  }
+}
