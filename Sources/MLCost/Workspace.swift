@@ -126,3 +126,40 @@ final class DiscardingSink: ImportSink {
   func write(_ charge: borrowing ChargeRecord) throws {}
   func reject(_ row: RejectedRow) throws {}
 }
+
+extension Workspace {
+  /// The files to import: files as given; a directory's regular files (sorted, hidden ones left out)
+  /// whose format is recognised. Unrecognised files in a directory come back as skipped, with why.
+  public static func expand(_ paths: [String]) -> (files: [String], skipped: [(path: String, reason: String)]) {
+    var files: [String] = []
+    var skipped: [(String, String)] = []
+    let fm = FileManager.default
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        files.append(path)
+        continue
+      }
+      let names = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+      for name in names {
+        let full = (path as NSString).appendingPathComponent(name)
+        var sub: ObjCBool = false
+        guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue else { continue }
+        do {
+          _ = try sniff(full)
+          files.append(full)
+        } catch {
+          skipped.append((full, "\(error)".components(separatedBy: "\n").first ?? "not recognised"))
+        }
+      }
+    }
+    return (files, skipped)
+  }
+
+  /// The format a file looks like (reads only its start; gzip is inflated on the fly).
+  public static func sniff(_ path: String) throws -> SniffResult {
+    let file = try FileByteSource(path: path)
+    return try ImportDriver.sniff(source: try decompressing(file, file: file, fileName: (path as NSString).lastPathComponent),
+                                  fileName: (path as NSString).lastPathComponent)
+  }
+}

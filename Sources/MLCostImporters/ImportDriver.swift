@@ -39,6 +39,8 @@ public struct ImportResult: Sendable {
   public var bytesRead: Int64 = 0
   /// False for documents that are never restated (invoices): their import replaces nothing.
   public var replacesOlderExports = true
+  /// What auto-detection chose (nil when the format was pinned).
+  public var sniffed: SniffResult?
 }
 
 /// The shared driver: sniffs, then streams CSV rows through a row mapper or hands a whole JSON/XML
@@ -88,6 +90,7 @@ public enum ImportDriver {
         return context.finish()
       }
       result.bytesRead = Int64(bytes.count)
+      if options.format == nil { result.sniffed = format }
       progress?(ImportProgress(bytesRead: source.sourceBytesRead ?? Int64(bytes.count), rows: result.rowsRead))
       return result
     }
@@ -116,7 +119,8 @@ public enum ImportDriver {
       let mapper: any RecordRowMapper = format == .litellm
         ? try LiteLLMImporter(header: header, file: fileName) : try MetricsCSVImporter(header: header, file: fileName)
       return try runRecords(reader: reader, mapper: mapper, fileName: fileName, options: options, sink: sink,
-                            format: format, version: sniffedVersion, progress: progress, source: source)
+                            format: format, version: sniffedVersion, sniffed: options.format == nil ? candidates.first : nil,
+                            progress: progress, source: source)
     case .focus, .cur, .azure, .gcp:
       break
     default:
@@ -131,6 +135,7 @@ public enum ImportDriver {
     default: mapper = try FocusImporter(header: header, file: fileName, currency: options.currency)
     }
     var result = ImportResult(format: format, version: sniffedVersion)
+    if options.format == nil { result.sniffed = candidates.first }
     var record = ChargeRecord()
     var amounts = RowAmounts()
     var accepted = TotalsAccumulator()
@@ -188,7 +193,8 @@ public enum ImportDriver {
 
   /// Usage and metrics CSVs: each row becomes one record through the context.
   static func runRecords(reader: CSVReader, mapper: any RecordRowMapper, fileName: String, options: ImportOptions, sink: any ImportSink,
-                         format: ImportFormat, version: String, progress: ((ImportProgress) -> Void)?, source: any ByteSource) throws -> ImportResult {
+                         format: ImportFormat, version: String, sniffed: SniffResult?, progress: ((ImportProgress) -> Void)?,
+                         source: any ByteSource) throws -> ImportResult {
     let context = RecordContext(fileName: fileName, options: options, sink: sink, format: format, version: version)
     while try reader.nextRow() {
       let mapped: MappedRecord
@@ -210,6 +216,7 @@ public enum ImportDriver {
     }
     var result = context.finish()
     result.warnings = mapper.warnings
+    result.sniffed = sniffed
     result.bytesRead = reader.bytesRead
     return result
   }

@@ -21,6 +21,7 @@ struct StoreTests {
   @Test func migrationsAreFrozen() {
     let pinned: [String: String] = [
       "0001-foundation": "799cc3e6dba95fbe",
+      "0002-usage-and-metrics": "c20f8c18ff15f0cb",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")

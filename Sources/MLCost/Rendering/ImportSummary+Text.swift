@@ -12,6 +12,9 @@ extension ImportSummary {
     out.append("\(fileName): \(verb) as \(r.format.rawValue) \(r.version) — \(Format.count(r.rowsRead)) rows read, "
       + "\(Format.count(r.rowsStored)) \(dryRun ? "would be stored" : "stored"), \(Format.count(r.rowsRejected)) rejected")
     out.append("  sha256 \(sha256)")
+    if let s = r.sniffed {
+      out.append("  detected \(s.format.rawValue) \(s.version) from \(s.evidence.joined(separator: ", ")); to pin it: mlcost import --format \(s.format.rawValue) \(ImportSummary.quoted(path))")
+    }
     for w in r.warnings { out.append("  \(w)") }
     var table = TextTable([("period", .left), ("currency", .left), ("rows", .right), ("BilledCost in file", .right),
                            ("stored", .right), ("rejected", .right), ("EffectiveCost in file", .right), ("stored", .right),
@@ -46,6 +49,13 @@ extension ImportSummary {
         + "\(rep.provider ?? "no provider") / \(rep.billingAccount ?? "no account") / \(rep.period): a newer export of the same period")
     }
     return out.joined(separator: "\n")
+  }
+}
+
+extension ImportSummary {
+  /// A path as a shell word.
+  public static func quoted(_ s: String) -> String {
+    s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 }
 

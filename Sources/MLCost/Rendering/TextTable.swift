@@ -51,3 +51,15 @@ import MLCostCore
 enum MoneyText {
   static func exact(_ nanos: Int64) -> String { ExactDecimal.format(nanos: nanos) }
 }
+
+/// The table printed after importing several files (or a directory).
+public enum ImportBatchSummary {
+  /// Rows of (file, format, stored, rejected, result).
+  public static func render(_ rows: [[String]], skipped: Int) -> String {
+    var table = TextTable([("file", .left), ("format", .left), ("stored", .right), ("rejected", .right), ("result", .left)])
+    for r in rows { table.add(r) }
+    var out = "summary: \(rows.count) file(s)" + (skipped > 0 ? ", \(skipped) skipped (not a recognised format)" : "") + "\n"
+    out += table.render(indent: "  ")
+    return out
+  }
+}

@@ -26,7 +26,7 @@ struct Import: ParsableCommand {
   @Option(help: ArgumentHelp("The currency to assume when a file has no BillingCurrency column (default USD, with a warning).", valueName: "code"))
   var currency: String?
 
-  @Argument(help: ArgumentHelp("The files to import.", valueName: "file"))
+  @Argument(help: ArgumentHelp("The files to import; a directory imports every recognised file in it.", valueName: "file"))
   var files: [String]
 
   func validate() throws {
@@ -38,12 +38,16 @@ struct Import: ParsableCommand {
 
   func run() throws {
     let options = ImportOptions(format: ImportFormat(rawValue: format), lenient: lenient, currency: currency)
+    let (files, skipped) = Workspace.expand(self.files)
+    let hasDirectory = files.count != self.files.count || !skipped.isEmpty
+    for s in skipped { printError("\(s.path): skipped: \(s.reason)") }
+    if files.isEmpty { throw Failure(message: "no recognised files to import", code: ExitStatus.missingInput) }
     if dryRun {
       for file in files {
         let (sniffed, summary) = try Workspace.dryRun(file, options: options)
         if let sniffed {
           print("\(file): looks like \(sniffed.format.rawValue) \(sniffed.version) (columns \(sniffed.evidence.joined(separator: ", ")))")
-          print("  to pin this guess: mlcost import --format \(sniffed.format.rawValue)\(lenient ? " --lenient" : "") \(Self.quoted(file))")
+          print("  to pin this guess: mlcost import --format \(sniffed.format.rawValue)\(lenient ? " --lenient" : "") \(ImportSummary.quoted(file))")
         }
         print(summary.renderText())
       }
@@ -51,6 +55,7 @@ struct Import: ParsableCommand {
     }
     let workspace = try Workspace(databasePath: database.path)
     var failures = 0
+    var rows: [[String]] = []
     for file in files {
       let bar = ProgressBar(label: (file as NSString).lastPathComponent, totalBytes: Self.size(of: file))
       let outcome: Workspace.ImportOutcome
@@ -62,12 +67,23 @@ struct Import: ParsableCommand {
         guard files.count > 1, let (message, _) = ExitStatus.map(error) else { throw error }
         printError(message)
         failures += 1
+        rows.append([(file as NSString).lastPathComponent, "-", "-", "-", "FAILED (nothing imported)"])
         continue
       }
       switch outcome {
-      case .imported(let summary): print(summary.renderText())
-      case .alreadyImported(let record, let path): print(record.alreadyImportedText(path: path))
+      case .imported(let summary):
+        print(summary.renderText())
+        let r = summary.result
+        rows.append([summary.fileName, "\(r.format.rawValue) \(r.version)", "\(r.rowsStored)", "\(r.rowsRejected)",
+                     summary.reconciles ? "imported, reconciled" : "imported, NOT RECONCILED"])
+      case .alreadyImported(let record, let path):
+        print(record.alreadyImportedText(path: path))
+        rows.append([record.fileName, record.format, "0", "0", "already imported as #\(record.id)"])
       }
+    }
+    if files.count > 1 || hasDirectory {
+      print("")
+      print(ImportBatchSummary.render(rows, skipped: skipped.count))
     }
     if failures > 0 {
       throw Failure(message: "\(failures) of \(files.count) files were not imported (see above); the others were", code: ExitStatus.badData)
@@ -78,7 +94,4 @@ struct Import: ParsableCommand {
     ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
   }
 
-  static func quoted(_ s: String) -> String {
-    s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-  }
 }
