@@ -51,7 +51,11 @@ enum OpenAIImporter: DocumentImporter {
       u.quantity = try r.double("quantity"); u.unit = r.string("quantity_unit")
       if let item = u.sourceRequestType {
         u.requestType = lineItemType(item)
-        if u.model == nil, let comma = item.firstIndex(of: ",") { u.model = String(item[..<comma]) }
+        if u.model == nil, let comma = item.firstIndex(of: ",") {
+          var model = String(item[..<comma])
+          if model.lowercased().hasPrefix("batch ") { model.removeFirst(6) }
+          u.model = model
+        }
       }
       return u
     }

@@ -169,6 +169,12 @@ enum UBLImporter: DocumentImporter {
   /// libxml2 with no entity substitution (no XML_PARSE_NOENT), no DTD loading, no network; documents
   /// that declare entities are refused, so neither XXE nor entity expansion bombs get anywhere.
   static func parse(_ bytes: UnsafeRawBufferPointer, fileName: String) throws -> xmlDocPtr {
+    // Refuse entity declarations before libxml2 sees them: nothing is resolved, nothing expands.
+    if let line = entityDeclarationLine(bytes) {
+      throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: line, column: nil),
+        "the document declares XML entities in a DOCTYPE; MLCost refuses them (external entities can read local files, nested ones can explode in size)",
+        fix: "UBL and Peppol invoices never need a DOCTYPE; remove it or ask the sender for a clean document"))
+    }
     let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
     guard let ctxt = xmlNewParserCtxt() else { throw ImportError.usage("cannot start the XML parser") }
     defer { xmlFreeParserCtxt(ctxt) }
@@ -190,6 +196,27 @@ enum UBLImporter: DocumentImporter {
         fix: "UBL and Peppol invoices never need a DOCTYPE; remove it or ask the sender for a clean document"))
     }
     return doc
+  }
+
+  /// The line of the first `<!ENTITY` inside a DOCTYPE's internal subset, if the prolog has one.
+  static func entityDeclarationLine(_ b: UnsafeRawBufferPointer) -> Int? {
+    let doctype = Array("<!DOCTYPE".utf8), entity = Array("<!ENTITY".utf8)
+    func matches(_ word: [UInt8], at i: Int) -> Bool {
+      i + word.count <= b.count && (0..<word.count).allSatisfy { b[i + $0] == word[$0] }
+    }
+    var line = 1, i = 0, inDoctype = false
+    while i < b.count {
+      let c = b[i]
+      if c == 0x0A { line += 1 }
+      if !inDoctype && c == UInt8(ascii: "<") {
+        if matches(doctype, at: i) { inDoctype = true }
+        else if i + 1 < b.count, b[i + 1] != UInt8(ascii: "?"), b[i + 1] != UInt8(ascii: "!") { return nil }  // the root element: prolog over
+      } else if inDoctype && c == UInt8(ascii: "<") && matches(entity, at: i) {
+        return line
+      }
+      i += 1
+    }
+    return nil
   }
 
   // MARK: - Tree helpers

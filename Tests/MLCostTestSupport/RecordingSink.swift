@@ -50,6 +50,31 @@ public final class RecordingSink: ImportSink {
   }
 
   public func reject(_ row: RejectedRow) throws { rejects.append(row) }
+
+  public func writeUsage(_ u: UsageRecord) throws {
+    var parts = ["line \(u.line): usage \(u.provider) \(u.source)", "bucket=\(Timestamp.iso8601(u.bucketStart))..\(Timestamp.iso8601(u.bucketEnd))",
+                 "type=\(u.requestType.rawValue)"]
+    func add(_ name: String, _ v: Any?) { if let v { parts.append("\(name)=\(v)") } }
+    add("sourceType", u.sourceRequestType); add("model", u.model); add("project", u.project); add("apiKey", u.apiKey)
+    add("user", u.user); add("team", u.team); add("endUser", u.endUser); add("tier", u.serviceTier); add("batch", u.batch)
+    add("requestId", u.requestId); add("requests", u.requests); add("input", u.inputTokens); add("cachedInput", u.cachedInputTokens)
+    add("cacheWrite", u.cacheWriteTokens); add("output", u.outputTokens); add("quantity", u.quantity); add("unit", u.unit)
+    add("cost", u.cost.map { ExactDecimal.format(nanos: $0) }); add("currency", u.currency); add("tags", u.tags); add("extra", u.extra)
+    for (name, s) in [("tags", u.tags), ("extra", u.extra)] {
+      if let s, !((try? JSONSerialization.jsonObject(with: Data(s.utf8))) is [String: Any]) { invalidJSON.append("line \(u.line) \(name): \(s)") }
+    }
+    lines.append(parts.joined(separator: " "))
+  }
+
+  public func writeMetric(_ m: MetricSample) throws {
+    var parts = ["line \(m.line): metric \(m.resourceId) \(m.metric)", "at=\(Timestamp.iso8601(m.timestamp))", "value=\(m.value)"]
+    if let u = m.unit { parts.append("unit=\(u)") }
+    if let n = m.namespace { parts.append("namespace=\(n)") }
+    if let s = m.statistic { parts.append("stat=\(s)") }
+    parts.append("dimensions=\(m.dimensions)")
+    if !((try? JSONSerialization.jsonObject(with: Data(m.dimensions.utf8))) is [String: Any]) { invalidJSON.append("line \(m.line) dimensions") }
+    lines.append(parts.joined(separator: " "))
+  }
 }
 
 public struct RecordingSinkFailure: Error {}
