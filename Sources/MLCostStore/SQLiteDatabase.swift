@@ -136,6 +136,13 @@ public enum SQLValue: Equatable, Sendable, CustomStringConvertible {
   case real(Double)
   case text(String)
   public var int: Int64? { if case .integer(let v) = self { return v }; return nil }
+  public var double: Double? {
+    switch self {
+    case .real(let v): return v
+    case .integer(let v): return Double(v)
+    default: return nil
+    }
+  }
   public var string: String? {
     switch self {
     case .text(let s): return s

@@ -124,3 +124,20 @@ struct ProgressBarTests {
     #expect(piped.status == 0 && piped.stderr.isEmpty)
   }
 }
+
+extension CLITests {
+  @Test func aDirectoryImportsEveryRecognisedFileWithASummary() throws {
+    let folder = (dir as NSString).appendingPathComponent("exports")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    _ = try FocusText.write([FocusText.row("1.10")], to: folder, name: "focus.csv")
+    try FileManager.default.copyItem(atPath: Repo.path("Tests/Fixtures/ubl/invoice-gpu-hours/input.xml"),
+                                     toPath: (folder as NSString).appendingPathComponent("invoice.xml"))
+    try "just some notes\n".write(toFile: (folder as NSString).appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+    let r = try Binary.run(["import", "--db", db, folder])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("summary: 2 file(s), 1 skipped"))
+    #expect(r.stdout.contains("focus.csv") && r.stdout.contains("invoice.xml") && r.stdout.contains("imported, reconciled"))
+    #expect(r.stderr.contains("notes.txt: skipped"))
+    #expect(r.stdout.contains("to pin it: mlcost import --format ubl"))
+  }
+}
