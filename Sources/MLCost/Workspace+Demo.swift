@@ -48,4 +48,9 @@ extension Workspace {
     let perFleet = DemoCompany.month.days * 24 * DemoCompany.endpoints(fleet: 0).count
     return try DemoCompany.writeFocusExport(to: path, fleets: rows / perFleet + 1, maxRows: rows)
   }
+
+  /// Writes `rows` rows of a legacy AWS Cost and Usage Report for the demo company's fleet (benchmarks).
+  public static func generateCUR(to path: String, rows: Int) throws -> (rows: Int, bytes: Int) {
+    try CURWriter.write(to: path, rows: rows)
+  }
 }

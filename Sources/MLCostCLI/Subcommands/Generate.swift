@@ -3,7 +3,10 @@ import MLCost
 
 struct Generate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write a deterministic FOCUS 1.2 export of N rows (the demo company's fleet, repeated) for benchmarks.")
+    abstract: "Write a deterministic export of N rows (the demo company's fleet, repeated) for benchmarks: FOCUS 1.2 or a legacy AWS CUR.")
+
+  @Option(help: ArgumentHelp("focus or cur.", valueName: "format"))
+  var format: String = "focus"
 
   @Option(help: "How many data rows.")
   var rows: Int = 1_000_000
@@ -13,10 +16,11 @@ struct Generate: ParsableCommand {
 
   func validate() throws {
     if rows < 1 { throw ValidationError("--rows must be at least 1") }
+    if !["focus", "cur"].contains(format) { throw ValidationError("--format must be focus or cur") }
   }
 
   func run() throws {
-    let written = try Workspace.generateFocus(to: file, rows: rows)
+    let written = format == "cur" ? try Workspace.generateCUR(to: file, rows: rows) : try Workspace.generateFocus(to: file, rows: rows)
     print("\(file): \(written.rows) rows, \(written.bytes) bytes")
   }
 }
