@@ -12,7 +12,7 @@ extension ImportSummary {
     out.append("\(fileName): \(verb) as \(r.format.rawValue) \(r.version) — \(Format.count(r.rowsRead)) rows read, "
       + "\(Format.count(r.rowsStored)) \(dryRun ? "would be stored" : "stored"), \(Format.count(r.rowsRejected)) rejected")
     out.append("  sha256 \(sha256)")
-    if let s = r.sniffed {
+    if let s = r.sniffed, !dryRun {
       out.append("  detected \(s.format.rawValue) \(s.version) from \(s.evidence.joined(separator: ", ")); to pin it: mlcost import --format \(s.format.rawValue) \(ImportSummary.quoted(path))")
     }
     for w in r.warnings { out.append("  \(w)") }
