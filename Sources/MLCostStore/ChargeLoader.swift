@@ -15,6 +15,27 @@ public final class ChargeLoader: ImportSink {
   /// What this loader inserted, per billing period start and (currency, provider, account) ids.
   private(set) var tallies: [ScopeKey: Totals] = [:]
   private var scope = ScopeKey(periodStart: 0, currency: -1, provider: -1, account: -1)
+  /// Per billing period and dimensions: what `charge_summary` gets (reports read it, not `charge`).
+  private(set) var summary: [SummaryKey: SummaryTotals] = [:]
+  private var summaryKey = SummaryKey(periodStart: .min, dimsId: -1)
+  private var summaryRunning = SummaryTotals()
+
+  struct SummaryKey: Hashable {
+    var periodStart: Int64
+    var dimsId: Int64
+  }
+  struct SummaryTotals {
+    var rows: Int64 = 0
+    var billed: Int64 = 0
+    var effective: Int64 = 0
+    var consumed: Double? = nil
+    var pricing: Double? = nil
+    mutating func merge(_ o: SummaryTotals) {
+      rows += o.rows; billed &+= o.billed; effective &+= o.effective
+      if let c = o.consumed { consumed = (consumed ?? 0) + c }
+      if let p = o.pricing { pricing = (pricing ?? 0) + p }
+    }
+  }
   private var running = Totals()
   private var runningKey: ScopeKey?
 
@@ -68,6 +89,16 @@ public final class ChargeLoader: ImportSink {
       running = Totals()
     }
     running.add(billed: c.billedCost, effective: c.effectiveCost)
+    if summaryKey.dimsId != dimsId || summaryKey.periodStart != c.billingPeriodStart {
+      if summaryKey.dimsId >= 0 { summary[summaryKey, default: SummaryTotals()].merge(summaryRunning) }
+      summaryKey = SummaryKey(periodStart: c.billingPeriodStart, dimsId: dimsId)
+      summaryRunning = SummaryTotals()
+    }
+    summaryRunning.rows += 1
+    summaryRunning.billed &+= c.billedCost
+    summaryRunning.effective &+= c.effectiveCost
+    if let q = c.consumedQuantity { summaryRunning.consumed = (summaryRunning.consumed ?? 0) + q }
+    if let q = c.pricingQuantity { summaryRunning.pricing = (summaryRunning.pricing ?? 0) + q }
     let s = insert
     s.bind(1, importId)
     s.bind(2, Int64(c.line))
@@ -102,6 +133,19 @@ public final class ChargeLoader: ImportSink {
       key[DimsTable.textOffset + slot] = try interner.id(c.text[slot], slot: slot) ?? -1
     }
     return try dims.id(for: key)
+  }
+
+  /// Writes this import's `charge_summary` rows (call once, before commit).
+  func writeSummary() throws(StoreError) {
+    if summaryKey.dimsId >= 0 { summary[summaryKey, default: SummaryTotals()].merge(summaryRunning) }
+    summaryKey = SummaryKey(periodStart: .min, dimsId: -1)
+    summaryRunning = SummaryTotals()
+    let s = try db.prepare("INSERT INTO charge_summary VALUES (?,?,?,?,?,?,?,?)")
+    for (k, t) in summary {
+      s.bind(1, k.periodStart); s.bind(2, k.dimsId); s.bind(3, importId); s.bind(4, t.rows)
+      s.bind(5, t.billed); s.bind(6, t.effective); s.bind(7, t.consumed); s.bind(8, t.pricing)
+      try s.run()
+    }
   }
 
   /// Folds the running tally in; call before reading `tallies`.

@@ -229,5 +229,22 @@ enum Migrations {
         strftime('%Y-%m-%dT%H:%M:%SZ', m.ts, 'unixepoch') AS ts, m.value, m.import_id
       FROM metric_sample m JOIN metric_series s ON s.id = m.series_id;
       """),
+    ("0003-charge-summary", """
+      CREATE TABLE charge_summary (
+        billing_period_start INTEGER NOT NULL,
+        dims_id INTEGER NOT NULL REFERENCES charge_dims(id),
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        rows INTEGER NOT NULL,
+        billed_cost INTEGER NOT NULL,
+        effective_cost INTEGER NOT NULL,
+        consumed_quantity REAL,
+        pricing_quantity REAL,
+        PRIMARY KEY (billing_period_start, dims_id, import_id)
+      ) WITHOUT ROWID;
+      INSERT INTO charge_summary
+        SELECT billing_period_start, dims_id, import_id, count(*), sum(billed_cost), sum(effective_cost),
+               sum(consumed_quantity), sum(pricing_quantity)
+        FROM charge GROUP BY billing_period_start, dims_id, import_id;
+      """),
   ]
 }

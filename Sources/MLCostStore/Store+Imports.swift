@@ -125,6 +125,7 @@ extension Store {
       _ = try db.rows("UPDATE import SET first_charge_id = ?, last_charge_id = ? WHERE id = ?",
                       [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1), .integer(id)])
       var stored = try verifiedStoredTotals(loader)
+      try loader.writeSummary()
       var replacements = replacesOlderExports ? try replaceOlderExports(importId: id) : []
       if let records = loader.recordWriter {
         for (key, totals) in try verifiedUsageTotals(records) { stored[key, default: Totals()].merge(totals) }
@@ -235,10 +236,16 @@ extension Store {
         AND billing_period_start = ?4
         AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3)
       """)
+    let deleteSummary = try db.prepare("""
+      DELETE FROM charge_summary WHERE import_id = ?1 AND billing_period_start = ?4
+        AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3)
+      """)
     for row in older {
       try delete.bind([row[1], row[3], row[4], row[5]])
       try delete.run()
       let removed = db.changes
+      try deleteSummary.bind([row[1], row[3], row[4], row[5]])
+      try deleteSummary.run()
       _ = try db.rows("UPDATE import_scope SET superseded_by = ? WHERE rowid = ?", [.integer(id), row[0]])
       replacements.append(Replacement(importId: row[1].int ?? 0, fileName: row[2].string ?? "", provider: row[6].string,
         billingAccount: row[7].string, period: BillingMonth(containing: row[5].int ?? 0), rowsRemoved: removed))

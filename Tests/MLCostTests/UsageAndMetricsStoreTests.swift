@@ -85,3 +85,25 @@ struct UsageAndMetricsStoreTests {
     #expect(s.reconciliation.first?.stored.billedCost.value == 3_000_000_000_000)
   }
 }
+
+/// The per-month summary the reports read always equals the charges it summarises.
+struct ChargeSummaryTests {
+  @Test func theSummaryMatchesTheChargesAfterImportsAndReplacements() throws {
+    let dir = Repo.temporaryDirectory()
+    let ws = try Workspace(databasePath: (dir as NSString).appendingPathComponent("s.db"))
+    let a = try FocusText.write([FocusText.row("1.10"), FocusText.row("2.20", day: 2), FocusText.row("3.30", period: "2026-11")], to: dir, name: "a.csv")
+    let b = try FocusText.write([FocusText.row("5.00"), FocusText.row("0.25", provider: "GCP")], to: dir, name: "b.csv")
+    _ = try ws.importFile(a, options: ImportOptions())
+    _ = try ws.importFile(b, options: ImportOptions())
+    let fromCharges = try ws.query("""
+      SELECT billing_period_start, dims_id, count(*), sum(billed_cost), sum(effective_cost) FROM charge
+      GROUP BY 1, 2 ORDER BY 1, 2
+      """)
+    let fromSummary = try ws.query("""
+      SELECT billing_period_start, dims_id, sum(rows), sum(billed_cost), sum(effective_cost) FROM charge_summary
+      GROUP BY 1, 2 ORDER BY 1, 2
+      """)
+    #expect(fromSummary == fromCharges)
+    #expect(try ws.query("SELECT sum(billed_cost) FROM charge_summary")[0][0].int == 8_550_000_000)
+  }
+}
