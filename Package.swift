@@ -16,7 +16,8 @@ let package = Package(
     .library(name: "MLCost", targets: ["MLCost"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // System libraries (Debian: libsqlite3-dev, libxml2-dev, libssl-dev, zlib1g-dev).
@@ -31,7 +32,11 @@ let package = Package(
     .target(name: "MLCostCore", swiftSettings: hotPath),
     .target(name: "MLCostImporters", dependencies: ["MLCostCore", "CLibXML2", "CZlib"], swiftSettings: hotPath),
     .target(name: "MLCostStore", dependencies: ["MLCostCore", "CSQLite"], swiftSettings: hotPath),
-    .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "CCrypto"], swiftSettings: hotPath),
+    .target(name: "MLCostAttribution", dependencies: ["MLCostCore", .product(name: "Yams", package: "Yams")]),
+    .target(name: "MLCostCatalogs", dependencies: ["MLCostCore"]),
+    .target(name: "MLCostReports", dependencies: ["MLCostCore", "CLibXML2"]),
+    .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "MLCostAttribution", "MLCostCatalogs",
+                                           "MLCostReports", "CCrypto"], swiftSettings: hotPath),
     .executableTarget(name: "MLCostCLI", dependencies: [
       "MLCost",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -41,6 +46,8 @@ let package = Package(
     .testTarget(name: "MLCostCoreTests", dependencies: ["MLCostCore"]),
     .testTarget(name: "MLCostImportersTests", dependencies: ["MLCostImporters", "MLCostCore", "MLCostTestSupport"]),
     .testTarget(name: "MLCostStoreTests", dependencies: ["MLCostStore", "MLCostCore", "MLCostTestSupport"]),
+    .testTarget(name: "MLCostAttributionTests", dependencies: ["MLCostAttribution", "MLCostCore", "MLCostTestSupport"]),
+    .testTarget(name: "MLCostReportsTests", dependencies: ["MLCostReports", "MLCostCore", "MLCostTestSupport"]),
     .testTarget(name: "MLCostTests", dependencies: ["MLCost", "MLCostCore", "MLCostStore", "MLCostImporters", "MLCostTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

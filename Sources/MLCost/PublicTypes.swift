@@ -1,4 +1,7 @@
+import MLCostAttribution
+import MLCostCatalogs
 import MLCostCore
+import MLCostReports
 import MLCostImporters
 import MLCostStore
 
@@ -11,3 +14,10 @@ public typealias ImportError = MLCostCore.ImportError
 public typealias StoreError = MLCostStore.StoreError
 public typealias ImportRecord = MLCostStore.ImportRecord
 public typealias Diagnostic = MLCostCore.Diagnostic
+public typealias MonthlyReport = MLCostReports.MonthlyReport
+public typealias Rules = MLCostAttribution.Rules
+public typealias Basis = MLCostAttribution.Basis
+public typealias BillingMonth = MLCostCore.BillingMonth
+public typealias APIPriceBook = MLCostCatalogs.APIPriceBook
+public typealias ReportReadError = MLCostReports.ReportReadError
+public typealias CatalogError = MLCostCatalogs.CatalogError

@@ -17,6 +17,10 @@ enum ExitStatus {
     case let e as StoreError:
       if case .cannotOpen = e { return (e.description, missingInput) }
       return ("error: \(e.description)", unexpected)
+    case let e as ReportReadError:
+      return (e.description, badData)
+    case let e as CatalogError:
+      return (e.description, badData)
     case let e as Failure:
       return (e.message, e.code)
     default:

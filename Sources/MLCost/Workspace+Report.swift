@@ -1,0 +1,153 @@
+import Foundation
+import MLCostAttribution
+import MLCostCatalogs
+import MLCostCore
+import MLCostReports
+import MLCostStore
+
+extension Workspace {
+  /// Reads a rules file (`mlcost.yaml`); errors name line and column.
+  public static func loadRules(path: String) throws -> Rules {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      throw ImportError.missingInput(path: path, reason: "cannot read the rules file")
+    }
+    do { return try Rules.parse(yaml: text, file: (path as NSString).lastPathComponent) } catch {
+      throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: error.file, line: error.line, column: error.column),
+                                           error.message, fix: error.fix))
+    }
+  }
+
+  /// The fields attribution reads from a charge's dimensions.
+  static let reportFields: [ChargeText] = [.billingCurrency, .providerName, .billingAccountId, .subAccountId, .serviceName, .serviceCategory,
+                                           .resourceId, .resourceName, .resourceType, .skuId, .regionId, .instanceType, .gpuModel,
+                                           .consumedUnit, .commitmentDiscountStatus, .tags]
+
+  /// One month's attribution input, read from the store's summaries.
+  func attributionInput(_ month: BillingMonth, prices: APIPriceBook?) throws -> AttributionInput {
+    var tagCache: [String: [String: String]] = [:]
+    let groups = try store.chargeGroups(month: month, fields: Self.reportFields).map { g -> ChargeGroup in
+      var c = ChargeGroup(currency: g.text[.billingCurrency] ?? "?", billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
+                          chargeCategory: g.chargeCategory)
+      c.pricingCategory = g.pricingCategory; c.gpuCount = g.gpuCount; c.consumedQuantity = g.consumedQuantity
+      c.provider = g.text[.providerName]; c.account = g.text[.billingAccountId]; c.subAccount = g.text[.subAccountId]
+      c.service = g.text[.serviceName]; c.serviceCategory = g.text[.serviceCategory]; c.resourceId = g.text[.resourceId]
+      c.resourceName = g.text[.resourceName]; c.resourceType = g.text[.resourceType]; c.sku = g.text[.skuId]
+      c.region = g.text[.regionId]; c.instanceType = g.text[.instanceType]; c.gpuModel = g.text[.gpuModel]
+      c.consumedUnit = g.text[.consumedUnit]; c.commitmentStatus = g.text[.commitmentDiscountStatus]
+      if let raw = g.text[.tags] {
+        if let cached = tagCache[raw] { c.tags = cached } else {
+          let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
+          let tags = object.mapValues { "\($0)" }
+          tagCache[raw] = tags
+          c.tags = tags
+        }
+      }
+      return c
+    }
+    var usage: [UsageGroup] = []
+    var priceMap: [String: TokenPrice] = [:]
+    for u in try store.usageGroups(month: month) {
+      var g = UsageGroup(provider: u.provider, source: u.source, model: u.model, requestType: RequestType(rawValue: u.requestType) ?? .other,
+                         batch: u.batch)
+      g.sourceRequestType = u.sourceRequestType; g.currency = u.currency; g.cost = u.cost; g.requests = u.requests
+      g.inputTokens = u.inputTokens; g.cachedInputTokens = u.cachedInputTokens; g.cacheWriteTokens = u.cacheWriteTokens
+      g.outputTokens = u.outputTokens
+      usage.append(g)
+      if u.cost == nil, let model = u.model, let book = prices, let p = book.price(provider: u.provider, model: model, at: month.start) {
+        priceMap[TokenPrice.key(provider: u.provider, model: model)] = TokenPrice(
+          inputPer1M: p.inputPer1M, cachedInputPer1M: p.cachedInputPer1M, cacheWritePer1M: p.cacheWritePer1M, outputPer1M: p.outputPer1M,
+          batchDiscountPPB: p.batchDiscount.map { Int64(($0 * 1e9).rounded()) }, source: "\(p.source), as of \(p.asOf)")
+      }
+    }
+    return AttributionInput(month: month, charges: groups, usage: usage, activity: try activity(month), prices: priceMap)
+  }
+
+  /// What the metrics say per resource over the month: GPU utilisation, or hours that served requests.
+  func activity(_ month: BillingMonth) throws -> [String: Activity] {
+    var out: [String: Activity] = [:]
+    for s in try store.metricSummaries(from: month.start, to: month.next.start) {
+      let name = s.metric.lowercased().replacingOccurrences(of: "_", with: "")
+      var a = out[s.resourceId] ?? Activity()
+      if ["gpuutilization", "gpuutil", "dcgmfidevgpuutil", "gpuutilisation"].contains(name) {
+        let percent = s.unit?.lowercased().hasPrefix("percent") == true || s.max > 1
+        a.gpuUtilisation = percent ? s.mean / 100 : s.mean
+      } else if ["invocations", "requests", "requestcount", "invocationcount"].contains(name) {
+        a.invocations = (a.invocations ?? 0) + s.sum
+        a.hoursWithInvocations = (a.hoursWithInvocations ?? 0) + s.samplesAboveZero
+        a.hoursObserved = max(a.hoursObserved ?? 0, s.samples)
+      } else {
+        continue
+      }
+      out[s.resourceId] = a
+    }
+    return out
+  }
+
+  /// The monthly per-model report: this month's attribution, the previous month's for the change,
+  /// and up to six months of totals per owner for the trend.
+  public func monthlyReport(month: BillingMonth, rules: Rules, prices: APIPriceBook? = nil,
+                            title: String = "MLCost monthly cost per model") throws -> MonthlyReport {
+    let current = try AttributionEngine.run(try attributionInput(month, prices: prices), rules: rules)
+    let months = try store.monthsWithData().filter { $0 <= month }
+    let previousMonth = months.last { $0 < month }
+    let previous = try previousMonth.map { try AttributionEngine.run(try attributionInput($0, prices: prices), rules: rules) }
+    var trend: [TrendPoint] = []
+    for m in months.suffix(6) {
+      let a = m == month ? current : (m == previousMonth ? previous! : try AttributionEngine.run(try attributionInput(m, prices: prices), rules: rules))
+      var byOwner: [String: [Owner: Int64]] = [:]
+      for x in a.allocations { byOwner[x.currency, default: [:]][x.owner, default: 0] += x.cost }
+      for (currency, owners) in byOwner.sorted(by: { $0.key < $1.key }) {
+        for (owner, cost) in owners.sorted(by: { $0.key < $1.key }) {
+          trend.append(TrendPoint(month: m.description, owner: owner.description, currency: currency, cost: ExactDecimal.format(nanos: cost)))
+        }
+      }
+    }
+    return ReportBuilder.build(current: current, previous: previous, trend: trend, title: title)
+  }
+}
+
+/// The report formats.
+public enum ReportFormat: String, CaseIterable, Sendable {
+  case table, md, csv, json, html
+  public static let names = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+extension Workspace {
+  /// The files a report becomes: one for most formats; one per section for CSV (`name-models.csv` …).
+  /// With no `out`, the texts to print (CSV sections one after another under `# section` lines).
+  public static func render(_ report: MonthlyReport, format: ReportFormat, out: String?) throws -> [(path: String?, text: String)] {
+    switch format {
+    case .table: return [(out, TextRenderer.render(report))]
+    case .md: return [(out, MarkdownRenderer.render(report))]
+    case .json: return [(out, try JSONRenderer.render(report))]
+    case .html: return [(out, HTMLRenderer.render(report))]
+    case .csv:
+      guard let out else { return [(nil, CSVRenderer.renderAll(report))] }
+      let base = out.hasSuffix(".csv") ? String(out.dropLast(4)) : out
+      return CSVRenderer.render(report).map { ("\(base)-\($0.0).csv", $0.1) }
+    }
+  }
+
+  /// A report saved as JSON, read back for re-rendering.
+  public static func readReport(path: String) throws -> MonthlyReport {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ImportError.missingInput(path: path, reason: "cannot read the report")
+    }
+    return try JSONRenderer.read(data, file: (path as NSString).lastPathComponent)
+  }
+
+  /// The API price catalog: `dir` (flag), else `MLCOST_CATALOGS`, else next to the binary, else `./catalogs`.
+  public static func apiPrices(catalogs dir: String?) throws -> APIPriceBook? {
+    var candidates: [String] = []
+    if let dir { candidates.append(dir) }
+    if let env = ProcessInfo.processInfo.environment["MLCOST_CATALOGS"], !env.isEmpty { candidates.append(env) }
+    let binary = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
+    candidates += [binary.appendingPathComponent("catalogs").path, "catalogs"]
+    for c in candidates {
+      let path = (c as NSString).appendingPathComponent("api_prices.csv")
+      if FileManager.default.fileExists(atPath: path) { return try APIPriceBook.load(path: path) }
+    }
+    if dir != nil { throw ImportError.missingInput(path: dir!, reason: "no api_prices.csv in the catalogs folder") }
+    return nil
+  }
+}

@@ -1,0 +1,145 @@
+import MLCostCore
+
+/// Who holds a cost. The special owners are cases, never magic strings.
+public enum Owner: Hashable, Sendable, Comparable, CustomStringConvertible {
+  case model(String)
+  /// A shared pool's cost that no driver could split.
+  case shared
+  /// Commitments nobody used (unused reservations and savings plans).
+  case idle
+  /// Spend with no model, by tag or rule.
+  case unallocated
+
+  public var description: String {
+    switch self {
+    case .model(let m): m
+    case .shared: "(shared)"
+    case .idle: "(idle commitment)"
+    case .unallocated: "(unallocated)"
+    }
+  }
+  public var model: String? { if case .model(let m) = self { m } else { nil } }
+  private var order: (Int, String) {
+    switch self {
+    case .model(let m): (0, m)
+    case .shared: (1, "")
+    case .idle: (2, "")
+    case .unallocated: (3, "")
+    }
+  }
+  public static func < (l: Owner, r: Owner) -> Bool { l.order < r.order }
+}
+
+/// Where an allocated amount came from.
+public enum CostSource: String, Sendable, CaseIterable {
+  /// A billing charge, held directly.
+  case charge
+  /// A share of a pool.
+  case pool
+  /// API usage whose source stated the cost.
+  case apiStated = "api-stated"
+  /// API usage priced from the catalog.
+  case apiCatalog = "api-catalog"
+}
+
+/// One cell of the allocation: owner × request type × component × phase × currency × source.
+public struct Allocation: Sendable, Hashable {
+  public var owner: Owner
+  public var requestType: String
+  public var component: Component
+  public var phase: Phase
+  public var currency: String
+  public var source: CostSource
+  public var cost: Int64
+  /// The part that did work, where activity metrics tell (GPU compute only); nil when unknown.
+  public var usageCost: Int64?
+  /// The allocation that `usageCost` covers (the lines with activity data).
+  public var observedCost: Int64 = 0
+  public var team: String?
+  public var environment: String?
+}
+
+/// Per model and currency: the denominators behind unit costs.
+public struct ModelDrivers: Sendable, Equatable {
+  public var requests: Int64 = 0
+  public var inputTokens: Int64 = 0
+  public var cachedInputTokens: Int64 = 0
+  public var cacheWriteTokens: Int64 = 0
+  public var outputTokens: Int64 = 0
+  public var gpuHours: Double = 0
+  /// Cost of input / output tokens where a source or the catalog says which is which.
+  public var inputTokenCost: Int64?
+  public var outputTokenCost: Int64?
+  public var inputTokensPriced: Int64 = 0
+  public var outputTokensPriced: Int64 = 0
+  public init() {}
+}
+
+/// Usage that no source and no catalog put a price on: shown, never counted as $0.
+public struct UnpricedUsage: Sendable, Equatable {
+  public var provider: String
+  public var model: String
+  public var requestType: String
+  public var requests: Int64
+  public var inputTokens: Int64
+  public var outputTokens: Int64
+}
+
+/// Share of spend carrying a model tag (from the source's own tags, not rules), per provider and service.
+public struct TagCoverage: Sendable, Equatable {
+  public var provider: String
+  public var service: String
+  public var currency: String
+  public var total: Int64
+  public var tagged: Int64
+}
+
+/// A resource whose cost nobody attributed.
+public struct UntaggedResource: Sendable, Equatable {
+  public var resource: String
+  public var provider: String
+  public var service: String
+  public var currency: String
+  public var cost: Int64
+}
+
+/// How a pool was split this month.
+public struct PoolSplit: Sendable, Equatable {
+  public var name: String
+  public var currency: String
+  public var split: String
+  public var cost: Int64
+  public var shares: [String: Int64]
+  /// What no driver could split (held by `shared`).
+  public var unsplit: Int64
+}
+
+/// One month's attribution. Per currency, Σ allocations = Σ charges, exactly (checked when built).
+public struct Attribution: Sendable {
+  public var month: BillingMonth
+  public var basis: Basis
+  public var rulesSource: String
+  /// Per currency: the sum of the inputs on the basis (charges + stated API costs + catalog-priced usage).
+  public var charges: [String: Int64]
+  /// Per currency: the sum over every owner.
+  public var allocated: [String: Int64]
+  /// Per currency and source: what the `charges` total is made of.
+  public var chargesBySource: [String: [CostSource: Int64]]
+  public var allocations: [Allocation]
+  public var drivers: [String: [String: ModelDrivers]]
+  public var unpriced: [UnpricedUsage]
+  public var coverage: [TagCoverage]
+  public var untagged: [UntaggedResource]
+  public var pools: [PoolSplit]
+  /// Virtual tags that fired, with how much cost each labelled.
+  public var virtualTagHits: [String: Int]
+}
+
+public struct ConservationError: Error, CustomStringConvertible {
+  public var currency: String
+  public var charges: Int64
+  public var allocated: Int64
+  public var description: String {
+    "attribution lost money in \(currency): charges \(charges) nanos but allocated \(allocated); this is a bug, please report it"
+  }
+}

@@ -1,0 +1,338 @@
+import Foundation
+import MLCostCore
+
+/// Charges + usage + rules → allocations that conserve money exactly (docs/attribution.md).
+/// Pure: values in, values out.
+public enum AttributionEngine {
+  public static func run(_ input: AttributionInput, rules: Rules) throws(ConservationError) -> Attribution {
+    var b = Builder(input: input, rules: rules)
+    b.addCharges()
+    b.addUsage()
+    b.splitPools()
+    return try b.finish()
+  }
+
+  /// The dimensions of one charge: its tags through the aliases, then virtual tags for what is missing.
+  public struct Resolved: Sendable {
+    public var values: [Dimension: String] = [:]
+    /// True when the model came from the source's own tags.
+    public var modelFromTags = false
+    public var virtualTag: String?
+  }
+
+  public static func resolve(_ c: ChargeGroup, rules: Rules) -> Resolved {
+    var r = Resolved()
+    let normalised = Dictionary(c.tags.map { (Rules.normaliseKey($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+    for d in Dimension.allCases {
+      for key in rules.dimensions[d] ?? [] {
+        if let v = normalised[key]?.trimmingCharacters(in: .whitespaces), !v.isEmpty { r.values[d] = v; break }
+      }
+    }
+    r.modelFromTags = r.values[.model] != nil
+    for vt in rules.virtualTags where matches(vt.match, c, normalised) {
+      var fired = false
+      for (d, v) in vt.set where r.values[d] == nil { r.values[d] = v; fired = true }
+      if fired && r.virtualTag == nil { r.virtualTag = vt.name }
+    }
+    return r
+  }
+
+  static func matches(_ m: Match, _ c: ChargeGroup, _ tags: [String: String]) -> Bool {
+    for (field, pattern) in m.fields {
+      let value: String?
+      switch field {
+      case .provider: value = c.provider
+      case .account: value = c.account
+      case .subAccount: value = c.subAccount
+      case .service: value = c.service
+      case .serviceCategory: value = c.serviceCategory
+      case .resourceId: value = c.resourceId
+      case .resourceType: value = c.resourceType
+      case .sku: value = c.sku
+      case .region: value = c.region
+      case .instanceType: value = c.instanceType
+      case .gpuModel: value = c.gpuModel
+      case .chargeCategory: value = c.chargeCategory.description
+      case .pricingCategory: value = c.pricingCategory?.description
+      }
+      if !pattern.matches(value) { return false }
+    }
+    for (key, pattern) in m.tags where !pattern.matches(tags[key]) { return false }
+    return true
+  }
+
+  /// The component a charge is for, by rule first, then by what it is.
+  static func component(_ c: ChargeGroup, rules: Rules, tags: [String: String]) -> (Component, Phase?) {
+    var component: Component?, phase: Phase?
+    for rule in rules.components where matches(rule.match, c, tags) {
+      if component == nil { component = rule.component }
+      if phase == nil { phase = rule.phase }
+    }
+    if let component { return (component, phase) }
+    let unit = c.consumedUnit?.lowercased() ?? ""
+    let category = c.serviceCategory?.lowercased() ?? ""
+    if unit.contains("token") { return (.apiTokens, phase) }
+    if c.gpuModel != nil || (c.gpuCount ?? 0) > 0 { return (.gpuCompute, phase) }
+    if category == "storage" { return (.storage, phase) }
+    if category == "networking" || category == "network" { return (.network, phase) }
+    return (.other, phase)
+  }
+
+  static func requestTypeName(_ raw: String?) -> String {
+    guard let raw, !raw.isEmpty else { return "unspecified" }
+    return RequestType(sourceTerm: raw)?.rawValue ?? raw.lowercased()
+  }
+
+  static func isHours(_ unit: String?) -> Bool {
+    guard let u = unit?.lowercased().trimmingCharacters(in: .whitespaces) else { return false }
+    return ["hours", "hour", "hrs", "hr", "h", "1 hour"].contains(u)
+  }
+}
+
+/// The accumulating state of one run.
+struct Builder {
+  let input: AttributionInput
+  let rules: Rules
+  var cells: [CellKey: Cell] = [:]
+  var charges: [String: Int64] = [:]
+  var bySource: [String: [CostSource: Int64]] = [:]
+  var drivers: [String: [String: ModelDrivers]] = [:]
+  /// Per pool index and currency: the pooled cost.
+  var pooled: [Int: [String: Int64]] = [:]
+  var unpriced: [String: UnpricedUsage] = [:]
+  var coverage: [String: TagCoverage] = [:]
+  var untagged: [String: UntaggedResource] = [:]
+  var virtualHits: [String: Int] = [:]
+  /// Per model and request type (and currency of the GPU line): drivers for pools.
+  var tokenDriver: [DriverKey: Int64] = [:]
+  var requestDriver: [DriverKey: Int64] = [:]
+  var gpuHourDriver: [DriverKey: Int64] = [:]
+  var modelsSeen: Set<String> = []
+
+  struct CellKey: Hashable {
+    var owner: Owner, requestType: String, component: Component, phase: Phase, currency: String, source: CostSource
+    var team: String?, environment: String?
+  }
+  struct Cell { var cost: Int64 = 0; var usage: Int64 = 0; var observed: Int64 = 0; var hasUsage = false }
+  struct DriverKey: Hashable { var model: String; var requestType: String }
+
+  init(input: AttributionInput, rules: Rules) { self.input = input; self.rules = rules }
+
+  mutating func add(_ key: CellKey, _ cost: Int64, usage: Int64? = nil, observed: Int64 = 0) {
+    var cell = cells[key, default: Cell()]
+    cell.cost &+= cost
+    if let usage { cell.usage &+= usage; cell.observed &+= observed; cell.hasUsage = true }
+    cells[key] = cell
+  }
+
+  mutating func count(_ currency: String, _ source: CostSource, _ cost: Int64) {
+    charges[currency, default: 0] &+= cost
+    bySource[currency, default: [:]][source, default: 0] &+= cost
+  }
+
+  mutating func addCharges() {
+    for c in input.charges {
+      let cost = c.cost(rules.basis)
+      let tags = Dictionary(c.tags.map { (Rules.normaliseKey($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+      let resolved = AttributionEngine.resolve(c, rules: rules)
+      if let vt = resolved.virtualTag { virtualHits[vt, default: 0] += c.rows }
+      let (component, rulePhase) = AttributionEngine.component(c, rules: rules, tags: tags)
+      let requestType = AttributionEngine.requestTypeName(resolved.values[.requestType])
+      let phase = rulePhase ?? (["fine-tune", "training", "train"].contains(requestType) ? .training : .inference)
+      count(c.currency, .charge, cost)
+
+      if c.chargeCategory == .usage || c.chargeCategory == .purchase {
+        let provider = c.provider ?? "unknown", service = c.service ?? "unknown"
+        let k = "\(provider)|\(service)|\(c.currency)"
+        var cov = coverage[k] ?? TagCoverage(provider: provider, service: service, currency: c.currency, total: 0, tagged: 0)
+        cov.total &+= cost
+        if resolved.modelFromTags { cov.tagged &+= cost }
+        coverage[k] = cov
+      }
+
+      let owner: Owner
+      if c.commitmentStatus?.lowercased() == "unused" {
+        owner = .idle
+      } else if let pool = rules.pools.firstIndex(where: { AttributionEngine.matches($0.match, c, tags) }) {
+        pooled[pool, default: [:]][c.currency, default: 0] &+= cost
+        continue
+      } else if let model = resolved.values[.model] {
+        owner = .model(model)
+      } else {
+        owner = .unallocated
+      }
+      if let m = owner.model { modelsSeen.insert(m) }
+      if owner == .unallocated && (c.chargeCategory == .usage) && cost != 0 {
+        let resource = c.resourceId ?? c.resourceName ?? "(\(c.service ?? "no service"), no resource id)"
+        let k = "\(resource)|\(c.currency)"
+        var u = untagged[k] ?? UntaggedResource(resource: resource, provider: c.provider ?? "", service: c.service ?? "", currency: c.currency, cost: 0)
+        u.cost &+= cost
+        untagged[k] = u
+      }
+      var usage: Int64?, observed: Int64 = 0
+      if component == .gpuCompute {
+        if let busy = activity(c)?.busyFraction {
+          usage = LargestRemainder.scale(cost, Int64((busy * 1_000_000).rounded()), 1_000_000)
+          observed = cost
+        }
+        if let m = owner.model, AttributionEngine.isHours(c.consumedUnit), let q = c.consumedQuantity {
+          let hours = q * Double(max(1, c.gpuCount ?? 1))
+          drivers[m, default: [:]][c.currency, default: ModelDrivers()].gpuHours += hours
+          gpuHourDriver[DriverKey(model: m, requestType: requestType), default: 0] += Int64((hours * 1000).rounded())
+        }
+      }
+      add(CellKey(owner: owner, requestType: requestType, component: component, phase: phase, currency: c.currency, source: .charge,
+                  team: resolved.values[.team], environment: resolved.values[.environment]), cost, usage: usage, observed: observed)
+    }
+  }
+
+  /// Metrics name endpoints by name; bills by ARN or id: try the id, its last path part, then the name.
+  func activity(_ c: ChargeGroup) -> Activity? {
+    if let r = c.resourceId {
+      if let a = input.activity[r] { return a }
+      if let last = r.split(separator: "/").last, let a = input.activity[String(last)] { return a }
+    }
+    if let n = c.resourceName { return input.activity[n] }
+    return nil
+  }
+
+  mutating func addUsage() {
+    // A provider whose costs a source states: its token-only records are drivers, never priced again.
+    let stated = Set(input.usage.filter { $0.cost != nil }.map { $0.provider.lowercased() })
+    for u in input.usage {
+      let model = u.model ?? "(no model)"
+      let rt = u.requestType.rawValue
+      let phase: Phase = u.requestType == .fineTune ? .training : .inference
+      if u.model != nil {
+        modelsSeen.insert(model)
+        tokenDriver[DriverKey(model: model, requestType: rt), default: 0] += u.tokens
+        requestDriver[DriverKey(model: model, requestType: rt), default: 0] += u.requests
+      }
+      let owner: Owner = u.model == nil ? .unallocated : .model(model)
+      if let cost = u.cost {
+        let currency = u.currency ?? "USD"
+        count(currency, .apiStated, cost)
+        add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: currency, source: .apiStated), cost)
+        var d = drivers[model, default: [:]][currency, default: ModelDrivers()]
+        let kind = (u.sourceRequestType ?? "").lowercased()
+        if kind.contains("output") { d.outputTokenCost = (d.outputTokenCost ?? 0) + cost }
+        else if kind.contains("input") { d.inputTokenCost = (d.inputTokenCost ?? 0) + cost }
+        drivers[model, default: [:]][currency] = d
+        addTokens(model, currency, u)
+        continue
+      }
+      if stated.contains(u.provider.lowercased()) || u.model == nil {
+        addTokens(model, "USD", u)
+        continue
+      }
+      guard let price = input.prices[TokenPrice.key(provider: u.provider, model: model)], let cost = priced(u, price) else {
+        let k = "\(u.provider)|\(model)|\(rt)"
+        var p = unpriced[k] ?? UnpricedUsage(provider: u.provider, model: model, requestType: rt, requests: 0, inputTokens: 0, outputTokens: 0)
+        p.requests += u.requests; p.inputTokens += u.inputTokens + u.cachedInputTokens + u.cacheWriteTokens; p.outputTokens += u.outputTokens
+        unpriced[k] = p
+        addTokens(model, "USD", u)
+        continue
+      }
+      count(price.currency, .apiCatalog, cost.total)
+      add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: price.currency, source: .apiCatalog), cost.total)
+      var d = drivers[model, default: [:]][price.currency, default: ModelDrivers()]
+      d.inputTokenCost = (d.inputTokenCost ?? 0) + cost.input
+      d.outputTokenCost = (d.outputTokenCost ?? 0) + cost.output
+      d.inputTokensPriced += u.inputTokens + u.cachedInputTokens + u.cacheWriteTokens
+      d.outputTokensPriced += u.outputTokens
+      drivers[model, default: [:]][price.currency] = d
+      addTokens(model, price.currency, u)
+    }
+  }
+
+  mutating func addTokens(_ model: String, _ currency: String, _ u: UsageGroup) {
+    var d = drivers[model, default: [:]][currency, default: ModelDrivers()]
+    d.requests += u.requests; d.inputTokens += u.inputTokens; d.cachedInputTokens += u.cachedInputTokens
+    d.cacheWriteTokens += u.cacheWriteTokens; d.outputTokens += u.outputTokens
+    drivers[model, default: [:]][currency] = d
+  }
+
+  /// Tokens × price per 1M, summed in 128 bits and rounded once (half-even); batch discount applied exactly.
+  func priced(_ u: UsageGroup, _ p: TokenPrice) -> (total: Int64, input: Int64, output: Int64)? {
+    let parts: [(Int64, Int64?)] = [(u.inputTokens, p.inputPer1M), (u.cachedInputTokens, p.cachedInputPer1M ?? p.inputPer1M),
+                                    (u.cacheWriteTokens, p.cacheWritePer1M ?? p.inputPer1M), (u.outputTokens, p.outputPer1M)]
+    var input: Int64 = 0, output: Int64 = 0
+    for (i, (tokens, price)) in parts.enumerated() where tokens > 0 {
+      guard let price else { return nil }
+      let v = LargestRemainder.scale(tokens, price, 1_000_000)
+      if i == 3 { output += v } else { input += v }
+    }
+    if u.batch, let d = p.batchDiscountPPB {
+      input = LargestRemainder.scale(input, 1_000_000_000 - d, 1_000_000_000)
+      output = LargestRemainder.scale(output, 1_000_000_000 - d, 1_000_000_000)
+    }
+    return (input + output, input, output)
+  }
+
+  mutating func splitPools() {
+    for (index, byCurrency) in pooled.sorted(by: { $0.key < $1.key }) {
+      let pool = rules.pools[index]
+      for (currency, cost) in byCurrency.sorted(by: { $0.key < $1.key }) {
+        var keys: [DriverKey] = []
+        var weights: [Int64] = []
+        let allowed = pool.among.map(Set.init)
+        func take(_ driver: [DriverKey: Int64]) {
+          for (k, w) in driver.sorted(by: { ($0.key.model, $0.key.requestType) < ($1.key.model, $1.key.requestType) })
+          where w > 0 && (allowed?.contains(k.model) ?? true) {
+            keys.append(k); weights.append(w)
+          }
+        }
+        switch pool.split {
+        case .tokens: take(tokenDriver)
+        case .requests: take(requestDriver)
+        case .gpuHours: take(gpuHourDriver)
+        case .even:
+          for m in (pool.among ?? modelsSeen.sorted()) { keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(1) }
+        case .percent(let shares):
+          for (m, s) in shares.sorted(by: { $0.key < $1.key }) where s > 0 {
+            keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(Int64((s * 1_000_000).rounded()))
+          }
+        }
+        var split = PoolSplit(name: pool.name, currency: currency, split: pool.split.name, cost: cost, shares: [:], unsplit: 0)
+        if weights.isEmpty {
+          split.unsplit = cost
+          add(CellKey(owner: .shared, requestType: "unspecified", component: .other, phase: .inference, currency: currency, source: .pool), cost)
+        } else {
+          for (k, part) in zip(keys, LargestRemainder.split(cost, weights: weights)) {
+            split.shares[k.model, default: 0] += part
+            let phase: Phase = k.requestType == "fine-tune" ? .training : .inference
+            add(CellKey(owner: .model(k.model), requestType: k.requestType, component: .other, phase: phase, currency: currency, source: .pool), part)
+          }
+        }
+        pools.append(split)
+      }
+    }
+  }
+  var pools: [PoolSplit] = []
+
+  func finish() throws(ConservationError) -> Attribution {
+    var allocations: [Allocation] = []
+    var allocated: [String: Int64] = [:]
+    for (k, c) in cells {
+      allocations.append(Allocation(owner: k.owner, requestType: k.requestType, component: k.component, phase: k.phase, currency: k.currency,
+                                    source: k.source, cost: c.cost, usageCost: c.hasUsage ? c.usage : nil, observedCost: c.observed,
+                                    team: k.team, environment: k.environment))
+      allocated[k.currency, default: 0] &+= c.cost
+    }
+    for currency in Set(charges.keys).union(allocated.keys) where allocated[currency, default: 0] != charges[currency, default: 0] {
+      throw ConservationError(currency: currency, charges: charges[currency, default: 0], allocated: allocated[currency, default: 0])
+    }
+    allocations.sort { a, b in
+      if a.currency != b.currency { return a.currency < b.currency }
+      if a.owner != b.owner { return a.owner < b.owner }
+      return (a.requestType, a.component.rawValue, a.phase.rawValue, a.source.rawValue, a.team ?? "", a.environment ?? "")
+        < (b.requestType, b.component.rawValue, b.phase.rawValue, b.source.rawValue, b.team ?? "", b.environment ?? "")
+    }
+    return Attribution(month: input.month, basis: rules.basis, rulesSource: rules.source, charges: charges, allocated: allocated,
+                       chargesBySource: bySource, allocations: allocations, drivers: drivers,
+                       unpriced: unpriced.values.sorted { ($0.provider, $0.model, $0.requestType) < ($1.provider, $1.model, $1.requestType) },
+                       coverage: coverage.values.sorted { ($0.currency, $0.provider, $0.service) < ($1.currency, $1.provider, $1.service) },
+                       untagged: Array(untagged.values.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.resource < $1.resource }),
+                       pools: pools, virtualTagHits: virtualHits)
+  }
+}

@@ -1,0 +1,118 @@
+import MLCostCore
+
+/// Charges of one month with identical dimensions, summed (the store's `charge_summary` rows).
+public struct ChargeGroup: Sendable {
+  public var currency: String
+  public var billedCost: Int64
+  public var effectiveCost: Int64
+  public var rows: Int
+  public var chargeCategory: ChargeCategory
+  public var pricingCategory: PricingCategory?
+  public var commitmentStatus: String?
+  public var provider: String?
+  public var account: String?
+  public var subAccount: String?
+  public var service: String?
+  public var serviceCategory: String?
+  public var resourceId: String?
+  public var resourceName: String?
+  public var resourceType: String?
+  public var sku: String?
+  public var region: String?
+  public var instanceType: String?
+  public var gpuModel: String?
+  public var gpuCount: Int?
+  public var consumedQuantity: Double?
+  public var consumedUnit: String?
+  /// Tags as the source wrote them (keys not yet normalised).
+  public var tags: [String: String]
+
+  public init(currency: String, billedCost: Int64, effectiveCost: Int64, rows: Int = 1, chargeCategory: ChargeCategory = .usage,
+              tags: [String: String] = [:]) {
+    self.currency = currency; self.billedCost = billedCost; self.effectiveCost = effectiveCost; self.rows = rows
+    self.chargeCategory = chargeCategory; self.tags = tags
+  }
+
+  public func cost(_ basis: Basis) -> Int64 { basis == .amortised ? effectiveCost : billedCost }
+}
+
+/// API usage of one month with identical keys, summed.
+public struct UsageGroup: Sendable {
+  public var provider: String
+  public var source: String
+  public var model: String?
+  public var requestType: RequestType
+  public var batch: Bool
+  /// The source's word for what the cost line is (`input`, `output`, a token type), for unit costs.
+  public var sourceRequestType: String?
+  public var currency: String?
+  /// Stated by the source; nil when it states none.
+  public var cost: Int64?
+  public var requests: Int64 = 0
+  public var inputTokens: Int64 = 0
+  public var cachedInputTokens: Int64 = 0
+  public var cacheWriteTokens: Int64 = 0
+  public var outputTokens: Int64 = 0
+  public var tags: [String: String] = [:]
+  public init(provider: String, source: String, model: String?, requestType: RequestType, batch: Bool = false) {
+    self.provider = provider; self.source = source; self.model = model; self.requestType = requestType; self.batch = batch
+  }
+  public var tokens: Int64 { inputTokens + cachedInputTokens + cacheWriteTokens + outputTokens }
+}
+
+/// What the metrics say about one resource over the month. Absent fields are unknown, not zero.
+public struct Activity: Sendable, Equatable {
+  /// Mean GPU utilisation, 0…1.
+  public var gpuUtilisation: Double?
+  public var invocations: Double?
+  /// Hours with at least one invocation, and hours with an invocation sample at all.
+  public var hoursWithInvocations: Int?
+  public var hoursObserved: Int?
+  public init(gpuUtilisation: Double? = nil, invocations: Double? = nil, hoursWithInvocations: Int? = nil, hoursObserved: Int? = nil) {
+    self.gpuUtilisation = gpuUtilisation; self.invocations = invocations
+    self.hoursWithInvocations = hoursWithInvocations; self.hoursObserved = hoursObserved
+  }
+
+  /// The share of the allocation that did work: utilisation, else the share of hours that served requests.
+  public var busyFraction: Double? {
+    if let u = gpuUtilisation { return min(1, max(0, u)) }
+    if let w = hoursWithInvocations, let o = hoursObserved, o > 0 { return Double(w) / Double(o) }
+    return nil
+  }
+}
+
+/// A token price resolved from the catalog (nanos of the currency per 1M tokens).
+public struct TokenPrice: Sendable, Equatable {
+  public var currency = "USD"
+  public var inputPer1M: Int64?
+  public var cachedInputPer1M: Int64?
+  public var cacheWritePer1M: Int64?
+  public var outputPer1M: Int64?
+  /// Parts per billion off for batch requests (500_000_000 = half price).
+  public var batchDiscountPPB: Int64?
+  public var source: String
+  public init(inputPer1M: Int64?, cachedInputPer1M: Int64? = nil, cacheWritePer1M: Int64? = nil, outputPer1M: Int64?,
+              batchDiscountPPB: Int64? = nil, source: String) {
+    self.inputPer1M = inputPer1M; self.cachedInputPer1M = cachedInputPer1M; self.cacheWritePer1M = cacheWritePer1M
+    self.outputPer1M = outputPer1M; self.batchDiscountPPB = batchDiscountPPB; self.source = source
+  }
+}
+
+/// Everything one month's attribution needs: values only.
+public struct AttributionInput: Sendable {
+  public var month: BillingMonth
+  public var charges: [ChargeGroup]
+  public var usage: [UsageGroup]
+  /// By resource id.
+  public var activity: [String: Activity]
+  /// By `provider|model` lower-cased (see `TokenPrice.key`).
+  public var prices: [String: TokenPrice]
+  public init(month: BillingMonth, charges: [ChargeGroup], usage: [UsageGroup] = [], activity: [String: Activity] = [:],
+              prices: [String: TokenPrice] = [:]) {
+    self.month = month; self.charges = charges; self.usage = usage; self.activity = activity; self.prices = prices
+  }
+}
+
+extension TokenPrice {
+  public static func key(provider: String, model: String) -> String { provider.lowercased() + "|" + model.lowercased() }
+}

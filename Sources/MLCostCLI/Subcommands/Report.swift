@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import MLCost
+
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Reports: the monthly cost per model and request type, or a saved JSON report rendered again.",
+    subcommands: [Monthly.self, Render.self])
+
+  struct Monthly: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "What each model cost in a month, per request type and component, and why.",
+      discussion: """
+        Every owner is shown — each model, (shared) for pools nothing could split, (idle commitment) for unused \
+        commitments and (unallocated) for untagged spend — and per currency their sum equals the month's charges to the nano.
+        Rules come from --rules, else ./mlcost.yaml when present, else the defaults (docs/rules.md).
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
+    var month: String
+
+    @Option(help: ArgumentHelp("\(ReportFormat.names).", valueName: "format"))
+    var format: String = "table"
+
+    @Option(help: ArgumentHelp("Write to this file instead of printing (CSV: one file per section, FILE-<section>.csv).", valueName: "file"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
+    var rules: String?
+
+    @Option(help: ArgumentHelp("amortised (EffectiveCost) or cash (BilledCost); overrides the rules file.", valueName: "basis"))
+    var basis: String?
+
+    @Option(help: ArgumentHelp("The catalogs folder with api_prices.csv (default: $MLCOST_CATALOGS, next to the binary, ./catalogs).", valueName: "dir"))
+    var catalogs: String?
+
+    func validate() throws {
+      if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
+      if ReportFormat(rawValue: format) == nil { throw ValidationError("unknown format '\(format)': use \(ReportFormat.names)") }
+      if let basis, Basis(rawValue: basis == "amortized" ? "amortised" : basis) == nil {
+        throw ValidationError("unknown basis '\(basis)': use amortised or cash")
+      }
+    }
+
+    func run() throws {
+      guard FileManager.default.fileExists(atPath: database.path) else {
+        throw Failure(message: "\(database.path): error: no database here yet; run `mlcost import FILE…` (or `mlcost demo`) first, or pass --db",
+                      code: ExitStatus.missingInput)
+      }
+      var ruleSet = Rules.defaults
+      if let rules { ruleSet = try Workspace.loadRules(path: rules) } else if FileManager.default.fileExists(atPath: "mlcost.yaml") {
+        ruleSet = try Workspace.loadRules(path: "mlcost.yaml")
+      }
+      if let basis { ruleSet.basis = Basis(rawValue: basis == "amortized" ? "amortised" : basis)! }
+      let workspace = try Workspace(databasePath: database.path)
+      let report = try workspace.monthlyReport(month: BillingMonth(month)!, rules: ruleSet, prices: try Workspace.apiPrices(catalogs: catalogs))
+      try emit(try Workspace.render(report, format: ReportFormat(rawValue: format)!, out: out))
+    }
+  }
+
+  struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Render a saved JSON report in another format (nothing is recomputed).")
+
+    @Argument(help: ArgumentHelp("A report written with --format json.", valueName: "report.json"))
+    var file: String
+
+    @Option(help: ArgumentHelp("\(ReportFormat.names).", valueName: "format"))
+    var format: String = "table"
+
+    @Option(help: ArgumentHelp("Write to this file instead of printing.", valueName: "file"))
+    var out: String?
+
+    func validate() throws {
+      if ReportFormat(rawValue: format) == nil { throw ValidationError("unknown format '\(format)': use \(ReportFormat.names)") }
+    }
+
+    func run() throws {
+      try emit(try Workspace.render(try Workspace.readReport(path: file), format: ReportFormat(rawValue: format)!, out: out))
+    }
+  }
+}
+
+/// Prints or writes what a renderer produced.
+func emit(_ outputs: [(path: String?, text: String)]) throws {
+  for (path, text) in outputs {
+    if let path {
+      do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+        throw Failure(message: "\(path): error: cannot write the report (\(error.localizedDescription))", code: ExitStatus.missingInput)
+      }
+      print("wrote \(path)")
+    } else {
+      print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    }
+  }
+}

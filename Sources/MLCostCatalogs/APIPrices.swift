@@ -1,0 +1,101 @@
+import Foundation
+import MLCostCore
+
+/// A hosted-API price per 1M tokens, with its provenance. Missing prices are nil ("unpriced"), never 0.
+public struct APIPrice: Sendable, Equatable {
+  public var provider: String
+  public var model: String
+  /// Nanos of USD per 1M tokens.
+  public var inputPer1M: Int64?
+  public var cachedInputPer1M: Int64?
+  public var cacheWritePer1M: Int64?
+  public var outputPer1M: Int64?
+  /// Fraction off for batch requests (0.5 = half price).
+  public var batchDiscount: Double?
+  /// Unix seconds; nil = open.
+  public var effectiveFrom: Int64?
+  public var effectiveTo: Int64?
+  public var source: String
+  public var asOf: String
+}
+
+/// Catalog loading errors name the file and line.
+public struct CatalogError: Error, CustomStringConvertible, Sendable {
+  public var file: String
+  public var line: Int
+  public var message: String
+  public var description: String { "\(file):\(line): error: \(message)" }
+}
+
+/// `catalogs/api_prices.csv`, looked up by provider and model (case-insensitive, date-aware).
+public struct APIPriceBook: Sendable {
+  public private(set) var prices: [APIPrice] = []
+  public init(_ prices: [APIPrice] = []) { self.prices = prices }
+
+  public static let columns = ["provider", "model", "input_per_1m", "cached_input_per_1m", "cache_write_per_1m", "output_per_1m",
+                               "batch_discount", "effective_from", "effective_to", "source", "as_of"]
+
+  /// Loads the CSV; every row must cite its source and date, prices must be ≥ 0.
+  public static func load(path: String) throws -> APIPriceBook {
+    let reader = CSVReader(source: try FileByteSource(path: path))
+    let file = (path as NSString).lastPathComponent
+    guard try reader.nextRow() else { throw CatalogError(file: file, line: 1, message: "the file is empty") }
+    let header = (0..<reader.fieldCount).map { reader.string($0) }
+    guard header == columns else {
+      throw CatalogError(file: file, line: 1, message: "expected the columns \(columns.joined(separator: ","))")
+    }
+    var book = APIPriceBook()
+    while try reader.nextRow() {
+      let line = reader.rowLine
+      func text(_ i: Int) -> String { reader.string(i).trimmingCharacters(in: .whitespaces) }
+      func money(_ i: Int) throws -> Int64? {
+        let t = text(i)
+        if t.isEmpty { return nil }
+        do {
+          let v = try ExactDecimal.parseNanos(t)
+          if v < 0 { throw CatalogError(file: file, line: line, message: "\(columns[i]) is negative") }
+          return v
+        } catch let e as CatalogError { throw e } catch {
+          throw CatalogError(file: file, line: line, message: "\(columns[i]): \(error)")
+        }
+      }
+      func date(_ i: Int) throws -> Int64? {
+        let t = text(i)
+        if t.isEmpty { return nil }
+        do { return try Timestamp.parse(t) } catch { throw CatalogError(file: file, line: line, message: "\(columns[i]): \(error)") }
+      }
+      guard reader.fieldCount == columns.count else {
+        throw CatalogError(file: file, line: line, message: "the row has \(reader.fieldCount) fields, expected \(columns.count)")
+      }
+      let p = APIPrice(provider: text(0), model: text(1), inputPer1M: try money(2), cachedInputPer1M: try money(3),
+                       cacheWritePer1M: try money(4), outputPer1M: try money(5),
+                       batchDiscount: text(6).isEmpty ? nil : Double(text(6)), effectiveFrom: try date(7), effectiveTo: try date(8),
+                       source: text(9), asOf: text(10))
+      if p.provider.isEmpty || p.model.isEmpty { throw CatalogError(file: file, line: line, message: "provider and model are required") }
+      if p.source.isEmpty || p.asOf.isEmpty { throw CatalogError(file: file, line: line, message: "every row cites its source and as_of date") }
+      book.prices.append(p)
+    }
+    return book
+  }
+
+  /// The price of `model` from `provider` at `time` (exact name first, then without a date suffix).
+  public func price(provider: String, model: String, at time: Int64) -> APIPrice? {
+    let m = model.lowercased(), p = provider.lowercased()
+    func find(_ name: String) -> APIPrice? {
+      prices.first {
+        $0.provider.lowercased() == p && $0.model.lowercased() == name
+          && ($0.effectiveFrom.map { time >= $0 } ?? true) && ($0.effectiveTo.map { time < $0 } ?? true)
+      }
+    }
+    if let exact = find(m) { return exact }
+    // `gpt-4o-2024-08-06` → `gpt-4o`; `claude-sonnet-4-5-20250929` → `claude-sonnet-4-5`.
+    let parts = m.split(separator: "-")
+    if parts.count > 1, let last = parts.last, last.allSatisfy(\.isNumber), last.count == 8 {
+      return find(parts.dropLast().joined(separator: "-"))
+    }
+    if parts.count > 3, parts.suffix(3).allSatisfy({ $0.allSatisfy(\.isNumber) }) {
+      return find(parts.dropLast(3).joined(separator: "-"))
+    }
+    return nil
+  }
+}

@@ -1,0 +1,128 @@
+import CLibXML2
+import Foundation
+import MLCostCore
+
+/// Inline SVG charts built as libxml2 nodes (labels are text nodes, so escaped like everything else).
+/// Geometry comes from the report's amounts; no number shown here is computed here.
+enum Charts {
+  static let palette = ["#0969da", "#1a7f37", "#bf8700", "#cf222e", "#8250df", "#57606a", "#0550ae", "#116329", "#953800", "#a40e26"]
+
+  static func nanos(_ s: String?) -> Double {
+    guard let s, let n = try? ExactDecimal.parseNanos(s) else { return 0 }
+    return Double(n) / 1e9
+  }
+
+  static func svg(_ figure: xmlNodePtr, caption: String, width: Int, height: Int) -> xmlNodePtr {
+    HTMLRenderer.text(HTMLRenderer.element(figure, "figcaption"), caption)
+    return HTMLRenderer.element(figure, "svg", ["xmlns": "http://www.w3.org/2000/svg", "width": "\(width)", "height": "\(height)",
+                                                "viewBox": "0 0 \(width) \(height)", "role": "img", "aria-label": caption])
+  }
+
+  static func rect(_ svg: xmlNodePtr, x: Double, y: Double, w: Double, h: Double, color: String, title: String) {
+    let r = HTMLRenderer.element(svg, "rect", ["x": f(x), "y": f(y), "width": f(max(0, w)), "height": f(h), "fill": color])
+    HTMLRenderer.text(HTMLRenderer.element(r, "title"), title)
+  }
+
+  static func label(_ svg: xmlNodePtr, x: Double, y: Double, _ s: String, anchor: String = "start") {
+    HTMLRenderer.text(HTMLRenderer.element(svg, "text", ["x": f(x), "y": f(y), "text-anchor": anchor]), s)
+  }
+
+  static func f(_ d: Double) -> String { String(format: "%.1f", d) }
+
+  static func legend(_ svg: xmlNodePtr, _ names: [String], y: Double) {
+    var x = 10.0
+    for (i, n) in names.enumerated() {
+      rect(svg, x: x, y: y - 9, w: 10, h: 10, color: palette[i % palette.count], title: n)
+      label(svg, x: x + 14, y: y, n)
+      x += 24 + Double(n.count) * 6.5
+    }
+  }
+
+  /// Horizontal bars, one per owner, stacked by component.
+  static func componentsPerModel(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: String) {
+    let rows = r.models.filter { $0.currency == currency && nanos($0.allocation) != 0 }
+    let height = 40 + rows.count * 24
+    let svg = svg(figure, caption: "Cost per model by component (\(currency))", width: 760, height: height)
+    let maxValue = rows.map { m in r.components.map { c in max(0, nanos(m.byComponent[c])) }.reduce(0, +) }.max() ?? 1
+    let left = 210.0, width = 430.0
+    for (i, m) in rows.enumerated() {
+      let y = 10.0 + Double(i) * 24
+      label(svg, x: left - 6, y: y + 13, m.owner, anchor: "end")
+      var x = left
+      for (ci, c) in r.components.enumerated() {
+        let v = max(0, nanos(m.byComponent[c]))
+        let w = maxValue > 0 ? v / maxValue * width : 0
+        rect(svg, x: x, y: y, w: w, h: 16, color: palette[ci % palette.count], title: "\(m.owner) — \(c): \(Display.money(m.byComponent[c])) \(currency)")
+        x += w
+      }
+      label(svg, x: x + 6, y: y + 13, Display.money(m.allocation))
+    }
+    legend(svg, r.components, y: Double(height) - 8)
+  }
+
+  /// Horizontal bars per owner, stacked by request type.
+  static func requestTypesPerModel(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: String) {
+    let rows = r.requestTypes.filter { $0.currency == currency }
+    let owners = rows.map(\.owner).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    let types = Set(rows.map(\.requestType)).sorted()
+    let height = 40 + owners.count * 24
+    let svg = svg(figure, caption: "Request types per model (\(currency))", width: 760, height: height)
+    let totals = owners.map { o in rows.filter { $0.owner == o }.map { max(0, nanos($0.cost)) }.reduce(0, +) }
+    let maxValue = totals.max() ?? 1
+    let left = 210.0, width = 430.0
+    for (i, o) in owners.enumerated() {
+      let y = 10.0 + Double(i) * 24
+      label(svg, x: left - 6, y: y + 13, o, anchor: "end")
+      var x = left
+      for (ti, t) in types.enumerated() {
+        guard let row = rows.first(where: { $0.owner == o && $0.requestType == t }) else { continue }
+        let w = maxValue > 0 ? max(0, nanos(row.cost)) / maxValue * width : 0
+        rect(svg, x: x, y: y, w: w, h: 16, color: palette[ti % palette.count], title: "\(o) — \(t): \(Display.money(row.cost)) \(currency)")
+        x += w
+      }
+    }
+    legend(svg, types, y: Double(height) - 8)
+  }
+
+  /// Stacked columns per month in the database, one segment per owner.
+  static func trend(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: String) {
+    let points = r.trend.filter { $0.currency == currency }
+    let months = Set(points.map(\.month)).sorted()
+    let owners = points.map(\.owner).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    let svg = svg(figure, caption: "Cost per month by owner (\(currency))", width: 760, height: 260)
+    let totals = months.map { m in points.filter { $0.month == m }.map { max(0, nanos($0.cost)) }.reduce(0, +) }
+    let maxValue = totals.max() ?? 1
+    let bottom = 200.0, plot = 170.0
+    let step = months.isEmpty ? 0 : min(120.0, 700.0 / Double(months.count))
+    for (mi, m) in months.enumerated() {
+      let x = 40.0 + Double(mi) * step
+      var y = bottom
+      for (oi, o) in owners.enumerated() {
+        guard let p = points.first(where: { $0.month == m && $0.owner == o }) else { continue }
+        let h = maxValue > 0 ? max(0, nanos(p.cost)) / maxValue * plot : 0
+        rect(svg, x: x, y: y - h, w: step * 0.7, h: h, color: palette[oi % palette.count], title: "\(m) — \(o): \(Display.money(p.cost)) \(currency)")
+        y -= h
+      }
+      label(svg, x: x + step * 0.35, y: bottom + 14, m, anchor: "middle")
+      label(svg, x: x + step * 0.35, y: y - 4, Display.money(String(format: "%.2f", totals[mi])), anchor: "middle")
+    }
+    legend(svg, owners, y: 250)
+  }
+
+  /// One bar per provider and service: the share of spend with a model tag.
+  static func coverage(_ figure: xmlNodePtr, _ r: MonthlyReport) {
+    let rows = r.coverage
+    let height = 20 + rows.count * 22
+    let svg = svg(figure, caption: "Tag coverage: share of spend with a model tag", width: 760, height: height)
+    let left = 260.0, width = 400.0
+    for (i, c) in rows.enumerated() {
+      let y = 6.0 + Double(i) * 22
+      label(svg, x: left - 6, y: y + 12, "\(c.provider) · \(c.service)", anchor: "end")
+      rect(svg, x: left, y: y, w: width, h: 14, color: "#eaeef2", title: "\(c.provider) \(c.service)")
+      let share = Double(c.share ?? "0") ?? 0
+      rect(svg, x: left, y: y, w: width * share / 100, h: 14, color: share >= 80 ? "#1a7f37" : (share >= 50 ? "#bf8700" : "#cf222e"),
+           title: "\(c.provider) \(c.service): \(Display.percent(c.share)) of \(Display.money(c.total)) \(c.currency) tagged")
+      label(svg, x: left + width + 6, y: y + 12, Display.percent(c.share))
+    }
+  }
+}

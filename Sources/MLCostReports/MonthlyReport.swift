@@ -1,0 +1,154 @@
+import MLCostCore
+
+/// The monthly per-model cost report: one value, built once by the use case, formatted by every
+/// renderer (none computes). Money is exact decimal text; the JSON form is the documented schema
+/// (docs/report-schema.md) and can be read back and re-rendered.
+public struct MonthlyReport: Codable, Sendable, Equatable {
+  public var schema = "mlcost.monthly-report/1"
+  public var title: String
+  public var month: String
+  public var previousMonth: String?
+  /// `amortised` (EffectiveCost) or `cash` (BilledCost).
+  public var basis: String
+  public var rules: String
+  public var totals: [CurrencyTotals]
+  public var models: [ModelRow]
+  public var requestTypes: [RequestTypeRow]
+  public var components: [String]
+  public var pools: [PoolRow]
+  public var unpriced: [UnpricedRow]
+  public var coverage: [CoverageRow]
+  public var untagged: [UntaggedRow]
+  public var trend: [TrendPoint]
+  public var notes: [String]
+
+  public init(title: String, month: String, previousMonth: String?, basis: String, rules: String, totals: [CurrencyTotals],
+              models: [ModelRow], requestTypes: [RequestTypeRow], components: [String], pools: [PoolRow], unpriced: [UnpricedRow],
+              coverage: [CoverageRow], untagged: [UntaggedRow], trend: [TrendPoint], notes: [String]) {
+    self.title = title; self.month = month; self.previousMonth = previousMonth; self.basis = basis; self.rules = rules
+    self.totals = totals; self.models = models; self.requestTypes = requestTypes; self.components = components; self.pools = pools
+    self.unpriced = unpriced; self.coverage = coverage; self.untagged = untagged; self.trend = trend; self.notes = notes
+  }
+}
+
+/// Per currency: the month's charges on the basis, and the sum over all owners (equal by construction).
+public struct CurrencyTotals: Codable, Sendable, Equatable {
+  public var currency: String
+  public var charges: String
+  public var allocated: String
+  /// What `charges` is made of: billing charges, API costs the sources stated, API usage priced from the catalog.
+  public var billing: String
+  public var apiStated: String
+  public var apiCatalog: String
+  public init(currency: String, charges: String, allocated: String, billing: String, apiStated: String, apiCatalog: String) {
+    self.currency = currency; self.charges = charges; self.allocated = allocated; self.billing = billing
+    self.apiStated = apiStated; self.apiCatalog = apiCatalog
+  }
+}
+
+/// One owner (a model, or `shared`, `idle`, `unallocated`) in one currency.
+public struct ModelRow: Codable, Sendable, Equatable {
+  public var owner: String
+  /// `model`, `shared`, `idle` or `unallocated`.
+  public var kind: String
+  public var currency: String
+  /// Everything the owner holds: its GPUs busy or not, its API spend, its share of pools.
+  public var allocation: String
+  public var previous: String?
+  public var change: String?
+  /// Percent, one decimal; nil when the previous month had nothing.
+  public var changePercent: String?
+  /// Component → amount (every component present, "0.00" when none).
+  public var byComponent: [String: String]
+  public var trainingShare: String?
+  /// GPU compute that did work, from activity metrics; nil when no metrics cover it.
+  public var gpuUsage: String?
+  public var gpuObserved: String?
+  /// usage ÷ observed allocation, percent with one decimal.
+  public var utilisation: String?
+  public var requests: Int64
+  public var inputTokens: Int64
+  public var outputTokens: Int64
+  public var gpuHours: String
+  public var perMillionInputTokens: String?
+  public var perMillionOutputTokens: String?
+  public var perMillionTokens: String?
+  public var perThousandRequests: String?
+  public var perGPUHour: String?
+  public init(owner: String, kind: String, currency: String, allocation: String) {
+    self.owner = owner; self.kind = kind; self.currency = currency; self.allocation = allocation
+    byComponent = [:]; requests = 0; inputTokens = 0; outputTokens = 0; gpuHours = "0"
+  }
+}
+
+public struct RequestTypeRow: Codable, Sendable, Equatable {
+  public var owner: String
+  public var requestType: String
+  public var currency: String
+  public var cost: String
+  public var previous: String?
+  public var change: String?
+  public init(owner: String, requestType: String, currency: String, cost: String, previous: String?, change: String?) {
+    self.owner = owner; self.requestType = requestType; self.currency = currency; self.cost = cost; self.previous = previous; self.change = change
+  }
+}
+
+public struct PoolRow: Codable, Sendable, Equatable {
+  public var name: String
+  public var currency: String
+  public var split: String
+  public var cost: String
+  public var shares: [String: String]
+  public var unsplit: String
+  public init(name: String, currency: String, split: String, cost: String, shares: [String: String], unsplit: String) {
+    self.name = name; self.currency = currency; self.split = split; self.cost = cost; self.shares = shares; self.unsplit = unsplit
+  }
+}
+
+public struct UnpricedRow: Codable, Sendable, Equatable {
+  public var provider: String
+  public var model: String
+  public var requestType: String
+  public var requests: Int64
+  public var inputTokens: Int64
+  public var outputTokens: Int64
+  public init(provider: String, model: String, requestType: String, requests: Int64, inputTokens: Int64, outputTokens: Int64) {
+    self.provider = provider; self.model = model; self.requestType = requestType; self.requests = requests
+    self.inputTokens = inputTokens; self.outputTokens = outputTokens
+  }
+}
+
+public struct CoverageRow: Codable, Sendable, Equatable {
+  public var provider: String
+  public var service: String
+  public var currency: String
+  public var total: String
+  public var tagged: String
+  /// Percent with one decimal; nil when the total is 0.
+  public var share: String?
+  public init(provider: String, service: String, currency: String, total: String, tagged: String, share: String?) {
+    self.provider = provider; self.service = service; self.currency = currency; self.total = total; self.tagged = tagged; self.share = share
+  }
+}
+
+public struct UntaggedRow: Codable, Sendable, Equatable {
+  public var resource: String
+  public var provider: String
+  public var service: String
+  public var currency: String
+  public var cost: String
+  public init(resource: String, provider: String, service: String, currency: String, cost: String) {
+    self.resource = resource; self.provider = provider; self.service = service; self.currency = currency; self.cost = cost
+  }
+}
+
+/// One owner's allocation in one month (every month in the database, for the trend chart).
+public struct TrendPoint: Codable, Sendable, Equatable {
+  public var month: String
+  public var owner: String
+  public var currency: String
+  public var cost: String
+  public init(month: String, owner: String, currency: String, cost: String) {
+    self.month = month; self.owner = owner; self.currency = currency; self.cost = cost
+  }
+}

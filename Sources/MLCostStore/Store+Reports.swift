@@ -1,0 +1,135 @@
+import MLCostCore
+
+/// One month's charges with identical dimensions, summed, as the store holds them (text resolved).
+public struct StoredChargeGroup: Sendable {
+  public var rows: Int
+  public var billedCost: Int64
+  public var effectiveCost: Int64
+  public var consumedQuantity: Double?
+  public var chargeCategory: ChargeCategory
+  public var pricingCategory: PricingCategory?
+  public var gpuCount: Int?
+  /// Text per field (nil = null).
+  public var text: [ChargeText: String]
+}
+
+/// One month's usage records with identical keys, summed.
+public struct StoredUsageGroup: Sendable {
+  public var provider: String
+  public var source: String
+  public var model: String?
+  public var requestType: String
+  public var batch: Bool
+  public var sourceRequestType: String?
+  public var currency: String?
+  public var cost: Int64?
+  public var requests: Int64
+  public var inputTokens: Int64
+  public var cachedInputTokens: Int64
+  public var cacheWriteTokens: Int64
+  public var outputTokens: Int64
+}
+
+/// Per resource and metric over a window: sample count, mean, samples above zero, unit.
+public struct StoredMetricSummary: Sendable {
+  public var resourceId: String
+  public var metric: String
+  public var unit: String?
+  public var samples: Int
+  public var mean: Double
+  public var max: Double
+  public var sum: Double
+  public var samplesAboveZero: Int
+}
+
+extension Store {
+  /// The months (billing period starts) that have charges or usage, oldest first.
+  public func monthsWithData() throws(StoreError) -> [BillingMonth] {
+    var months = Set<BillingMonth>()
+    for r in try db.rows("SELECT DISTINCT billing_period_start FROM charge_summary") { months.insert(BillingMonth(containing: r[0].int ?? 0)) }
+    for r in try db.rows("SELECT DISTINCT strftime('%Y-%m', bucket_start, 'unixepoch') FROM usage") {
+      if let m = BillingMonth(r[0].string ?? "") { months.insert(m) }
+    }
+    return months.sorted()
+  }
+
+  /// The month's charge groups from `charge_summary` (not a scan of `charge`).
+  public func chargeGroups(month: BillingMonth, fields: [ChargeText]) throws(StoreError) -> [StoredChargeGroup] {
+    let columns = fields.map { "d." + $0.column + "_id" }.joined(separator: ", ")
+    let rows = try db.rows("""
+      SELECT sum(s.rows), sum(s.billed_cost), sum(s.effective_cost), sum(s.consumed_quantity),
+             d.charge_category, d.pricing_category, d.gpu_count, \(columns)
+      FROM charge_summary s JOIN charge_dims d ON d.id = s.dims_id
+      WHERE s.billing_period_start >= ? AND s.billing_period_start < ?
+      GROUP BY s.dims_id
+      """, [.integer(month.start), .integer(month.next.start)])
+    var dictionary = DictionaryCache(db: db)
+    var out: [StoredChargeGroup] = []
+    out.reserveCapacity(rows.count)
+    for r in rows {
+      var text: [ChargeText: String] = [:]
+      for (i, f) in fields.enumerated() {
+        if let id = r[7 + i].int, let v = try dictionary.value(id) { text[f] = v }
+      }
+      out.append(StoredChargeGroup(rows: Int(r[0].int ?? 0), billedCost: r[1].int ?? 0, effectiveCost: r[2].int ?? 0,
+                                   consumedQuantity: r[3].double, chargeCategory: ChargeCategory(rawValue: Int(r[4].int ?? 1)) ?? .usage,
+                                   pricingCategory: r[5].int.flatMap { PricingCategory(rawValue: Int($0)) },
+                                   gpuCount: r[6].int.map { Int($0) }, text: text))
+    }
+    return out
+  }
+
+  /// The month's usage records grouped by provider, source, model, request type, batch, cost line and currency;
+  /// records that state a cost and records that do not stay apart.
+  public func usageGroups(month: BillingMonth) throws(StoreError) -> [StoredUsageGroup] {
+    let rows = try db.rows("""
+      SELECT (SELECT value FROM dict WHERE id = provider_id), (SELECT value FROM dict WHERE id = source_id),
+             (SELECT value FROM dict WHERE id = model_id), request_type, coalesce(batch, 0),
+             (SELECT value FROM dict WHERE id = source_request_type_id), (SELECT value FROM dict WHERE id = currency_id),
+             cost IS NULL, sum(cost), coalesce(sum(requests), 0), coalesce(sum(input_tokens), 0), coalesce(sum(cached_input_tokens), 0),
+             coalesce(sum(cache_write_tokens), 0), coalesce(sum(output_tokens), 0)
+      FROM usage WHERE bucket_start >= ? AND bucket_start < ?
+      GROUP BY provider_id, source_id, model_id, request_type, batch, source_request_type_id, currency_id, cost IS NULL
+      ORDER BY 1, 2, 3, 4
+      """, [.integer(month.start), .integer(month.next.start)])
+    return rows.map { r in
+      StoredUsageGroup(provider: r[0].string ?? "", source: r[1].string ?? "", model: r[2].string, requestType: r[3].string ?? "other",
+                       batch: r[4].int == 1, sourceRequestType: r[5].string, currency: r[6].string,
+                       cost: r[7].int == 1 ? nil : r[8].int, requests: r[9].int ?? 0, inputTokens: r[10].int ?? 0,
+                       cachedInputTokens: r[11].int ?? 0, cacheWriteTokens: r[12].int ?? 0, outputTokens: r[13].int ?? 0)
+    }
+  }
+
+  /// Per resource and metric over [start, end): what the samples say (absent series are absent).
+  public func metricSummaries(from start: Int64, to end: Int64) throws(StoreError) -> [StoredMetricSummary] {
+    try db.rows("""
+      SELECT s.resource_id, s.metric, max(s.unit), count(*), avg(m.value), max(m.value), sum(m.value), sum(m.value > 0)
+      FROM metric_sample m JOIN metric_series s ON s.id = m.series_id
+      WHERE m.ts >= ? AND m.ts < ?
+      GROUP BY s.resource_id, s.metric ORDER BY 1, 2
+      """, [.integer(start), .integer(end)]).map { r in
+      StoredMetricSummary(resourceId: r[0].string ?? "", metric: r[1].string ?? "", unit: r[2].string, samples: Int(r[3].int ?? 0),
+                          mean: r[4].double ?? 0, max: r[5].double ?? 0, sum: r[6].double ?? 0, samplesAboveZero: Int(r[7].int ?? 0))
+    }
+  }
+}
+
+/// Interned text by id, looked up once each.
+struct DictionaryCache {
+  let db: SQLiteDatabase
+  var values: [Int64: String] = [:]
+  var statement: Statement?
+
+  init(db: SQLiteDatabase) { self.db = db }
+
+  mutating func value(_ id: Int64) throws(StoreError) -> String? {
+    if let v = values[id] { return v }
+    if statement == nil { statement = try db.prepare("SELECT value FROM dict WHERE id = ?") }
+    let s = statement!
+    try s.bind([.integer(id)])
+    let v = try s.step() ? s.value(0).string : nil
+    s.reset()
+    if let v { values[id] = v }
+    return v
+  }
+}
