@@ -42,7 +42,7 @@ let package = Package(
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
-    .target(name: "MLCostTestSupport", dependencies: ["MLCostCore", "CZlib"], path: "Tests/MLCostTestSupport"),
+    .target(name: "MLCostTestSupport", dependencies: ["MLCostCore", "MLCostAttribution", "CZlib"], path: "Tests/MLCostTestSupport"),
     .testTarget(name: "MLCostCoreTests", dependencies: ["MLCostCore"]),
     .testTarget(name: "MLCostImportersTests", dependencies: ["MLCostImporters", "MLCostCore", "MLCostTestSupport"]),
     .testTarget(name: "MLCostStoreTests", dependencies: ["MLCostStore", "MLCostCore", "MLCostTestSupport"]),

@@ -199,6 +199,8 @@ struct Builder {
   mutating func addUsage() {
     // A provider whose costs a source states: its token-only records are drivers, never priced again.
     let stated = Set(input.usage.filter { $0.cost != nil }.map { $0.provider.lowercased() })
+    // A model whose GPUs are on the bill is self-hosted: its token records are drivers, not API spend.
+    let selfHosted = modelsSeen
     for u in input.usage {
       let model = u.model ?? "(no model)"
       let rt = u.requestType.rawValue
@@ -221,7 +223,7 @@ struct Builder {
         addTokens(model, currency, u)
         continue
       }
-      if stated.contains(u.provider.lowercased()) || u.model == nil {
+      if stated.contains(u.provider.lowercased()) || u.model == nil || selfHosted.contains(model) {
         addTokens(model, "USD", u)
         continue
       }

@@ -23,7 +23,9 @@ extension Rules {
       root = node
     } catch {
       let (line, column) = Self.position(in: "\(error)")
-      throw RulesError(file: file, line: line, column: column, message: "not valid YAML: \(Self.firstLine(error))",
+      var reason = Self.firstLine(error)
+      if let r = reason.range(of: "error: ") { reason = String(reason[r.upperBound...]) }
+      throw RulesError(file: file, line: line, column: column, message: "not valid YAML: \(reason)",
                        fix: "check the indentation and quoting around that line")
     }
     var p = RulesParser(file: file)
@@ -36,6 +38,8 @@ extension Rules {
 
   /// Yams messages say `line N, column M` (1-based) or `N:M:`.
   static func position(in message: String) -> (Int, Int?) {
+    let lead = message.split(separator: ":", maxSplits: 2)
+    if lead.count >= 2, let l = Int(lead[0]), let c = Int(lead[1]) { return (l, c) }
     let digits = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
     if let r = message.range(of: "line ") {
       let rest = message[r.upperBound...].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }

@@ -1,0 +1,115 @@
+import MLCostCore
+import MLCostTestSupport
+import Testing
+@testable import MLCostAttribution
+
+struct AttributionEngineTests {
+  func owners(_ a: Attribution) -> [String: Int64] {
+    a.allocations.reduce(into: [:]) { $0[$1.owner.description, default: 0] += $1.cost }
+  }
+  let usd = FixtureMonth.usd
+
+  @Test func theWorkedExampleComesOutAsWorkedOutByHand() throws {
+    let a = try AttributionEngine.run(FixtureMonth.input, rules: FixtureMonth.rules)
+    // 7200 + 1000 + 180 + 300 + 120 + 55.55 + 10.01 + 20 billed charges, + 3.75 gpt-4o priced from the catalog.
+    #expect(a.charges["USD"] == usd("8889.31"))
+    #expect(a.allocated["USD"] == usd("8889.31"))
+    #expect(a.chargesBySource["USD"]?[.apiCatalog] == usd("3.75"))
+    #expect(owners(a) == [
+      "llama-3.1-70b": usd("7340.00"),  // endpoint 7200 + weights 20 + 120 of the vector DB (4M of 10M tokens)
+      "bge-large": usd("1180.00"),      // endpoint 1000 + 180 of the vector DB (6M of 10M tokens)
+      "llama-3.1-8b": usd("180.00"),    // the untagged spot box, by virtual tag
+      "gpt-4o": usd("3.75"),            // 1M × 2.50 + 0.2M × 1.25 + 0.1M × 10.00 per 1M
+      "(idle commitment)": usd("120.00"),
+      "(unallocated)": usd("65.56"),    // egress 55.55 + tax 10.01
+    ])
+    #expect(a.pools == [PoolSplit(name: "vector database", currency: "USD", split: "tokens", cost: usd("300.00"),
+                                  shares: ["llama-3.1-70b": usd("120.00"), "bge-large": usd("180.00")], unsplit: 0)])
+    #expect(a.unpriced == [UnpricedUsage(provider: "Anthropic", model: "claude-x", requestType: "chat", requests: 3, inputTokens: 5000, outputTokens: 100)])
+    #expect(a.virtualTagHits == ["spot batch box": 1])
+    // GPU usage of the 70B endpoint: 40% of 7200.
+    let gpu = a.allocations.first { $0.owner == .model("llama-3.1-70b") && $0.component == .gpuCompute }
+    #expect(gpu?.usageCost == usd("2880.00") && gpu?.observedCost == usd("7200.00"))
+    #expect(a.drivers["llama-3.1-70b"]?["USD"]?.gpuHours == 5760)
+    // Tag aliases are case- and whitespace-normalised; request types map onto the vocabulary.
+    #expect(a.allocations.contains { $0.owner == .model("bge-large") && $0.requestType == "embedding" })
+  }
+
+  @Test func tagCoverageCountsOnlyTheSourcesOwnTags() throws {
+    let a = try AttributionEngine.run(FixtureMonth.input, rules: FixtureMonth.rules)
+    let ec2 = a.coverage.first { $0.service == "Amazon Elastic Compute Cloud" }
+    #expect(ec2?.total == usd("180.00") && ec2?.tagged == 0)   // attributed by a rule, but untagged
+    let sagemaker = a.coverage.first { $0.service == "Amazon SageMaker" }
+    #expect(sagemaker?.total == usd("8200.00") && sagemaker?.tagged == usd("8200.00"))
+    #expect(a.untagged.map(\.resource) == ["(AWS Data Transfer, no resource id)"])
+  }
+
+  @Test func cashBasisSumsBilledCostOnly() throws {
+    var rules = FixtureMonth.rules
+    rules.basis = .cash
+    let a = try AttributionEngine.run(FixtureMonth.input, rules: rules)
+    // The committed endpoint and the unused commitment were billed 0 this month.
+    #expect(a.charges["USD"] == usd("8889.31") - usd("7200.00") - usd("120.00"))
+    #expect(a.allocated == a.charges)
+  }
+
+  @Test func aPoolWithoutDriversStaysShared() throws {
+    var rules = FixtureMonth.rules
+    rules.pools[0].among = ["a-model-with-no-tokens"]
+    let a = try AttributionEngine.run(FixtureMonth.input, rules: rules)
+    #expect(owners(a)["(shared)"] == usd("300.00"))
+    #expect(a.allocated == a.charges)
+  }
+
+  @Test func withoutRulesTheUntaggedBoxIsUnallocated() throws {
+    let a = try AttributionEngine.run(FixtureMonth.input, rules: .defaults)
+    #expect(owners(a)["(unallocated)"] == usd("65.56") + usd("180.00") + usd("300.00"))
+    #expect(owners(a)["llama-3.1-8b"] == nil)
+  }
+
+  /// Contract 5, as a property: random charges, pools, drivers and rules; every currency balances to the nano.
+  @Test func moneyIsConservedForRandomMonths() throws {
+    var rng = SplitMix64(seed: 7)
+    let models = ["m1", "m2", "m3", "m4"], currencies = ["USD", "EUR"]
+    for _ in 0..<300 {
+      var charges: [ChargeGroup] = []
+      for _ in 0..<rng.between(0, 40) {
+        let cost = Int64(rng.between(-5_000_000, 50_000_000)) * Int64(rng.between(1, 1_000_000))
+        var tags: [String: String] = [:]
+        if rng.below(3) > 0 { tags["model"] = models[rng.below(models.count)] }
+        if rng.below(2) == 0 { tags["request-type"] = ["chat", "batch", "embedding", "eval"][rng.below(4)] }
+        var c = ChargeGroup(currency: currencies[rng.below(2)], billedCost: cost / 2, effectiveCost: cost, tags: tags)
+        c.service = ["svc-a", "svc-b", "shared-db", "gpu-cluster"][rng.below(4)]
+        c.provider = ["AWS", "GCP"][rng.below(2)]
+        c.resourceId = "r-\(rng.below(20))"
+        c.gpuModel = rng.below(2) == 0 ? "H100" : nil
+        c.gpuCount = c.gpuModel == nil ? nil : rng.between(1, 8)
+        c.consumedQuantity = Double(rng.between(0, 720)); c.consumedUnit = "Hours"
+        if rng.below(10) == 0 { c.commitmentStatus = "Unused" }
+        charges.append(c)
+      }
+      var usage: [UsageGroup] = []
+      for _ in 0..<rng.between(0, 10) {
+        var u = UsageGroup(provider: ["OpenAI", "vLLM"][rng.below(2)], source: "t", model: rng.below(5) == 0 ? nil : models[rng.below(4)],
+                           requestType: [.chat, .batch, .embedding][rng.below(3)], batch: rng.below(2) == 0)
+        u.inputTokens = Int64(rng.between(0, 10_000_000)); u.outputTokens = Int64(rng.between(0, 1_000_000)); u.requests = Int64(rng.between(0, 5000))
+        if rng.below(3) == 0 { u.cost = Int64(rng.between(0, 100_000_000)) * 1000; u.currency = currencies[rng.below(2)] }
+        usage.append(u)
+      }
+      var rules = Rules()
+      rules.basis = rng.below(2) == 0 ? .amortised : .cash
+      let splits: [Pool.Split] = [.even, .tokens, .requests, .gpuHours, .percent(["m1": 33.3, "m2": 66.7])]
+      var m1 = Match(); m1.fields = [(.service, .exact("shared-db"))]
+      var m2 = Match(); m2.fields = [(.service, .exact("gpu-cluster"))]
+      rules.pools = [Pool(name: "db", match: m1, split: splits[rng.below(splits.count)], among: rng.below(3) == 0 ? ["m9"] : nil, line: 1),
+                     Pool(name: "cluster", match: m2, split: splits[rng.below(splits.count)], among: nil, line: 2)]
+      let prices = [TokenPrice.key(provider: "OpenAI", model: "m1"): TokenPrice(inputPer1M: 2_500_000_000, outputPer1M: 10_000_000_000,
+                                                                                 batchDiscountPPB: 500_000_000, source: "t")]
+      let a = try AttributionEngine.run(AttributionInput(month: FixtureMonth.month, charges: charges, usage: usage, prices: prices), rules: rules)
+      #expect(a.allocated == a.charges)
+      let byOwner = a.allocations.reduce(into: [String: Int64]()) { $0[$1.currency, default: 0] += $1.cost }
+      #expect(byOwner.filter { $0.value != 0 } == a.charges.filter { $0.value != 0 })
+      for p in a.pools { #expect(p.shares.values.reduce(0, +) + p.unsplit == p.cost) }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import MLCostTestSupport
+import Testing
+@testable import MLCost
+import MLCostAttribution
+import MLCostCore
+@testable import MLCostReports
+
+/// Every format of the monthly report, from the hand-worked fixture month (docs/attribution.md).
+struct ReportRenderingTests {
+  /// September: only the two endpoints and the spot box, so October shows changes.
+  static func report() throws -> MonthlyReport {
+    let current = try AttributionEngine.run(FixtureMonth.input, rules: FixtureMonth.rules)
+    var september = FixtureMonth.input
+    september.month = BillingMonth(year: 2026, month: 9)
+    september.charges = Array(september.charges.prefix(3))
+    september.usage = []
+    let previous = try AttributionEngine.run(september, rules: FixtureMonth.rules)
+    let trend = [previous, current].flatMap { a in
+      a.allocations.reduce(into: [Owner: Int64]()) { $0[$1.owner, default: 0] += $1.cost }.sorted { $0.key < $1.key }.map {
+        TrendPoint(month: a.month.description, owner: $0.key.description, currency: "USD", cost: ExactDecimal.format(nanos: $0.value))
+      }
+    }
+    var report = ReportBuilder.build(current: current, previous: previous, trend: trend, title: "Fixture month")
+    report.rules = "fixture.yaml"
+    return report
+  }
+
+  static let golden = Repo.path("Tests/Golden/report")
+
+  @Test func everyFormatMatchesItsGolden() throws {
+    let r = try Self.report()
+    assertSnapshot(TextRenderer.render(r), at: Self.golden + "/fixture-month.txt")
+    assertSnapshot(MarkdownRenderer.render(r), at: Self.golden + "/fixture-month.md")
+    assertSnapshot(CSVRenderer.renderAll(r), at: Self.golden + "/fixture-month.csv")
+    assertSnapshot(try JSONRenderer.render(r), at: Self.golden + "/fixture-month.json")
+    assertSnapshot(HTMLRenderer.render(r), at: Self.golden + "/fixture-month.html")
+  }
+
+  @Test func theNumbersAreTheHandWorkedOnes() throws {
+    let r = try Self.report()
+    #expect(r.totals.map(\.charges) == ["8889.31"] && r.totals.map(\.allocated) == ["8889.31"])
+    let llama = try #require(r.models.first { $0.owner == "llama-3.1-70b" })
+    #expect(llama.allocation == "7340.00" && llama.previous == "7200.00" && llama.change == "140.00" && llama.changePercent == "1.9")
+    #expect(llama.gpuUsage == "2880.00" && llama.utilisation == "40.0")
+    #expect(llama.perMillionTokens == "1835.00" && llama.perThousandRequests == "1468.00" && llama.perGPUHour == "1.25")
+    let bge = try #require(r.models.first { $0.owner == "bge-large" })
+    #expect(bge.perMillionTokens == "196.666666667" && bge.perGPUHour == "1.388888889")
+    let gpt = try #require(r.models.first { $0.owner == "gpt-4o" })
+    #expect(gpt.perMillionInputTokens == "2.291666667" && gpt.perMillionOutputTokens == "10.00" && gpt.perMillionTokens == "2.884615385")
+    #expect(r.unpriced.map(\.model) == ["claude-x"])
+  }
+
+  @Test func theJSONReadsBackAndRendersTheSame() throws {
+    let r = try Self.report()
+    let json = try JSONRenderer.render(r)
+    let back = try JSONRenderer.read(Data(json.utf8), file: "r.json")
+    #expect(back == r)
+    #expect(HTMLRenderer.render(back) == HTMLRenderer.render(r))
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    let totals = try #require(object["totals"] as? [[String: Any]])
+    #expect(totals.allSatisfy { ($0["charges"] as? String) == ($0["allocated"] as? String) })
+  }
+
+  @Test func aReportThatIsNotOneIsRefusedClearly() {
+    #expect { try JSONRenderer.read(Data("{\"schema\":\"x\"}".utf8), file: "x.json") } throws: { "\($0)".contains("x.json") }
+  }
+
+  @Test func htmlEscapesEveryValueAndIsSelfContained() throws {
+    var r = try Self.report()
+    r.models[0].owner = "<script>alert(1)</script>"
+    r.notes.append("Tag value \"><img src=x onerror=alert(1)>")
+    let html = HTMLRenderer.render(r)
+    #expect(!html.contains("<script>alert(1)"))
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(!html.contains("<img"))
+    for external in ["<link", "<script", "src=\"http", "href=\"http", "@import", "url("] { #expect(!html.contains(external), "\(external)") }
+    #expect(html.components(separatedBy: "<svg").count - 1 == 4)
+  }
+
+  @Test func csvNeutralisesFormulasButNotNumbers() {
+    #expect(CSVRenderer.cell("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+    #expect(CSVRenderer.cell("+1-555") == "'+1-555")
+    #expect(CSVRenderer.cell("@SUM(A1)") == "'@SUM(A1)")
+    #expect(CSVRenderer.cell("-12.50") == "-12.50")
+    #expect(CSVRenderer.cell("-rm -rf") == "'-rm -rf")
+  }
+
+  /// The HTML as a browser renders it: headless Chromium's DOM has the four charts and the totals.
+  @Test func headlessChromiumRendersTheChartsAndTotals() throws {
+    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: FileManager.default.isExecutableFile) else {
+      print("skipping the browser check: no chromium here (apt-get install chromium; .ci/run installs it)")
+      return
+    }
+    let dir = Repo.temporaryDirectory()
+    let page = (dir as NSString).appendingPathComponent("report.html")
+    try HTMLRenderer.render(try Self.report()).write(toFile: page, atomically: true, encoding: .utf8)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: chromium)
+    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + page]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    for id in ["chart-components", "chart-request-types", "chart-trend", "chart-coverage"] { #expect(dom.contains("id=\"\(id)\""), "\(id)") }
+    #expect(dom.contains("8,889.31"))
+    #expect(dom.contains("<svg"))
+  }
+}
