@@ -4,43 +4,77 @@ import MLCostImporters
 
 /// What `mlcost demo` did.
 public struct DemoOutcome: Sendable {
-  public var inputPath: String
+  public var inputDirectory: String
   public var databasePath: String
-  public var summaryPath: String
-  public var summary: ImportSummary
-  /// The text written to `summaryPath` and printed.
+  /// Every file the demo wrote next to the database (summary and reports), by name.
+  public var files: [String: String]
+  public var summaries: [ImportSummary]
+  public var report: MonthlyReport
+  /// What `mlcost demo` prints.
   public var text: String
 }
 
 extension Workspace {
-  /// Builds the demo company-month as a FOCUS export under `directory/input/`, imports it into a
-  /// fresh database `directory/mlcost-demo.db`, and writes the import summary to
-  /// `directory/import-summary.txt` (a golden file: the same bytes on every run).
-  public static func runDemo(directory: String, now: @escaping @Sendable () -> Date = { Date() }) throws -> DemoOutcome {
+  /// Builds three months of the demo company in the real export formats under `directory/input/`
+  /// (FOCUS, a legacy CUR, OpenAI usage JSON, LiteLLM spend logs, CloudWatch metrics, the rules file),
+  /// imports them into a fresh `directory/mlcost-demo.db`, attributes the last month and writes every
+  /// report format next to it. The summary and reports are golden files: the same bytes on every run.
+  public static func runDemo(directory: String, prices: APIPriceBook?, now: @escaping @Sendable () -> Date = { Date() }) throws -> DemoOutcome {
     let fm = FileManager.default
     let inputDir = (directory as NSString).appendingPathComponent("input")
+    try? fm.removeItem(atPath: inputDir)
     try fm.createDirectory(atPath: inputDir, withIntermediateDirectories: true)
-    let input = (inputDir as NSString).appendingPathComponent("northwind-focus-\(DemoCompany.month).csv")
-    try DemoCompany.writeFocusExport(to: input)
+    var inputs: [String] = []
+    func path(_ name: String) -> String { (inputDir as NSString).appendingPathComponent(name) }
+    for m in DemoCompany.months {
+      inputs.append(path("northwind-focus-\(m).csv")); try DemoCompany.writeFocusExport(to: inputs.last!, month: m)
+      inputs.append(path("research-cur-\(m).csv")); try DemoSources.writeCUR(to: inputs.last!, month: m)
+      inputs.append(path("openai-usage-\(m).json")); try DemoSources.writeOpenAIUsage(to: inputs.last!, month: m)
+      inputs.append(path("litellm-spend-logs-\(m).csv")); try DemoSources.writeLiteLLM(to: inputs.last!, month: m)
+      inputs.append(path("cloudwatch-endpoints-\(m).json")); try DemoSources.writeCloudWatch(to: inputs.last!, month: m)
+    }
+    let rulesPath = path("mlcost.yaml")
+    try DemoSources.rules.write(toFile: rulesPath, atomically: true, encoding: .utf8)
+
     let db = (directory as NSString).appendingPathComponent("mlcost-demo.db")
     for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: db + suffix) }
     let workspace = try Workspace(databasePath: db, now: now)
-    guard case .imported(let summary) = try workspace.importFile(input, options: ImportOptions(format: .focus)) else {
-      throw ImportError.usage("the demo database was not fresh")
+    var summaries: [ImportSummary] = []
+    var rows: [[String]] = []
+    for input in inputs {
+      guard case .imported(let summary) = try workspace.importFile(input, options: ImportOptions()) else {
+        throw ImportError.usage("the demo database was not fresh")
+      }
+      summaries.append(summary)
+      let r = summary.result
+      rows.append([summary.fileName, "\(r.format.rawValue) \(r.version)", Format.count(r.rowsStored), Format.count(r.rowsRejected),
+                   summary.reconciles ? "reconciled" : "NOT RECONCILED"])
     }
-    let text = """
-      MLCost demo — Northwind AI, \(DemoCompany.month): a FOCUS 1.2 export from AWS, Google Cloud, Microsoft and Lambda
-      (GPU endpoints for five models, one idle; an untagged spot GPU instance; weights storage; egress; Azure OpenAI
-      tokens; a savings plan bought and amortised; credits; tax), imported into a fresh SQLite database.
+    let rules = try loadRules(path: rulesPath)
+    let report = try workspace.monthlyReport(month: DemoCompany.month, rules: rules, prices: prices,
+                                             title: "Northwind AI — cost per model")
+    var files: [String: String] = [:]
+    let base = "monthly-\(DemoCompany.month)"
+    for format in ReportFormat.allCases {
+      for (file, text) in try render(report, format: format, out: base + "." + (format == .table ? "txt" : format.rawValue)) {
+        files[file!] = text
+      }
+    }
+    let intro = """
+      MLCost demo — Northwind AI, \(DemoCompany.months.first!)…\(DemoCompany.month): billing in FOCUS 1.2 (AWS, Google Cloud,
+      Microsoft, Lambda, Pinecone) and a legacy AWS CUR (the research org's shared GPU cluster on a reserved instance),
+      OpenAI usage, LiteLLM gateway logs and CloudWatch endpoint metrics, imported into a fresh SQLite database
+      and attributed with input/mlcost.yaml.
 
-      \(summary.renderText())
 
-      input:    \(input)
-      database: \(db)
-      """ + "\n"
-    let summaryPath = (directory as NSString).appendingPathComponent("import-summary.txt")
-    try text.write(toFile: summaryPath, atomically: true, encoding: .utf8)
-    return DemoOutcome(inputPath: input, databasePath: db, summaryPath: summaryPath, summary: summary, text: text)
+      """
+    var table = TextTable([("file", .left), ("format", .left), ("stored", .right), ("rejected", .right), ("", .left)])
+    for r in rows { table.add(r) }
+    files["import-summary.txt"] = intro + "Imports\n" + table.render(indent: "  ") + "\n"
+    let text = files["import-summary.txt"]! + "\n" + files[base + ".txt"]!
+      + "\nEvery format of this report is in \(directory)/: \(base).{txt,md,json,html} and \(base)-<section>.csv\n"
+    for (name, content) in files { try content.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    return DemoOutcome(inputDirectory: inputDir, databasePath: db, files: files, summaries: summaries, report: report, text: text)
   }
 
   /// Writes `rows` rows of the demo company's FOCUS export, repeating its GPU fleet (benchmarks).

@@ -69,8 +69,10 @@ extension Workspace {
       let name = s.metric.lowercased().replacingOccurrences(of: "_", with: "")
       var a = out[s.resourceId] ?? Activity()
       if ["gpuutilization", "gpuutil", "dcgmfidevgpuutil", "gpuutilisation"].contains(name) {
-        let percent = s.unit?.lowercased().hasPrefix("percent") == true || s.max > 1
-        a.gpuUtilisation = percent ? s.mean / 100 : s.mean
+        // CloudWatch and DCGM report percent; only a unit that says so is read as a 0–1 ratio.
+        let unit = s.unit?.lowercased() ?? ""
+        let ratio = unit.contains("ratio") || unit.contains("fraction")
+        a.gpuUtilisation = ratio ? s.mean : s.mean / 100
       } else if ["invocations", "requests", "requestcount", "invocationcount"].contains(name) {
         a.invocations = (a.invocations ?? 0) + s.sum
         a.hoursWithInvocations = (a.hoursWithInvocations ?? 0) + s.samplesAboveZero

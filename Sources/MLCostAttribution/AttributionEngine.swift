@@ -97,8 +97,14 @@ struct Builder {
   var charges: [String: Int64] = [:]
   var bySource: [String: [CostSource: Int64]] = [:]
   var drivers: [String: [String: ModelDrivers]] = [:]
-  /// Per pool index and currency: the pooled cost.
-  var pooled: [Int: [String: Int64]] = [:]
+  /// Per pool index, currency, component and phase: the pooled cost.
+  var pooled: [Int: [PoolBucket: Int64]] = [:]
+  struct PoolBucket: Hashable, Comparable {
+    var currency: String, component: Component, phase: Phase
+    static func < (l: PoolBucket, r: PoolBucket) -> Bool {
+      (l.currency, l.component.rawValue, l.phase.rawValue) < (r.currency, r.component.rawValue, r.phase.rawValue)
+    }
+  }
   var unpriced: [String: UnpricedUsage] = [:]
   var coverage: [String: TagCoverage] = [:]
   var untagged: [String: UntaggedResource] = [:]
@@ -139,6 +145,7 @@ struct Builder {
       let (component, rulePhase) = AttributionEngine.component(c, rules: rules, tags: tags)
       let requestType = AttributionEngine.requestTypeName(resolved.values[.requestType])
       let phase = rulePhase ?? (["fine-tune", "training", "train"].contains(requestType) ? .training : .inference)
+      let poolIndex = c.commitmentStatus?.lowercased() == "unused" ? nil : rules.pools.firstIndex { AttributionEngine.matches($0.match, c, tags) }
       count(c.currency, .charge, cost)
 
       if c.chargeCategory == .usage || c.chargeCategory == .purchase {
@@ -153,8 +160,8 @@ struct Builder {
       let owner: Owner
       if c.commitmentStatus?.lowercased() == "unused" {
         owner = .idle
-      } else if let pool = rules.pools.firstIndex(where: { AttributionEngine.matches($0.match, c, tags) }) {
-        pooled[pool, default: [:]][c.currency, default: 0] &+= cost
+      } else if let pool = poolIndex {
+        pooled[pool, default: [:]][PoolBucket(currency: c.currency, component: component, phase: phase), default: 0] &+= cost
         continue
       } else if let model = resolved.values[.model] {
         owner = .model(model)
@@ -272,42 +279,46 @@ struct Builder {
   }
 
   mutating func splitPools() {
-    for (index, byCurrency) in pooled.sorted(by: { $0.key < $1.key }) {
+    for (index, buckets) in pooled.sorted(by: { $0.key < $1.key }) {
       let pool = rules.pools[index]
-      for (currency, cost) in byCurrency.sorted(by: { $0.key < $1.key }) {
-        var keys: [DriverKey] = []
-        var weights: [Int64] = []
-        let allowed = pool.among.map(Set.init)
-        func take(_ driver: [DriverKey: Int64]) {
-          for (k, w) in driver.sorted(by: { ($0.key.model, $0.key.requestType) < ($1.key.model, $1.key.requestType) })
-          where w > 0 && (allowed?.contains(k.model) ?? true) {
-            keys.append(k); weights.append(w)
-          }
+      var keys: [DriverKey] = []
+      var weights: [Int64] = []
+      let allowed = pool.among.map(Set.init)
+      func take(_ driver: [DriverKey: Int64]) {
+        for (k, w) in driver.sorted(by: { ($0.key.model, $0.key.requestType) < ($1.key.model, $1.key.requestType) })
+        where w > 0 && (allowed?.contains(k.model) ?? true) {
+          keys.append(k); weights.append(w)
         }
-        switch pool.split {
-        case .tokens: take(tokenDriver)
-        case .requests: take(requestDriver)
-        case .gpuHours: take(gpuHourDriver)
-        case .even:
-          for m in (pool.among ?? modelsSeen.sorted()) { keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(1) }
-        case .percent(let shares):
-          for (m, s) in shares.sorted(by: { $0.key < $1.key }) where s > 0 {
-            keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(Int64((s * 1_000_000).rounded()))
-          }
+      }
+      switch pool.split {
+      case .tokens: take(tokenDriver)
+      case .requests: take(requestDriver)
+      case .gpuHours: take(gpuHourDriver)
+      case .even:
+        for m in (pool.among ?? modelsSeen.sorted()) { keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(1) }
+      case .percent(let shares):
+        for (m, s) in shares.sorted(by: { $0.key < $1.key }) where s > 0 {
+          keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(Int64((s * 1_000_000).rounded()))
         }
-        var split = PoolSplit(name: pool.name, currency: currency, split: pool.split.name, cost: cost, shares: [:], unsplit: 0)
+      }
+      var splits: [String: PoolSplit] = [:]
+      for (bucket, cost) in buckets.sorted(by: { $0.key < $1.key }) {
+        var split = splits[bucket.currency] ?? PoolSplit(name: pool.name, currency: bucket.currency, split: pool.split.name, cost: 0, shares: [:], unsplit: 0)
+        split.cost += cost
         if weights.isEmpty {
-          split.unsplit = cost
-          add(CellKey(owner: .shared, requestType: "unspecified", component: .other, phase: .inference, currency: currency, source: .pool), cost)
+          split.unsplit += cost
+          add(CellKey(owner: .shared, requestType: "unspecified", component: bucket.component, phase: bucket.phase, currency: bucket.currency,
+                      source: .pool), cost)
         } else {
           for (k, part) in zip(keys, LargestRemainder.split(cost, weights: weights)) {
             split.shares[k.model, default: 0] += part
-            let phase: Phase = k.requestType == "fine-tune" ? .training : .inference
-            add(CellKey(owner: .model(k.model), requestType: k.requestType, component: .other, phase: phase, currency: currency, source: .pool), part)
+            add(CellKey(owner: .model(k.model), requestType: k.requestType, component: bucket.component, phase: bucket.phase,
+                        currency: bucket.currency, source: .pool), part)
           }
         }
-        pools.append(split)
+        splits[bucket.currency] = split
       }
+      pools += splits.values.sorted { $0.currency < $1.currency }
     }
   }
   var pools: [PoolSplit] = []

@@ -3,44 +3,59 @@ import MLCostTestSupport
 import Testing
 @testable import MLCost
 
-/// The demo is the end-to-end golden file: the same company-month, the same bytes, the same summary.
+/// The demo is the end-to-end golden: three months in five real formats, imported, attributed,
+/// every report format written. A regenerated `reports/demo/` must equal the committed one.
 struct DemoTests {
-  @Test func theDemoSummaryMatchesTheCommittedReport() throws {
+  static func prices() throws -> APIPriceBook { try APIPriceBook.load(path: Repo.path("catalogs/api_prices.csv")) }
+
+  @Test func everyDemoOutputMatchesTheCommittedReports() throws {
     let dir = Repo.temporaryDirectory()
-    let outcome = try Workspace.runDemo(directory: dir)
-    let text = outcome.text.replacingOccurrences(of: dir, with: "reports/demo")
-    assertSnapshot(text, at: Repo.path("reports/demo/import-summary.txt"))
-    #expect(outcome.summary.reconciles)
-    #expect(outcome.summary.result.rowsStored > 3_000)
+    let outcome = try Workspace.runDemo(directory: dir, prices: try Self.prices())
+    #expect(outcome.files.count >= 11)
+    for (name, text) in outcome.files.sorted(by: { $0.key < $1.key }) {
+      assertSnapshot(text.replacingOccurrences(of: dir, with: "reports/demo"), at: Repo.path("reports/demo/" + name))
+    }
+    // Nothing committed under reports/demo that the demo no longer writes.
+    let committed = try FileManager.default.contentsOfDirectory(atPath: Repo.path("reports/demo")).filter { !$0.hasPrefix(".") && $0 != "input" && !$0.hasSuffix(".db") && !$0.contains(".db-") }
+    #expect(Set(committed) == Set(outcome.files.keys))
+    #expect(outcome.summaries.allSatisfy { $0.reconciles })
+    #expect(outcome.report.totals.allSatisfy { $0.charges == $0.allocated })
   }
 
   /// The README opens with the demo's real output: keep it equal to the golden file.
   @Test func theReadmeShowsTheRealDemoOutput() throws {
     let readme = try String(contentsOfFile: Repo.path("README.md"), encoding: .utf8)
-    let golden = try String(contentsOfFile: Repo.path("reports/demo/import-summary.txt"), encoding: .utf8)
-    #expect(readme.contains("```text\n" + golden + "```"), "update the README's demo output from reports/demo/import-summary.txt")
+    let golden = try String(contentsOfFile: Repo.path("reports/demo/monthly-2026-10.txt"), encoding: .utf8)
+    let cost = golden.components(separatedBy: "\n\nCost per model and request type")[0]
+    #expect(readme.contains(cost), "update the README's demo output from reports/demo/monthly-2026-10.txt")
   }
 
-  @Test func theDemoExportIsRealisticFOCUS() throws {
+  @Test func theDemoCompanyIsRealistic() throws {
     let dir = Repo.temporaryDirectory()
-    let outcome = try Workspace.runDemo(directory: dir)
+    let outcome = try Workspace.runDemo(directory: dir, prices: try Self.prices())
     let ws = try Workspace(databasePath: outcome.databasePath)
     func q(_ sql: String) throws -> [String] { try ws.query(sql).map { $0.map(\.description).joined(separator: "|") } }
-    // several providers, every charge category, a commitment bought and amortised
-    #expect(try q("SELECT DISTINCT provider_name FROM charge_v ORDER BY 1") == ["AWS", "Google Cloud", "Lambda", "Microsoft"])
+    #expect(try q("SELECT DISTINCT provider_name FROM charge_v ORDER BY 1") == ["AWS", "Google Cloud", "Lambda", "Microsoft", "Pinecone"])
     #expect(try q("SELECT DISTINCT charge_category FROM charge_v ORDER BY 1") == ["Credit", "Purchase", "Tax", "Usage"])
-    // the savings plan: Σ EffectiveCost of its usage (used + unused) = Σ BilledCost of its purchase (FOCUS 1.2)
-    let sp = try q("""
+    #expect(try q("SELECT DISTINCT format FROM import ORDER BY 1") == ["cloudwatch", "cur", "focus", "litellm", "openai"])
+    // the savings plan, each month: Σ EffectiveCost of its usage (used + unused) = Σ BilledCost of its purchase (FOCUS 1.2)
+    for row in try q("""
       SELECT sum(CASE WHEN charge_category = 'Purchase' THEN billed_cost_nanos ELSE 0 END),
              sum(CASE WHEN charge_category = 'Usage' THEN effective_cost_nanos ELSE 0 END)
-      FROM charge_v WHERE commitment_discount_id LIKE 'arn:aws:savingsplans%'
-      """)[0].split(separator: "|")
-    #expect(sp[0] == sp[1])
-    // GPU endpoints for several models, tagged; some spend untagged
-    #expect(try q("SELECT count(DISTINCT json_extract(tags, '$.model')) FROM charge_v WHERE gpu_model IS NOT NULL")[0] == "5")
-    #expect(try Int(q("SELECT count(*) FROM charge_v WHERE tags IS NULL AND charge_category = 'Usage'")[0])! > 0)
-    // the export is deterministic
-    let again = try Workspace.runDemo(directory: Repo.temporaryDirectory())
-    #expect(again.summary.sha256 == outcome.summary.sha256)
+      FROM charge_v WHERE commitment_discount_id LIKE 'arn:aws:savingsplans%' GROUP BY billing_period_start
+      """) {
+      let parts = row.split(separator: "|")
+      #expect(parts[0] == parts[1])
+    }
+    // request types chat, embedding, batch, fine-tune; the idle staging endpoint has metrics that say so
+    let types = Set(outcome.report.requestTypes.map(\.requestType))
+    #expect(types.isSuperset(of: ["chat", "embedding", "batch", "fine-tune"]))
+    let sdxl = try #require(outcome.report.models.first { $0.owner == "sdxl-1.0" })
+    #expect(Double(sdxl.utilisation ?? "100")! < 1)
+    // the Azure eval VM has no metrics: its usage is unknown, not zero
+    #expect(outcome.report.models.first { $0.owner == "qwen2.5-7b" }?.utilisation == nil)
+    // deterministic
+    let again = try Workspace.runDemo(directory: Repo.temporaryDirectory(), prices: try Self.prices())
+    #expect(again.summaries.map(\.sha256) == outcome.summaries.map(\.sha256))
   }
 }

@@ -6,7 +6,9 @@ import MLCostCore
 /// hosted-API tokens, a savings-plan purchase with its amortised usage and unused remainder,
 /// credits (one that breaks the spec's arithmetic, as real files do) and tax.
 public enum DemoCompany {
+  /// The month the demo reports on; the export covers it and the two before it.
   public static let month = BillingMonth(year: 2026, month: 10)
+  public static let months = [BillingMonth(year: 2026, month: 8), BillingMonth(year: 2026, month: 9), month]
   public static let seed: UInt64 = 0x4D4C_436F_7374
 
   struct Endpoint {
@@ -54,9 +56,9 @@ public enum DemoCompany {
 
   /// Writes the export. `fleets` > 1 repeats the hourly AWS fleet (benchmark scale); `maxRows` stops early.
   @discardableResult
-  public static func writeFocusExport(to path: String, fleets: Int = 1, maxRows: Int? = nil) throws -> (rows: Int, bytes: Int) {
+  public static func writeFocusExport(to path: String, month: BillingMonth = month, fleets: Int = 1, maxRows: Int? = nil) throws -> (rows: Int, bytes: Int) {
     let w = try FocusWriter(path: path)
-    var rng = SplitMix64(seed: seed)
+    var rng = SplitMix64(seed: seed ^ UInt64(Self.month.month - month.month))
     let start = month.start
     let hours = month.days * 24
     let periodEnd = month.next.start
@@ -122,14 +124,14 @@ public enum DemoCompany {
     }
 
     if !full() {
-      writeDaily(w, base: base, start: start, billedHourly: billedHourly, rng: &rng)
+      writeDaily(w, month: month, base: base, start: start, billedHourly: billedHourly, rng: &rng)
     }
     w.close()
     return (w.rows, w.bytes)
   }
 
   /// The daily and monthly rows: storage, egress, the savings plan, GCP, Azure, a GPU cloud, credits, tax.
-  private static func writeDaily(_ w: FocusWriter, base: [String: String], start: Int64, billedHourly: Int64, rng: inout SplitMix64) {
+  private static func writeDaily(_ w: FocusWriter, month: BillingMonth, base: [String: String], start: Int64, billedHourly: Int64, rng: inout SplitMix64) {
     func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
     func money(_ n: Int64) -> String { ExactDecimal.format(nanos: n) }
     let days = month.days
@@ -194,7 +196,7 @@ public enum DemoCompany {
                     "BilledCost": money(amount), "EffectiveCost": money(effective), "ChargeDescription": what]) { $1 }
       w.write(credit); billedAWS += amount
     }
-    writeOtherProviders(w, start: start, rng: &rng)
+    writeOtherProviders(w, month: month, start: start, rng: &rng)
     // Sales tax on the AWS invoice.
     var tax = base
     let cents = billedAWS / 10_000_000
@@ -206,7 +208,7 @@ public enum DemoCompany {
     w.write(tax)
   }
 
-  private static func writeOtherProviders(_ w: FocusWriter, start: Int64, rng: inout SplitMix64) {
+  private static func writeOtherProviders(_ w: FocusWriter, month: BillingMonth, start: Int64, rng: inout SplitMix64) {
     func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
     func money(_ n: Int64) -> String { ExactDecimal.format(nanos: n) }
     let common = ["BillingCurrency": "USD", "BillingPeriodStart": iso(month.start), "BillingPeriodEnd": iso(month.next.start),
@@ -268,6 +270,24 @@ public enum DemoCompany {
                    "Tags": #""ModelName": "gpt-4o","RequestType": "chat","team": "support""#]) { $1 }
         w.write(tok)
       }
+    }
+    // A managed vector database shared by the retrieval-augmented chat and the embedding service: daily read units and storage.
+    for d in 0..<month.days {
+      let t = start + Int64(d) * 86_400
+      let readUnits = Int64(rng.between(1_900, 2_600)) * 1000
+      let cost = readUnits * 16_000   // $16 per 1M read units
+      var row = common
+      row.merge(["BillingAccountId": "pc-org-northwind", "BillingAccountName": "Northwind AI", "ProviderName": "Pinecone",
+                 "PublisherName": "Pinecone", "InvoiceIssuerName": "Pinecone Systems, Inc.", "RegionId": "us-east-1", "RegionName": "US East",
+                 "ServiceName": "Pinecone Serverless", "ServiceCategory": "Databases", "ServiceSubcategory": "Vector Database",
+                 "ResourceId": "index/northwind-docs", "ResourceName": "northwind-docs", "ResourceType": "Index",
+                 "SkuId": "serverless-read-units", "SkuMeter": "Read Units", "PricingCategory": "Standard",
+                 "ChargePeriodStart": iso(t), "ChargePeriodEnd": iso(t + 86_400),
+                 "ConsumedQuantity": String(readUnits), "ConsumedUnit": "Read Units", "PricingQuantity": money(readUnits * 1000),
+                 "PricingUnit": "1000000 Read Units", "ListUnitPrice": "16.00", "ListCost": money(cost), "ContractedUnitPrice": "16.00",
+                 "ContractedCost": money(cost), "BilledCost": money(cost), "EffectiveCost": money(cost),
+                 "ChargeDescription": "Serverless read units", "Tags": #"{"team":"platform","env":"prod"}"#]) { $1 }
+      w.write(row)
     }
     // A GPU cloud: a 1× H100 dev box on weekdays, 8 hours a day.
     for d in 0..<month.days {

@@ -3,13 +3,13 @@ import MLCost
 
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Build a realistic company-month of ML spend, import it into a fresh database, print the summary.")
+    abstract: "Build three months of a realistic company's ML spend in the real export formats, import, attribute, and write every report format.")
 
   @Option(help: ArgumentHelp("Where the demo's input, database and reports go.", valueName: "dir"))
   var out: String = "reports/demo"
 
   func run() throws {
-    let outcome = try Workspace.runDemo(directory: out)
+    let outcome = try Workspace.runDemo(directory: out, prices: try Workspace.apiPrices(catalogs: nil))
     print(outcome.text, terminator: "")
   }
 }
