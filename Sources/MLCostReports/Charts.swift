@@ -29,19 +29,28 @@ enum Charts {
 
   static func f(_ d: Double) -> String { String(format: "%.1f", d) }
 
+  /// Legend rows wrap at the chart's width; returns how many rows it took.
+  static func legendRows(_ names: [String]) -> Int {
+    var x = 10.0, rows = 1
+    for n in names { let w = 24 + Double(n.count) * 6.5; if x + w > 750 { rows += 1; x = 10 }; x += w }
+    return rows
+  }
+
   static func legend(_ svg: xmlNodePtr, _ names: [String], y: Double) {
-    var x = 10.0
+    var x = 10.0, y = y
     for (i, n) in names.enumerated() {
+      let w = 24 + Double(n.count) * 6.5
+      if x + w > 750 { x = 10; y += 16 }
       rect(svg, x: x, y: y - 9, w: 10, h: 10, color: palette[i % palette.count], title: n)
       label(svg, x: x + 14, y: y, n)
-      x += 24 + Double(n.count) * 6.5
+      x += w
     }
   }
 
   /// Horizontal bars, one per owner, stacked by component.
   static func componentsPerModel(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: String) {
     let rows = r.models.filter { $0.currency == currency && nanos($0.allocation) != 0 }
-    let height = 40 + rows.count * 24
+    let height = 24 + rows.count * 24 + 16 * legendRows(r.components)
     let svg = svg(figure, caption: "Cost per model by component (\(currency))", width: 760, height: height)
     let maxValue = rows.map { m in r.components.map { c in max(0, nanos(m.byComponent[c])) }.reduce(0, +) }.max() ?? 1
     let left = 210.0, width = 430.0
@@ -57,7 +66,7 @@ enum Charts {
       }
       label(svg, x: x + 6, y: y + 13, Display.money(m.allocation))
     }
-    legend(svg, r.components, y: Double(height) - 8)
+    legend(svg, r.components, y: Double(height - 16 * legendRows(r.components)) + 8)
   }
 
   /// Horizontal bars per owner, stacked by request type.
@@ -65,7 +74,7 @@ enum Charts {
     let rows = r.requestTypes.filter { $0.currency == currency }
     let owners = rows.map(\.owner).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     let types = Set(rows.map(\.requestType)).sorted()
-    let height = 40 + owners.count * 24
+    let height = 24 + owners.count * 24 + 16 * legendRows(types)
     let svg = svg(figure, caption: "Request types per model (\(currency))", width: 760, height: height)
     let totals = owners.map { o in rows.filter { $0.owner == o }.map { max(0, nanos($0.cost)) }.reduce(0, +) }
     let maxValue = totals.max() ?? 1
@@ -81,7 +90,7 @@ enum Charts {
         x += w
       }
     }
-    legend(svg, types, y: Double(height) - 8)
+    legend(svg, types, y: Double(height - 16 * legendRows(types)) + 8)
   }
 
   /// Stacked columns per month in the database, one segment per owner.
@@ -89,7 +98,7 @@ enum Charts {
     let points = r.trend.filter { $0.currency == currency }
     let months = Set(points.map(\.month)).sorted()
     let owners = points.map(\.owner).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-    let svg = svg(figure, caption: "Cost per month by owner (\(currency))", width: 760, height: 260)
+    let svg = svg(figure, caption: "Cost per month by owner (\(currency))", width: 760, height: 236 + 16 * legendRows(owners))
     let totals = months.map { m in points.filter { $0.month == m }.map { max(0, nanos($0.cost)) }.reduce(0, +) }
     let maxValue = totals.max() ?? 1
     let bottom = 200.0, plot = 170.0
@@ -106,7 +115,7 @@ enum Charts {
       label(svg, x: x + step * 0.35, y: bottom + 14, m, anchor: "middle")
       label(svg, x: x + step * 0.35, y: y - 4, Display.money(String(format: "%.2f", totals[mi])), anchor: "middle")
     }
-    legend(svg, owners, y: 250)
+    legend(svg, owners, y: 234)
   }
 
   /// One bar per provider and service: the share of spend with a model tag.

@@ -93,10 +93,10 @@ public enum HTMLRenderer {
     h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
     .meta{color:#57606a;font-size:.9rem}.cards{display:flex;gap:1rem;flex-wrap:wrap}
     .card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem 1rem}.card .value{font-size:1.5rem;font-weight:600}
-    .card .label{color:#57606a;font-size:.85rem}table{border-collapse:collapse;font-size:.85rem;margin-top:.5rem}
+    .card .label{color:#57606a;font-size:.85rem}table{border-collapse:collapse;font-size:.8rem;margin-top:.5rem;display:block;overflow-x:auto}
     th,td{padding:.25rem .6rem;border-bottom:1px solid #eaeef2;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
     tfoot td{font-weight:600;border-top:2px solid #1f2328}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}
     svg text{font-size:11px;fill:#1f2328}.empty{color:#57606a;font-style:italic}
-    @media print{body{margin:0;max-width:none}section,figure{break-inside:avoid}}
+    @media print{body{margin:0;max-width:none;font-size:9pt}table{display:table;font-size:7pt}section,figure{break-inside:avoid}}
     """
 }
