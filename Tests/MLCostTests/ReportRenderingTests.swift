@@ -110,3 +110,15 @@ struct ReportRenderingTests {
     #expect(dom.contains("<svg"))
   }
 }
+
+struct RulesDocumentationTests {
+  /// docs/mlcost.example.yaml is the documented example; it must parse and mean what docs/rules.md says.
+  @Test func theDocumentedExampleParses() throws {
+    let rules = try Workspace.loadRules(path: Repo.path("docs/mlcost.example.yaml"))
+    #expect(rules.pools.map(\.name) == ["vector database", "shared GPU training cluster"])
+    #expect(rules.virtualTags.count == 1 && rules.components.count == 2)
+    let doc = try String(contentsOfFile: Repo.path("docs/rules.md"), encoding: .utf8)
+    let example = try String(contentsOfFile: Repo.path("docs/mlcost.example.yaml"), encoding: .utf8)
+    #expect(doc.contains("```yaml\n" + example + "```"))
+  }
+}
