@@ -78,9 +78,9 @@ extension Workspace {
   }
 
   /// Writes `rows` rows of the demo company's FOCUS export, repeating its GPU fleet (benchmarks).
-  public static func generateFocus(to path: String, rows: Int) throws -> (rows: Int, bytes: Int) {
-    let perFleet = DemoCompany.month.days * 24 * DemoCompany.endpoints(fleet: 0).count
-    return try DemoCompany.writeFocusExport(to: path, fleets: rows / perFleet + 1, maxRows: rows)
+  public static func generateFocus(to path: String, rows: Int, month: BillingMonth = DemoCompany.month) throws -> (rows: Int, bytes: Int) {
+    let perFleet = month.days * 24 * DemoCompany.endpoints(fleet: 0).count
+    return try DemoCompany.writeFocusExport(to: path, month: month, fleets: rows / perFleet + 1, maxRows: rows)
   }
 
   /// Writes `rows` rows of a legacy AWS Cost and Usage Report for the demo company's fleet (benchmarks).

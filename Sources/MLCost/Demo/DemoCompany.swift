@@ -58,7 +58,7 @@ public enum DemoCompany {
   @discardableResult
   public static func writeFocusExport(to path: String, month: BillingMonth = month, fleets: Int = 1, maxRows: Int? = nil) throws -> (rows: Int, bytes: Int) {
     let w = try FocusWriter(path: path)
-    var rng = SplitMix64(seed: seed ^ UInt64(Self.month.month - month.month))
+    var rng = SplitMix64(seed: seed ^ UInt64(bitPattern: Int64((Self.month.year * 12 + Self.month.month) - (month.year * 12 + month.month))))
     let start = month.start
     let hours = month.days * 24
     let periodEnd = month.next.start
