@@ -23,7 +23,7 @@ extension Workspace {
                                            .consumedUnit, .commitmentDiscountStatus, .tags]
 
   /// One month's attribution input, read from the store's summaries.
-  func attributionInput(_ month: BillingMonth, prices: APIPriceBook?) throws -> AttributionInput {
+  static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store) throws -> AttributionInput {
     var tagCache: [String: [String: String]] = [:]
     let groups = try store.chargeGroups(month: month, fields: Self.reportFields).map { g -> ChargeGroup in
       var c = ChargeGroup(currency: g.text[.billingCurrency] ?? "?", billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
@@ -59,11 +59,11 @@ extension Workspace {
           batchDiscountPPB: p.batchDiscount.map { Int64(($0 * 1e9).rounded()) }, source: "\(p.source), as of \(p.asOf)")
       }
     }
-    return AttributionInput(month: month, charges: groups, usage: usage, activity: try activity(month), prices: priceMap)
+    return AttributionInput(month: month, charges: groups, usage: usage, activity: try activity(month, store: store), prices: priceMap)
   }
 
   /// What the metrics say per resource over the month: GPU utilisation, or hours that served requests.
-  func activity(_ month: BillingMonth) throws -> [String: Activity] {
+  static func activity(_ month: BillingMonth, store: Store) throws -> [String: Activity] {
     var out: [String: Activity] = [:]
     for s in try store.metricSummaries(from: month.start, to: month.next.start) {
       let name = s.metric.lowercased().replacingOccurrences(of: "_", with: "")
@@ -89,13 +89,25 @@ extension Workspace {
   /// and up to six months of totals per owner for the trend.
   public func monthlyReport(month: BillingMonth, rules: Rules, prices: APIPriceBook? = nil,
                             title: String = "MLCost monthly cost per model") throws -> MonthlyReport {
-    let current = try AttributionEngine.run(try attributionInput(month, prices: prices), rules: rules)
     let months = try store.monthsWithData().filter { $0 <= month }
     let previousMonth = months.last { $0 < month }
-    let previous = try previousMonth.map { try AttributionEngine.run(try attributionInput($0, prices: prices), rules: rules) }
+    // The month, the one before and the trend's months, attributed in parallel (one read connection each).
+    let wanted = Array(Set(months.suffix(6) + [month] + (previousMonth.map { [$0] } ?? []))).sorted()
+    let results = ParallelResults<Attribution>(count: wanted.count)
+    let path = databasePath
+    DispatchQueue.concurrentPerform(iterations: wanted.count) { i in
+      results.set(i, Result {
+        let reader = try Store(path: path)
+        return try AttributionEngine.run(try Workspace.attributionInput(wanted[i], prices: prices, store: reader), rules: rules)
+      })
+    }
+    var byMonth: [BillingMonth: Attribution] = [:]
+    for (i, m) in wanted.enumerated() { byMonth[m] = try results.get(i) }
+    let current = byMonth[month]!
+    let previous = previousMonth.flatMap { byMonth[$0] }
     var trend: [TrendPoint] = []
     for m in months.suffix(6) {
-      let a = m == month ? current : (m == previousMonth ? previous! : try AttributionEngine.run(try attributionInput(m, prices: prices), rules: rules))
+      let a = byMonth[m]!
       var byOwner: [String: [Owner: Int64]] = [:]
       for x in a.allocations { byOwner[x.currency, default: [:]][x.owner, default: 0] += x.cost }
       for (currency, owners) in byOwner.sorted(by: { $0.key < $1.key }) {
@@ -152,4 +164,13 @@ extension Workspace {
     if dir != nil { throw ImportError.missingInput(path: dir!, reason: "no api_prices.csv in the catalogs folder") }
     return nil
   }
+}
+
+/// Results written from concurrent iterations, each slot once.
+final class ParallelResults<T>: @unchecked Sendable {
+  private var slots: [Result<T, any Error>?]
+  private let lock = NSLock()
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  func set(_ i: Int, _ r: Result<T, any Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+  func get(_ i: Int) throws -> T { try slots[i]!.get() }
 }
