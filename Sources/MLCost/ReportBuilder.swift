@@ -95,6 +95,14 @@ enum ReportBuilder {
                                          previous: previous == nil ? nil : money(p ?? 0), change: previous == nil ? nil : money(v.3 - (p ?? 0))))
     }
 
+    var teamCost: [String: (String, String, String, Int64)] = [:]
+    for a in current.allocations {
+      let team = a.team ?? "unspecified", env = a.environment ?? "unspecified"
+      teamCost["\(team)|\(env)|\(a.currency)", default: (team, env, a.currency, 0)].3 += a.cost
+    }
+    let teams = teamCost.values.sorted { ($0.2, $0.0, $0.1) < ($1.2, $1.0, $1.1) }.map {
+      TeamRow(team: $0.0, environment: $0.1, currency: $0.2, cost: money($0.3))
+    }
     let pools = current.pools.map {
       PoolRow(name: $0.name, currency: $0.currency, split: $0.split, cost: money($0.cost), shares: $0.shares.mapValues(money), unsplit: money($0.unsplit))
     }
@@ -118,8 +126,10 @@ enum ReportBuilder {
     } else {
       notes.append("Amortised basis: commitments are spread over the usage they covered; unused commitment is held by (idle commitment).")
     }
-    return MonthlyReport(title: title, month: current.month.description, previousMonth: previous?.month.description, basis: current.basis.rawValue,
+    var report = MonthlyReport(title: title, month: current.month.description, previousMonth: previous?.month.description, basis: current.basis.rawValue,
                          rules: current.rulesSource, totals: totals, models: models, requestTypes: requestTypes, components: components,
                          pools: pools, unpriced: unpriced, coverage: coverage, untagged: Array(untagged), trend: trend, notes: notes)
+    report.teams = teams
+    return report
   }
 }

@@ -37,6 +37,9 @@ extension MonthlyReport {
                          + (previousMonth != nil ? [("change", .money)] : []),
                        rows: requestTypes.map { r in [r.owner, r.requestType, r.currency, r.cost] + (previousMonth != nil ? [r.change] : []) },
                        totals: nil, empty: "none"))
+    out.append(Section(id: "teams", title: "Cost per team and environment",
+                       columns: [("team", .text), ("environment", .text), ("currency", .text), ("cost", .money)],
+                       rows: teams.map { [$0.team, $0.environment, $0.currency, $0.cost] }, totals: nil, empty: "none"))
     out.append(Section(id: "totals", title: "Totals (charges = allocated, to the nano)",
                        columns: [("currency", .text), ("charges", .money), ("allocated", .money), ("billing charges", .money),
                                  ("API, stated cost", .money), ("API, catalog price", .money)],

@@ -14,6 +14,8 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var totals: [CurrencyTotals]
   public var models: [ModelRow]
   public var requestTypes: [RequestTypeRow]
+  /// Cost per team and environment (from the team / environment dimensions; `unspecified` when untagged).
+  public var teams: [TeamRow] = []
   public var components: [String]
   public var pools: [PoolRow]
   public var unpriced: [UnpricedRow]
@@ -150,5 +152,15 @@ public struct TrendPoint: Codable, Sendable, Equatable {
   public var cost: String
   public init(month: String, owner: String, currency: String, cost: String) {
     self.month = month; self.owner = owner; self.currency = currency; self.cost = cost
+  }
+}
+
+public struct TeamRow: Codable, Sendable, Equatable {
+  public var team: String
+  public var environment: String
+  public var currency: String
+  public var cost: String
+  public init(team: String, environment: String, currency: String, cost: String) {
+    self.team = team; self.environment = environment; self.currency = currency; self.cost = cost
   }
 }

@@ -93,11 +93,12 @@ struct CLITests {
   @Test func helpIsDocumentedForEverySubcommand() throws {
     let readme = try String(contentsOfFile: Repo.path("README.md"), encoding: .utf8)
     let help = try Binary.run(["--help"]).stdout
-    for sub in ["demo", "import", "imports", "generate"] {
-      #expect(help.contains(sub), "\(sub) missing from --help")
+    for sub in ["demo", "import", "imports", "report monthly", "report render", "generate"] {
+      #expect(help.contains(sub.split(separator: " ")[0]), "\(sub) missing from --help")
       #expect(readme.contains("mlcost \(sub)"), "README does not document `mlcost \(sub)`")
     }
     assertSnapshot(try Binary.run(["import", "--help"]).stdout, at: Repo.path("Tests/Golden/import-help.txt"))
+    assertSnapshot(try Binary.run(["report", "monthly", "--help"]).stdout, at: Repo.path("Tests/Golden/report-monthly-help.txt"))
   }
 }
 
@@ -139,5 +140,49 @@ extension CLITests {
     #expect(r.stdout.contains("focus.csv") && r.stdout.contains("invoice.xml") && r.stdout.contains("imported, reconciled"))
     #expect(r.stderr.contains("notes.txt: skipped"))
     #expect(r.stdout.contains("to pin it: mlcost import --format ubl"))
+  }
+}
+
+/// `mlcost report` as a user runs it: every format, re-rendering, and the errors.
+struct ReportCLITests {
+  let dir = Repo.temporaryDirectory()
+  var db: String { (dir as NSString).appendingPathComponent("r.db") }
+
+  func imported() throws {
+    let path = try FocusText.write([FocusText.row("1.10"), FocusText.row("2.20", day: 2)], to: dir, name: "ok.csv")
+    #expect(try Binary.run(["import", "--db", db, path]).status == 0)
+  }
+
+  @Test func everyFormatAndARenderOfTheJSON() throws {
+    try imported()
+    let table = try Binary.run(["report", "monthly", "--db", db, "--month", "2026-10"], cwd: dir)
+    #expect(table.status == 0, "\(table.stderr)")
+    #expect(table.stdout.contains("Cost per model") && table.stdout.contains("(unallocated)") && table.stdout.contains("3.30"))
+    for format in ["md", "csv", "json", "html"] {
+      let out = (dir as NSString).appendingPathComponent("report.\(format)")
+      let r = try Binary.run(["report", "monthly", "--db", db, "--month", "2026-10", "--format", format, "--out", out], cwd: dir)
+      #expect(r.status == 0, "\(format): \(r.stderr)")
+    }
+    #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("report-models.csv")))
+    let json = (dir as NSString).appendingPathComponent("report.json")
+    let rendered = try Binary.run(["report", "render", json, "--format", "md"], cwd: dir)
+    #expect(rendered.status == 0 && rendered.stdout.hasPrefix("# MLCost monthly cost per model — 2026-10"))
+    let cash = try Binary.run(["report", "monthly", "--db", db, "--month", "2026-10", "--basis", "cash"], cwd: dir)
+    #expect(cash.stdout.contains("basis: cash (BilledCost)"))
+  }
+
+  @Test func errorsSayWhatAndExitWithTheRightCode() throws {
+    try imported()
+    #expect(try Binary.run(["report", "monthly", "--db", db, "--month", "October"], cwd: dir).status == 64)
+    #expect(try Binary.run(["report", "monthly", "--db", (dir as NSString).appendingPathComponent("none.db"), "--month", "2026-10"], cwd: dir).status == 66)
+    let rules = (dir as NSString).appendingPathComponent("bad.yaml")
+    try "pools:\n  - name: x\n    match: {service: db}\n    split: by-vibes\n".write(toFile: rules, atomically: true, encoding: .utf8)
+    let bad = try Binary.run(["report", "monthly", "--db", db, "--month", "2026-10", "--rules", rules], cwd: dir)
+    #expect(bad.status == 65)
+    #expect(bad.stderr.contains("bad.yaml:4:12") && bad.stderr.contains("unknown split 'by-vibes'"))
+    let notAReport = (dir as NSString).appendingPathComponent("x.json")
+    try "{\"a\": 1}".write(toFile: notAReport, atomically: true, encoding: .utf8)
+    let r = try Binary.run(["report", "render", notAReport], cwd: dir)
+    #expect(r.status == 65 && r.stderr.contains("x.json"))
   }
 }
