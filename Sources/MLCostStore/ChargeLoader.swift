@@ -20,6 +20,16 @@ public final class ChargeLoader: ImportSink {
   private var summaryKey = SummaryKey(periodStart: .min, dimsId: -1)
   private var summaryRunning = SummaryTotals()
 
+  /// Per billing period, day (of ChargePeriodStart) and dimensions: `charge_daily` (idle windows, anomalies).
+  private(set) var daily: [DailyKey: SummaryTotals] = [:]
+  private var dailyKey = DailyKey(periodStart: .min, day: .min, dimsId: -1)
+  private var dailyRunning = SummaryTotals()
+  struct DailyKey: Hashable {
+    var periodStart: Int64
+    var day: Int64
+    var dimsId: Int64
+  }
+
   struct SummaryKey: Hashable {
     var periodStart: Int64
     var dimsId: Int64
@@ -94,6 +104,15 @@ public final class ChargeLoader: ImportSink {
       summaryKey = SummaryKey(periodStart: c.billingPeriodStart, dimsId: dimsId)
       summaryRunning = SummaryTotals()
     }
+    let day = c.chargePeriodStart - ((c.chargePeriodStart % 86_400) + 86_400) % 86_400
+    if dailyKey.dimsId != dimsId || dailyKey.day != day || dailyKey.periodStart != c.billingPeriodStart {
+      if dailyKey.dimsId >= 0 { daily[dailyKey, default: SummaryTotals()].merge(dailyRunning) }
+      dailyKey = DailyKey(periodStart: c.billingPeriodStart, day: day, dimsId: dimsId)
+      dailyRunning = SummaryTotals()
+    }
+    dailyRunning.rows += 1
+    dailyRunning.billed &+= c.billedCost
+    dailyRunning.effective &+= c.effectiveCost
     summaryRunning.rows += 1
     summaryRunning.billed &+= c.billedCost
     summaryRunning.effective &+= c.effectiveCost
@@ -146,6 +165,16 @@ public final class ChargeLoader: ImportSink {
       s.bind(5, t.billed); s.bind(6, t.effective); s.bind(7, t.consumed); s.bind(8, t.pricing)
       try s.run()
     }
+    if dailyKey.dimsId >= 0 { daily[dailyKey, default: SummaryTotals()].merge(dailyRunning) }
+    dailyKey = DailyKey(periodStart: .min, day: .min, dimsId: -1)
+    dailyRunning = SummaryTotals()
+    let d = try db.prepare("INSERT INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost) VALUES (?,?,?,?,?,?,?)")
+    for (k, t) in daily {
+      d.bind(1, k.periodStart); d.bind(2, k.day); d.bind(3, k.dimsId); d.bind(4, importId); d.bind(5, t.rows)
+      d.bind(6, t.billed); d.bind(7, t.effective)
+      try d.run()
+    }
+    try recordWriter?.writeDailyMetrics()
   }
 
   /// Folds the running tally in; call before reading `tallies`.

@@ -246,5 +246,32 @@ enum Migrations {
                sum(consumed_quantity), sum(pricing_quantity)
         FROM charge GROUP BY billing_period_start, dims_id, import_id;
       """),
+    ("0004-daily-rollups", """
+      CREATE TABLE charge_daily (
+        billing_period_start INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        dims_id INTEGER NOT NULL REFERENCES charge_dims(id),
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        rows INTEGER NOT NULL,
+        billed_cost INTEGER NOT NULL,
+        effective_cost INTEGER NOT NULL,
+        PRIMARY KEY (day, dims_id, import_id, billing_period_start)
+      ) WITHOUT ROWID;
+      INSERT INTO charge_daily
+        SELECT billing_period_start, charge_period_start - (charge_period_start % 86400), dims_id, import_id, count(*),
+               sum(billed_cost), sum(effective_cost)
+        FROM charge GROUP BY 1, 2, 3, 4;
+      CREATE TABLE metric_daily (
+        series_id INTEGER NOT NULL REFERENCES metric_series(id),
+        day INTEGER NOT NULL,
+        samples INTEGER NOT NULL,
+        total REAL NOT NULL,
+        maximum REAL NOT NULL,
+        above_zero INTEGER NOT NULL,
+        PRIMARY KEY (series_id, day)
+      ) WITHOUT ROWID;
+      INSERT INTO metric_daily
+        SELECT series_id, ts - (ts % 86400), count(*), sum(value), max(value), sum(value > 0) FROM metric_sample GROUP BY 1, 2;
+      """),
   ]
 }

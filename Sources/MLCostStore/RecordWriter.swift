@@ -15,6 +15,9 @@ final class RecordWriter {
   private(set) var usageTallies: [PeriodCurrency: Totals] = [:]
   /// (provider id, source id) → the bucket starts this import covers.
   private(set) var usageScopes: [UsageScope: ClosedRange<Int64>] = [:]
+  /// (series, day) pairs this import touched: their `metric_daily` rows are recomputed at the end.
+  private var touchedDays = Set<SeriesDay>()
+  struct SeriesDay: Hashable { var series: Int64; var day: Int64 }
   private(set) var usageRows = 0
   private(set) var metricRows = 0
 
@@ -94,5 +97,21 @@ final class RecordWriter {
     insertSample.bind(1, seriesId); insertSample.bind(2, m.timestamp); insertSample.bind(3, m.value); insertSample.bind(4, importId)
     try insertSample.run()
     metricRows += 1
+    touchedDays.insert(SeriesDay(series: seriesId, day: m.timestamp - ((m.timestamp % 86_400) + 86_400) % 86_400))
+  }
+
+  /// Recomputes the daily metric rollups this import touched (restated samples included).
+  func writeDailyMetrics() throws(StoreError) {
+    guard !touchedDays.isEmpty else { return }
+    let delete = try db.prepare("DELETE FROM metric_daily WHERE series_id = ? AND day = ?")
+    let insert = try db.prepare("""
+      INSERT INTO metric_daily SELECT series_id, ?2, count(*), sum(value), max(value), sum(value > 0)
+      FROM metric_sample WHERE series_id = ?1 AND ts >= ?2 AND ts < ?2 + 86400 GROUP BY series_id
+      """)
+    for t in touchedDays {
+      try delete.bind([.integer(t.series), .integer(t.day)]); try delete.run()
+      try insert.bind([.integer(t.series), .integer(t.day)]); try insert.run()
+    }
+    touchedDays.removeAll()
   }
 }

@@ -23,6 +23,7 @@ struct StoreTests {
       "0001-foundation": "799cc3e6dba95fbe",
       "0002-usage-and-metrics": "c20f8c18ff15f0cb",
       "0003-charge-summary": "75e956f354db67d6",
+      "0004-daily-rollups": "1fc1557cc5af8f5d",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")

@@ -58,6 +58,8 @@ struct UsageAndMetricsStoreTests {
     #expect(rows.map { $0[2].double ?? -1 } == [5, 9, 3])
     #expect(try ws.query("SELECT count(*) FROM metric_series")[0][0].int == 2)
     #expect(try ws.query("SELECT count(*) FROM metric_v WHERE ts = '2026-10-01T02:00:00Z'")[0][0].int == 0)
+    // The daily rollup follows the restated sample: AllTraffic's day is 5 + 9, not 5 + 7.
+    #expect(try ws.query("SELECT sum(total) FROM metric_daily d JOIN metric_series s ON s.id = d.series_id WHERE s.dimensions LIKE '%AllTraffic%'")[0][0].double == 14)
   }
 
   @Test func twoInvoicesFromTheSameSupplierAndMonthAreBothKept() throws {
@@ -104,6 +106,14 @@ struct ChargeSummaryTests {
       GROUP BY 1, 2 ORDER BY 1, 2
       """)
     #expect(fromSummary == fromCharges)
+    let daily = try ws.query("""
+      SELECT day, dims_id, sum(rows), sum(billed_cost), sum(effective_cost) FROM charge_daily GROUP BY 1, 2 ORDER BY 1, 2
+      """)
+    let fromChargesDaily = try ws.query("""
+      SELECT charge_period_start - charge_period_start % 86400, dims_id, count(*), sum(billed_cost), sum(effective_cost) FROM charge
+      GROUP BY 1, 2 ORDER BY 1, 2
+      """)
+    #expect(daily == fromChargesDaily)
     #expect(try ws.query("SELECT sum(billed_cost) FROM charge_summary")[0][0].int == 8_550_000_000)
   }
 }
