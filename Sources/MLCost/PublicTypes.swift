@@ -21,3 +21,5 @@ public typealias BillingMonth = MLCostCore.BillingMonth
 public typealias APIPriceBook = MLCostCatalogs.APIPriceBook
 public typealias ReportReadError = MLCostReports.ReportReadError
 public typealias CatalogError = MLCostCatalogs.CatalogError
+public typealias IdleReport = MLCostReports.IdleReport
+public typealias IdleRenderer = MLCostReports.IdleRenderer

@@ -10,6 +10,7 @@ public struct DemoOutcome: Sendable {
   public var files: [String: String]
   public var summaries: [ImportSummary]
   public var report: MonthlyReport
+  public var idle: IdleReport
   /// What `mlcost demo` prints.
   public var text: String
 }
@@ -60,6 +61,9 @@ extension Workspace {
         files[file!] = text
       }
     }
+    let idle = try workspace.idle(asOf: DemoCompany.month.next.start, windowDays: nil, rules: rules)
+    files["idle-\(DemoCompany.month).txt"] = IdleRenderer.table(idle)
+    files["idle-\(DemoCompany.month).json"] = try IdleRenderer.json(idle)
     let intro = """
       MLCost demo — Northwind AI, \(DemoCompany.months.first!)…\(DemoCompany.month): billing in FOCUS 1.2 (AWS, Google Cloud,
       Microsoft, Lambda, Pinecone) and a legacy AWS CUR (the research org's shared GPU cluster on a reserved instance),
@@ -72,9 +76,10 @@ extension Workspace {
     for r in rows { table.add(r) }
     files["import-summary.txt"] = intro + "Imports\n" + table.render(indent: "  ") + "\n"
     let text = files["import-summary.txt"]! + "\n" + files[base + ".txt"]!
-      + "\nEvery format of this report is in \(directory)/: \(base).{txt,md,json,html} and \(base)-<section>.csv\n"
+      + "\nEvery format of this report is in \(directory)/: \(base).{txt,md,json,html} and \(base)-<section>.csv;"
+      + " idle endpoints in idle-\(DemoCompany.month).{txt,json}\n"
     for (name, content) in files { try content.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8) }
-    return DemoOutcome(inputDirectory: inputDir, databasePath: db, files: files, summaries: summaries, report: report, text: text)
+    return DemoOutcome(inputDirectory: inputDir, databasePath: db, files: files, summaries: summaries, report: report, idle: idle, text: text)
   }
 
   /// Writes `rows` rows of the demo company's FOCUS export, repeating its GPU fleet (benchmarks).

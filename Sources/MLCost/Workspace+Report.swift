@@ -116,7 +116,15 @@ extension Workspace {
         }
       }
     }
-    return ReportBuilder.build(current: current, previous: previous, trend: trend, title: title)
+    var report = ReportBuilder.build(current: current, previous: previous, trend: trend, title: title)
+    let idle = try self.idle(asOf: month.next.start, windowDays: nil, rules: rules)
+    report.idle = idle.findings.map {
+      IdleRow(kind: $0.kind, resourceId: $0.resourceId, model: $0.model, currency: $0.currency, monthlyWaste: $0.monthlyWaste, action: $0.action)
+    }
+    for (currency, total) in idle.totalMonthlyWaste.sorted(by: { $0.key < $1.key }) {
+      report.notes.append("Idle and under-used endpoints waste \(total) \(currency) a month (\(idle.from) to \(idle.to), thresholds: rules file's idle block).")
+    }
+    return report
   }
 }
 
@@ -173,4 +181,64 @@ final class ParallelResults<T>: @unchecked Sendable {
   init(count: Int) { slots = Array(repeating: nil, count: count) }
   func set(_ i: Int, _ r: Result<T, any Error>) { lock.lock(); slots[i] = r; lock.unlock() }
   func get(_ i: Int) throws -> T { try slots[i]!.get() }
+}
+
+extension Workspace {
+  /// Idle, under-used, orphaned and unknown endpoints over `[asOf − window, asOf)` (asOf defaults to the day
+  /// after the last charge).
+  public func idle(asOf: Int64?, windowDays: Int?, rules: Rules) throws -> IdleReport {
+    var idleRules = rules.idle
+    if let windowDays { idleRules.windowDays = windowDays }
+    let end = try asOf ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
+    let start = end - Int64(idleRules.windowDays) * 86_400
+    var resources: [BilledResource] = []
+    var tagCache: [String: String?] = [:]
+    for w in try store.resourceWindows(from: start, to: end) {
+      var r = BilledResource(resourceId: w.resourceId, currency: w.currency,
+                             cost: rules.basis == .amortised ? w.effectiveCost : w.billedCost, daysBilled: w.days.count)
+      r.resourceName = w.text[.resourceName]; r.resourceType = w.text[.resourceType]; r.provider = w.text[.providerName]
+      r.service = w.text[.serviceName]; r.instanceType = w.text[.instanceType]; r.gpuModel = w.text[.gpuModel]
+      if let raw = w.text[.tags] {
+        if tagCache[raw] == nil {
+          let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
+          var g = ChargeGroup(currency: w.currency, billedCost: 0, effectiveCost: 0, tags: object.mapValues { "\($0)" })
+          g.resourceId = w.resourceId
+          tagCache[raw] = .some(AttributionEngine.resolve(g, rules: rules).values[.model])
+        }
+        r.model = tagCache[raw]!
+      }
+      resources.append(r)
+    }
+    var series: [String: [SeriesWindow]] = [:]
+    for s in try store.seriesWindows(from: start, to: end) {
+      series[s.resourceId, default: []].append(SeriesWindow(resource: s.resourceId, metric: s.metric, dimensions: s.dimensions, days: s.days,
+                                                            samples: s.samples, total: s.total, maximum: s.maximum))
+    }
+    let findings = IdleDetector.run(resources: resources, series: series, rules: idleRules)
+    var totals: [String: Int64] = [:]
+    for f in findings { if let w = f.monthlyWaste, let n = try? ExactDecimal.parseNanos(w) { totals[f.currency, default: 0] += n } }
+    func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
+    return IdleReport(
+      from: day(start), to: day(end), basis: rules.basis.rawValue,
+      thresholds: ["window": "\(idleRules.windowDays) days", "min cost": ExactDecimal.format(nanos: idleRules.minCost),
+                   "GPU utilisation below": String(format: "%.0f%%", idleRules.gpuBelowPercent), "orphaned after": "\(idleRules.orphanDays) days",
+                   "rules": rules.source],
+      findings: findings.map {
+        IdleReport.Finding(kind: $0.kind, resourceId: $0.resourceId, model: $0.model, currency: $0.currency, windowCost: $0.windowCost,
+                           monthlyWaste: $0.monthlyWaste, rule: $0.rule, evidence: $0.evidence, action: $0.action, monthlySaving: $0.monthlySaving)
+      },
+      totalMonthlyWaste: totals.mapValues { ExactDecimal.format(nanos: $0) },
+      notes: ["Metrics are matched to a bill's resource by its id, the id's last path part, then its name; the dimensions of each series are in the evidence.",
+              "An endpoint without metrics is unknown, never idle; under-used is tested on the window's highest GPU utilisation, so it errs towards not reporting.",
+              "Monthly figures are the window's cost per billed day × 30."])
+  }
+}
+
+extension Workspace {
+  /// `2026-11-01` → UTC seconds.
+  public static func parseDay(_ s: String) throws -> Int64 {
+    do { return try Timestamp.parse(s) } catch {
+      throw ImportError.usage("'\(s)' is not a date: \(error)")
+    }
+  }
 }

@@ -139,6 +139,7 @@ public struct Rules: Sendable {
   public var virtualTags: [VirtualTag] = []
   public var pools: [Pool] = []
   public var components: [ComponentRule] = []
+  public var idle = IdleRules()
   /// Where the rules came from (a path, or "defaults").
   public var source = "defaults"
 

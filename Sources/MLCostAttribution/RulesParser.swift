@@ -102,8 +102,30 @@ struct RulesParser {
       case "components":
         guard let seq = value.sequence else { throw fail(value, "components must be a list") }
         for item in seq { r.components.append(try componentRule(item)) }
+      case "idle":
+        for (k, kNode, v) in try pairs(value, "idle") {
+          switch k {
+          case "window_days":
+            guard let n = Int(try string(v, k)), n > 0 else { throw fail(v, "window_days must be a whole number of days > 0") }
+            r.idle.windowDays = n
+          case "min_cost":
+            guard let n = try? ExactDecimal.parseNanos(try string(v, k)), n >= 0 else { throw fail(v, "min_cost must be an amount such as 1.00") }
+            r.idle.minCost = n
+          case "gpu_below_percent":
+            guard let d = Double(try string(v, k)), d >= 0, d <= 100 else { throw fail(v, "gpu_below_percent must be 0–100") }
+            r.idle.gpuBelowPercent = d
+          case "orphan_days":
+            guard let n = Int(try string(v, k)), n > 0 else { throw fail(v, "orphan_days must be a whole number of days > 0") }
+            r.idle.orphanDays = n
+          case "endpoints":
+            let items: [Node] = v.sequence.map(Array.init) ?? [v]
+            for item in items { r.idle.endpoints.append(try pattern(item)) }
+          default:
+            throw fail(kNode, "unknown key '\(k)' in idle", fix: "idle has window_days, min_cost, gpu_below_percent, orphan_days and endpoints")
+          }
+        }
       default:
-        throw fail(keyNode, "unknown key '\(key)'", fix: "the rules file has basis, dimensions, virtual_tags, pools and components")
+        throw fail(keyNode, "unknown key '\(key)'", fix: "the rules file has basis, dimensions, virtual_tags, pools, components and idle")
       }
     }
     return r

@@ -56,6 +56,11 @@ extension MonthlyReport {
                                  ("input tokens", .count), ("output tokens", .count)],
                        rows: unpriced.map { [$0.provider, $0.model, $0.requestType, String($0.requests), String($0.inputTokens), String($0.outputTokens)] },
                        totals: nil, empty: "none"))
+    out.append(Section(id: "idle", title: "Idle and waste (endpoints that cost money and serve nobody; unknown = no metrics)",
+                       columns: [("kind", .text), ("resource", .text), ("model", .text), ("currency", .text), ("waste / month", .money),
+                                 ("action", .text)],
+                       rows: idle.map { [$0.kind, $0.resourceId, $0.model, $0.currency, $0.monthlyWaste, $0.action] },
+                       totals: nil, empty: "no endpoint with cost over the threshold"))
     out.append(Section(id: "coverage", title: "Tag coverage (share of spend with a model tag)",
                        columns: [("provider", .text), ("service", .text), ("currency", .text), ("spend", .money), ("tagged", .money),
                                  ("coverage", .percent)],

@@ -16,6 +16,8 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var requestTypes: [RequestTypeRow]
   /// Cost per team and environment (from the team / environment dimensions; `unspecified` when untagged).
   public var teams: [TeamRow] = []
+  /// Idle and waste over the month's last days (`mlcost idle` ending at the month's end).
+  public var idle: [IdleRow] = []
   public var components: [String]
   public var pools: [PoolRow]
   public var unpriced: [UnpricedRow]
@@ -162,5 +164,17 @@ public struct TeamRow: Codable, Sendable, Equatable {
   public var cost: String
   public init(team: String, environment: String, currency: String, cost: String) {
     self.team = team; self.environment = environment; self.currency = currency; self.cost = cost
+  }
+}
+
+public struct IdleRow: Codable, Sendable, Equatable {
+  public var kind: String
+  public var resourceId: String
+  public var model: String?
+  public var currency: String
+  public var monthlyWaste: String?
+  public var action: String
+  public init(kind: String, resourceId: String, model: String?, currency: String, monthlyWaste: String?, action: String) {
+    self.kind = kind; self.resourceId = resourceId; self.model = model; self.currency = currency; self.monthlyWaste = monthlyWaste; self.action = action
   }
 }

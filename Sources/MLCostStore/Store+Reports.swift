@@ -157,3 +157,72 @@ struct DictionaryCache {
     return v
   }
 }
+
+/// One resource's charges over a window of days (from `charge_daily`).
+public struct StoredResourceWindow: Sendable {
+  public var resourceId: String
+  public var currency: String
+  public var billedCost: Int64 = 0
+  public var effectiveCost: Int64 = 0
+  public var days = Set<Int64>()
+  public var text: [ChargeText: String] = [:]
+}
+
+/// One metric series over a window of days (from `metric_daily`).
+public struct StoredSeriesWindow: Sendable {
+  public var resourceId: String
+  public var metric: String
+  public var dimensions: String
+  public var days: Int
+  public var samples: Int
+  public var total: Double
+  public var maximum: Double
+}
+
+extension Store {
+  /// The last day with charges, if any (UTC seconds of its midnight).
+  public func lastChargeDay() throws(StoreError) -> Int64? {
+    try db.scalar("SELECT max(day) FROM charge_daily").int
+  }
+
+  /// Per resource and currency: the cost of [start, end) by day, and its descriptive text.
+  public func resourceWindows(from start: Int64, to end: Int64) throws(StoreError) -> [StoredResourceWindow] {
+    let fields: [ChargeText] = [.resourceName, .resourceType, .providerName, .serviceName, .instanceType, .gpuModel, .tags]
+    let s = try db.prepare("""
+      SELECT c.day, c.billed_cost, c.effective_cost, d.resource_id_id, d.billing_currency_id, \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
+      FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id
+      WHERE c.day >= ? AND c.day < ? AND d.resource_id_id IS NOT NULL
+      """)
+    try s.bind([.integer(start), .integer(end)])
+    var byKey: [[Int64]: StoredResourceWindow] = [:]
+    var dictionary = DictionaryCache(db: db)
+    while try s.step() {
+      let rid = s.value(3).int ?? 0, cur = s.value(4).int ?? 0
+      var w: StoredResourceWindow
+      if let existing = byKey[[rid, cur]] { w = existing } else {
+        w = StoredResourceWindow(resourceId: try dictionary.value(rid) ?? "?", currency: try dictionary.value(cur) ?? "?")
+      }
+      w.billedCost &+= s.value(1).int ?? 0
+      w.effectiveCost &+= s.value(2).int ?? 0
+      w.days.insert(s.value(0).int ?? 0)
+      for (i, f) in fields.enumerated() where w.text[f] == nil {
+        if let id = s.value(5 + i).int, let v = try dictionary.value(id) { w.text[f] = v }
+      }
+      byKey[[rid, cur]] = w
+    }
+    s.reset()
+    return byKey.values.sorted { ($0.resourceId, $0.currency) < ($1.resourceId, $1.currency) }
+  }
+
+  /// Per metric series: samples, total and maximum over [start, end), from the daily rollups.
+  public func seriesWindows(from start: Int64, to end: Int64) throws(StoreError) -> [StoredSeriesWindow] {
+    try db.rows("""
+      SELECT s.resource_id, s.metric, s.dimensions, count(*), sum(m.samples), sum(m.total), max(m.maximum)
+      FROM metric_daily m JOIN metric_series s ON s.id = m.series_id
+      WHERE m.day >= ? AND m.day < ? GROUP BY m.series_id
+      """, [.integer(start), .integer(end)]).map {
+      StoredSeriesWindow(resourceId: $0[0].string ?? "", metric: $0[1].string ?? "", dimensions: $0[2].string ?? "{}",
+                         days: Int($0[3].int ?? 0), samples: Int($0[4].int ?? 0), total: $0[5].double ?? 0, maximum: $0[6].double ?? 0)
+    }
+  }
+}

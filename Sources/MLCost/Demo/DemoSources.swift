@@ -191,6 +191,13 @@ enum DemoSources {
         split: tokens
         among: [llama-3.1-70b, bge-large-en-v1.5]
 
+    # Idle detection (mlcost idle): the window, the cost below which nothing is reported, and when
+    # GPU utilisation counts as under-used.
+    idle:
+      window_days: 14
+      min_cost: 1.00
+      gpu_below_percent: 10
+
     components:
       - match: {service_category: Databases}
         component: other

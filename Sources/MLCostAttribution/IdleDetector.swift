@@ -1,0 +1,151 @@
+import Foundation
+import MLCostCore
+
+/// Thresholds of idle detection (the `idle:` block of the rules file; printed with every result).
+public struct IdleRules: Sendable, Equatable {
+  public var windowDays = 14
+  /// Below this cost over the window nothing is reported (nanos).
+  public var minCost: Int64 = 1_000_000_000
+  /// Under-used when the highest GPU utilisation seen in the window stays below this percent
+  /// (so its p95 does too: a conservative test from daily maxima).
+  public var gpuBelowPercent = 10.0
+  /// Notebooks and clusters with no activity above 1% for this many days are orphaned.
+  public var orphanDays = 7
+  /// Resource id patterns that are endpoints besides the built-in ones (SageMaker/Vertex/Azure ML endpoints, GPU instances).
+  public var endpoints: [Pattern] = []
+  public init() {}
+  public static func == (l: IdleRules, r: IdleRules) -> Bool {
+    (l.windowDays, l.minCost, l.gpuBelowPercent, l.orphanDays, l.endpoints.map(\.description))
+      == (r.windowDays, r.minCost, r.gpuBelowPercent, r.orphanDays, r.endpoints.map(\.description))
+  }
+}
+
+/// One billed resource over the window.
+public struct BilledResource: Sendable {
+  public var resourceId: String
+  public var resourceName: String?
+  public var resourceType: String?
+  public var provider: String?
+  public var service: String?
+  public var instanceType: String?
+  public var gpuModel: String?
+  public var model: String?
+  public var currency: String
+  public var cost: Int64
+  public var daysBilled: Int
+  public init(resourceId: String, currency: String, cost: Int64, daysBilled: Int) {
+    self.resourceId = resourceId; self.currency = currency; self.cost = cost; self.daysBilled = daysBilled
+  }
+}
+
+/// One metric series over the window, from daily rollups.
+public struct SeriesWindow: Sendable {
+  public var resource: String
+  public var metric: String
+  public var dimensions: String
+  public var days: Int
+  public var samples: Int
+  public var total: Double
+  public var maximum: Double
+  public init(resource: String, metric: String, dimensions: String, days: Int, samples: Int, total: Double, maximum: Double) {
+    self.resource = resource; self.metric = metric; self.dimensions = dimensions; self.days = days; self.samples = samples
+    self.total = total; self.maximum = maximum
+  }
+}
+
+public struct IdleFinding: Sendable, Codable, Equatable {
+  /// `idle`, `under-used`, `orphaned`, `unknown`.
+  public var kind: String
+  public var resourceId: String
+  public var model: String?
+  public var currency: String
+  public var windowCost: String
+  /// Exact decimal string; absent for `unknown` (no data is not zero).
+  public var monthlyWaste: String?
+  public var rule: String
+  public var evidence: [String: String]
+  public var action: String
+  public var monthlySaving: String?
+}
+
+/// Joins the bill with activity (DESIGN.md "Idle endpoints"). Pure: values in, findings out.
+public enum IdleDetector {
+  static func isEndpoint(_ r: BilledResource, _ rules: IdleRules) -> Bool {
+    let id = r.resourceId.lowercased(), type = r.resourceType?.lowercased() ?? ""
+    if rules.endpoints.contains(where: { $0.matches(r.resourceId) }) { return true }
+    if id.contains(":endpoint/") || type.contains("endpoint") || r.gpuModel != nil { return true }
+    return isNotebookOrCluster(r)
+  }
+
+  static func isNotebookOrCluster(_ r: BilledResource) -> Bool {
+    let s = (r.resourceType ?? "").lowercased() + " " + r.resourceId.lowercased()
+    return s.contains("notebook") || s.contains("cluster") || s.contains("training-job")
+  }
+
+  static func key(_ r: BilledResource) -> [String] {
+    var keys = [r.resourceId]
+    if let last = r.resourceId.split(separator: "/").last { keys.append(String(last)) }
+    if let n = r.resourceName { keys.append(n) }
+    var seen = Set<String>()
+    return keys.filter { seen.insert($0).inserted }
+  }
+
+  /// Monthly figure from a window cost: per billed day × 30, exact (half-even).
+  static func monthly(_ cost: Int64, days: Int) -> Int64 { LargestRemainder.scale(cost, 30, Int64(max(1, days))) }
+
+  public static func run(resources: [BilledResource], series: [String: [SeriesWindow]], rules: IdleRules) -> [IdleFinding] {
+    var out: [IdleFinding] = []
+    for r in resources where r.cost >= rules.minCost && isEndpoint(r, rules) {
+      let found = key(r).lazy.compactMap { series[$0] }.first ?? []
+      let cost = ExactDecimal.format(nanos: r.cost)
+      let perMonth = monthly(r.cost, days: r.daysBilled)
+      var evidence = ["cost": cost, "daysBilled": String(r.daysBilled)]
+      if let t = r.instanceType { evidence["instanceType"] = t }
+      func finding(_ kind: String, _ rule: String, _ action: String, waste: Int64?, saving: Int64?) -> IdleFinding {
+        IdleFinding(kind: kind, resourceId: r.resourceId, model: r.model, currency: r.currency, windowCost: cost,
+                    monthlyWaste: waste.map { ExactDecimal.format(nanos: $0) }, rule: rule, evidence: evidence, action: action,
+                    monthlySaving: saving.map { ExactDecimal.format(nanos: $0) })
+      }
+      if found.isEmpty {
+        evidence["metrics"] = "none for this resource (matched on \(key(r).joined(separator: ", ")))"
+        out.append(finding("unknown", "cost > \(ExactDecimal.format(nanos: rules.minCost)) with no activity data: never called idle",
+                           "export its metrics (CloudWatch get-metric-data, or the long metrics CSV) and run again", waste: nil, saving: nil))
+        continue
+      }
+      let invocations = found.filter { ["invocations", "requests", "requestcount", "invocationcount"].contains(norm($0.metric)) }
+      let gpu = found.filter { ["gpuutilization", "gpuutil", "dcgmfidevgpuutil", "gpuutilisation"].contains(norm($0.metric)) }
+      let anyUtil = found.filter { norm($0.metric).contains("utilization") || norm($0.metric).contains("util") }
+      for s in found { evidence["series \(s.metric) \(s.dimensions)"] = "\(s.samples) samples over \(s.days) days" }
+      if !invocations.isEmpty {
+        let total = invocations.reduce(0) { $0 + $1.total }
+        evidence["invocations"] = String(format: "%.0f", total)
+      }
+      if !gpu.isEmpty {
+        let samples = gpu.reduce(0) { $0 + $1.samples }
+        evidence["gpuUtilisationMean"] = String(format: "%.1f%%", gpu.reduce(0) { $0 + $1.total } / Double(max(1, samples)))
+        evidence["gpuUtilisationMax"] = String(format: "%.1f%%", gpu.map(\.maximum).max() ?? 0)
+      }
+      if !invocations.isEmpty && invocations.allSatisfy({ $0.total == 0 && $0.samples > 0 }) {
+        out.append(finding("idle", "cost > \(ExactDecimal.format(nanos: rules.minCost)) and zero invocations over \(rules.windowDays) days (every variant)",
+                           "delete the endpoint, or scale it to zero (serverless inference / minimum 0 instances)", waste: perMonth, saving: perMonth))
+      } else if isNotebookOrCluster(r), !anyUtil.isEmpty, anyUtil.allSatisfy({ $0.maximum < 1 }), (anyUtil.map(\.days).max() ?? 0) >= rules.orphanDays {
+        out.append(finding("orphaned", "notebook or cluster with utilisation under 1% for \(rules.orphanDays)+ days",
+                           "stop or delete it; schedule it off outside working hours if it is used", waste: perMonth, saving: perMonth))
+      } else if !gpu.isEmpty, let maxUtil = gpu.map(\.maximum).max(), maxUtil < rules.gpuBelowPercent {
+        let saving = perMonth / 2
+        out.append(finding("under-used", "GPU utilisation never above \(String(format: "%.0f", rules.gpuBelowPercent))% in \(rules.windowDays) days (so p95 is below it)",
+                           "downsize one instance size in the same family (about half the price), or move to serverless",
+                           waste: saving, saving: saving))
+      }
+    }
+    let order = ["idle": 0, "orphaned": 1, "under-used": 2, "unknown": 3]
+    func waste(_ f: IdleFinding) -> Int64 { f.monthlyWaste.flatMap { try? ExactDecimal.parseNanos($0) } ?? 0 }
+    return out.sorted { a, b in
+      if order[a.kind]! != order[b.kind]! { return order[a.kind]! < order[b.kind]! }
+      if waste(a) != waste(b) { return waste(a) > waste(b) }
+      return a.resourceId < b.resourceId
+    }
+  }
+
+  static func norm(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "_", with: "") }
+}

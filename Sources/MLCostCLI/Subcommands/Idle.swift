@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import MLCost
+
+struct Idle: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Endpoints and GPU instances that cost money and serve nobody (or almost nobody), with the money wasted and the action.",
+    discussion: """
+      Joins the bill with activity metrics over a window. Kinds: idle (cost and zero invocations), under-used (GPU \
+      utilisation never above the threshold), orphaned (notebooks and clusters without activity), unknown (cost but no \
+      metrics: never reported as idle). Thresholds come from the rules file's idle: block and are printed with the result.
+      """)
+
+  @OptionGroup var database: DatabaseOptions
+
+  @Option(help: ArgumentHelp("The window, in days: 14d or 14 (default: the rules file's, else 14).", valueName: "days"))
+  var window: String?
+
+  @Option(name: .customLong("as-of"), help: ArgumentHelp("The day after the window, YYYY-MM-DD (default: the day after the last charge).", valueName: "date"))
+  var asOf: String?
+
+  @Option(help: ArgumentHelp("table, md or json.", valueName: "format"))
+  var format: String = "table"
+
+  @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
+  var rules: String?
+
+  var windowDays: Int? { window.flatMap { Int($0.hasSuffix("d") ? String($0.dropLast()) : $0) } }
+
+  func validate() throws {
+    if window != nil && (windowDays ?? 0) <= 0 { throw ValidationError("--window must look like 14d") }
+    if let asOf, BillingMonth(String(asOf.prefix(7))) == nil || asOf.count != 10 { throw ValidationError("--as-of must look like 2026-11-01") }
+    if !["table", "md", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table, md or json") }
+  }
+
+  func run() throws {
+    guard FileManager.default.fileExists(atPath: database.path) else {
+      throw Failure(message: "\(database.path): error: no database here yet; run `mlcost import FILE…` (or `mlcost demo`) first, or pass --db",
+                    code: ExitStatus.missingInput)
+    }
+    var ruleSet = Rules.defaults
+    if let rules { ruleSet = try Workspace.loadRules(path: rules) } else if FileManager.default.fileExists(atPath: "mlcost.yaml") {
+      ruleSet = try Workspace.loadRules(path: "mlcost.yaml")
+    }
+    let report = try Workspace(databasePath: database.path).idle(asOf: try asOf.map { try Workspace.parseDay($0) }, windowDays: windowDays, rules: ruleSet)
+    switch format {
+    case "json": print(try IdleRenderer.json(report), terminator: "")
+    case "md": print(IdleRenderer.markdown(report), terminator: "")
+    default: print(IdleRenderer.table(report), terminator: "")
+    }
+  }
+}

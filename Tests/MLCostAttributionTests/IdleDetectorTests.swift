@@ -1,0 +1,47 @@
+import MLCostCore
+import Testing
+@testable import MLCostAttribution
+
+struct IdleDetectorTests {
+  func resource(_ id: String, cost: String, gpu: String? = "A10G", type: String? = "Endpoint") -> BilledResource {
+    var r = BilledResource(resourceId: id, currency: "USD", cost: try! ExactDecimal.parseNanos(cost), daysBilled: 14)
+    r.gpuModel = gpu; r.resourceType = type
+    return r
+  }
+  func series(_ resource: String, _ metric: String, samples: Int = 336, total: Double, max: Double) -> SeriesWindow {
+    SeriesWindow(resource: resource, metric: metric, dimensions: "{\"EndpointName\":\"\(resource)\"}", days: 14, samples: samples, total: total, maximum: max)
+  }
+
+  @Test func eachKindFiresOnItsEvidenceAndBusyEndpointsAreLeftAlone() {
+    let resources = [
+      resource("arn:aws:sagemaker:r:1:endpoint/busy", cost: "700.00"),
+      resource("arn:aws:sagemaker:r:1:endpoint/idle", cost: "420.00"),
+      resource("arn:aws:sagemaker:r:1:endpoint/quiet", cost: "280.00"),
+      resource("arn:aws:sagemaker:r:1:notebook-instance/nb", cost: "70.00", gpu: nil, type: "Notebook"),
+      resource("vm-without-metrics", cost: "140.00", type: "Virtual machine"),
+      resource("arn:aws:sagemaker:r:1:endpoint/cheap", cost: "0.50"),
+      resource("bucket", cost: "900.00", gpu: nil, type: "Bucket"),
+    ]
+    let series: [String: [SeriesWindow]] = [
+      "busy": [series("busy", "Invocations", total: 90_000, max: 400), series("busy", "GPUUtilization", total: 15_000, max: 80)],
+      "idle": [series("idle", "Invocations", total: 0, max: 0), series("idle", "GPUUtilization", total: 100, max: 0.9)],
+      "quiet": [series("quiet", "Invocations", total: 12, max: 3), series("quiet", "GPUUtilization", total: 600, max: 6.5)],
+      "nb": [series("nb", "CPUUtilization", total: 20, max: 0.4)],
+      "cheap": [series("cheap", "Invocations", total: 0, max: 0)],
+    ]
+    let findings = IdleDetector.run(resources: resources, series: series, rules: IdleRules())
+    #expect(findings.map(\.kind) == ["idle", "orphaned", "under-used", "unknown"])
+    #expect(findings.map { $0.resourceId.split(separator: "/").last! } == ["idle", "nb", "quiet", "vm-without-metrics"])
+    // 420.00 over 14 billed days → 30 days: 900.00; the under-used one saves half of 600.00.
+    #expect(findings[0].monthlyWaste == "900.00")
+    #expect(findings[2].monthlyWaste == "300.00")
+    #expect(findings[3].monthlyWaste == nil)
+    #expect(findings[0].evidence["invocations"] == "0")
+  }
+
+  @Test func anEndpointWithInvocationsOnOneVariantIsNotIdle() {
+    let r = [resource("arn:aws:sagemaker:r:1:endpoint/ab", cost: "100.00")]
+    let s = ["ab": [series("ab", "Invocations", total: 0, max: 0), series("ab", "Invocations", total: 5, max: 2)]]
+    #expect(IdleDetector.run(resources: r, series: s, rules: IdleRules()).isEmpty)
+  }
+}
