@@ -23,3 +23,5 @@ public typealias ReportReadError = MLCostReports.ReportReadError
 public typealias CatalogError = MLCostCatalogs.CatalogError
 public typealias IdleReport = MLCostReports.IdleReport
 public typealias IdleRenderer = MLCostReports.IdleRenderer
+public typealias AnomalyReport = MLCostReports.AnomalyReport
+public typealias AnomalyRenderer = MLCostReports.AnomalyRenderer

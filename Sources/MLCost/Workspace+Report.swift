@@ -121,6 +121,10 @@ extension Workspace {
     report.idle = idle.findings.map {
       IdleRow(kind: $0.kind, resourceId: $0.resourceId, model: $0.model, currency: $0.currency, monthlyWaste: $0.monthlyWaste, action: $0.action)
     }
+    report.anomalies = try anomalies(since: month.start, until: month.next.start, rules: rules).anomalies.map {
+      AnomalyRow(dimension: $0.dimension, value: $0.value, currency: $0.currency, start: $0.start, days: $0.days, expected: $0.expected,
+                 actual: $0.actual, impact: $0.impact)
+    }
     for (currency, total) in idle.totalMonthlyWaste.sorted(by: { $0.key < $1.key }) {
       report.notes.append("Idle and under-used endpoints waste \(total) \(currency) a month (\(idle.from) to \(idle.to), thresholds: rules file's idle block).")
     }
@@ -240,5 +244,59 @@ extension Workspace {
     do { return try Timestamp.parse(s) } catch {
       throw ImportError.usage("'\(s)' is not a date: \(error)")
     }
+  }
+}
+
+extension Workspace {
+  /// Daily cost per model, request type and service (charges + stated API costs) from `since` to the last
+  /// charge day, each against its trailing robust baseline.
+  public func anomalies(since: Int64?, until: Int64? = nil, rules: Rules, anomalyRules: AnomalyRules = AnomalyRules()) throws -> AnomalyReport {
+    let end = try until ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
+    let start = since ?? end - 30 * 86_400
+    let historyStart = start - Int64(anomalyRules.baselineDays) * 86_400
+    let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus]
+    let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
+    var resolved: [Int64: (model: String, requestType: String)] = [:]
+    for (id, text) in dims {
+      var g = ChargeGroup(currency: text[.billingCurrency] ?? "?", billedCost: 0, effectiveCost: 0)
+      if let raw = text[.tags], let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] { g.tags = object.mapValues { "\($0)" } }
+      g.provider = text[.providerName]; g.service = text[.serviceName]; g.resourceId = text[.resourceId]
+      let r = AttributionEngine.resolve(g, rules: rules)
+      resolved[id] = (r.values[.model] ?? Owner.unallocated.description, AttributionEngine.requestTypeName(r.values[.requestType]))
+    }
+    var series: [String: DailySeries] = [:]
+    func add(_ dimension: String, _ value: String, _ currency: String, _ day: Int64, _ cost: Int64, _ contributor: String) {
+      let k = "\(dimension)|\(value)|\(currency)"
+      var s = series[k] ?? DailySeries(dimension: dimension, value: value, currency: currency, days: [:])
+      s.days[day, default: 0] += cost
+      s.contributors[day, default: [:]][contributor, default: 0] += cost
+      series[k] = s
+    }
+    for g in groups {
+      let text = dims[g.dimsId] ?? [:]
+      let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
+      let currency = text[.billingCurrency] ?? "?"
+      let who = text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))"
+      let (model, requestType) = resolved[g.dimsId] ?? ("(unallocated)", "unspecified")
+      add("model", model, currency, g.day, cost, who)
+      add("request type", requestType, currency, g.day, cost, who)
+      add("service", "\(text[.providerName] ?? "?") \(text[.serviceName] ?? "?")", currency, g.day, cost, who)
+    }
+    for u in try store.dailyUsageCosts(from: historyStart, to: end) {
+      add("model", u.model ?? "(unallocated)", u.currency, u.day, u.cost, u.key.map { "api key \($0)" } ?? u.provider)
+      add("service", "\(u.provider) API", u.currency, u.day, u.cost, u.key.map { "api key \($0)" } ?? u.provider)
+    }
+    let found = AnomalyDetector.run(series.values.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
+                                    from: start, to: end, rules: anomalyRules)
+    func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
+    return AnomalyReport(
+      from: day(start), to: day(end), basis: rules.basis.rawValue,
+      thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
+                   "absolute": ExactDecimal.format(nanos: anomalyRules.absolute), "robust z": String(format: "%.1f", anomalyRules.robustZ)],
+      anomalies: found.map {
+        AnomalyReport.Item(dimension: $0.dimension, value: $0.value, currency: $0.currency, start: $0.start, end: $0.end, days: $0.days,
+                           expected: $0.expected, actual: $0.actual, impact: $0.impact, baseline: $0.baseline, topContributors: $0.topContributors)
+      },
+      seriesWatched: series.count)
   }
 }

@@ -78,7 +78,7 @@ public enum AttributionEngine {
     return (.other, phase)
   }
 
-  static func requestTypeName(_ raw: String?) -> String {
+  public static func requestTypeName(_ raw: String?) -> String {
     guard let raw, !raw.isEmpty else { return "unspecified" }
     return RequestType(sourceTerm: raw)?.rawValue ?? raw.lowercased()
   }

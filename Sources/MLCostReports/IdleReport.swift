@@ -81,3 +81,60 @@ public enum IdleRenderer {
     return String(decoding: try e.encode(r), as: UTF8.self) + "\n"
   }
 }
+
+/// `mlcost anomalies`: daily costs against their robust trailing baselines.
+public struct AnomalyReport: Codable, Sendable, Equatable {
+  public var schema = "mlcost.anomaly-report/1"
+  public var from: String
+  public var to: String
+  public var basis: String
+  public var thresholds: [String: String]
+  public var anomalies: [Item]
+  public var seriesWatched: Int
+
+  public struct Item: Codable, Sendable, Equatable {
+    public var dimension: String
+    public var value: String
+    public var currency: String
+    public var start: String
+    public var end: String
+    public var days: Int
+    public var expected: String
+    public var actual: String
+    public var impact: String
+    public var baseline: String
+    public var topContributors: [String: String]
+    public init(dimension: String, value: String, currency: String, start: String, end: String, days: Int, expected: String, actual: String,
+                impact: String, baseline: String, topContributors: [String: String]) {
+      self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.end = end; self.days = days
+      self.expected = expected; self.actual = actual; self.impact = impact; self.baseline = baseline; self.topContributors = topContributors
+    }
+  }
+
+  public init(from: String, to: String, basis: String, thresholds: [String: String], anomalies: [Item], seriesWatched: Int) {
+    self.from = from; self.to = to; self.basis = basis; self.thresholds = thresholds; self.anomalies = anomalies; self.seriesWatched = seriesWatched
+  }
+}
+
+public enum AnomalyRenderer {
+  public static func table(_ r: AnomalyReport) -> String {
+    var out = ["Cost anomalies, \(r.from) to \(r.to) (basis: \(r.basis); \(r.seriesWatched) daily series watched)",
+               "thresholds: " + r.thresholds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; "), ""]
+    if r.anomalies.isEmpty { out.append("  no anomalies") } else {
+      var t = PlainTable(columns: [("dimension", .left), ("value", .left), ("currency", .left), ("from", .left), ("to", .left), ("days", .right),
+                                   ("expected", .right), ("actual", .right), ("impact", .right), ("top contributors", .left)])
+      t.rows = r.anomalies.map {
+        [$0.dimension, $0.value, $0.currency, $0.start, $0.end, String($0.days), Display.money($0.expected), Display.money($0.actual),
+         Display.money($0.impact), $0.topContributors.sorted { $0.key < $1.key }.map { "\($0.key) \(Display.money($0.value))" }.joined(separator: "; ")]
+      }
+      out.append(t.render())
+    }
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  public static func json(_ r: AnomalyReport) throws -> String {
+    let e = JSONEncoder()
+    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try e.encode(r), as: UTF8.self) + "\n"
+  }
+}

@@ -61,6 +61,11 @@ extension MonthlyReport {
                                  ("action", .text)],
                        rows: idle.map { [$0.kind, $0.resourceId, $0.model, $0.currency, $0.monthlyWaste, $0.action] },
                        totals: nil, empty: "no endpoint with cost over the threshold"))
+    out.append(Section(id: "anomalies", title: "Anomalies (days above their trailing same-weekday baseline)",
+                       columns: [("dimension", .text), ("value", .text), ("currency", .text), ("from", .text), ("days", .count),
+                                 ("expected", .money), ("actual", .money), ("impact", .money)],
+                       rows: anomalies.map { [$0.dimension, $0.value, $0.currency, $0.start, String($0.days), $0.expected, $0.actual, $0.impact] },
+                       totals: nil, empty: "none"))
     out.append(Section(id: "coverage", title: "Tag coverage (share of spend with a model tag)",
                        columns: [("provider", .text), ("service", .text), ("currency", .text), ("spend", .money), ("tagged", .money),
                                  ("coverage", .percent)],

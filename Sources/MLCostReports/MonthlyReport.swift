@@ -18,6 +18,8 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var teams: [TeamRow] = []
   /// Idle and waste over the month's last days (`mlcost idle` ending at the month's end).
   public var idle: [IdleRow] = []
+  /// Cost anomalies that started in the month (`mlcost anomalies` over the month).
+  public var anomalies: [AnomalyRow] = []
   public var components: [String]
   public var pools: [PoolRow]
   public var unpriced: [UnpricedRow]
@@ -176,5 +178,20 @@ public struct IdleRow: Codable, Sendable, Equatable {
   public var action: String
   public init(kind: String, resourceId: String, model: String?, currency: String, monthlyWaste: String?, action: String) {
     self.kind = kind; self.resourceId = resourceId; self.model = model; self.currency = currency; self.monthlyWaste = monthlyWaste; self.action = action
+  }
+}
+
+public struct AnomalyRow: Codable, Sendable, Equatable {
+  public var dimension: String
+  public var value: String
+  public var currency: String
+  public var start: String
+  public var days: Int
+  public var expected: String
+  public var actual: String
+  public var impact: String
+  public init(dimension: String, value: String, currency: String, start: String, days: Int, expected: String, actual: String, impact: String) {
+    self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.days = days
+    self.expected = expected; self.actual = actual; self.impact = impact
   }
 }

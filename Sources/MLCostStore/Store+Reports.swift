@@ -226,3 +226,49 @@ extension Store {
     }
   }
 }
+
+/// One day's charges with identical dimensions (from `charge_daily`), text resolved.
+public struct StoredDailyGroup: Sendable {
+  public var day: Int64
+  public var billedCost: Int64
+  public var effectiveCost: Int64
+  public var dimsId: Int64
+}
+
+extension Store {
+  /// Charges per day and dimensions over [start, end); the dimensions' text once per dims id.
+  public func dailyGroups(from start: Int64, to end: Int64, fields: [ChargeText]) throws(StoreError) -> (groups: [StoredDailyGroup], dims: [Int64: [ChargeText: String]]) {
+    let s = try db.prepare("SELECT day, dims_id, sum(billed_cost), sum(effective_cost) FROM charge_daily WHERE day >= ? AND day < ? GROUP BY day, dims_id")
+    try s.bind([.integer(start), .integer(end)])
+    var groups: [StoredDailyGroup] = []
+    var ids = Set<Int64>()
+    while try s.step() {
+      let g = StoredDailyGroup(day: s.value(0).int ?? 0, billedCost: s.value(2).int ?? 0, effectiveCost: s.value(3).int ?? 0, dimsId: s.value(1).int ?? 0)
+      groups.append(g)
+      ids.insert(g.dimsId)
+    }
+    s.reset()
+    let d = try db.prepare("SELECT \(fields.map { $0.column + "_id" }.joined(separator: ", ")) FROM charge_dims WHERE id = ?")
+    var dictionary = DictionaryCache(db: db)
+    var dims: [Int64: [ChargeText: String]] = [:]
+    for id in ids {
+      try d.bind([.integer(id)])
+      var text: [ChargeText: String] = [:]
+      if try d.step() {
+        for (i, f) in fields.enumerated() { if let t = d.value(i).int, let v = try dictionary.value(t) { text[f] = v } }
+      }
+      d.reset()
+      dims[id] = text
+    }
+    return (groups, dims)
+  }
+
+  /// API usage with a stated cost, per day, provider, model and API key.
+  public func dailyUsageCosts(from start: Int64, to end: Int64) throws(StoreError) -> [(day: Int64, provider: String, model: String?, key: String?, currency: String, cost: Int64)] {
+    try db.rows("""
+      SELECT bucket_start - bucket_start % 86400, (SELECT value FROM dict WHERE id = provider_id), (SELECT value FROM dict WHERE id = model_id),
+             (SELECT value FROM dict WHERE id = api_key_id), coalesce((SELECT value FROM dict WHERE id = currency_id), 'USD'), sum(cost)
+      FROM usage WHERE cost IS NOT NULL AND bucket_start >= ? AND bucket_start < ? GROUP BY 1, provider_id, model_id, api_key_id, currency_id
+      """, [.integer(start), .integer(end)]).map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string, $0[3].string, $0[4].string ?? "USD", $0[5].int ?? 0) }
+  }
+}

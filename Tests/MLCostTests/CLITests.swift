@@ -93,7 +93,7 @@ struct CLITests {
   @Test func helpIsDocumentedForEverySubcommand() throws {
     let readme = try String(contentsOfFile: Repo.path("README.md"), encoding: .utf8)
     let help = try Binary.run(["--help"]).stdout
-    for sub in ["demo", "import", "imports", "report monthly", "report render", "idle", "generate"] {
+    for sub in ["demo", "import", "imports", "report monthly", "report render", "idle", "anomalies", "generate"] {
       #expect(help.contains(sub.split(separator: " ")[0]), "\(sub) missing from --help")
       #expect(readme.contains("mlcost \(sub)"), "README does not document `mlcost \(sub)`")
     }

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import MLCost
+
+struct Anomalies: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Days whose cost per model, request type or service broke from its robust trailing baseline.",
+    discussion: """
+      Each day is compared with the median and MAD of the same weekday over the previous 28 days (all days when \
+      fewer than three weeks exist). A day is flagged when it exceeds the baseline by more than 50% and by more than \
+      $50, and (when the baseline varies) by more than 3 robust standard deviations; consecutive days are one anomaly.
+      """)
+
+  @OptionGroup var database: DatabaseOptions
+
+  @Option(help: ArgumentHelp("The first day to examine, YYYY-MM-DD (default: 30 days before the last charge).", valueName: "date"))
+  var since: String?
+
+  @Option(help: ArgumentHelp("table or json.", valueName: "format"))
+  var format: String = "table"
+
+  @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
+  var rules: String?
+
+  func validate() throws {
+    if !["table", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table or json") }
+    if let since, since.count != 10 || BillingMonth(String(since.prefix(7))) == nil { throw ValidationError("--since must look like 2026-10-01") }
+  }
+
+  func run() throws {
+    guard FileManager.default.fileExists(atPath: database.path) else {
+      throw Failure(message: "\(database.path): error: no database here yet; run `mlcost import FILE…` (or `mlcost demo`) first, or pass --db",
+                    code: ExitStatus.missingInput)
+    }
+    var ruleSet = Rules.defaults
+    if let rules { ruleSet = try Workspace.loadRules(path: rules) } else if FileManager.default.fileExists(atPath: "mlcost.yaml") {
+      ruleSet = try Workspace.loadRules(path: "mlcost.yaml")
+    }
+    let report = try Workspace(databasePath: database.path).anomalies(since: try since.map { try Workspace.parseDay($0) }, rules: ruleSet)
+    print(format == "json" ? try AnomalyRenderer.json(report) : AnomalyRenderer.table(report), terminator: "")
+  }
+}
