@@ -95,6 +95,12 @@ extension Workspace {
     let wanted = Array(Set(months.suffix(6) + [month] + (previousMonth.map { [$0] } ?? []))).sorted()
     let results = ParallelResults<Attribution>(count: wanted.count)
     let path = databasePath
+    // The anomaly section reads the daily rollups: on its own connection, beside the attribution.
+    let anomalyResult = ParallelResults<AnomalyReport>(count: 1)
+    let anomalyDone = DispatchGroup()
+    DispatchQueue.global().async(group: anomalyDone) {
+      anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: month.start, until: month.next.start, rules: rules) })
+    }
     DispatchQueue.concurrentPerform(iterations: wanted.count) { i in
       results.set(i, Result {
         let reader = try Store(path: path)
@@ -121,7 +127,8 @@ extension Workspace {
     report.idle = idle.findings.map {
       IdleRow(kind: $0.kind, resourceId: $0.resourceId, model: $0.model, currency: $0.currency, monthlyWaste: $0.monthlyWaste, action: $0.action)
     }
-    report.anomalies = try anomalies(since: month.start, until: month.next.start, rules: rules).anomalies.map {
+    anomalyDone.wait()
+    report.anomalies = try anomalyResult.get(0).anomalies.map {
       AnomalyRow(dimension: $0.dimension, value: $0.value, currency: $0.currency, start: $0.start, days: $0.days, expected: $0.expected,
                  actual: $0.actual, impact: $0.impact)
     }
@@ -267,10 +274,10 @@ extension Workspace {
     var series: [String: DailySeries] = [:]
     func add(_ dimension: String, _ value: String, _ currency: String, _ day: Int64, _ cost: Int64, _ contributor: String) {
       let k = "\(dimension)|\(value)|\(currency)"
-      var s = series[k] ?? DailySeries(dimension: dimension, value: value, currency: currency, days: [:])
-      s.days[day, default: 0] += cost
-      s.contributors[day, default: [:]][contributor, default: 0] += cost
-      series[k] = s
+      if series[k] == nil { series[k] = DailySeries(dimension: dimension, value: value, currency: currency, days: [:]) }
+      // In place: copying the series out and back would copy its dictionaries on every row.
+      series[k]!.days[day, default: 0] += cost
+      series[k]!.contributors[day, default: [:]][contributor, default: 0] += cost
     }
     for g in groups {
       let text = dims[g.dimsId] ?? [:]

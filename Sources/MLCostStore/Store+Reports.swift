@@ -232,36 +232,45 @@ public struct StoredDailyGroup: Sendable {
   public var day: Int64
   public var billedCost: Int64
   public var effectiveCost: Int64
+  /// The key of the group's text in `dailyGroups(…).dims`.
   public var dimsId: Int64
 }
 
 extension Store {
-  /// Charges per day and dimensions over [start, end); the dimensions' text once per dims id.
+  /// Charges per day over [start, end), grouped by the requested text fields only (dimensions that differ
+  /// elsewhere fold together); `dims` maps each group's key to its text, resolved once.
   public func dailyGroups(from start: Int64, to end: Int64, fields: [ChargeText]) throws(StoreError) -> (groups: [StoredDailyGroup], dims: [Int64: [ChargeText: String]]) {
-    let s = try db.prepare("SELECT day, dims_id, sum(billed_cost), sum(effective_cost) FROM charge_daily WHERE day >= ? AND day < ? GROUP BY day, dims_id")
+    let s = try db.prepare("""
+      SELECT c.day, c.billed_cost, c.effective_cost, \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
+      FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id WHERE c.day >= ? AND c.day < ?
+      """)
     try s.bind([.integer(start), .integer(end)])
-    var groups: [StoredDailyGroup] = []
-    var ids = Set<Int64>()
+    var keyIds: [[Int64]: Int64] = [:]
+    var sums: [DayKey: (Int64, Int64)] = [:]
+    var ids = [Int64](repeating: -1, count: fields.count)
     while try s.step() {
-      let g = StoredDailyGroup(day: s.value(0).int ?? 0, billedCost: s.value(2).int ?? 0, effectiveCost: s.value(3).int ?? 0, dimsId: s.value(1).int ?? 0)
-      groups.append(g)
-      ids.insert(g.dimsId)
+      for i in 0..<fields.count { ids[i] = s.value(3 + i).int ?? -1 }
+      let k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; return n }()
+      let dk = DayKey(day: s.value(0).int ?? 0, key: k)
+      var v = sums[dk] ?? (0, 0)
+      v.0 &+= s.value(1).int ?? 0
+      v.1 &+= s.value(2).int ?? 0
+      sums[dk] = v
     }
     s.reset()
-    let d = try db.prepare("SELECT \(fields.map { $0.column + "_id" }.joined(separator: ", ")) FROM charge_dims WHERE id = ?")
     var dictionary = DictionaryCache(db: db)
     var dims: [Int64: [ChargeText: String]] = [:]
-    for id in ids {
-      try d.bind([.integer(id)])
+    for (combo, k) in keyIds {
       var text: [ChargeText: String] = [:]
-      if try d.step() {
-        for (i, f) in fields.enumerated() { if let t = d.value(i).int, let v = try dictionary.value(t) { text[f] = v } }
-      }
-      d.reset()
-      dims[id] = text
+      for (i, f) in fields.enumerated() where combo[i] >= 0 { if let v = try dictionary.value(combo[i]) { text[f] = v } }
+      dims[k] = text
     }
+    let groups = sums.map { StoredDailyGroup(day: $0.key.day, billedCost: $0.value.0, effectiveCost: $0.value.1, dimsId: $0.key.key) }
+      .sorted { ($0.day, $0.dimsId) < ($1.day, $1.dimsId) }
     return (groups, dims)
   }
+
+  struct DayKey: Hashable { var day: Int64; var key: Int64 }
 
   /// API usage with a stated cost, per day, provider, model and API key.
   public func dailyUsageCosts(from start: Int64, to end: Int64) throws(StoreError) -> [(day: Int64, provider: String, model: String?, key: String?, currency: String, cost: Int64)] {
