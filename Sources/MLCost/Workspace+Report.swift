@@ -23,7 +23,7 @@ extension Workspace {
                                            .consumedUnit, .commitmentDiscountStatus, .tags]
 
   /// One month's attribution input, read from the store's summaries.
-  static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store) throws -> AttributionInput {
+  static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store, withActivity: Bool = true) throws -> AttributionInput {
     var tagCache: [String: [String: String]] = [:]
     let groups = try store.chargeGroups(month: month, fields: Self.reportFields).map { g -> ChargeGroup in
       var c = ChargeGroup(currency: g.text[.billingCurrency] ?? "?", billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
@@ -59,7 +59,7 @@ extension Workspace {
           batchDiscountPPB: p.batchDiscount.map { Int64(($0 * 1e9).rounded()) }, source: "\(p.source), as of \(p.asOf)")
       }
     }
-    return AttributionInput(month: month, charges: groups, usage: usage, activity: try activity(month, store: store), prices: priceMap)
+    return AttributionInput(month: month, charges: groups, usage: usage, activity: withActivity ? try activity(month, store: store) : [:], prices: priceMap)
   }
 
   /// What the metrics say per resource over the month: GPU utilisation, or hours that served requests.
@@ -101,10 +101,15 @@ extension Workspace {
     DispatchQueue.global().async(group: anomalyDone) {
       anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: month.start, until: month.next.start, rules: rules) })
     }
+    let idleResult = ParallelResults<IdleReport>(count: 1)
+    DispatchQueue.global().async(group: anomalyDone) {
+      idleResult.set(0, Result { try Workspace(databasePath: path).idle(asOf: month.next.start, windowDays: nil, rules: rules) })
+    }
     DispatchQueue.concurrentPerform(iterations: wanted.count) { i in
       results.set(i, Result {
         let reader = try Store(path: path)
-        return try AttributionEngine.run(try Workspace.attributionInput(wanted[i], prices: prices, store: reader), rules: rules)
+        return try AttributionEngine.run(try Workspace.attributionInput(wanted[i], prices: prices, store: reader,
+                                                                         withActivity: wanted[i] == month), rules: rules)
       })
     }
     var byMonth: [BillingMonth: Attribution] = [:]
@@ -123,11 +128,11 @@ extension Workspace {
       }
     }
     var report = ReportBuilder.build(current: current, previous: previous, trend: trend, title: title)
-    let idle = try self.idle(asOf: month.next.start, windowDays: nil, rules: rules)
+    anomalyDone.wait()
+    let idle = try idleResult.get(0)
     report.idle = idle.findings.map {
       IdleRow(kind: $0.kind, resourceId: $0.resourceId, model: $0.model, currency: $0.currency, monthlyWaste: $0.monthlyWaste, action: $0.action)
     }
-    anomalyDone.wait()
     report.anomalies = try anomalyResult.get(0).anomalies.map {
       AnomalyRow(dimension: $0.dimension, value: $0.value, currency: $0.currency, start: $0.start, days: $0.days, expected: $0.expected,
                  actual: $0.actual, impact: $0.impact)
@@ -293,8 +298,22 @@ extension Workspace {
       add("model", u.model ?? "(unallocated)", u.currency, u.day, u.cost, u.key.map { "api key \($0)" } ?? u.provider)
       add("service", "\(u.provider) API", u.currency, u.day, u.cost, u.key.map { "api key \($0)" } ?? u.provider)
     }
-    let found = AnomalyDetector.run(series.values.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
+    var found = AnomalyDetector.run(series.values.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
                                     from: start, to: end, rules: anomalyRules)
+    // Cost per 1M tokens per model, watched the same way (a price or routing change shows there first);
+    // only days with at least 100k tokens, and a floor of 0.01 per 1M instead of the $ floor.
+    var rates: [DailySeries] = []
+    var tokens: [String: [Int64: Int64]] = [:]
+    for t in try store.dailyTokens(from: historyStart, to: end) { tokens[t.model, default: [:]][t.day, default: 0] += t.tokens }
+    for s in series.values where s.dimension == "model" {
+      guard let perDay = tokens[s.value] else { continue }
+      var values: [Int64: Int64] = [:]
+      for (day, n) in perDay where n >= 100_000 { values[day] = LargestRemainder.scale(s.days[day] ?? 0, 1_000_000, n) }
+      if values.count >= 7 { rates.append(DailySeries(dimension: "cost per 1M tokens", value: s.value, currency: s.currency, days: values, missingIsZero: false)) }
+    }
+    var rateRules = anomalyRules
+    rateRules.absolute = 10_000_000
+    found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
     func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
     return AnomalyReport(
       from: day(start), to: day(end), basis: rules.basis.rawValue,
@@ -304,6 +323,6 @@ extension Workspace {
         AnomalyReport.Item(dimension: $0.dimension, value: $0.value, currency: $0.currency, start: $0.start, end: $0.end, days: $0.days,
                            expected: $0.expected, actual: $0.actual, impact: $0.impact, baseline: $0.baseline, topContributors: $0.topContributors)
       },
-      seriesWatched: series.count)
+      seriesWatched: series.count + rates.count)
   }
 }

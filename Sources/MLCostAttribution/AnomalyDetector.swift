@@ -23,8 +23,12 @@ public struct DailySeries: Sendable {
   public var days: [Int64: Int64]
   /// Per day, the contributors (resource ids, API keys) and their cost, for explaining an anomaly.
   public var contributors: [Int64: [String: Int64]]
-  public init(dimension: String, value: String, currency: String, days: [Int64: Int64], contributors: [Int64: [String: Int64]] = [:]) {
+  /// Costs: a missing day cost 0. Rates: a missing day has no value and is neither judged nor part of a baseline.
+  public var missingIsZero: Bool
+  public init(dimension: String, value: String, currency: String, days: [Int64: Int64], contributors: [Int64: [String: Int64]] = [:],
+              missingIsZero: Bool = true) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.days = days; self.contributors = contributors
+    self.missingIsZero = missingIsZero
   }
 }
 
@@ -65,6 +69,7 @@ public enum AnomalyDetector {
       }
       var day = since
       while day < end {
+        if !s.missingIsZero && s.days[day] == nil { day += 86_400; continue }  // a gap neither ends nor extends a run
         let actual = s.days[day] ?? 0
         if let (expected, mad, how) = baseline(s, day: day, rules: rules), flagged(actual: actual, expected: expected, mad: mad, rules: rules) {
           run.append((day, expected, actual, how))
@@ -90,6 +95,7 @@ public enum AnomalyDetector {
     for k in 1...rules.baselineDays {
       let d = day - Int64(k) * 86_400
       if d < first { break }
+      if !s.missingIsZero && s.days[d] == nil { continue }
       let v = s.days[d] ?? 0
       all.append(v)
       if k % 7 == 0 { sameWeekday.append(v) }

@@ -133,9 +133,10 @@ public enum IdleDetector {
                            "stop or delete it; schedule it off outside working hours if it is used", waste: perMonth, saving: perMonth))
       } else if !gpu.isEmpty, let maxUtil = gpu.map(\.maximum).max(), maxUtil < rules.gpuBelowPercent {
         let saving = perMonth / 2
+        let target = r.instanceType.flatMap(smaller).map { "downsize to \($0) if the family offers it (one size down, about half the price)" }
+          ?? "downsize one instance size in the same family (about half the price)"
         out.append(finding("under-used", "GPU utilisation never above \(String(format: "%.0f", rules.gpuBelowPercent))% in \(rules.windowDays) days (so p95 is below it)",
-                           "downsize one instance size in the same family (about half the price), or move to serverless",
-                           waste: saving, saving: saving))
+                           target + ", or move to serverless", waste: saving, saving: saving))
       }
     }
     let order = ["idle": 0, "orphaned": 1, "under-used": 2, "unknown": 3]
@@ -145,6 +146,16 @@ public enum IdleDetector {
       if waste(a) != waste(b) { return waste(a) > waste(b) }
       return a.resourceId < b.resourceId
     }
+  }
+
+  /// One size down for AWS-style names (`ml.g5.2xlarge` → `ml.g5.xlarge`); nil at the smallest or when unknown.
+  /// The price halves per step within a family; the instance catalog (planner) will name GPU-count changes.
+  public static func smaller(_ instanceType: String) -> String? {
+    let ladder = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"]
+    guard let dot = instanceType.lastIndex(of: ".") else { return nil }
+    let size = String(instanceType[instanceType.index(after: dot)...])
+    guard let i = ladder.firstIndex(of: size), i > 0 else { return nil }
+    return String(instanceType[...dot]) + ladder[i - 1]
   }
 
   static func norm(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "_", with: "") }

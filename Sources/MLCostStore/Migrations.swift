@@ -273,5 +273,20 @@ enum Migrations {
       INSERT INTO metric_daily
         SELECT series_id, ts - (ts % 86400), count(*), sum(value), max(value), sum(value > 0) FROM metric_sample GROUP BY 1, 2;
       """),
+    ("0005-metric-rollups-by-day-and-month", """
+      CREATE INDEX metric_daily_by_day ON metric_daily(day, series_id, samples, total, maximum, above_zero);
+      CREATE TABLE metric_monthly (
+        month_start INTEGER NOT NULL,
+        series_id INTEGER NOT NULL REFERENCES metric_series(id),
+        samples INTEGER NOT NULL,
+        total REAL NOT NULL,
+        maximum REAL NOT NULL,
+        above_zero INTEGER NOT NULL,
+        PRIMARY KEY (month_start, series_id)
+      ) WITHOUT ROWID;
+      INSERT INTO metric_monthly
+        SELECT CAST(strftime('%s', date(day, 'unixepoch', 'start of month')) AS INTEGER), series_id, sum(samples), sum(total), max(maximum), sum(above_zero)
+        FROM metric_daily GROUP BY 1, 2;
+      """),
   ]
 }

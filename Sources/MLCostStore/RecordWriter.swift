@@ -108,10 +108,21 @@ final class RecordWriter {
       INSERT INTO metric_daily SELECT series_id, ?2, count(*), sum(value), max(value), sum(value > 0)
       FROM metric_sample WHERE series_id = ?1 AND ts >= ?2 AND ts < ?2 + 86400 GROUP BY series_id
       """)
+    var months = Set<SeriesDay>()
     for t in touchedDays {
       try delete.bind([.integer(t.series), .integer(t.day)]); try delete.run()
       try insert.bind([.integer(t.series), .integer(t.day)]); try insert.run()
+      months.insert(SeriesDay(series: t.series, day: BillingMonth(containing: t.day).start))
     }
     touchedDays.removeAll()
+    let deleteMonth = try db.prepare("DELETE FROM metric_monthly WHERE series_id = ? AND month_start = ?")
+    let insertMonth = try db.prepare("""
+      INSERT INTO metric_monthly SELECT ?2, series_id, sum(samples), sum(total), max(maximum), sum(above_zero)
+      FROM metric_daily WHERE series_id = ?1 AND day >= ?2 AND day < ?3 GROUP BY series_id
+      """)
+    for m in months {
+      try deleteMonth.bind([.integer(m.series), .integer(m.day)]); try deleteMonth.run()
+      try insertMonth.bind([.integer(m.series), .integer(m.day), .integer(BillingMonth(containing: m.day).next.start)]); try insertMonth.run()
+    }
   }
 }

@@ -126,14 +126,31 @@ extension Store {
 
   /// Per resource and metric over [start, end): what the samples say (absent series are absent).
   public func metricSummaries(from start: Int64, to end: Int64) throws(StoreError) -> [StoredMetricSummary] {
-    try db.rows("""
-      SELECT s.resource_id, s.metric, max(s.unit), count(*), avg(m.value), max(m.value), sum(m.value), sum(m.value > 0)
-      FROM metric_sample m JOIN metric_series s ON s.id = m.series_id
-      WHERE m.ts >= ? AND m.ts < ?
-      GROUP BY s.resource_id, s.metric ORDER BY 1, 2
-      """, [.integer(start), .integer(end)]).map { r in
-      StoredMetricSummary(resourceId: r[0].string ?? "", metric: r[1].string ?? "", unit: r[2].string, samples: Int(r[3].int ?? 0),
-                          mean: r[4].double ?? 0, max: r[5].double ?? 0, sum: r[6].double ?? 0, samplesAboveZero: Int(r[7].int ?? 0))
+    // From the monthly rollups when the window is whole months (the report), else the daily ones; never the
+    // raw samples: a month of 100k hourly series is 72M samples.
+    let monthly = BillingMonth(containing: start).start == start && BillingMonth(containing: end).start == end
+    return try db.rows(monthly ? """
+      SELECT s.resource_id, s.metric, s.unit, sum(m.samples), sum(m.total) / sum(m.samples), max(m.maximum), sum(m.total), sum(m.above_zero)
+      FROM metric_monthly m JOIN metric_series s ON s.id = m.series_id
+      WHERE m.month_start >= ?1 AND m.month_start < ?2
+      GROUP BY m.series_id ORDER BY 1, 2
+      """ : """
+      SELECT s.resource_id, s.metric, s.unit, sum(m.samples), sum(m.total) / sum(m.samples), max(m.maximum), sum(m.total), sum(m.above_zero)
+      FROM metric_daily m JOIN metric_series s ON s.id = m.series_id
+      WHERE m.day >= ?1 AND m.day < ?2
+      GROUP BY m.series_id ORDER BY 1, 2
+      """, [.integer(start), .integer(end)]).reduce(into: [StoredMetricSummary]()) { out, r in
+      let summary = StoredMetricSummary(resourceId: r[0].string ?? "", metric: r[1].string ?? "", unit: r[2].string, samples: Int(r[3].int ?? 0),
+                                        mean: r[4].double ?? 0, max: r[5].double ?? 0, sum: r[6].double ?? 0, samplesAboveZero: Int(r[7].int ?? 0))
+      // Several series of one resource and metric (variants) add up, as the raw query did.
+      if let last = out.last, last.resourceId == summary.resourceId, last.metric == summary.metric {
+        let n = last.samples + summary.samples
+        out[out.count - 1] = StoredMetricSummary(resourceId: last.resourceId, metric: last.metric, unit: last.unit ?? summary.unit, samples: n,
+          mean: n == 0 ? 0 : (last.sum + summary.sum) / Double(n), max: Swift.max(last.max, summary.max), sum: last.sum + summary.sum,
+          samplesAboveZero: last.samplesAboveZero + summary.samplesAboveZero)
+      } else {
+        out.append(summary)
+      }
     }
   }
 }
@@ -279,5 +296,16 @@ extension Store {
              (SELECT value FROM dict WHERE id = api_key_id), coalesce((SELECT value FROM dict WHERE id = currency_id), 'USD'), sum(cost)
       FROM usage WHERE cost IS NOT NULL AND bucket_start >= ? AND bucket_start < ? GROUP BY 1, provider_id, model_id, api_key_id, currency_id
       """, [.integer(start), .integer(end)]).map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string, $0[3].string, $0[4].string ?? "USD", $0[5].int ?? 0) }
+  }
+}
+
+extension Store {
+  /// All tokens per day and model (stated cost or not).
+  public func dailyTokens(from start: Int64, to end: Int64) throws(StoreError) -> [(day: Int64, model: String, tokens: Int64)] {
+    try db.rows("""
+      SELECT bucket_start - bucket_start % 86400, (SELECT value FROM dict WHERE id = model_id),
+             sum(coalesce(input_tokens, 0) + coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0) + coalesce(output_tokens, 0))
+      FROM usage WHERE model_id IS NOT NULL AND bucket_start >= ? AND bucket_start < ? GROUP BY 1, model_id
+      """, [.integer(start), .integer(end)]).map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].int ?? 0) }
   }
 }

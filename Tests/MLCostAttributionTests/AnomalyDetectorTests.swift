@@ -52,4 +52,16 @@ struct AnomalyDetectorTests {
   @Test func aDropIsNotACostAnomaly() {
     #expect(run(Self.series { $0 == 40 ? 0 : 100 }).isEmpty)
   }
+
+  @Test func aRateSeriesIgnoresDaysWithoutAValue() {
+    // Cost per 1M tokens: 2.00 most days, no value on weekends, a routing change to 5.00 from day 45.
+    var values: [Int64: Int64] = [:]
+    for i in 0..<60 where (i + 2) % 7 != 0 && (i + 2) % 7 != 6 { values[Self.day0 + Int64(i) * 86_400] = Self.usd(i >= 45 ? 5 : 2) }
+    var rules = AnomalyRules()
+    rules.absolute = 10_000_000
+    let s = DailySeries(dimension: "cost per 1M tokens", value: "m", currency: "USD", days: values, missingIsZero: false)
+    let a = AnomalyDetector.run([s], from: Self.day0 + 28 * 86_400, to: Self.day0 + 60 * 86_400, rules: rules)
+    #expect(a.first?.start == "2026-10-16", "\(a)")
+    #expect(a.count == 1)
+  }
 }

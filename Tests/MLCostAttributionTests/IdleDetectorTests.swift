@@ -39,6 +39,15 @@ struct IdleDetectorTests {
     #expect(findings[0].evidence["invocations"] == "0")
   }
 
+  @Test func underUsedNamesTheNextSizeDown() {
+    var r = resource("arn:aws:sagemaker:r:1:endpoint/q", cost: "280.00")
+    r.instanceType = "ml.g5.2xlarge"
+    let f = IdleDetector.run(resources: [r], series: ["q": [series("q", "Invocations", total: 3, max: 1), series("q", "GPUUtilization", total: 9, max: 4)]],
+                             rules: IdleRules())
+    #expect(f.first?.action.hasPrefix("downsize to ml.g5.xlarge") == true)
+    #expect(IdleDetector.smaller("p4d.24xlarge") == "p4d.16xlarge" && IdleDetector.smaller("g6.large") == nil)
+  }
+
   @Test func anEndpointWithInvocationsOnOneVariantIsNotIdle() {
     let r = [resource("arn:aws:sagemaker:r:1:endpoint/ab", cost: "100.00")]
     let s = ["ab": [series("ab", "Invocations", total: 0, max: 0), series("ab", "Invocations", total: 5, max: 2)]]

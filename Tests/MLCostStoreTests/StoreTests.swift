@@ -24,6 +24,7 @@ struct StoreTests {
       "0002-usage-and-metrics": "c20f8c18ff15f0cb",
       "0003-charge-summary": "75e956f354db67d6",
       "0004-daily-rollups": "1fc1557cc5af8f5d",
+      "0005-metric-rollups-by-day-and-month": "4921b005f21fe4c3",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")
