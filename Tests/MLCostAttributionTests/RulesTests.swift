@@ -56,6 +56,13 @@ struct RulesTests {
     }
   }
 
+  @Test func theIdleBlockParses() throws {
+    let r = try Rules.parse(yaml: "idle:\n  window_days: 7\n  min_cost: 5.00\n  gpu_below_percent: 15\n  orphan_days: 3\n  endpoints: [\"glob:*:inference-component/*\"]\n", file: "m.yaml")
+    #expect(r.idle.windowDays == 7 && r.idle.minCost == 5_000_000_000 && r.idle.gpuBelowPercent == 15 && r.idle.orphanDays == 3)
+    #expect(r.idle.endpoints.first?.matches("arn:aws:sagemaker:us-east-1:1:inference-component/x") == true)
+    #expect(throws: RulesError.self) { try Rules.parse(yaml: "idle:\n  window_days: soon\n", file: "m.yaml") }
+  }
+
   @Test func noRulesFileMeansTheDefaults() throws {
     let r = try Rules.parse(yaml: "", file: "mlcost.yaml")
     #expect(r.basis == .amortised && r.pools.isEmpty && r.dimensions[.model]?.contains("user:model") == true)
