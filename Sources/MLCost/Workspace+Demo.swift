@@ -64,9 +64,11 @@ extension Workspace {
     let idle = try workspace.idle(asOf: DemoCompany.month.next.start, windowDays: nil, rules: rules)
     files["idle-\(DemoCompany.month).txt"] = IdleRenderer.table(idle)
     files["idle-\(DemoCompany.month).json"] = try IdleRenderer.json(idle)
+    files["idle-\(DemoCompany.month).md"] = IdleRenderer.markdown(idle)
     let anomalies = try workspace.anomalies(since: DemoCompany.month.start, until: DemoCompany.month.next.start, rules: rules)
     files["anomalies-\(DemoCompany.month).txt"] = AnomalyRenderer.table(anomalies)
     files["anomalies-\(DemoCompany.month).json"] = try AnomalyRenderer.json(anomalies)
+    files["anomalies-\(DemoCompany.month).md"] = AnomalyRenderer.markdown(anomalies)
     let intro = """
       MLCost demo — Northwind AI, \(DemoCompany.months.first!)…\(DemoCompany.month): billing in FOCUS 1.2 (AWS, Google Cloud,
       Microsoft, Lambda, Pinecone) and a legacy AWS CUR (the research org's shared GPU cluster on a reserved instance),
@@ -80,7 +82,7 @@ extension Workspace {
     files["import-summary.txt"] = intro + "Imports\n" + table.render(indent: "  ") + "\n"
     let text = files["import-summary.txt"]! + "\n" + files[base + ".txt"]!
       + "\nEvery format of this report is in \(directory)/: \(base).{txt,md,json,html} and \(base)-<section>.csv;"
-      + " idle endpoints in idle-\(DemoCompany.month).{txt,json}, anomalies in anomalies-\(DemoCompany.month).{txt,json}\n"
+      + " idle endpoints in idle-\(DemoCompany.month).{txt,md,json}, anomalies in anomalies-\(DemoCompany.month).{txt,md,json}\n"
     for (name, content) in files { try content.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8) }
     return DemoOutcome(inputDirectory: inputDir, databasePath: db, files: files, summaries: summaries, report: report, idle: idle, text: text)
   }

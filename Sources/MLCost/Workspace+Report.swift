@@ -207,30 +207,37 @@ extension Workspace {
     if let windowDays { idleRules.windowDays = windowDays }
     let end = try asOf ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
     let start = end - Int64(idleRules.windowDays) * 86_400
-    var resources: [BilledResource] = []
     var tagCache: [String: String?] = [:]
-    for w in try store.resourceWindows(from: start, to: end) {
-      var r = BilledResource(resourceId: w.resourceId, currency: w.currency,
-                             cost: rules.basis == .amortised ? w.effectiveCost : w.billedCost, daysBilled: w.days.count)
-      r.resourceName = w.text[.resourceName]; r.resourceType = w.text[.resourceType]; r.provider = w.text[.providerName]
-      r.service = w.text[.serviceName]; r.instanceType = w.text[.instanceType]; r.gpuModel = w.text[.gpuModel]
-      if let raw = w.text[.tags] {
-        if tagCache[raw] == nil {
-          let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
-          var g = ChargeGroup(currency: w.currency, billedCost: 0, effectiveCost: 0, tags: object.mapValues { "\($0)" })
-          g.resourceId = w.resourceId
-          tagCache[raw] = .some(AttributionEngine.resolve(g, rules: rules).values[.model])
+    func billed(_ windows: [StoredResourceWindow]) -> [BilledResource] {
+      windows.map { w in
+        var r = BilledResource(resourceId: w.resourceId, currency: w.currency,
+                               cost: rules.basis == .amortised ? w.effectiveCost : w.billedCost, daysBilled: w.days.count)
+        r.resourceName = w.text[.resourceName]; r.resourceType = w.text[.resourceType]; r.provider = w.text[.providerName]
+        r.service = w.text[.serviceName]; r.instanceType = w.text[.instanceType]; r.gpuModel = w.text[.gpuModel]
+        r.serviceCategory = w.text[.serviceCategory]
+        if let raw = w.text[.tags] {
+          if tagCache[raw] == nil {
+            let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
+            var g = ChargeGroup(currency: w.currency, billedCost: 0, effectiveCost: 0, tags: object.mapValues { "\($0)" })
+            g.resourceId = w.resourceId
+            tagCache[raw] = .some(AttributionEngine.resolve(g, rules: rules).values[.model])
+          }
+          r.model = tagCache[raw]!
         }
-        r.model = tagCache[raw]!
+        return r
       }
-      resources.append(r)
     }
+    let resources = billed(try store.resourceWindows(from: start, to: end))
+    // Instances billed in the 30 days before the window and not in it: stopped, if their storage is still billed.
+    let inWindow = Set(resources.map(\.resourceId))
+    let stopped = billed(try store.resourceWindows(from: start - 30 * 86_400, to: start))
+      .filter { !inWindow.contains($0.resourceId) && ($0.instanceType != nil || $0.gpuModel != nil) }
     var series: [String: [SeriesWindow]] = [:]
     for s in try store.seriesWindows(from: start, to: end) {
       series[s.resourceId, default: []].append(SeriesWindow(resource: s.resourceId, metric: s.metric, dimensions: s.dimensions, days: s.days,
                                                             samples: s.samples, total: s.total, maximum: s.maximum))
     }
-    let findings = IdleDetector.run(resources: resources, series: series, rules: idleRules)
+    let findings = IdleDetector.run(resources: resources, series: series, rules: idleRules, stopped: stopped)
     var totals: [String: Int64] = [:]
     for f in findings { if let w = f.monthlyWaste, let n = try? ExactDecimal.parseNanos(w) { totals[f.currency, default: 0] += n } }
     func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
@@ -262,7 +269,8 @@ extension Workspace {
 extension Workspace {
   /// Daily cost per model, request type and service (charges + stated API costs) from `since` to the last
   /// charge day, each against its trailing robust baseline.
-  public func anomalies(since: Int64?, until: Int64? = nil, rules: Rules, anomalyRules: AnomalyRules = AnomalyRules()) throws -> AnomalyReport {
+  public func anomalies(since: Int64?, until: Int64? = nil, rules: Rules) throws -> AnomalyReport {
+    let anomalyRules = rules.anomalies
     let end = try until ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
     let start = since ?? end - 30 * 86_400
     let historyStart = start - Int64(anomalyRules.baselineDays) * 86_400

@@ -27,6 +27,7 @@ public struct BilledResource: Sendable {
   public var resourceType: String?
   public var provider: String?
   public var service: String?
+  public var serviceCategory: String?
   public var instanceType: String?
   public var gpuModel: String?
   public var model: String?
@@ -93,8 +94,32 @@ public enum IdleDetector {
   /// Monthly figure from a window cost: per billed day × 30, exact (half-even).
   static func monthly(_ cost: Int64, days: Int) -> Int64 { LargestRemainder.scale(cost, 30, Int64(max(1, days))) }
 
-  public static func run(resources: [BilledResource], series: [String: [SeriesWindow]], rules: IdleRules) -> [IdleFinding] {
+  /// Storage billed in the window for an instance billed before it but not in it (stopped): volumes and
+  /// disks carry the instance's name or id (`<vm>_OsDisk_1_…`, GCP disks named after their instance).
+  static func stoppedButBilled(_ resources: [BilledResource], stopped: [BilledResource], rules: IdleRules) -> [IdleFinding] {
     var out: [IdleFinding] = []
+    for r in resources where r.cost >= rules.minCost {
+      let kind = ((r.resourceType ?? "") + " " + (r.serviceCategory ?? "") + " " + (r.service ?? "")).lowercased()
+      guard kind.contains("volume") || kind.contains("disk") || kind.contains("storage") else { continue }
+      let haystack = (r.resourceId + " " + (r.resourceName ?? "")).lowercased()
+      for i in stopped {
+        let names = [String(i.resourceId.split(separator: "/").last ?? ""), i.resourceName ?? ""].filter { $0.count >= 6 }
+        guard let hit = names.first(where: { haystack.contains($0.lowercased()) }), r.resourceId != i.resourceId else { continue }
+        let perMonth = monthly(r.cost, days: r.daysBilled)
+        out.append(IdleFinding(kind: "stopped-but-billed", resourceId: r.resourceId, model: i.model, currency: r.currency,
+          windowCost: ExactDecimal.format(nanos: r.cost), monthlyWaste: ExactDecimal.format(nanos: perMonth),
+          rule: "storage billed in the window for an instance with no compute charges in it (billed before)",
+          evidence: ["instance": i.resourceId, "matched on": hit, "cost": ExactDecimal.format(nanos: r.cost), "daysBilled": String(r.daysBilled)],
+          action: "snapshot and delete the volume, or delete the stopped instance with it", monthlySaving: ExactDecimal.format(nanos: perMonth)))
+        break
+      }
+    }
+    return out
+  }
+
+  public static func run(resources: [BilledResource], series: [String: [SeriesWindow]], rules: IdleRules,
+                         stopped: [BilledResource] = []) -> [IdleFinding] {
+    var out = stoppedButBilled(resources, stopped: stopped, rules: rules)
     for r in resources where r.cost >= rules.minCost && isEndpoint(r, rules) {
       let found = key(r).lazy.compactMap { series[$0] }.first ?? []
       let cost = ExactDecimal.format(nanos: r.cost)
@@ -139,7 +164,7 @@ public enum IdleDetector {
                            target + ", or move to serverless", waste: saving, saving: saving))
       }
     }
-    let order = ["idle": 0, "orphaned": 1, "under-used": 2, "unknown": 3]
+    let order = ["idle": 0, "orphaned": 1, "stopped-but-billed": 2, "under-used": 3, "unknown": 4]
     func waste(_ f: IdleFinding) -> Int64 { f.monthlyWaste.flatMap { try? ExactDecimal.parseNanos($0) } ?? 0 }
     return out.sorted { a, b in
       if order[a.kind]! != order[b.kind]! { return order[a.kind]! < order[b.kind]! }

@@ -140,6 +140,7 @@ public struct Rules: Sendable {
   public var pools: [Pool] = []
   public var components: [ComponentRule] = []
   public var idle = IdleRules()
+  public var anomalies = AnomalyRules()
   /// Where the rules came from (a path, or "defaults").
   public var source = "defaults"
 

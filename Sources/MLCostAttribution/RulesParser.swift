@@ -124,8 +124,27 @@ struct RulesParser {
             throw fail(kNode, "unknown key '\(k)' in idle", fix: "idle has window_days, min_cost, gpu_below_percent, orphan_days and endpoints")
           }
         }
+      case "anomalies":
+        for (k, kNode, v) in try pairs(value, "anomalies") {
+          switch k {
+          case "baseline_days":
+            guard let n = Int(try string(v, k)), n >= 7 else { throw fail(v, "baseline_days must be a whole number ≥ 7") }
+            r.anomalies.baselineDays = n
+          case "relative_percent":
+            guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "relative_percent must be a number ≥ 0") }
+            r.anomalies.relative = d / 100
+          case "absolute":
+            guard let n = try? ExactDecimal.parseNanos(try string(v, k)), n >= 0 else { throw fail(v, "absolute must be an amount such as 50.00") }
+            r.anomalies.absolute = n
+          case "robust_z":
+            guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "robust_z must be a number ≥ 0") }
+            r.anomalies.robustZ = d
+          default:
+            throw fail(kNode, "unknown key '\(k)' in anomalies", fix: "anomalies has baseline_days, relative_percent, absolute and robust_z")
+          }
+        }
       default:
-        throw fail(keyNode, "unknown key '\(key)'", fix: "the rules file has basis, dimensions, virtual_tags, pools, components and idle")
+        throw fail(keyNode, "unknown key '\(key)'", fix: "the rules file has basis, dimensions, virtual_tags, pools, components, idle and anomalies")
       }
     }
     return r

@@ -132,6 +132,22 @@ public enum AnomalyRenderer {
     return out.joined(separator: "\n") + "\n"
   }
 
+  public static func markdown(_ r: AnomalyReport) -> String {
+    var out = ["# Cost anomalies, \(r.from) to \(r.to)", "",
+               "Basis: \(r.basis); \(r.seriesWatched) daily series watched. Thresholds: "
+                 + r.thresholds.sorted { $0.key < $1.key }.map { "`\($0.key)` \($0.value)" }.joined(separator: ", ") + ".", ""]
+    if r.anomalies.isEmpty { out.append("_No anomalies._") } else {
+      out.append("| dimension | value | currency | from | to | days | expected | actual | impact | top contributors |")
+      out.append("| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |")
+      for a in r.anomalies {
+        out.append("| " + [a.dimension, a.value, a.currency, a.start, a.end, String(a.days), Display.money(a.expected), Display.money(a.actual),
+                           Display.money(a.impact), a.topContributors.sorted { $0.key < $1.key }.map { "\($0.key) \(Display.money($0.value))" }
+                             .joined(separator: "; ")].map(MarkdownRenderer.escape).joined(separator: " | ") + " |")
+      }
+    }
+    return out.joined(separator: "\n") + "\n"
+  }
+
   public static func json(_ r: AnomalyReport) throws -> String {
     let e = JSONEncoder()
     e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -204,7 +204,7 @@ extension Store {
 
   /// Per resource and currency: the cost of [start, end) by day, and its descriptive text.
   public func resourceWindows(from start: Int64, to end: Int64) throws(StoreError) -> [StoredResourceWindow] {
-    let fields: [ChargeText] = [.resourceName, .resourceType, .providerName, .serviceName, .instanceType, .gpuModel, .tags]
+    let fields: [ChargeText] = [.resourceName, .resourceType, .providerName, .serviceName, .instanceType, .gpuModel, .tags, .serviceCategory]
     let s = try db.prepare("""
       SELECT c.day, c.billed_cost, c.effective_cost, d.resource_id_id, d.billing_currency_id, \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
       FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id

@@ -48,6 +48,17 @@ struct IdleDetectorTests {
     #expect(IdleDetector.smaller("p4d.24xlarge") == "p4d.16xlarge" && IdleDetector.smaller("g6.large") == nil)
   }
 
+  @Test func aDiskOfAStoppedInstanceIsStoppedButBilled() {
+    var disk = resource("/subscriptions/s/resourceGroups/ml/providers/Microsoft.Compute/disks/train-vm-07_OsDisk_1_9f2c", cost: "14.00", gpu: nil, type: "Disk")
+    disk.serviceCategory = "Storage"
+    let vm = resource("/subscriptions/s/resourceGroups/ml/providers/Microsoft.Compute/virtualMachines/train-vm-07", cost: "900.00", type: "Virtual machine")
+    let f = IdleDetector.run(resources: [disk], series: [:], rules: IdleRules(), stopped: [vm])
+    #expect(f.map(\.kind) == ["stopped-but-billed"])
+    #expect(f.first?.monthlyWaste == "30.00" && f.first?.evidence["instance"] == vm.resourceId)
+    // The same disk with its instance still running is not a finding.
+    #expect(IdleDetector.run(resources: [disk], series: [:], rules: IdleRules(), stopped: []).isEmpty)
+  }
+
   @Test func anEndpointWithInvocationsOnOneVariantIsNotIdle() {
     let r = [resource("arn:aws:sagemaker:r:1:endpoint/ab", cost: "100.00")]
     let s = ["ab": [series("ab", "Invocations", total: 0, max: 0), series("ab", "Invocations", total: 5, max: 2)]]

@@ -8,7 +8,8 @@ struct Anomalies: ParsableCommand {
     discussion: """
       Each day is compared with the median and MAD of the same weekday over the previous 28 days (all days when \
       fewer than three weeks exist). A day is flagged when it exceeds the baseline by more than 50% and by more than \
-      $50, and (when the baseline varies) by more than 3 robust standard deviations; consecutive days are one anomaly.
+      $50, and (when the baseline varies) by more than 3 robust standard deviations; consecutive days are one anomaly. \
+      The rules file's anomalies: block changes the thresholds.
       """)
 
   @OptionGroup var database: DatabaseOptions
@@ -16,14 +17,14 @@ struct Anomalies: ParsableCommand {
   @Option(help: ArgumentHelp("The first day to examine, YYYY-MM-DD (default: 30 days before the last charge).", valueName: "date"))
   var since: String?
 
-  @Option(help: ArgumentHelp("table or json.", valueName: "format"))
+  @Option(help: ArgumentHelp("table, md or json.", valueName: "format"))
   var format: String = "table"
 
   @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
   var rules: String?
 
   func validate() throws {
-    if !["table", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table or json") }
+    if !["table", "md", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table, md or json") }
     if let since, since.count != 10 || BillingMonth(String(since.prefix(7))) == nil { throw ValidationError("--since must look like 2026-10-01") }
   }
 
@@ -37,6 +38,10 @@ struct Anomalies: ParsableCommand {
       ruleSet = try Workspace.loadRules(path: "mlcost.yaml")
     }
     let report = try Workspace(databasePath: database.path).anomalies(since: try since.map { try Workspace.parseDay($0) }, rules: ruleSet)
-    print(format == "json" ? try AnomalyRenderer.json(report) : AnomalyRenderer.table(report), terminator: "")
+    switch format {
+    case "json": print(try AnomalyRenderer.json(report), terminator: "")
+    case "md": print(AnomalyRenderer.markdown(report), terminator: "")
+    default: print(AnomalyRenderer.table(report), terminator: "")
+    }
   }
 }
