@@ -246,10 +246,7 @@ extension Workspace {
       thresholds: ["window": "\(idleRules.windowDays) days", "min cost": ExactDecimal.format(nanos: idleRules.minCost),
                    "GPU utilisation below": String(format: "%.0f%%", idleRules.gpuBelowPercent), "orphaned after": "\(idleRules.orphanDays) days",
                    "rules": rules.source],
-      findings: findings.map {
-        IdleReport.Finding(kind: $0.kind, resourceId: $0.resourceId, model: $0.model, currency: $0.currency, windowCost: $0.windowCost,
-                           monthlyWaste: $0.monthlyWaste, rule: $0.rule, evidence: $0.evidence, action: $0.action, monthlySaving: $0.monthlySaving)
-      },
+      findings: findings,
       totalMonthlyWaste: totals.mapValues { ExactDecimal.format(nanos: $0) },
       notes: ["Metrics are matched to a bill's resource by its id, the id's last path part, then its name; the dimensions of each series are in the evidence.",
               "An endpoint without metrics is unknown, never idle; under-used is tested on the window's highest GPU utilisation, so it errs towards not reporting.",
@@ -327,10 +324,7 @@ extension Workspace {
       from: day(start), to: day(end), basis: rules.basis.rawValue,
       thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
                    "absolute": ExactDecimal.format(nanos: anomalyRules.absolute), "robust z": String(format: "%.1f", anomalyRules.robustZ)],
-      anomalies: found.map {
-        AnomalyReport.Item(dimension: $0.dimension, value: $0.value, currency: $0.currency, start: $0.start, end: $0.end, days: $0.days,
-                           expected: $0.expected, actual: $0.actual, impact: $0.impact, baseline: $0.baseline, topContributors: $0.topContributors)
-      },
+      anomalies: found,
       seriesWatched: series.count + rates.count)
   }
 }

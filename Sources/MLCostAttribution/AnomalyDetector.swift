@@ -32,22 +32,6 @@ public struct DailySeries: Sendable {
   }
 }
 
-public struct Anomaly: Sendable, Equatable, Codable {
-  public var dimension: String
-  public var value: String
-  public var currency: String
-  /// First and last anomalous day (YYYY-MM-DD); a level shift spans several days.
-  public var start: String
-  public var end: String
-  public var days: Int
-  public var expected: String
-  public var actual: String
-  /// Σ (actual − expected) over the anomalous days.
-  public var impact: String
-  public var baseline: String
-  public var topContributors: [String: String]
-}
-
 /// Robust trailing baselines: median and MAD of the same weekday over the baseline window (all days when
 /// there are too few), flagged when the excess beats the relative and the absolute threshold (and the
 /// robust z-score). Consecutive flagged days are one anomaly. Pure: values in, anomalies out.

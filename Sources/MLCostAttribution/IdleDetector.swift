@@ -54,21 +54,6 @@ public struct SeriesWindow: Sendable {
   }
 }
 
-public struct IdleFinding: Sendable, Codable, Equatable {
-  /// `idle`, `under-used`, `orphaned`, `unknown`.
-  public var kind: String
-  public var resourceId: String
-  public var model: String?
-  public var currency: String
-  public var windowCost: String
-  /// Exact decimal string; absent for `unknown` (no data is not zero).
-  public var monthlyWaste: String?
-  public var rule: String
-  public var evidence: [String: String]
-  public var action: String
-  public var monthlySaving: String?
-}
-
 /// Joins the bill with activity (DESIGN.md "Idle endpoints"). Pure: values in, findings out.
 public enum IdleDetector {
   static func isEndpoint(_ r: BilledResource, _ rules: IdleRules) -> Bool {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLCost
 
 /// `--db PATH`, else `MLCOST_DB`, else `./mlcost.db`.
 struct DatabaseOptions: ParsableArguments {
@@ -11,4 +12,22 @@ struct DatabaseOptions: ParsableArguments {
     if let env = ProcessInfo.processInfo.environment["MLCOST_DB"], !env.isEmpty { return env }
     return "mlcost.db"
   }
+}
+
+extension DatabaseOptions {
+  /// The database path, or a clear error (exit 66) when there is none yet; nothing is created.
+  func existing() throws -> String {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw Failure(message: "\(path): error: no database here yet; run `mlcost import FILE…` (or `mlcost demo`) first, or pass --db",
+                    code: ExitStatus.missingInput)
+    }
+    return path
+  }
+}
+
+/// `--rules FILE`, else `./mlcost.yaml` when present, else the defaults.
+func rules(from path: String?) throws -> Rules {
+  if let path { return try Workspace.loadRules(path: path) }
+  if FileManager.default.fileExists(atPath: "mlcost.yaml") { return try Workspace.loadRules(path: "mlcost.yaml") }
+  return Rules.defaults
 }

@@ -5,31 +5,7 @@ import MLCostCore
 /// decimal string in cents: "123.45" is $1.2345).
 enum AnthropicImporter: DocumentImporter {
   static func run(_ bytes: UnsafeRawBufferPointer, context: RecordContext) throws {
-    let root = try context.parseJSON(bytes)
-    for page in root.elements ?? [root] {
-      guard let buckets = page["data"]?.elements else {
-        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: context.fileName, line: page.line, column: page.column),
-          "an Anthropic report page has a \"data\" list of buckets; this object has none", fix: "save the API response page as it came"))
-      }
-      for bucket in buckets {
-        var start: Int64 = 0, end: Int64 = 0
-        do throws(FieldError) {
-          start = try bucket.instant("starting_at") ?? 0
-          end = try bucket.instant("ending_at") ?? start + 86_400
-        } catch {
-          try context.reject(line: error.line, column: error.column, field: error.field, raw: bucket.json, message: error.message, fix: error.fix)
-          continue
-        }
-        for result in bucket["results"]?.elements ?? [] {
-          if var u = try context.record(result, { () throws(FieldError) in try usage(result) }) {
-            u.line = result.line
-            u.bucketStart = start
-            u.bucketEnd = end
-            try context.usage(u)
-          }
-        }
-      }
-    }
+    try context.importBucketedUsage(bytes, vendor: "Anthropic", startKey: "starting_at", endKey: "ending_at", usage)
   }
 
   static func usage(_ r: JSONNode) throws(FieldError) -> UsageRecord {

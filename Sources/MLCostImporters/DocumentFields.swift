@@ -85,3 +85,36 @@ extension RecordContext {
     }
   }
 }
+
+extension RecordContext {
+  /// The page → buckets → results shape both OpenAI and Anthropic usage/cost APIs return (one page object
+  /// or a list of pages): each result becomes a usage record with its bucket's time range.
+  func importBucketedUsage(_ bytes: UnsafeRawBufferPointer, vendor: String, startKey: String, endKey: String,
+                           _ map: (JSONNode) throws(FieldError) -> UsageRecord) throws {
+    let root = try parseJSON(bytes)
+    for page in root.elements ?? [root] {
+      guard let buckets = page["data"]?.elements else {
+        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: page.line, column: page.column),
+          "an \(vendor) report page has a \"data\" list of buckets; this object has none", fix: "save the API response page as it came"))
+      }
+      for bucket in buckets {
+        var start: Int64 = 0, end: Int64 = 0
+        do throws(FieldError) {
+          start = try bucket.instant(startKey) ?? 0
+          end = try bucket.instant(endKey) ?? start + 86_400
+        } catch {
+          try reject(line: error.line, column: error.column, field: error.field, raw: bucket.json, message: error.message, fix: error.fix)
+          continue
+        }
+        for result in bucket["results"]?.elements ?? [] {
+          if var u = try record(result, { () throws(FieldError) in try map(result) }) {
+            u.line = result.line
+            u.bucketStart = start
+            u.bucketEnd = end
+            try usage(u)
+          }
+        }
+      }
+    }
+  }
+}

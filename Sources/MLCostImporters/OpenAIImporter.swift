@@ -5,32 +5,7 @@ import MLCostCore
 /// cached and cache-write tokens: the record keeps them apart so nothing is counted twice.
 enum OpenAIImporter: DocumentImporter {
   static func run(_ bytes: UnsafeRawBufferPointer, context: RecordContext) throws {
-    let root = try context.parseJSON(bytes)
-    let pages = root.elements ?? [root]
-    for page in pages {
-      guard let buckets = page["data"]?.elements else {
-        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: context.fileName, line: page.line, column: page.column),
-          "an OpenAI usage or costs page has a \"data\" list of buckets; this object has none", fix: "save the API response page as it came"))
-      }
-      for bucket in buckets {
-        var start: Int64 = 0, end: Int64 = 0
-        do throws(FieldError) {
-          start = try bucket.instant("start_time") ?? 0
-          end = try bucket.instant("end_time") ?? start + 86_400
-        } catch {
-          try context.reject(line: error.line, column: error.column, field: error.field, raw: bucket.json, message: error.message, fix: error.fix)
-          continue
-        }
-        for result in bucket["results"]?.elements ?? [] {
-          if var u = try context.record(result, { () throws(FieldError) in try usage(result) }) {
-            u.line = result.line
-            u.bucketStart = start
-            u.bucketEnd = end
-            try context.usage(u)
-          }
-        }
-      }
-    }
+    try context.importBucketedUsage(bytes, vendor: "OpenAI usage or costs", startKey: "start_time", endKey: "end_time", usage)
   }
 
   static func usage(_ r: JSONNode) throws(FieldError) -> UsageRecord {

@@ -1,4 +1,5 @@
 import Foundation
+import MLCostCore
 
 /// `mlcost idle`: endpoints that cost money and serve nobody, with the rules that fired and the evidence.
 public struct IdleReport: Codable, Sendable, Equatable {
@@ -9,30 +10,12 @@ public struct IdleReport: Codable, Sendable, Equatable {
   public var basis: String
   /// The thresholds as applied, so a reader can check every finding.
   public var thresholds: [String: String]
-  public var findings: [Finding]
+  public var findings: [IdleFinding]
   /// Per currency: the monthly waste of all findings.
   public var totalMonthlyWaste: [String: String]
   public var notes: [String]
 
-  public struct Finding: Codable, Sendable, Equatable {
-    public var kind: String
-    public var resourceId: String
-    public var model: String?
-    public var currency: String
-    public var windowCost: String
-    public var monthlyWaste: String?
-    public var rule: String
-    public var evidence: [String: String]
-    public var action: String
-    public var monthlySaving: String?
-    public init(kind: String, resourceId: String, model: String?, currency: String, windowCost: String, monthlyWaste: String?,
-                rule: String, evidence: [String: String], action: String, monthlySaving: String?) {
-      self.kind = kind; self.resourceId = resourceId; self.model = model; self.currency = currency; self.windowCost = windowCost
-      self.monthlyWaste = monthlyWaste; self.rule = rule; self.evidence = evidence; self.action = action; self.monthlySaving = monthlySaving
-    }
-  }
-
-  public init(from: String, to: String, basis: String, thresholds: [String: String], findings: [Finding],
+  public init(from: String, to: String, basis: String, thresholds: [String: String], findings: [IdleFinding],
               totalMonthlyWaste: [String: String], notes: [String]) {
     self.from = from; self.to = to; self.basis = basis; self.thresholds = thresholds; self.findings = findings
     self.totalMonthlyWaste = totalMonthlyWaste; self.notes = notes
@@ -89,29 +72,10 @@ public struct AnomalyReport: Codable, Sendable, Equatable {
   public var to: String
   public var basis: String
   public var thresholds: [String: String]
-  public var anomalies: [Item]
+  public var anomalies: [Anomaly]
   public var seriesWatched: Int
 
-  public struct Item: Codable, Sendable, Equatable {
-    public var dimension: String
-    public var value: String
-    public var currency: String
-    public var start: String
-    public var end: String
-    public var days: Int
-    public var expected: String
-    public var actual: String
-    public var impact: String
-    public var baseline: String
-    public var topContributors: [String: String]
-    public init(dimension: String, value: String, currency: String, start: String, end: String, days: Int, expected: String, actual: String,
-                impact: String, baseline: String, topContributors: [String: String]) {
-      self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.end = end; self.days = days
-      self.expected = expected; self.actual = actual; self.impact = impact; self.baseline = baseline; self.topContributors = topContributors
-    }
-  }
-
-  public init(from: String, to: String, basis: String, thresholds: [String: String], anomalies: [Item], seriesWatched: Int) {
+  public init(from: String, to: String, basis: String, thresholds: [String: String], anomalies: [Anomaly], seriesWatched: Int) {
     self.from = from; self.to = to; self.basis = basis; self.thresholds = thresholds; self.anomalies = anomalies; self.seriesWatched = seriesWatched
   }
 }

@@ -34,15 +34,9 @@ struct Idle: ParsableCommand {
   }
 
   func run() throws {
-    guard FileManager.default.fileExists(atPath: database.path) else {
-      throw Failure(message: "\(database.path): error: no database here yet; run `mlcost import FILE…` (or `mlcost demo`) first, or pass --db",
-                    code: ExitStatus.missingInput)
-    }
-    var ruleSet = Rules.defaults
-    if let rules { ruleSet = try Workspace.loadRules(path: rules) } else if FileManager.default.fileExists(atPath: "mlcost.yaml") {
-      ruleSet = try Workspace.loadRules(path: "mlcost.yaml")
-    }
-    let report = try Workspace(databasePath: database.path).idle(asOf: try asOf.map { try Workspace.parseDay($0) }, windowDays: windowDays, rules: ruleSet)
+    let db = try database.existing()
+    let ruleSet = try MLCostCLI.rules(from: rules)
+    let report = try Workspace(databasePath: db).idle(asOf: try asOf.map { try Workspace.parseDay($0) }, windowDays: windowDays, rules: ruleSet)
     switch format {
     case "json": print(try IdleRenderer.json(report), terminator: "")
     case "md": print(IdleRenderer.markdown(report), terminator: "")

@@ -16,11 +16,8 @@ struct Imports: ParsableCommand {
   }
 
   func run() throws {
-    guard FileManager.default.fileExists(atPath: database.path) else {
-      throw Failure(message: "\(database.path): error: no database here yet; run `mlcost import FILE…` (or `mlcost demo`) first, or pass --db",
-                    code: ExitStatus.missingInput)
-    }
-    let records = try Workspace(databasePath: database.path).imports()
+    let db = try database.existing()
+    let records = try Workspace(databasePath: db).imports()
     print(format == "json" ? try ImportsListing.json(records) : ImportsListing.table(records))
   }
 }

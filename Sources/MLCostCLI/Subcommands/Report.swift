@@ -45,16 +45,10 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-      guard FileManager.default.fileExists(atPath: database.path) else {
-        throw Failure(message: "\(database.path): error: no database here yet; run `mlcost import FILE…` (or `mlcost demo`) first, or pass --db",
-                      code: ExitStatus.missingInput)
-      }
-      var ruleSet = Rules.defaults
-      if let rules { ruleSet = try Workspace.loadRules(path: rules) } else if FileManager.default.fileExists(atPath: "mlcost.yaml") {
-        ruleSet = try Workspace.loadRules(path: "mlcost.yaml")
-      }
+      let db = try database.existing()
+      var ruleSet = try MLCostCLI.rules(from: rules)
       if let basis { ruleSet.basis = Basis(rawValue: basis == "amortized" ? "amortised" : basis)! }
-      let workspace = try Workspace(databasePath: database.path)
+      let workspace = try Workspace(databasePath: db)
       let report = try workspace.monthlyReport(month: BillingMonth(month)!, rules: ruleSet, prices: try Workspace.apiPrices(catalogs: catalogs))
       try emit(try Workspace.render(report, format: ReportFormat(rawValue: format)!, out: out))
     }

@@ -1,0 +1,38 @@
+/// Findings of idle detection and anomaly detection: produced by the engines, carried as they are by the reports.
+
+public struct IdleFinding: Sendable, Codable, Equatable {
+  /// `idle`, `under-used`, `orphaned`, `stopped-but-billed`, `unknown`.
+  public var kind: String
+  public var resourceId: String
+  public var model: String?
+  public var currency: String
+  public var windowCost: String
+  /// Exact decimal string; absent for `unknown` (no data is not zero).
+  public var monthlyWaste: String?
+  public var rule: String
+  public var evidence: [String: String]
+  public var action: String
+  public var monthlySaving: String?
+  public init(kind: String, resourceId: String, model: String?, currency: String, windowCost: String, monthlyWaste: String?, rule: String, evidence: [String: String], action: String, monthlySaving: String?) {
+    self.kind = kind; self.resourceId = resourceId; self.model = model; self.currency = currency; self.windowCost = windowCost; self.monthlyWaste = monthlyWaste; self.rule = rule; self.evidence = evidence; self.action = action; self.monthlySaving = monthlySaving
+  }
+}
+
+public struct Anomaly: Sendable, Equatable, Codable {
+  public var dimension: String
+  public var value: String
+  public var currency: String
+  /// First and last anomalous day (YYYY-MM-DD); a level shift spans several days.
+  public var start: String
+  public var end: String
+  public var days: Int
+  public var expected: String
+  public var actual: String
+  /// Σ (actual − expected) over the anomalous days.
+  public var impact: String
+  public var baseline: String
+  public var topContributors: [String: String]
+  public init(dimension: String, value: String, currency: String, start: String, end: String, days: Int, expected: String, actual: String, impact: String, baseline: String, topContributors: [String: String]) {
+    self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.end = end; self.days = days; self.expected = expected; self.actual = actual; self.impact = impact; self.baseline = baseline; self.topContributors = topContributors
+  }
+}
