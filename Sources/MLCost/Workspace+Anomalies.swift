@@ -1,0 +1,72 @@
+import Foundation
+import MLCostAttribution
+import MLCostCatalogs
+import MLCostCore
+import MLCostReports
+import MLCostStore
+
+extension Workspace {
+  /// Daily cost per model, request type and service (charges + stated API costs) from `since` to the last
+  /// charge day, each against its trailing robust baseline.
+  public func anomalies(since: Int64?, until: Int64? = nil, rules: Rules) throws -> AnomalyReport {
+    let anomalyRules = rules.anomalies
+    let end = try until ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
+    let start = since ?? end - 30 * 86_400
+    let historyStart = start - Int64(anomalyRules.baselineDays) * 86_400
+    let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus]
+    let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
+    var resolved: [Int64: (model: String, requestType: String)] = [:]
+    for (id, text) in dims {
+      var g = ChargeGroup(currency: text[.billingCurrency] ?? "?", billedCost: 0, effectiveCost: 0)
+      if let raw = text[.tags], let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] { g.tags = object.mapValues { "\($0)" } }
+      g.provider = text[.providerName]; g.service = text[.serviceName]; g.resourceId = text[.resourceId]
+      let r = AttributionEngine.resolve(g, rules: rules)
+      resolved[id] = (r.values[.model] ?? Owner.unallocated.description, AttributionEngine.requestTypeName(r.values[.requestType]))
+    }
+    var series: [String: DailySeries] = [:]
+    func add(_ dimension: String, _ value: String, _ currency: String, _ day: Int64, _ cost: Int64, _ contributor: String) {
+      let k = "\(dimension)|\(value)|\(currency)"
+      if series[k] == nil { series[k] = DailySeries(dimension: dimension, value: value, currency: currency, days: [:]) }
+      // In place: copying the series out and back would copy its dictionaries on every row.
+      series[k]!.days[day, default: 0] += cost
+      series[k]!.contributors[day, default: [:]][contributor, default: 0] += cost
+    }
+    for g in groups {
+      let text = dims[g.dimsId] ?? [:]
+      let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
+      let currency = text[.billingCurrency] ?? "?"
+      let who = text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))"
+      let (model, requestType) = resolved[g.dimsId] ?? ("(unallocated)", "unspecified")
+      add("model", model, currency, g.day, cost, who)
+      add("request type", requestType, currency, g.day, cost, who)
+      add("service", "\(text[.providerName] ?? "?") \(text[.serviceName] ?? "?")", currency, g.day, cost, who)
+    }
+    for u in try store.dailyUsageCosts(from: historyStart, to: end) {
+      add("model", u.model ?? "(unallocated)", u.currency, u.day, u.cost, u.key.map { "api key \($0)" } ?? u.provider)
+      add("service", "\(u.provider) API", u.currency, u.day, u.cost, u.key.map { "api key \($0)" } ?? u.provider)
+    }
+    var found = AnomalyDetector.run(series.values.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
+                                    from: start, to: end, rules: anomalyRules)
+    // Cost per 1M tokens per model, watched the same way (a price or routing change shows there first);
+    // only days with at least 100k tokens, and a floor of 0.01 per 1M instead of the $ floor.
+    var rates: [DailySeries] = []
+    var tokens: [String: [Int64: Int64]] = [:]
+    for t in try store.dailyTokens(from: historyStart, to: end) { tokens[t.model, default: [:]][t.day, default: 0] += t.tokens }
+    for s in series.values where s.dimension == "model" {
+      guard let perDay = tokens[s.value] else { continue }
+      var values: [Int64: Int64] = [:]
+      for (day, n) in perDay where n >= 100_000 { values[day] = LargestRemainder.scale(s.days[day] ?? 0, 1_000_000, n) }
+      if values.count >= 7 { rates.append(DailySeries(dimension: "cost per 1M tokens", value: s.value, currency: s.currency, days: values, missingIsZero: false)) }
+    }
+    var rateRules = anomalyRules
+    rateRules.absolute = 10_000_000
+    found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
+    func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
+    return AnomalyReport(
+      from: day(start), to: day(end), basis: rules.basis.rawValue,
+      thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
+                   "absolute": ExactDecimal.format(nanos: anomalyRules.absolute), "robust z": String(format: "%.1f", anomalyRules.robustZ)],
+      anomalies: found,
+      seriesWatched: series.count + rates.count)
+  }
+}
