@@ -256,12 +256,13 @@ public struct StoredDailyGroup: Sendable {
 }
 
 extension Store {
-  /// Charges per day over [start, end), grouped by the requested text fields only (dimensions that differ
+  /// Usage charges per day over [start, end) (purchases, taxes and credits are not daily costs), grouped by the requested text fields only (dimensions that differ
   /// elsewhere fold together); `dims` maps each group's key to its text, resolved once.
   public func dailyGroups(from start: Int64, to end: Int64, fields: [ChargeText]) throws(StoreError) -> (groups: [StoredDailyGroup], dims: [Int64: [ChargeText: String]]) {
     let s = try db.prepare("""
       SELECT c.day, c.billed_cost, c.effective_cost, \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
-      FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id WHERE c.day >= ? AND c.day < ?
+      FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id
+      WHERE c.day >= ? AND c.day < ? AND d.charge_category = \(ChargeCategory.usage.rawValue)
       """)
     try s.bind([.integer(start), .integer(end)])
     var keyIds: [[Int64]: Int64] = [:]
