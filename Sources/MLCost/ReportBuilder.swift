@@ -9,7 +9,7 @@ enum ReportBuilder {
   /// `numerator / denominator × 100` with one decimal, half-even; nil when the denominator is 0.
   static func percent(_ numerator: Int64, _ denominator: Int64) -> String? {
     guard denominator != 0 else { return nil }
-    let perMille = LargestRemainder.scale(numerator, 1000, denominator.magnitude > Int64.max.magnitude ? Int64.max : Int64(denominator.magnitude))
+    let perMille = LargestRemainder.scale(numerator, 1000, denominator == .min ? .max : abs(denominator))
     let negative = perMille < 0
     return (negative ? "-" : "") + "\(perMille.magnitude / 10).\(perMille.magnitude % 10)"
   }
@@ -106,10 +106,7 @@ enum ReportBuilder {
     let pools = current.pools.map {
       PoolRow(name: $0.name, currency: $0.currency, split: $0.split, cost: money($0.cost), shares: $0.shares.mapValues(money), unsplit: money($0.unsplit))
     }
-    let unpriced = current.unpriced.map {
-      UnpricedRow(provider: $0.provider, model: $0.model, requestType: $0.requestType, requests: $0.requests, inputTokens: $0.inputTokens,
-                  outputTokens: $0.outputTokens)
-    }
+    let unpriced = current.unpriced
     let coverage = current.coverage.filter { $0.total != 0 }.map {
       CoverageRow(provider: $0.provider, service: $0.service, currency: $0.currency, total: money($0.total), tagged: money($0.tagged),
                   share: percent($0.tagged, $0.total))

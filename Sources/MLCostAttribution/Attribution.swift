@@ -75,16 +75,6 @@ public struct ModelDrivers: Sendable, Equatable {
   public init() {}
 }
 
-/// Usage that no source and no catalog put a price on: shown, never counted as $0.
-public struct UnpricedUsage: Sendable, Equatable {
-  public var provider: String
-  public var model: String
-  public var requestType: String
-  public var requests: Int64
-  public var inputTokens: Int64
-  public var outputTokens: Int64
-}
-
 /// Share of spend carrying a model tag (from the source's own tags, not rules), per provider and service.
 public struct TagCoverage: Sendable, Equatable {
   public var provider: String

@@ -53,7 +53,7 @@ struct RulesParser {
   let file: String
 
   func fail(_ node: Node, _ message: String, fix: String? = nil) -> RulesError {
-    RulesError(file: file, line: (node.mark?.line ?? 0) + 0, column: node.mark?.column, message: message, fix: fix)
+    RulesError(file: file, line: node.mark?.line ?? 0, column: node.mark?.column, message: message, fix: fix)
   }
 
   func pairs(_ node: Node, _ what: String) throws(RulesError) -> [(String, Node, Node)] {

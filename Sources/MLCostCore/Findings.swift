@@ -1,4 +1,4 @@
-/// Findings of idle detection and anomaly detection: produced by the engines, carried as they are by the reports.
+/// Findings of attribution, idle detection and anomaly detection: produced by the engines, carried as they are by the reports.
 
 public struct IdleFinding: Sendable, Codable, Equatable {
   /// `idle`, `under-used`, `orphaned`, `stopped-but-billed`, `unknown`.
@@ -34,5 +34,19 @@ public struct Anomaly: Sendable, Equatable, Codable {
   public var topContributors: [String: String]
   public init(dimension: String, value: String, currency: String, start: String, end: String, days: Int, expected: String, actual: String, impact: String, baseline: String, topContributors: [String: String]) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.end = end; self.days = days; self.expected = expected; self.actual = actual; self.impact = impact; self.baseline = baseline; self.topContributors = topContributors
+  }
+}
+
+/// Usage that no source and no catalog put a price on: shown, never counted as $0.
+public struct UnpricedUsage: Sendable, Equatable, Codable {
+  public var provider: String
+  public var model: String
+  public var requestType: String
+  public var requests: Int64
+  public var inputTokens: Int64
+  public var outputTokens: Int64
+  public init(provider: String, model: String, requestType: String, requests: Int64, inputTokens: Int64, outputTokens: Int64) {
+    self.provider = provider; self.model = model; self.requestType = requestType; self.requests = requests
+    self.inputTokens = inputTokens; self.outputTokens = outputTokens
   }
 }

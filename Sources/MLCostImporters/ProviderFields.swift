@@ -27,8 +27,6 @@ final class ProviderFields {
     return nil
   }
 
-  var keys: Dictionary<String, Int>.Keys { index.keys }
-
   func headerError(_ message: String, fix: String) -> ImportError {
     .badData(Diagnostic(.error, at: SourceLocation(file: file, line: 1, column: nil), message, fix: fix))
   }

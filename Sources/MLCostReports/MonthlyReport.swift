@@ -22,14 +22,14 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var anomalies: [AnomalyRow] = []
   public var components: [String]
   public var pools: [PoolRow]
-  public var unpriced: [UnpricedRow]
+  public var unpriced: [UnpricedUsage]
   public var coverage: [CoverageRow]
   public var untagged: [UntaggedRow]
   public var trend: [TrendPoint]
   public var notes: [String]
 
   public init(title: String, month: String, previousMonth: String?, basis: String, rules: String, totals: [CurrencyTotals],
-              models: [ModelRow], requestTypes: [RequestTypeRow], components: [String], pools: [PoolRow], unpriced: [UnpricedRow],
+              models: [ModelRow], requestTypes: [RequestTypeRow], components: [String], pools: [PoolRow], unpriced: [UnpricedUsage],
               coverage: [CoverageRow], untagged: [UntaggedRow], trend: [TrendPoint], notes: [String]) {
     self.title = title; self.month = month; self.previousMonth = previousMonth; self.basis = basis; self.rules = rules
     self.totals = totals; self.models = models; self.requestTypes = requestTypes; self.components = components; self.pools = pools
@@ -108,19 +108,6 @@ public struct PoolRow: Codable, Sendable, Equatable {
   public var unsplit: String
   public init(name: String, currency: String, split: String, cost: String, shares: [String: String], unsplit: String) {
     self.name = name; self.currency = currency; self.split = split; self.cost = cost; self.shares = shares; self.unsplit = unsplit
-  }
-}
-
-public struct UnpricedRow: Codable, Sendable, Equatable {
-  public var provider: String
-  public var model: String
-  public var requestType: String
-  public var requests: Int64
-  public var inputTokens: Int64
-  public var outputTokens: Int64
-  public init(provider: String, model: String, requestType: String, requests: Int64, inputTokens: Int64, outputTokens: Int64) {
-    self.provider = provider; self.model = model; self.requestType = requestType; self.requests = requests
-    self.inputTokens = inputTokens; self.outputTokens = outputTokens
   }
 }
 
