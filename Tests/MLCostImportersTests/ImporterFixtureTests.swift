@@ -37,16 +37,7 @@ struct ImporterFixtureTests {
     do {
       let result = try ImportDriver.run(source: MemoryByteSource(bytes, chunkSize: chunk), fileName: fileName,
                                         options: ImportOptions(lenient: true), sink: sink)
-      out.append("format: \(result.format.rawValue) \(result.version); read \(result.rowsRead), stored \(result.rowsStored), rejected \(result.rowsRejected)")
-      out += result.warnings.map { "warning: \($0)" }
-      out += sink.lines
-      out += sink.rejects.map { "reject \($0.location) [\($0.field ?? "-")]: \($0.reason)" }
-      for key in result.fileTotals.keys.sorted() {
-        let f = result.fileTotals[key]!, r = result.rejectedTotals[key] ?? Totals()
-        out.append("total \(key): rows \(f.rows) billed \(ExactDecimal.format(nanos: f.billedCost.value)) effective \(ExactDecimal.format(nanos: f.effectiveCost.value)); rejected rows \(r.rows) billed \(ExactDecimal.format(nanos: r.billedCost.value))")
-      }
-      if result.rejectedWithoutAmounts > 0 { out.append("rejected without readable amounts: \(result.rejectedWithoutAmounts)") }
-      for (label, n) in result.flagCounts.sorted(by: { $0.key < $1.key }) { out.append("flagged \(n) × \(label)") }
+      out += FixtureText.lines(result, sink, rawInRejects: false)
     } catch {
       out.append("error: \(error)")
     }
