@@ -37,6 +37,18 @@ struct UsageAndMetricsStoreTests {
     #expect(try ws.imports().first?.rowsLive == 2)
   }
 
+  @Test func aDocumentIsOneTransactionAndTheSameBytesTwiceStoreNothing() throws {
+    let ws = try Workspace(databasePath: (dir as NSString).appendingPathComponent("t.db"))
+    let good = try write("good.json", Self.costsPage([(1_790_812_800, "0.1")]))
+    _ = try ws.importFile(good, options: ImportOptions())
+    guard case .alreadyImported = try ws.importFile(good, options: ImportOptions()) else { Issue.record("imported twice"); return }
+    // A bad amount in the second bucket: strict stops the file at that value's line and column; nothing of it is kept.
+    let bad = try write("bad.json", Self.costsPage([(1_790_899_200, "0.2"), (1_790_985_600, "\"1,5\"")]))
+    #expect { try ws.importFile(bad, options: ImportOptions()) } throws: { "\($0)".contains("bad.json:") && "\($0)".contains("thousands separators") }
+    #expect(try ws.query("SELECT count(*), sum(cost) FROM usage")[0] == [.integer(1), .integer(100_000_000)])
+    #expect(try ws.imports().count == 1)
+  }
+
   @Test func aNewerUsageExportReplacesTheOverlappingRecordsOfTheOlderOne() throws {
     let ws = try Workspace(databasePath: (dir as NSString).appendingPathComponent("r.db"))
     let old = try write("old.json", Self.costsPage([(1_790_812_800, "0.1"), (1_790_899_200, "0.2")]))
