@@ -25,3 +25,5 @@ public typealias IdleReport = MLCostReports.IdleReport
 public typealias IdleRenderer = MLCostReports.IdleRenderer
 public typealias AnomalyReport = MLCostReports.AnomalyReport
 public typealias AnomalyRenderer = MLCostReports.AnomalyRenderer
+public typealias Catalog = MLCostCatalogs.Catalog
+public typealias CatalogIssue = MLCostCatalogs.CatalogIssue
