@@ -3,6 +3,7 @@ import MLCostCatalogs
 import MLCostCore
 import MLCostReports
 import MLCostImporters
+import MLCostPlanner
 import MLCostStore
 
 // The CLI imports only this module (DESIGN.md); these are the lower-level types it needs to name.
@@ -27,3 +28,9 @@ public typealias AnomalyReport = MLCostReports.AnomalyReport
 public typealias AnomalyRenderer = MLCostReports.AnomalyRenderer
 public typealias Catalog = MLCostCatalogs.Catalog
 public typealias CatalogIssue = MLCostCatalogs.CatalogIssue
+public typealias PlanResult = MLCostCore.PlanResult
+public typealias ThroughputEstimate = MLCostPlanner.ThroughputEstimate
+public typealias ThroughputError = MLCostPlanner.ThroughputError
+public typealias PlannerError = MLCostPlanner.PlannerError
+public typealias ScenarioError = MLCostPlanner.ScenarioError
+public typealias PlanRenderer = MLCostReports.PlanRenderer

@@ -71,8 +71,8 @@ public struct Provenance: Sendable, Equatable, Codable {
 }
 
 /// Reads a catalog CSV by header names: the required columns must be present, others are ignored.
-enum CatalogTable {
-  static func rows(path: String, required: [String]) throws -> [CatalogRow] {
+public enum CatalogTable {
+  public static func rows(path: String, required: [String]) throws -> [CatalogRow] {
     let file = (path as NSString).lastPathComponent
     let reader = CSVReader(source: try FileByteSource(path: path))
     guard try reader.nextRow() else { throw CatalogError(file: file, line: 1, message: "the file is empty") }

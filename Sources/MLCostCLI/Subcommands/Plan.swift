@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import MLCost
+
+struct Plan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Self-host or stay on the API: rank hosted-API and self-hosted options (on-demand, spot, 1- and 3-year commitments) per provider, region and GPU, with break-even volume and GPU availability risk.",
+    discussion: """
+      The scenario (YAML, see examples/scenario.yaml) gives the weekly traffic, tokens per request, latency targets, \
+      the API used today and the open models, providers, regions and residency allowed. --from-usage derives the \
+      workload from imported usage of one model and request type in one month instead.
+      """)
+
+  @Argument(help: ArgumentHelp("The scenario file.", valueName: "scenario.yaml")) var scenario: String?
+  @Flag(name: .customLong("from-usage"), help: "Derive the workload from imported usage (--model, --request-type, --month).") var fromUsage = false
+  @Option(help: ArgumentHelp("With --from-usage: the model as imported.", valueName: "name")) var model: String?
+  @Option(name: .customLong("request-type"), help: ArgumentHelp("With --from-usage: the request type.", valueName: "type")) var requestType: String?
+  @Option(help: ArgumentHelp("With --from-usage: the month, YYYY-MM.", valueName: "month")) var month: String?
+  @Option(name: .customLong("self-host"), help: ArgumentHelp("With --from-usage: open models to consider, comma-separated.", valueName: "models"))
+  var selfHost: String = "Llama-3.1-8B,Llama-3.1-70B"
+  @Option(help: ArgumentHelp("table, md, json or html.", valueName: "format")) var format: String = "table"
+  @Option(help: ArgumentHelp("Self-hosted options to list.", valueName: "n")) var top: Int = 15
+  @OptionGroup var options: CatalogOptions
+  @OptionGroup var database: DatabaseOptions
+
+  func validate() throws {
+    if !["table", "md", "json", "html"].contains(format) { throw ValidationError("unknown format '\(format)': use table, md, json or html") }
+    if fromUsage == (scenario != nil) { throw ValidationError("give a scenario file or --from-usage (not both)") }
+    if fromUsage && (model == nil || requestType == nil || month.flatMap(BillingMonth.init) == nil) {
+      throw ValidationError("--from-usage needs --model, --request-type and --month YYYY-MM")
+    }
+    if top < 1 { throw ValidationError("--top must be at least 1") }
+  }
+
+  func run() throws {
+    let now = Int64(Date().timeIntervalSince1970)
+    let plan: PlanResult
+    do {
+      if let scenario {
+        plan = try Workspace.plan(scenario: scenario, catalogs: options.catalogs, at: now, top: top)
+      } else {
+        plan = try Workspace(databasePath: try database.existing()).plan(model: model!, requestType: requestType!, month: BillingMonth(month!)!,
+                                                                         selfHost: selfHost.split(separator: ",").map(String.init),
+                                                                         catalogs: options.catalogs, top: top)
+      }
+    } catch let e as ScenarioError {
+      throw Failure(message: e.description, code: ExitStatus.badData)
+    } catch let e as PlannerError {
+      throw Failure(message: e.description, code: ExitStatus.badData)
+    }
+    switch format {
+    case "json": print(try PlanRenderer.json(plan), terminator: "")
+    case "md": print(PlanRenderer.markdown(plan), terminator: "")
+    case "html": print(PlanRenderer.html(plan), terminator: "")
+    default: print(PlanRenderer.table(plan), terminator: "")
+    }
+  }
+}

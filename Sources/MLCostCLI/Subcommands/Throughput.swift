@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import MLCost
+
+struct Throughput: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Estimate serving throughput for a model on N GPUs at saturation within latency targets (a calibrated roofline).",
+    discussion: """
+      Chooses the best layout of the GPUs (replicas × tensor-parallel degree) and prints output tokens per second \
+      (total and per GPU), the batch, TTFT and TPOT. Refuses when the model does not fit. --calibrate refits the \
+      model on catalogs/benchmarks.csv, writes throughput_calibration.csv and prints predicted vs measured (docs/planner.md).
+      """)
+
+  @Option(help: ArgumentHelp("Model name or alias (see `mlcost catalog list models`).", valueName: "name")) var model: String?
+  @Option(help: ArgumentHelp("GPU name or alias (see `mlcost catalog list gpus`).", valueName: "name")) var gpu: String?
+  @Option(help: ArgumentHelp("GPUs available.", valueName: "n")) var gpus: Int = 1
+  @Option(help: ArgumentHelp("bf16, fp8 or fp4.", valueName: "precision")) var precision: String = "bf16"
+  @Option(name: .customLong("input-tokens"), help: ArgumentHelp("Input tokens per request.", valueName: "n")) var inputTokens: Int = 1000
+  @Option(name: .customLong("output-tokens"), help: ArgumentHelp("Output tokens per request.", valueName: "n")) var outputTokens: Int = 1000
+  @Option(name: .customLong("ttft-ms"), help: ArgumentHelp("Time-to-first-token target.", valueName: "ms")) var ttftMs: Double?
+  @Option(name: .customLong("tpot-ms"), help: ArgumentHelp("Time-per-output-token target.", valueName: "ms")) var tpotMs: Double?
+  @Option(help: ArgumentHelp("table or json.", valueName: "format")) var format: String = "table"
+  @Flag(help: "Refit the efficiency factors on the benchmarks and print the calibration table.") var calibrate = false
+  @OptionGroup var options: CatalogOptions
+
+  func validate() throws {
+    if !["table", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table or json") }
+    if !calibrate && (model == nil || gpu == nil) { throw ValidationError("name --model and --gpu (or pass --calibrate)") }
+    if gpus < 1 || inputTokens < 1 || outputTokens < 1 { throw ValidationError("--gpus, --input-tokens and --output-tokens must be positive") }
+    if !["bf16", "fp8", "fp4"].contains(precision.lowercased()) { throw ValidationError("--precision must be bf16, fp8 or fp4") }
+  }
+
+  func run() throws {
+    if calibrate {
+      let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+      print(try Workspace.calibrate(catalogs: options.catalogs, asOf: today, write: true), terminator: "")
+      return
+    }
+    do {
+      let e = try Workspace.throughput(model: model!, gpu: gpu!, gpus: gpus, precision: precision, input: inputTokens, output: outputTokens,
+                                       ttftMs: ttftMs, tpotMs: tpotMs, catalogs: options.catalogs)
+      if format == "json" {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(e), as: UTF8.self))
+      } else {
+        print(String(format: """
+          %@ on %d × %@ (%@), %d in / %d out tokens per request
+          layout                         %@
+          output tokens/s                %.0f
+          output tokens/s per GPU        %.0f
+          batch per replica              %d (KV cache holds %d)
+          TTFT                           %.0f ms
+          TPOT                           %.1f ms
+          """, e.model, e.gpus, e.gpu, e.precision.rawValue, e.inputTokens, e.outputTokens, e.layout, e.outputTokensPerSecond,
+          e.outputTokensPerSecondPerGPU, e.maxBatch, e.maxBatchByMemory, e.ttftMs, e.tpotMs))
+      }
+    } catch let e as ThroughputError {
+      throw Failure(message: "error: \(e)", code: ExitStatus.badData)
+    }
+  }
+}

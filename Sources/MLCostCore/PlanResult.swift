@@ -1,0 +1,156 @@
+import Foundation
+
+/// A capacity plan: the planner fills it, the reports render it, JSON carries it. Amounts are USD
+/// estimates (Double, shown to the cent): a plan prices hours that have not happened yet.
+public struct PlanResult: Sendable, Codable, Equatable {
+  public var name: String
+  public var requestType: String
+  public var workload: PlanWorkload
+  /// Ranked: options that hold the latency and availability targets first, cheapest first.
+  public var options: [PlanOption]
+  public var recommendation: PlanRecommendation?
+  public var breakEven: PlanBreakEven
+  public var calibration: PlanCalibration
+  public var notes: [String]
+  public var seed: UInt64
+  public var trials: Int
+
+  public init(name: String, requestType: String, workload: PlanWorkload, options: [PlanOption], recommendation: PlanRecommendation?,
+              breakEven: PlanBreakEven, calibration: PlanCalibration, notes: [String], seed: UInt64, trials: Int) {
+    self.name = name; self.requestType = requestType; self.workload = workload; self.options = options
+    self.recommendation = recommendation; self.breakEven = breakEven; self.calibration = calibration; self.notes = notes
+    self.seed = seed; self.trials = trials
+  }
+}
+
+public struct PlanWorkload: Sendable, Codable, Equatable {
+  public var monthlyRequests: Double
+  public var monthlyInputTokens: Double
+  public var monthlyCachedInputTokens: Double
+  public var monthlyOutputTokens: Double
+  public var averageRequestsPerSecond: Double
+  public var peakRequestsPerSecond: Double
+  public var inputTokensPerRequest: Double
+  public var cachedInputTokensPerRequest: Double
+  public var outputTokensPerRequest: Double
+  public var ttftTargetMs: Double?
+  public var tpotTargetMs: Double?
+  public var batchable: Bool
+  public var residency: String
+  public var horizonMonths: Int
+  /// Requests per hour over one week, Monday 00:00 UTC first.
+  public var hourlyRequests: [Double]
+
+  public init(monthlyRequests: Double, monthlyInputTokens: Double, monthlyCachedInputTokens: Double, monthlyOutputTokens: Double,
+              averageRequestsPerSecond: Double, peakRequestsPerSecond: Double, inputTokensPerRequest: Double,
+              cachedInputTokensPerRequest: Double, outputTokensPerRequest: Double, ttftTargetMs: Double?, tpotTargetMs: Double?,
+              batchable: Bool, residency: String, horizonMonths: Int, hourlyRequests: [Double]) {
+    self.monthlyRequests = monthlyRequests; self.monthlyInputTokens = monthlyInputTokens; self.monthlyCachedInputTokens = monthlyCachedInputTokens
+    self.monthlyOutputTokens = monthlyOutputTokens; self.averageRequestsPerSecond = averageRequestsPerSecond
+    self.peakRequestsPerSecond = peakRequestsPerSecond; self.inputTokensPerRequest = inputTokensPerRequest
+    self.cachedInputTokensPerRequest = cachedInputTokensPerRequest; self.outputTokensPerRequest = outputTokensPerRequest
+    self.ttftTargetMs = ttftTargetMs; self.tpotTargetMs = tpotTargetMs; self.batchable = batchable; self.residency = residency
+    self.horizonMonths = horizonMonths; self.hourlyRequests = hourlyRequests
+  }
+
+  /// Input + output tokens per month.
+  public var monthlyTokens: Double { monthlyInputTokens + monthlyOutputTokens }
+}
+
+public struct PlanOption: Sendable, Codable, Equatable {
+  public var rank: Int
+  public var id: String
+  /// `api` or `self-hosted`.
+  public var kind: String
+  public var provider: String
+  public var region: String?
+  public var instanceType: String?
+  public var gpu: String?
+  public var gpusPerInstance: Int?
+  public var model: String
+  public var precision: String?
+  /// `api`, `api-batch`, `on-demand`, `spot`, `1y+on-demand`, `1y+spot`, `3y+on-demand`, `3y+spot`.
+  public var pricing: String
+  public var monthlyCost: Double
+  /// Monthly cost ÷ (input + output tokens) × 1M.
+  public var costPer1MTokens: Double
+  public var layout: String?
+  public var instancesPeak: Int?
+  public var instancesMin: Int?
+  public var instanceHoursPerMonth: Double?
+  /// Demand ÷ capacity provisioned, over the week.
+  public var utilisation: Double?
+  public var ttftMs: Double?
+  public var tpotMs: Double?
+  public var meetsTargets: Bool
+  public var availability: PlanAvailability?
+  public var notes: [String]
+
+  public init(rank: Int = 0, id: String, kind: String, provider: String, region: String? = nil, instanceType: String? = nil, gpu: String? = nil,
+              gpusPerInstance: Int? = nil, model: String, precision: String? = nil, pricing: String, monthlyCost: Double, costPer1MTokens: Double,
+              layout: String? = nil, instancesPeak: Int? = nil, instancesMin: Int? = nil, instanceHoursPerMonth: Double? = nil,
+              utilisation: Double? = nil, ttftMs: Double? = nil, tpotMs: Double? = nil, meetsTargets: Bool = true,
+              availability: PlanAvailability? = nil, notes: [String] = []) {
+    self.rank = rank; self.id = id; self.kind = kind; self.provider = provider; self.region = region; self.instanceType = instanceType
+    self.gpu = gpu; self.gpusPerInstance = gpusPerInstance; self.model = model; self.precision = precision; self.pricing = pricing
+    self.monthlyCost = monthlyCost; self.costPer1MTokens = costPer1MTokens; self.layout = layout; self.instancesPeak = instancesPeak
+    self.instancesMin = instancesMin; self.instanceHoursPerMonth = instanceHoursPerMonth; self.utilisation = utilisation
+    self.ttftMs = ttftMs; self.tpotMs = tpotMs; self.meetsTargets = meetsTargets; self.availability = availability; self.notes = notes
+  }
+}
+
+public struct PlanAvailability: Sendable, Codable, Equatable {
+  public var gpusNeeded: Int
+  /// Share of trials in which every instance needed at peak could be had.
+  public var probabilityToHold: Double
+  public var expectedInterruptionsPerMonth: Double
+  public var p50MonthlyCost: Double
+  public var p90MonthlyCost: Double
+  /// The spot interruption band used (`<5%` … `>20%`), `n/a` without spot.
+  public var band: String
+  /// True when the band is assumed (no spot-risk row for this provider/region/type).
+  public var bandAssumed: Bool
+  /// `low`, `medium` or `high`.
+  public var risk: String
+
+  public init(gpusNeeded: Int, probabilityToHold: Double, expectedInterruptionsPerMonth: Double, p50MonthlyCost: Double, p90MonthlyCost: Double,
+              band: String, bandAssumed: Bool, risk: String) {
+    self.gpusNeeded = gpusNeeded; self.probabilityToHold = probabilityToHold; self.expectedInterruptionsPerMonth = expectedInterruptionsPerMonth
+    self.p50MonthlyCost = p50MonthlyCost; self.p90MonthlyCost = p90MonthlyCost; self.band = band; self.bandAssumed = bandAssumed; self.risk = risk
+  }
+}
+
+public struct PlanRecommendation: Sendable, Codable, Equatable {
+  public var optionId: String
+  public var reasons: [String]
+  public init(optionId: String, reasons: [String]) { self.optionId = optionId; self.reasons = reasons }
+}
+
+public struct PlanBreakEven: Sendable, Codable, Equatable {
+  public var apiOptionId: String?
+  /// Input + output tokens per month at which the cheapest self-hosted option costs what the API costs; nil when none in the sweep.
+  public var monthlyTokens: Double?
+  public var statement: String
+  public var sweep: [PlanSweepPoint]
+  public init(apiOptionId: String?, monthlyTokens: Double?, statement: String, sweep: [PlanSweepPoint]) {
+    self.apiOptionId = apiOptionId; self.monthlyTokens = monthlyTokens; self.statement = statement; self.sweep = sweep
+  }
+}
+
+public struct PlanSweepPoint: Sendable, Codable, Equatable {
+  public var monthlyTokens: Double
+  public var apiCost: Double?
+  public var selfHostedCost: Double?
+  public init(monthlyTokens: Double, apiCost: Double?, selfHostedCost: Double?) {
+    self.monthlyTokens = monthlyTokens; self.apiCost = apiCost; self.selfHostedCost = selfHostedCost
+  }
+}
+
+public struct PlanCalibration: Sendable, Codable, Equatable {
+  public var benchmarkRows: Int
+  public var medianAbsPercentError: Double?
+  public var worstAbsPercentError: Double?
+  public init(benchmarkRows: Int, medianAbsPercentError: Double?, worstAbsPercentError: Double?) {
+    self.benchmarkRows = benchmarkRows; self.medianAbsPercentError = medianAbsPercentError; self.worstAbsPercentError = worstAbsPercentError
+  }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import MLCostCatalogs
+import MLCostCore
+
+extension Planner {
+  /// The cheapest self-hosted monthly cost for the workload scaled by `factor` (deterministic pricing only).
+  func cheapestSelfHosted(_ w: Workload, _ candidates: [Candidate], factor: Double) -> Double? {
+    let scaled = w.scaled(factor)
+    var fleets: [Double: Fleet] = [:]
+    var best: Double?
+    for c in candidates {
+      let fleet = fleets[c.capacity] ?? Fleet(hourlyRequests: scaled.hourlyRequests, capacityPerSecond: c.capacity,
+                                              minReplicas: w.selfHost.minReplicas, scaleToZero: w.selfHost.scaleToZero)
+      fleets[c.capacity] = fleet
+      for p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate, withNotes: false)
+      where best == nil || p.monthlyCost < best! { best = p.monthlyCost }
+    }
+    return best
+  }
+
+  /// Sweeps volume from 1% to 100× today's and finds where self-hosting starts to beat the API.
+  func breakEven(_ w: Workload, candidates: [Candidate], api: PlanOption?) -> PlanBreakEven {
+    let tokens = monthlyTokens(w)
+    let factors = (0...32).map { pow(10, -2 + Double($0) / 8) }
+    let sweep = factors.map { f in
+      PlanSweepPoint(monthlyTokens: tokens * f, apiCost: api.map { $0.monthlyCost * f }, selfHostedCost: cheapestSelfHosted(w, candidates, factor: f))
+    }
+    guard let api else {
+      return PlanBreakEven(apiOptionId: nil, monthlyTokens: nil, statement: "No priced API option: nothing to break even against.", sweep: sweep)
+    }
+    guard !candidates.isEmpty else {
+      return PlanBreakEven(apiOptionId: api.id, monthlyTokens: nil, statement: "No self-hosted option fits: the API is the only choice.", sweep: sweep)
+    }
+    func cheaper(_ f: Double) -> Bool { (cheapestSelfHosted(w, candidates, factor: f) ?? .infinity) <= api.monthlyCost * f }
+    if cheaper(factors[0]) {
+      return PlanBreakEven(apiOptionId: api.id, monthlyTokens: tokens * factors[0],
+                           statement: "Self-hosting is cheaper than \(api.provider) \(api.model) from 1% of this volume up.", sweep: sweep)
+    }
+    guard let i = factors.firstIndex(where: cheaper) else {
+      return PlanBreakEven(apiOptionId: api.id, monthlyTokens: nil,
+                           statement: "\(api.provider) \(api.model) stays cheaper than self-hosting up to 100× this volume.", sweep: sweep)
+    }
+    var lo = log(factors[i - 1]), hi = log(factors[i])
+    for _ in 0..<30 { let mid = (lo + hi) / 2; if cheaper(exp(mid)) { hi = mid } else { lo = mid } }
+    let volume = tokens * exp(hi)
+    let ratio = exp(hi)
+    let statement = String(format: "Self-hosting breaks even with %@ %@ at %@ tokens a month (%@ today's volume).", api.provider, api.model,
+                           Self.tokens(volume), ratio >= 1 ? String(format: "%.1f×", ratio) : String(format: "%.0f%% of", ratio * 100))
+    return PlanBreakEven(apiOptionId: api.id, monthlyTokens: volume, statement: statement, sweep: sweep)
+  }
+
+  static func tokens(_ v: Double) -> String {
+    if v >= 1e12 { return String(format: "%.2fT", v / 1e12) }
+    if v >= 1e9 { return String(format: "%.2fB", v / 1e9) }
+    if v >= 1e6 { return String(format: "%.1fM", v / 1e6) }
+    return String(format: "%.0f", v)
+  }
+
+  static func dollars(_ v: Double) -> String {
+    let cents = (v * 100).rounded()
+    var digits = String(Int64(abs(cents) / 100)), grouped = ""
+    while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
+    let frac = Int64(abs(cents)) % 100
+    return (cents < 0 ? "-$" : "$") + digits + grouped + "." + (frac < 10 ? "0" : "") + String(frac)
+  }
+
+  func recommend(_ options: [PlanOption], _ w: Workload, api: PlanOption?, breakEven: PlanBreakEven) -> PlanRecommendation? {
+    guard let best = options.first else { return nil }
+    var reasons: [String] = []
+    let cheapestSelf = options.first { $0.kind == "self-hosted" }
+    if best.kind == "api" {
+      reasons.append("\(best.provider) \(best.model) (\(best.pricing)) costs \(Self.dollars(best.monthlyCost)) a month, \(String(format: "$%.3f", best.costPer1MTokens)) per 1M tokens.")
+      if let s = cheapestSelf {
+        reasons.append("The cheapest self-hosted option (\(s.model) \(s.precision ?? "") on \(s.instanceType ?? "") in \(s.provider) \(s.region ?? ""), \(s.pricing)) would cost \(Self.dollars(s.monthlyCost)).")
+      }
+    } else {
+      reasons.append("\(best.model) (\(best.precision ?? "")) on \(best.provider) \(best.instanceType ?? "") in \(best.region ?? ""), \(best.pricing): \(Self.dollars(best.monthlyCost)) a month, \(String(format: "$%.3f", best.costPer1MTokens)) per 1M tokens.")
+      if let api {
+        let saving = api.monthlyCost - best.monthlyCost
+        reasons.append(String(format: "%@ a month less than %@ %@ (%@, %.0f%% less).", Self.dollars(saving), api.provider, api.model,
+                              Self.dollars(api.monthlyCost), saving / max(api.monthlyCost, 1e-9) * 100))
+      }
+      reasons.append("Layout \(best.layout ?? "?") per instance; \(best.instancesMin ?? 0)–\(best.instancesPeak ?? 0) instances over the week; utilisation \(Int(((best.utilisation ?? 0) * 100).rounded()))%.")
+      var latency = String(format: "TPOT %.0f ms, TTFT %.0f ms at the chosen batch", best.tpotMs ?? 0, best.ttftMs ?? 0)
+      if w.tpotMs != nil || w.ttftMs != nil { latency += " (targets: " + [w.tpotMs.map { String(format: "TPOT ≤ %.0f ms", $0) }, w.ttftMs.map { String(format: "TTFT ≤ %.0f ms", $0) }].compactMap { $0 }.joined(separator: ", ") + ")" }
+      reasons.append(latency + ".")
+      if let a = best.availability {
+        reasons.append(String(format: "Probability of getting all %d GPUs: %.0f%%; %.1f spot interruptions a month expected; P50 %@, P90 %@ a month (%d trials, seed %llu).",
+                              a.gpusNeeded, a.probabilityToHold * 100, a.expectedInterruptionsPerMonth, Self.dollars(a.p50MonthlyCost),
+                              Self.dollars(a.p90MonthlyCost), w.availability.trials, w.availability.seed))
+        if a.bandAssumed { reasons.append("No spot-risk data for this provider and region: the \(a.band) band is assumed.") }
+      }
+      reasons += best.notes.filter { !$0.hasPrefix("LiteLLM") }
+    }
+    reasons.append(breakEven.statement)
+    if let r = w.selfHost.residency == "eu" ? "Only EU/EEA regions were considered." : nil { reasons.append(r) }
+    return PlanRecommendation(optionId: best.id, reasons: reasons)
+  }
+
+  func summary(_ w: Workload) -> PlanWorkload {
+    let requests = w.monthlyRequests
+    return PlanWorkload(monthlyRequests: requests, monthlyInputTokens: requests * w.inputTokens, monthlyCachedInputTokens: requests * w.cachedInputTokens,
+                        monthlyOutputTokens: requests * w.outputTokens, averageRequestsPerSecond: w.hourlyRequests.reduce(0, +) / 168 / 3600,
+                        peakRequestsPerSecond: (w.hourlyRequests.max() ?? 0) / 3600, inputTokensPerRequest: w.inputTokens,
+                        cachedInputTokensPerRequest: w.cachedInputTokens, outputTokensPerRequest: w.outputTokens, ttftTargetMs: w.ttftMs,
+                        tpotTargetMs: w.tpotMs, batchable: w.batchable, residency: w.selfHost.residency, horizonMonths: w.horizonMonths,
+                        hourlyRequests: w.hourlyRequests)
+  }
+}

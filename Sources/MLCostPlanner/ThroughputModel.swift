@@ -1,0 +1,150 @@
+import Foundation
+import MLCostCatalogs
+import MLCostCore
+
+/// The efficiency factors a roofline needs to match real engines, fitted on measured results
+/// (`Calibration.fit`) and stored in `catalogs/throughput_calibration.csv`.
+public struct Efficiency: Sendable, Equatable, Codable {
+  /// Achieved fraction of the datasheet memory bandwidth.
+  public var memory: Double
+  /// Achieved fraction of the dense peak FLOP/s in decode (small-batch GEMMs, attention over the cache).
+  public var compute: Double
+  /// Achieved fraction of the dense peak FLOP/s in prefill (large GEMMs).
+  public var prefillCompute: Double
+  /// Fixed cost per engine iteration (scheduling, sampling, kernel launches), milliseconds.
+  public var stepOverheadMs: Double
+  /// The largest batch the engine schedules.
+  public var maxBatch: Int
+  /// Share of GPU memory the engine may use for weights + KV cache.
+  public var memoryFraction: Double
+
+  public init(memory: Double, compute: Double, prefillCompute: Double, stepOverheadMs: Double, maxBatch: Int, memoryFraction: Double = 0.9) {
+    self.memory = memory; self.compute = compute; self.prefillCompute = prefillCompute; self.stepOverheadMs = stepOverheadMs; self.maxBatch = maxBatch
+    self.memoryFraction = memoryFraction
+  }
+
+  /// Before calibration: llm-analysis' shipped examples (flops 0.7, HBM 0.9) and a 2 ms step.
+  public static let uncalibrated = Efficiency(memory: 0.9, compute: 0.7, prefillCompute: 0.7, stepOverheadMs: 2, maxBatch: 1024)
+}
+
+/// One replica's steady state at saturation: tensor-parallel degree, batch, throughput, latency.
+public struct ReplicaEstimate: Sendable, Equatable {
+  public var tensorParallel: Int
+  public var batch: Int
+  public var maxBatchByMemory: Int
+  public var outputTokensPerSecond: Double
+  public var ttftMs: Double
+  public var tpotMs: Double
+}
+
+/// Why a configuration cannot serve.
+public enum ThroughputError: Error, Equatable, CustomStringConvertible {
+  case doesNotFit(model: String, gpu: String, gpus: Int, needGB: Double, haveGB: Double)
+  case latencyUnreachable(String)
+  case unknownModel(String)
+  case unknownGPU(String)
+
+  public var description: String {
+    switch self {
+    case let .doesNotFit(m, g, n, need, have):
+      return String(format: "%@ does not fit on %d × %@: the weights and one sequence's KV cache need %.0f GB per GPU at best, %.0f GB are usable; use more GPUs, a bigger GPU or a lower precision", m, n, g, need, have)
+    case let .latencyUnreachable(s): return s
+    case let .unknownModel(m): return "unknown model '\(m)': see `mlcost catalog list models` (names and aliases)"
+    case let .unknownGPU(g): return "unknown GPU '\(g)': see `mlcost catalog list gpus` (names and aliases)"
+    }
+  }
+}
+
+/// A roofline for LLM serving with continuous batching and chunked prefill (docs/planner.md):
+/// each engine iteration reads the (touched) weights once and the KV cache of every sequence in the
+/// batch, and computes one decode token per sequence plus the prefill share of the requests that
+/// arrive meanwhile; its time is the larger of memory time and compute time, plus tensor-parallel
+/// all-reduces and a fixed step overhead.
+public struct ThroughputModel: Sendable {
+  public var efficiency: Efficiency
+  public init(efficiency: Efficiency) { self.efficiency = efficiency }
+
+  struct Shape {
+    var weightsPerGPU: Double, kvPerTokenPerGPU: Double, usablePerGPU: Double
+    var activeParams: Double, totalParams: Double, sharedParams: Double, expertParams: Double
+    var layers: Double, hidden: Double, attention: Double   // heads × head_dim
+    var bandwidth: Double, peak: Double, attentionPeak: Double, link: Double, tp: Double
+    var experts: Double, activeExperts: Double, weightBytes: Double
+  }
+
+  func shape(_ m: ModelShape, _ g: GPUSpec, tp: Int, _ p: Precision) -> Shape {
+    let total = m.paramsB * 1e9, active = m.activeParamsB * 1e9
+    var experts = 0.0, shared = total
+    if m.isMixtureOfExperts {
+      // active = shared + k/E × experts, total = shared + experts.
+      let share = Double(m.activeExperts) / Double(m.experts)
+      experts = (total - active) / (1 - share)
+      shared = total - experts
+    }
+    return Shape(weightsPerGPU: total * p.weightBytes / Double(tp), kvPerTokenPerGPU: m.kvElementsPerTokenPerGPU(tp: tp) * p.kvBytes,
+                 usablePerGPU: g.memoryGB * 1e9 * efficiency.memoryFraction, activeParams: active, totalParams: total,
+                 sharedParams: shared, expertParams: experts, layers: Double(m.layers), hidden: Double(m.hidden),
+                 attention: Double(m.heads * m.headDim), bandwidth: g.memoryBandwidthGBps * 1e9 * efficiency.memory,
+                 peak: g.peakTFLOPS(p) * 1e12, attentionPeak: g.peakTFLOPS(p == .fp4 ? .fp8 : p) * 1e12, link: g.interconnectGBps * 1e9, tp: Double(tp),
+                 experts: Double(m.experts), activeExperts: Double(m.activeExperts), weightBytes: p.weightBytes)
+  }
+
+  /// Seconds for one iteration with `batch` sequences at average context `context`, of which
+  /// `prefillRequests` requests of `input` tokens are prefilled in the same iteration.
+  func iteration(_ s: Shape, batch: Double, context: Double, prefillRequests: Double, input: Double) -> Double {
+    var weightBytes = s.weightsPerGPU
+    if s.experts > 0 {
+      // Experts touched by a batch of B tokens (uniform routing): E × (1 − (1 − k/E)^B).
+      let tokens = batch + prefillRequests * input
+      let touched = 1 - pow(1 - s.activeExperts / s.experts, max(1, tokens))
+      weightBytes = (s.sharedParams + s.expertParams * touched) * s.weightBytes / s.tp
+    }
+    let memory = (weightBytes + batch * context * s.kvPerTokenPerGPU) / s.bandwidth
+    // Weight GEMMs run at the precision's peak; attention (QK^T, PV) runs on the FP8/BF16 cache, so FP4 does not speed it up.
+    let decode = (2 * s.activeParams * batch / s.peak + 4 * batch * context * s.layers * s.attention / s.attentionPeak) / efficiency.compute
+    let prefill = prefillRequests * (2 * s.activeParams * input / s.peak + 2 * s.layers * input * input * s.attention / s.attentionPeak)
+      / efficiency.prefillCompute
+    let compute = (decode + prefill) / s.tp
+    var comm = 0.0
+    if s.tp > 1 {
+      // Two ring all-reduces of the activations per layer (BF16), plus ~8 µs latency each.
+      let bytes = (batch + prefillRequests * input) * s.hidden * 2
+      comm = s.layers * 2 * (8e-6 + 2 * (s.tp - 1) / s.tp * bytes / s.link)
+    }
+    return max(memory, compute) + comm + efficiency.stepOverheadMs / 1000
+  }
+
+  /// One replica of `tp` GPUs; nil latency targets = saturation. Throws when nothing fits.
+  public func replica(model m: ModelShape, gpu g: GPUSpec, tp: Int, precision p: Precision, input: Int, output: Int,
+                      ttftMs: Double? = nil, tpotMs: Double? = nil) throws -> ReplicaEstimate {
+    let s = shape(m, g, tp: tp, p)
+    let i = Double(max(1, input)), o = Double(max(1, output))
+    let free = s.usablePerGPU - s.weightsPerGPU
+    let oneSequence = s.kvPerTokenPerGPU * (i + o)
+    guard free >= oneSequence else {
+      throw ThroughputError.doesNotFit(model: m.name, gpu: g.name, gpus: tp, needGB: (s.weightsPerGPU + oneSequence) / 1e9,
+                                       haveGB: s.usablePerGPU / 1e9)
+    }
+    // Paged KV cache: on average a sequence holds its prompt and half its answer.
+    let context = i + o / 2
+    let byMemory = max(1, Int(free / (s.kvPerTokenPerGPU * context)))
+    func iter(_ b: Int) -> Double { iteration(s, batch: Double(b), context: context, prefillRequests: Double(b) / o, input: i) }
+    let prefillAlone = iteration(s, batch: 0, context: context, prefillRequests: 1, input: i)
+    func ttft(_ b: Int) -> Double { (prefillAlone + iter(b)) * 1000 }
+    func ok(_ b: Int) -> Bool { (tpotMs.map { iter(b) * 1000 <= $0 } ?? true) && (ttftMs.map { ttft(b) <= $0 } ?? true) }
+    var hi = min(byMemory, efficiency.maxBatch)
+    if !ok(1) {
+      throw ThroughputError.latencyUnreachable(String(
+        format: "%@ on %d × %@ (%@) cannot meet the latency target even one request at a time: TTFT %.0f ms, TPOT %.1f ms",
+        m.name, tp, g.name, p.rawValue, ttft(1), iter(1) * 1000))
+    }
+    if !ok(hi) {
+      var lo = 1   // ok(lo), !ok(hi)
+      while hi - lo > 1 { let mid = (lo + hi) / 2; if ok(mid) { lo = mid } else { hi = mid } }
+      hi = lo
+    }
+    let t = iter(hi)
+    return ReplicaEstimate(tensorParallel: tp, batch: hi, maxBatchByMemory: byMemory, outputTokensPerSecond: Double(hi) / t,
+                           ttftMs: ttft(hi), tpotMs: t * 1000)
+  }
+}
