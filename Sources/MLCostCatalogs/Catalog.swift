@@ -77,8 +77,11 @@ public struct Catalog: Sendable {
 
   /// `llama-2-70b`, `meta-llama/Llama-2-70b-chat-hf` → the Llama-2-70B row.
   public func model(named name: String) -> ModelShape? {
-    if let i = modelIndex[catalogKey(name)] { return models[i] }
-    if let last = name.split(separator: "/").last, let i = modelIndex[catalogKey(String(last))] { return models[i] }
+    // `together_ai/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo` → `meta-llama/…` → `Meta-Llama-3.1-8B-Instruct-Turbo`.
+    let parts = name.split(separator: "/")
+    for start in parts.indices {
+      if let i = modelIndex[catalogKey(parts[start...].joined(separator: "/"))] { return models[i] }
+    }
     return nil
   }
 
