@@ -93,12 +93,14 @@ struct CLITests {
   @Test func helpIsDocumentedForEverySubcommand() throws {
     let readme = try String(contentsOfFile: Repo.path("README.md"), encoding: .utf8)
     let help = try Binary.run(["--help"]).stdout
-    for sub in ["demo", "import", "imports", "report monthly", "report render", "idle", "anomalies", "generate"] {
+    for sub in ["demo", "import", "imports", "report monthly", "report render", "idle", "anomalies", "plan", "throughput", "catalog import",
+                "catalog list", "catalog validate", "generate"] {
       #expect(help.contains(sub.split(separator: " ")[0]), "\(sub) missing from --help")
       #expect(readme.contains("mlcost \(sub)"), "README does not document `mlcost \(sub)`")
     }
     assertSnapshot(try Binary.run(["import", "--help"]).stdout, at: Repo.path("Tests/Golden/import-help.txt"))
     assertSnapshot(try Binary.run(["report", "monthly", "--help"]).stdout, at: Repo.path("Tests/Golden/report-monthly-help.txt"))
+    assertSnapshot(try Binary.run(["plan", "--help"]).stdout, at: Repo.path("Tests/Golden/plan-help.txt"))
   }
 }
 
