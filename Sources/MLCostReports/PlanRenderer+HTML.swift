@@ -6,16 +6,10 @@ extension PlanRenderer {
   /// One self-contained HTML page: the recommendation, an SVG break-even chart (log volume axis),
   /// cost-by-option bars and the ranked table.
   public static func html(_ p: PlanResult) -> String {
-    let doc = htmlNewDocNoDtD(nil, nil)!
-    defer { xmlFreeDoc(doc) }
-    let html = xmlNewNode(nil, "html")!
-    xmlDocSetRootElement(doc, html)
-    xmlNewProp(html, "lang", "en")
-    let head = HTMLRenderer.element(html, "head")
-    xmlNewProp(HTMLRenderer.element(head, "meta"), "charset", "utf-8")
-    HTMLRenderer.text(HTMLRenderer.element(head, "title"), p.name)
-    HTMLRenderer.text(HTMLRenderer.element(head, "style"), HTMLRenderer.css)
-    let body = HTMLRenderer.element(html, "body")
+    HTMLRenderer.page(title: p.name) { body in page(p, body) }
+  }
+
+  static func page(_ p: PlanResult, _ body: xmlNodePtr) {
     HTMLRenderer.text(HTMLRenderer.element(body, "h1"), p.name)
     for line in header(p).dropFirst() { HTMLRenderer.text(HTMLRenderer.element(body, "p", ["class": "meta"]), line) }
     if let r = p.recommendation {
@@ -43,13 +37,6 @@ extension PlanRenderer {
     HTMLRenderer.text(HTMLRenderer.element(notes, "h2"), "Notes")
     let ul = HTMLRenderer.element(notes, "ul")
     for n in [p.breakEven.statement] + footer(p) { HTMLRenderer.text(HTMLRenderer.element(ul, "li"), n) }
-
-    var out: UnsafeMutablePointer<xmlChar>?
-    var size: Int32 = 0
-    htmlDocDumpMemoryFormat(doc, &out, &size, 1)
-    defer { if let out { mlcost_xml_free(out) } }
-    guard let out else { return "" }
-    return "<!DOCTYPE html>\n" + String(cString: out)
   }
 
   /// Monthly cost against monthly tokens (log–log): the API's line and the cheapest self-hosted step curve.
