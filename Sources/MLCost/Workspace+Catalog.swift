@@ -40,12 +40,17 @@ extension Workspace {
       guard FileManager.default.fileExists(atPath: dir) else { throw ImportError.missingInput(path: dir, reason: "no such catalogs folder") }
       return dir
     }
+    for c in catalogCandidates(nil) where FileManager.default.fileExists(atPath: (c as NSString).appendingPathComponent("gpus.csv")) { return c }
+    throw ImportError.missingInput(path: "catalogs", reason: "no catalogs folder: pass --catalogs DIR or set MLCOST_CATALOGS")
+  }
+
+  /// Where catalogs are looked for, in order: the flag, `MLCOST_CATALOGS`, next to the binary, `./catalogs`.
+  static func catalogCandidates(_ dir: String?) -> [String] {
     var candidates: [String] = []
+    if let dir { candidates.append(dir) }
     if let env = ProcessInfo.processInfo.environment["MLCOST_CATALOGS"], !env.isEmpty { candidates.append(env) }
     let binary = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
-    candidates += [binary.appendingPathComponent("catalogs").path, "catalogs"]
-    for c in candidates where FileManager.default.fileExists(atPath: (c as NSString).appendingPathComponent("gpus.csv")) { return c }
-    throw ImportError.missingInput(path: "catalogs", reason: "no catalogs folder: pass --catalogs DIR or set MLCOST_CATALOGS")
+    return candidates + [binary.appendingPathComponent("catalogs").path, "catalogs"]
   }
 
   public static func loadCatalog(_ dir: String?) throws -> Catalog {

@@ -8,18 +8,13 @@ extension Workspace {
   /// The planner over a catalogs folder: stored calibration if present, else fitted now.
   public static func planner(catalogs dir: String?, top: Int = 15) throws -> Planner {
     let catalog = try loadCatalog(dir)
-    let stored = try CalibrationFile.load(directory: catalog.directory)
-    let calibration = stored == nil ? Calibration.run(catalog, leaveOneOut: false) : nil
-    let summary = try storedCalibrationSummary(catalog.directory) ?? PlanCalibration(
-      benchmarkRows: calibration?.rows ?? 0, medianAbsPercentError: calibration?.medianAbsPercentError, worstAbsPercentError: calibration?.worstAbsPercentError)
-    return Planner(catalog: catalog, efficiency: stored ?? calibration!.efficiency, calibration: summary, top: top)
-  }
-
-  static func storedCalibrationSummary(_ dir: String) throws -> PlanCalibration? {
-    let path = (dir as NSString).appendingPathComponent(CalibrationFile.name)
-    guard FileManager.default.fileExists(atPath: path), let row = try CatalogTable.rows(path: path, required: []).first else { return nil }
-    return PlanCalibration(benchmarkRows: Int(row.text("rows")) ?? 0, medianAbsPercentError: Double(row.text("median_abs_pct_error")),
-                           worstAbsPercentError: Double(row.text("worst_abs_pct_error")))
+    if let (efficiency, summary) = try CalibrationFile.read(directory: catalog.directory) {
+      return Planner(catalog: catalog, efficiency: efficiency, calibration: summary, top: top)
+    }
+    let fitted = Calibration.run(catalog, leaveOneOut: false)
+    return Planner(catalog: catalog, efficiency: fitted.efficiency,
+                   calibration: PlanCalibration(benchmarkRows: fitted.rows, medianAbsPercentError: fitted.medianAbsPercentError,
+                                                worstAbsPercentError: fitted.worstAbsPercentError), top: top)
   }
 
   /// `mlcost plan SCENARIO.yaml`.

@@ -176,12 +176,7 @@ extension Workspace {
 
   /// The API price catalog: `dir` (flag), else `MLCOST_CATALOGS`, else next to the binary, else `./catalogs`.
   public static func apiPrices(catalogs dir: String?) throws -> APIPriceBook? {
-    var candidates: [String] = []
-    if let dir { candidates.append(dir) }
-    if let env = ProcessInfo.processInfo.environment["MLCOST_CATALOGS"], !env.isEmpty { candidates.append(env) }
-    let binary = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
-    candidates += [binary.appendingPathComponent("catalogs").path, "catalogs"]
-    for c in candidates {
+    for c in catalogCandidates(dir) {
       let path = (c as NSString).appendingPathComponent("api_prices.csv")
       if FileManager.default.fileExists(atPath: path) { return try APIPriceBook.load(path: path) }
     }

@@ -99,3 +99,12 @@ public struct APIPriceBook: Sendable {
     return nil
   }
 }
+
+extension APIPrice {
+  public var csvFields: [String] {
+    func money(_ v: Int64?) -> String { v.map { ExactDecimal.format(nanos: $0) } ?? "" }
+    return [provider, model, money(inputPer1M), money(cachedInputPer1M), money(cacheWritePer1M), money(outputPer1M),
+            CatalogCSV.number(batchDiscount), effectiveFrom.map { String(Timestamp.iso8601($0).prefix(10)) } ?? "",
+            effectiveTo.map { String(Timestamp.iso8601($0).prefix(10)) } ?? "", source, asOf]
+  }
+}

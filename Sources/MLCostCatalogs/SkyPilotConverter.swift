@@ -31,9 +31,9 @@ public struct SkyPilotConverter {
     var summary = ConversionSummary()
     var groups: [String: Group] = [:]
     var order: [String] = []
-    var hosts: [String: (vcpus: Double?, memory: Double?, zone: Zone)] = [:]   // GCP: "type|zone"
+    // GCP host VMs, in file order: priced without their GPUs.
+    var hosts: [(type: String, region: String, zone: String, vcpus: Double?, memory: Double?, price: Zone)] = []
     var gpuParts: [String: Zone] = [:]                                          // GCP: "acc|count|zone"
-    var gcpZones: [(region: String, zone: String)] = []
     let sources = files.map(\.name).joined(separator: ", ")
 
     func add(region: String, type: String, gpu: String, count: Int, vcpus: Double?, memory: Double?, zone: Zone) {
@@ -52,7 +52,7 @@ public struct SkyPilotConverter {
         if region.isEmpty { summary.skip("no region"); continue }
         if acc.isEmpty {
           // A GCP host VM (priced without its GPUs).
-          if !type.isEmpty { hosts["\(type)|\(zoneName)"] = (Double(v("vCPUs")), Double(v("MemoryGiB")), zone); gcpZones.append((region, zoneName)) }
+          if !type.isEmpty { hosts.append((type, region, zoneName, Double(v("vCPUs")), Double(v("MemoryGiB")), zone)) }
           else { summary.skip("neither an instance type nor a GPU") }
           continue
         }
@@ -68,18 +68,13 @@ public struct SkyPilotConverter {
       }
     }
     // GCP: host VM + its attached GPUs, zone by zone.
-    var seenHostZones: Set<String> = []
-    for (region, zoneName) in gcpZones {
-      for (type, host) in hosts where type.hasSuffix("|\(zoneName)") {
-        let hostType = String(type.dropLast(zoneName.count + 1))
-        guard seenHostZones.insert(type).inserted else { continue }
-        guard let (acc, count) = Self.gcpAttached(hostType) else { summary.skip("GCP host \(hostType) has no known GPU attachment"); continue }
-        guard let part = gpuParts["\(catalogKey(acc))|\(count)|\(zoneName)"] else { summary.skip("GCP host \(hostType) without a GPU price in its zone"); continue }
-        guard let gpu = resolveGPU(acc, instanceType: hostType, gpuInfo: "", provider: provider) else { summary.skip("GPU \(acc) is not in gpus.csv"); continue }
-        let od = part.onDemand.map { $0 + (host.zone.onDemand ?? 0) }
-        let spot = part.spot.map { $0 + (host.zone.spot ?? 0) }
-        add(region: region, type: hostType, gpu: gpu, count: count, vcpus: host.vcpus, memory: host.memory, zone: Zone(onDemand: od, spot: spot))
-      }
+    for host in hosts {
+      guard let (acc, count) = Self.gcpAttached(host.type) else { summary.skip("GCP host \(host.type) has no known GPU attachment"); continue }
+      guard let part = gpuParts["\(catalogKey(acc))|\(count)|\(host.zone)"] else { summary.skip("GCP host \(host.type) without a GPU price in its zone"); continue }
+      guard let gpu = resolveGPU(acc, instanceType: host.type, gpuInfo: "", provider: provider) else { summary.skip("GPU \(acc) is not in gpus.csv"); continue }
+      let od = part.onDemand.map { $0 + (host.price.onDemand ?? 0) }
+      let spot = part.spot.map { $0 + (host.price.spot ?? 0) }
+      add(region: host.region, type: host.type, gpu: gpu, count: count, vcpus: host.vcpus, memory: host.memory, zone: Zone(onDemand: od, spot: spot))
     }
 
     var offers: [InstanceOffer] = []

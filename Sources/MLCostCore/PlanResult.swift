@@ -154,3 +154,23 @@ public struct PlanCalibration: Sendable, Codable, Equatable {
     self.benchmarkRows = benchmarkRows; self.medianAbsPercentError = medianAbsPercentError; self.worstAbsPercentError = worstAbsPercentError
   }
 }
+
+/// How plan amounts read, in the planner's reasons and in every renderer alike.
+public enum PlanText {
+  /// `$1,437.19` (rounded to the cent).
+  public static func dollars(_ v: Double) -> String {
+    let cents = (v * 100).rounded()
+    var digits = String(Int64(abs(cents) / 100)), grouped = ""
+    while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
+    let fraction = Int64(abs(cents)) % 100
+    return (cents < 0 ? "-$" : "$") + digits + grouped + "." + (fraction < 10 ? "0" : "") + String(fraction)
+  }
+
+  /// `66.16B`, `45.6M`, `950`.
+  public static func tokens(_ v: Double) -> String {
+    if v >= 1e12 { return String(format: "%.2fT", v / 1e12) }
+    if v >= 1e9 { return String(format: "%.2fB", v / 1e9) }
+    if v >= 1e6 { return String(format: "%.1fM", v / 1e6) }
+    return String(format: "%.0f", v)
+  }
+}

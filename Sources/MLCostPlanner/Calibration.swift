@@ -27,12 +27,13 @@ public struct Calibration: Sendable, Equatable {
   public static let overheadGrid = [0.0, 2, 4, 6, 10, 15, 20, 30]
   public static let maxBatchGrid = [256, 512, 1024, 2048, 4096]
 
-  struct Case { var model: ModelShape; var gpu: GPUSpec; var row: BenchmarkRow }
+  /// `index`: the row's place in `catalog.benchmarks`.
+  struct Case { var model: ModelShape; var gpu: GPUSpec; var row: BenchmarkRow; var index: Int }
 
   static func cases(_ catalog: Catalog) -> [Case] {
-    catalog.benchmarks.compactMap { b in
+    catalog.benchmarks.enumerated().compactMap { i, b in
       guard b.inputTokens != nil, b.outputTokens != nil, let m = catalog.model(named: b.model), let g = catalog.gpu(named: b.gpu) else { return nil }
-      return Case(model: m, gpu: g, row: b)
+      return Case(model: m, gpu: g, row: b, index: i)
     }
   }
 
@@ -71,7 +72,7 @@ public struct Calibration: Sendable, Equatable {
     var predictions = catalog.benchmarks.map { Prediction(benchmark: $0, predicted: nil, leaveOneOut: nil) }
     var looErrors: [Double] = []
     for (i, c) in cases.enumerated() {
-      let index = catalog.benchmarks.firstIndex(of: c.row)!
+      let index = c.index
       predictions[index].predicted = predict(e, c)
       if leaveOneOut, let p = predict(fit(cases, skipping: i), c) {
         predictions[index].leaveOneOut = p
@@ -97,15 +98,20 @@ public enum CalibrationFile {
   static let columns = ["memory_efficiency", "compute_efficiency", "prefill_compute_efficiency", "step_overhead_ms", "max_batch", "memory_fraction", "rows",
                         "median_abs_pct_error", "worst_abs_pct_error", "loo_median_abs_pct_error", "loo_worst_abs_pct_error", "source", "as_of"]
 
-  public static func load(directory: String) throws -> Efficiency? {
+  public static func load(directory: String) throws -> Efficiency? { try read(directory: directory)?.efficiency }
+
+  /// The fitted factors and the errors they were fitted with, or nil when the file is absent.
+  public static func read(directory: String) throws -> (efficiency: Efficiency, summary: PlanCalibration)? {
     let path = (directory as NSString).appendingPathComponent(name)
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     guard let row = try CatalogTable.rows(path: path, required: columns).first else { return nil }
     _ = try row.provenance()
-    return Efficiency(memory: try row.positive("memory_efficiency"), compute: try row.positive("compute_efficiency"),
-                      prefillCompute: try row.positive("prefill_compute_efficiency"),
-                      stepOverheadMs: try row.number("step_overhead_ms") ?? 0, maxBatch: try row.integer("max_batch"),
-                      memoryFraction: try row.positive("memory_fraction"))
+    let efficiency = Efficiency(memory: try row.positive("memory_efficiency"), compute: try row.positive("compute_efficiency"),
+                                prefillCompute: try row.positive("prefill_compute_efficiency"),
+                                stepOverheadMs: try row.number("step_overhead_ms") ?? 0, maxBatch: try row.integer("max_batch"),
+                                memoryFraction: try row.positive("memory_fraction"))
+    return (efficiency, PlanCalibration(benchmarkRows: try row.integer("rows"), medianAbsPercentError: try row.number("median_abs_pct_error"),
+                                        worstAbsPercentError: try row.number("worst_abs_pct_error")))
   }
 
   public static func text(_ c: Calibration, asOf: String) -> String {

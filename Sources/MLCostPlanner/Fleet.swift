@@ -34,11 +34,9 @@ struct Fleet {
 struct Pricing {
   var name: String
   var monthlyCost: Double
-  /// Instance-hours per month on spot, on-demand (incl. floors), committed.
+  /// Instance-hours per month on spot.
   var spotHours: Double
-  var onDemandHours: Double
-  var committedInstances: Int
-  /// Instances at the peak hour on spot, and on-demand or committed.
+  /// Instances on spot at the peak hour (the rest are on-demand or committed).
   var spotPeak: Int
   var notes: [String] = []
 }
@@ -47,19 +45,16 @@ extension Fleet {
   /// Every pricing this offer supports for this fleet; a missing price skips that pricing (unpriced, not $0).
   func pricings(_ o: InstanceOffer, policy: Workload.PricingPolicy, horizonMonths: Int, spotRate: Double, withNotes: Bool = true) -> [Pricing] {
     var out: [Pricing] = []
-    let restart = policy.restartMinutes / 60
     let od = o.onDemandPerHour
-    if let od { out.append(Pricing(name: "on-demand", monthlyCost: hours * od, spotHours: 0, onDemandHours: hours, committedInstances: 0, spotPeak: 0)) }
-    func spotPart(floor: Int, rest: (below: Double, above: Double), spot: Double, odRate: Double) -> (cost: Double, spotHours: Double) {
-      // Each interruption costs a replacement's boot time, paid at the spot rate.
-      let overhead = spotRate * rest.above / Workload.hoursPerMonth * restart * spot
-      return (rest.above * spot + overhead, rest.above)
+    if let od { out.append(Pricing(name: "on-demand", monthlyCost: hours * od, spotHours: 0, spotPeak: 0)) }
+    /// Spot above `floor` instances: its hours at the spot rate, plus each interruption's replacement boot time.
+    func spotCost(aboveHours: Double, spot: Double) -> Double {
+      aboveHours * spot + spotRate * aboveHours / Workload.hoursPerMonth * policy.restartMinutes / 60 * spot
     }
     if let spot = o.spotPerHour, let od {
       let floor = min(policy.spotOnDemandFloor, peak)
       let s = split(floor: floor)
-      let part = spotPart(floor: floor, rest: s, spot: spot, odRate: od)
-      out.append(Pricing(name: "spot", monthlyCost: s.below * od + part.cost, spotHours: part.spotHours, onDemandHours: s.below, committedInstances: 0,
+      out.append(Pricing(name: "spot", monthlyCost: s.below * od + spotCost(aboveHours: s.above, spot: spot), spotHours: s.above,
                          spotPeak: peak - floor, notes: floor > 0 && withNotes ? ["\(floor) on-demand replica(s) under the spot fleet"] : []))
     }
     let discounts = policy.commitmentDiscounts.first { $0.key.lowercased() == o.provider.lowercased() }?.value
@@ -76,13 +71,11 @@ extension Fleet {
         if termFactor > 1 { notes.append("the \(term) term outlasts the \(horizonMonths)-month horizon: its cost is spread over the horizon") }
       }
       if let od {
-        out.append(Pricing(name: "\(term)+on-demand", monthlyCost: committed + s.above * od, spotHours: 0, onDemandHours: s.above,
-                           committedInstances: base, spotPeak: 0, notes: notes))
+        out.append(Pricing(name: "\(term)+on-demand", monthlyCost: committed + s.above * od, spotHours: 0, spotPeak: 0, notes: notes))
       }
-      if let spot = o.spotPerHour, let od, s.above > 0 {
-        let part = spotPart(floor: base, rest: s, spot: spot, odRate: od)
-        out.append(Pricing(name: "\(term)+spot", monthlyCost: committed + part.cost, spotHours: part.spotHours, onDemandHours: 0,
-                           committedInstances: base, spotPeak: peak - base, notes: notes))
+      if let spot = o.spotPerHour, o.onDemandPerHour != nil, s.above > 0 {
+        out.append(Pricing(name: "\(term)+spot", monthlyCost: committed + spotCost(aboveHours: s.above, spot: spot), spotHours: s.above,
+                           spotPeak: peak - base, notes: notes))
       }
     }
     return out

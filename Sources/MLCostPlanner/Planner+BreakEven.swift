@@ -45,23 +45,8 @@ extension Planner {
     let volume = tokens * exp(hi)
     let ratio = exp(hi)
     let statement = String(format: "Self-hosting breaks even with %@ %@ at %@ tokens a month (%@ today's volume).", api.provider, api.model,
-                           Self.tokens(volume), ratio >= 1 ? String(format: "%.1f×", ratio) : String(format: "%.0f%% of", ratio * 100))
+                           PlanText.tokens(volume), ratio >= 1 ? String(format: "%.1f×", ratio) : String(format: "%.0f%% of", ratio * 100))
     return PlanBreakEven(apiOptionId: api.id, monthlyTokens: volume, statement: statement, sweep: sweep)
-  }
-
-  static func tokens(_ v: Double) -> String {
-    if v >= 1e12 { return String(format: "%.2fT", v / 1e12) }
-    if v >= 1e9 { return String(format: "%.2fB", v / 1e9) }
-    if v >= 1e6 { return String(format: "%.1fM", v / 1e6) }
-    return String(format: "%.0f", v)
-  }
-
-  static func dollars(_ v: Double) -> String {
-    let cents = (v * 100).rounded()
-    var digits = String(Int64(abs(cents) / 100)), grouped = ""
-    while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
-    let frac = Int64(abs(cents)) % 100
-    return (cents < 0 ? "-$" : "$") + digits + grouped + "." + (frac < 10 ? "0" : "") + String(frac)
   }
 
   func recommend(_ options: [PlanOption], _ w: Workload, api: PlanOption?, breakEven: PlanBreakEven) -> PlanRecommendation? {
@@ -69,16 +54,16 @@ extension Planner {
     var reasons: [String] = []
     let cheapestSelf = options.first { $0.kind == "self-hosted" }
     if best.kind == "api" {
-      reasons.append("\(best.provider) \(best.model) (\(best.pricing)) costs \(Self.dollars(best.monthlyCost)) a month, \(String(format: "$%.3f", best.costPer1MTokens)) per 1M tokens.")
+      reasons.append("\(best.provider) \(best.model) (\(best.pricing)) costs \(PlanText.dollars(best.monthlyCost)) a month, \(String(format: "$%.3f", best.costPer1MTokens)) per 1M tokens.")
       if let s = cheapestSelf {
-        reasons.append("The cheapest self-hosted option (\(s.model) \(s.precision ?? "") on \(s.instanceType ?? "") in \(s.provider) \(s.region ?? ""), \(s.pricing)) would cost \(Self.dollars(s.monthlyCost)).")
+        reasons.append("The cheapest self-hosted option (\(s.model) \(s.precision ?? "") on \(s.instanceType ?? "") in \(s.provider) \(s.region ?? ""), \(s.pricing)) would cost \(PlanText.dollars(s.monthlyCost)).")
       }
     } else {
-      reasons.append("\(best.model) (\(best.precision ?? "")) on \(best.provider) \(best.instanceType ?? "") in \(best.region ?? ""), \(best.pricing): \(Self.dollars(best.monthlyCost)) a month, \(String(format: "$%.3f", best.costPer1MTokens)) per 1M tokens.")
+      reasons.append("\(best.model) (\(best.precision ?? "")) on \(best.provider) \(best.instanceType ?? "") in \(best.region ?? ""), \(best.pricing): \(PlanText.dollars(best.monthlyCost)) a month, \(String(format: "$%.3f", best.costPer1MTokens)) per 1M tokens.")
       if let api {
         let saving = api.monthlyCost - best.monthlyCost
-        reasons.append(String(format: "%@ a month less than %@ %@ (%@, %.0f%% less).", Self.dollars(saving), api.provider, api.model,
-                              Self.dollars(api.monthlyCost), saving / max(api.monthlyCost, 1e-9) * 100))
+        reasons.append(String(format: "%@ a month less than %@ %@ (%@, %.0f%% less).", PlanText.dollars(saving), api.provider, api.model,
+                              PlanText.dollars(api.monthlyCost), saving / max(api.monthlyCost, 1e-9) * 100))
       }
       reasons.append("Layout \(best.layout ?? "?") per instance; \(best.instancesMin ?? 0)–\(best.instancesPeak ?? 0) instances over the week; utilisation \(Int(((best.utilisation ?? 0) * 100).rounded()))%.")
       var latency = String(format: "TPOT %.0f ms, TTFT %.0f ms at the chosen batch", best.tpotMs ?? 0, best.ttftMs ?? 0)
@@ -86,8 +71,8 @@ extension Planner {
       reasons.append(latency + ".")
       if let a = best.availability {
         reasons.append(String(format: "Probability of getting all %d GPUs: %.0f%%; %.1f spot interruptions a month expected; P50 %@, P90 %@ a month (%d trials, seed %llu).",
-                              a.gpusNeeded, a.probabilityToHold * 100, a.expectedInterruptionsPerMonth, Self.dollars(a.p50MonthlyCost),
-                              Self.dollars(a.p90MonthlyCost), w.availability.trials, w.availability.seed))
+                              a.gpusNeeded, a.probabilityToHold * 100, a.expectedInterruptionsPerMonth, PlanText.dollars(a.p50MonthlyCost),
+                              PlanText.dollars(a.p90MonthlyCost), w.availability.trials, w.availability.seed))
         if a.bandAssumed { reasons.append("No spot-risk data for this provider and region: the \(a.band) band is assumed.") }
       }
       reasons += best.notes.filter { !$0.hasPrefix("LiteLLM") }

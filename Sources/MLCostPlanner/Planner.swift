@@ -39,35 +39,35 @@ public struct Planner: Sendable {
     let candidates = try self.candidates(w, notes: &notes)
     var options = apiOptions(w, at: time, notes: &notes)
     var selfHosted: [(PlanOption, Candidate, Pricing)] = []
+    var fleets: [Double: Fleet] = [:]   // offers with the same GPUs share a capacity, hence a fleet
     for c in candidates {
-      let fleet = Fleet(hourlyRequests: w.hourlyRequests, capacityPerSecond: c.capacity, minReplicas: w.selfHost.minReplicas,
-                        scaleToZero: w.selfHost.scaleToZero)
-      for p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: spotRisk(c.offer).rate) {
+      let fleet = fleets[c.capacity] ?? Fleet(hourlyRequests: w.hourlyRequests, capacityPerSecond: c.capacity,
+                                              minReplicas: w.selfHost.minReplicas, scaleToZero: w.selfHost.scaleToZero)
+      fleets[c.capacity] = fleet
+      for p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate) {
         selfHosted.append((option(w, c, fleet, p), c, p))
       }
     }
     notes.append("\(selfHosted.count) self-hosted options evaluated (\(candidates.count) model × precision × instance × region combinations that fit).")
     // Same instance type and price in several regions (Lambda, RunPod price alike everywhere): list it once.
     selfHosted.sort { ($0.0.monthlyCost, $0.0.id) < ($1.0.monthlyCost, $1.0.id) }
-    var seen: [String: Int] = [:]
+    var firstOf: [String: Int] = [:]
     var unique: [(PlanOption, Candidate, Pricing)] = []
+    var alsoIn: [[String]] = []
     for entry in selfHosted {
-      let key = "\(entry.0.provider)|\(entry.0.instanceType ?? "")|\(entry.0.model)|\(entry.0.precision ?? "")|\(entry.0.pricing)|\(String(format: "%.2f", entry.0.monthlyCost))"
-      if let i = seen[key] { unique[i].0.notes.append("same price in \(entry.0.region ?? "")") } else { seen[key] = unique.count; unique.append(entry) }
+      let o = entry.0
+      let key = "\(o.provider)|\(o.instanceType ?? "")|\(o.model)|\(o.precision ?? "")|\(o.pricing)|\(String(format: "%.2f", o.monthlyCost))"
+      if let i = firstOf[key] { alsoIn[i].append(o.region ?? "") } else { firstOf[key] = unique.count; unique.append(entry); alsoIn.append([]) }
     }
-    for i in unique.indices {
-      let same = unique[i].0.notes.filter { $0.hasPrefix("same price in ") }.map { String($0.dropFirst(14)) }
-      unique[i].0.notes.removeAll { $0.hasPrefix("same price in ") }
-      if !same.isEmpty { unique[i].0.notes.append("same price in \(same.count) other region(s): \(same.prefix(8).joined(separator: ", "))\(same.count > 8 ? " …" : "")") }
+    for (i, same) in alsoIn.enumerated() where !same.isEmpty {
+      unique[i].0.notes.append("same price in \(same.count) other region(s): \(same.prefix(8).joined(separator: ", "))\(same.count > 8 ? " …" : "")")
     }
     // The Monte Carlo runs for the cheapest options (it is the expensive part), then availability re-ranks them.
     let simulator = AvailabilitySimulator(trials: w.availability.trials, seed: w.availability.seed)
     func simulate(_ entry: (PlanOption, Candidate, Pricing)) -> PlanOption {
       var (o, c, p) = entry
       let risk = spotRisk(c.offer)
-      let fleet = Fleet(hourlyRequests: w.hourlyRequests, capacityPerSecond: c.capacity, minReplicas: w.selfHost.minReplicas,
-                        scaleToZero: w.selfHost.scaleToZero)
-      o.availability = simulator.run(.init(id: o.id, offer: c.offer, pricing: p, peak: fleet.peak, rate: risk.rate, band: risk.band,
+      o.availability = simulator.run(.init(id: o.id, offer: c.offer, pricing: p, peak: o.instancesPeak ?? 0, rate: risk.rate, band: risk.band,
                                            bandAssumed: risk.assumed, restartHours: w.pricing.restartMinutes / 60),
                                      minProbability: w.availability.minProbability)
       return o

@@ -58,15 +58,15 @@ extension PlanRenderer {
     }
     let today = p.workload.monthlyTokens
     HTMLRenderer.element(svg, "line", ["x1": Charts.f(x(today)), "y1": "30", "x2": Charts.f(x(today)), "y2": "260", "stroke": "#bf8700", "stroke-dasharray": "4 3"])
-    Charts.label(svg, x: x(today) + 4, y: 42, "today: \(tokens(today)) tokens")
+    Charts.label(svg, x: x(today) + 4, y: 42, "today: \(PlanText.tokens(today)) tokens")
     if let b = p.breakEven.monthlyTokens {
       HTMLRenderer.element(svg, "line", ["x1": Charts.f(x(b)), "y1": "30", "x2": Charts.f(x(b)), "y2": "260", "stroke": "#cf222e", "stroke-dasharray": "2 2"])
-      Charts.label(svg, x: x(b) + 4, y: 58, "break-even: \(tokens(b))")
+      Charts.label(svg, x: x(b) + 4, y: 58, "break-even: \(PlanText.tokens(b))")
     }
-    Charts.label(svg, x: 70, y: 278, tokens(first.monthlyTokens))
-    Charts.label(svg, x: 730, y: 278, tokens(last.monthlyTokens), anchor: "end")
-    Charts.label(svg, x: 66, y: 260, usd(lo), anchor: "end")
-    Charts.label(svg, x: 66, y: 34, usd(hi), anchor: "end")
+    Charts.label(svg, x: 70, y: 278, PlanText.tokens(first.monthlyTokens))
+    Charts.label(svg, x: 730, y: 278, PlanText.tokens(last.monthlyTokens), anchor: "end")
+    Charts.label(svg, x: 66, y: 260, PlanText.dollars(lo), anchor: "end")
+    Charts.label(svg, x: 66, y: 34, PlanText.dollars(hi), anchor: "end")
     Charts.legend(svg, ["API", "cheapest self-hosted"], y: 296)
   }
 
@@ -80,12 +80,12 @@ extension PlanRenderer {
       let w = maxValue > 0 ? o.monthlyCost / maxValue * 420 : 0
       let name = "#\(o.rank) " + (o.kind == "api" ? "\(o.provider) \(o.model)" : "\(o.provider) \(o.instanceType ?? "") \(o.pricing)")
       Charts.label(svg, x: 0, y: y + 13, String(name.prefix(44)))
-      Charts.rect(svg, x: 300, y: y, w: w, h: 16, color: o.kind == "api" ? Charts.palette[0] : Charts.palette[1], title: "\(name): \(usd(o.monthlyCost)) a month")
+      Charts.rect(svg, x: 300, y: y, w: w, h: 16, color: o.kind == "api" ? Charts.palette[0] : Charts.palette[1], title: "\(name): \(PlanText.dollars(o.monthlyCost)) a month")
       if let a = o.availability, a.p90MonthlyCost > a.p50MonthlyCost {
         HTMLRenderer.element(svg, "line", ["x1": Charts.f(300 + a.p50MonthlyCost / maxValue * 420), "x2": Charts.f(300 + a.p90MonthlyCost / maxValue * 420),
                                            "y1": Charts.f(y + 8), "y2": Charts.f(y + 8), "stroke": "#1f2328"])
       }
-      Charts.label(svg, x: 300 + w + 4, y: y + 13, usd(o.monthlyCost))
+      Charts.label(svg, x: 300 + w + 4, y: y + 13, PlanText.dollars(o.monthlyCost))
     }
   }
 }

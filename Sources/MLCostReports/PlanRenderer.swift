@@ -5,16 +5,6 @@ import MLCostCore
 /// A plan as a table, Markdown, JSON or HTML (with an SVG break-even chart and cost bars). All
 /// formats render the same `PlanResult`; nothing is computed here.
 public enum PlanRenderer {
-  static func usd(_ v: Double) -> String {
-    let cents = (v * 100).rounded()
-    let whole = Int64(abs(cents) / 100), frac = Int64(abs(cents)) % 100
-    var digits = String(whole), grouped = ""
-    while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
-    return (cents < 0 ? "-$" : "$") + digits + grouped + "." + (frac < 10 ? "0" : "") + String(frac)
-  }
-  static func tokens(_ v: Double) -> String {
-    v >= 1e12 ? String(format: "%.2fT", v / 1e12) : v >= 1e9 ? String(format: "%.2fB", v / 1e9) : v >= 1e6 ? String(format: "%.1fM", v / 1e6) : String(format: "%.0f", v)
-  }
   static func pct(_ v: Double?) -> String { v.map { String(format: "%.0f%%", $0 * 100) } ?? "—" }
   static func ms(_ v: Double?) -> String { v.map { String(format: "%.0f", $0) } ?? "—" }
 
@@ -24,8 +14,8 @@ public enum PlanRenderer {
     let what = o.kind == "api" ? "\(o.provider) API" : "\(o.provider) \(o.region ?? "") \(o.instanceType ?? "")"
     let gpus = o.gpusPerInstance.map { "\(o.instancesMin ?? 0)–\(o.instancesPeak ?? 0) × \($0) \(o.gpu ?? "") (\(o.layout ?? ""))" } ?? "—"
     let model = o.precision.map { "\(o.model) \($0)" } ?? o.model
-    return ["\(o.rank)", what, o.pricing, model, gpus, usd(o.monthlyCost), String(format: "%.3f", o.costPer1MTokens), pct(o.utilisation),
-            ms(o.ttftMs), ms(o.tpotMs), pct(o.availability?.probabilityToHold), o.availability.map { usd($0.p90MonthlyCost) } ?? "—",
+    return ["\(o.rank)", what, o.pricing, model, gpus, PlanText.dollars(o.monthlyCost), String(format: "%.3f", o.costPer1MTokens), pct(o.utilisation),
+            ms(o.ttftMs), ms(o.tpotMs), pct(o.availability?.probabilityToHold), o.availability.map { PlanText.dollars($0.p90MonthlyCost) } ?? "—",
             o.availability.map { $0.risk + ($0.bandAssumed ? " (band assumed)" : "") } ?? (o.kind == "api" ? "provider" : "—")]
   }
 
@@ -33,8 +23,8 @@ public enum PlanRenderer {
     let w = p.workload
     var lines = ["\(p.name) — request type \(p.requestType)"]
     lines.append(String(format: "Workload: %@ requests a month (%.1f/s average, %.1f/s peak); %.0f input (%.0f cached) + %.0f output tokens per request = %@ tokens a month.",
-                        tokens(w.monthlyRequests), w.averageRequestsPerSecond, w.peakRequestsPerSecond, w.inputTokensPerRequest,
-                        w.cachedInputTokensPerRequest, w.outputTokensPerRequest, tokens(w.monthlyTokens)))
+                        PlanText.tokens(w.monthlyRequests), w.averageRequestsPerSecond, w.peakRequestsPerSecond, w.inputTokensPerRequest,
+                        w.cachedInputTokensPerRequest, w.outputTokensPerRequest, PlanText.tokens(w.monthlyTokens)))
     var targets = [w.ttftTargetMs.map { String(format: "TTFT ≤ %.0f ms", $0) }, w.tpotTargetMs.map { String(format: "TPOT ≤ %.0f ms", $0) }].compactMap { $0 }
     if targets.isEmpty { targets = ["none"] }
     lines.append("Latency targets: \(targets.joined(separator: ", ")); residency: \(w.residency); horizon \(w.horizonMonths) months; batchable: \(w.batchable ? "yes" : "no").")
@@ -78,7 +68,7 @@ public enum PlanRenderer {
     for o in p.options { out += "| " + cells(o).map(esc).joined(separator: " | ") + " |\n" }
     out += "\n## Break-even\n\n" + esc(p.breakEven.statement) + "\n\n| tokens/month | API | cheapest self-hosted |\n|---:|---:|---:|\n"
     for s in p.breakEven.sweep.enumerated().filter({ $0.offset % 4 == 0 }).map(\.element) {
-      out += "| \(tokens(s.monthlyTokens)) | \(s.apiCost.map(usd) ?? "—") | \(s.selfHostedCost.map(usd) ?? "—") |\n"
+      out += "| \(PlanText.tokens(s.monthlyTokens)) | \(s.apiCost.map(PlanText.dollars) ?? "—") | \(s.selfHostedCost.map(PlanText.dollars) ?? "—") |\n"
     }
     out += "\n## Notes\n\n" + footer(p).map { "- " + esc($0) }.joined(separator: "\n") + "\n"
     return out
