@@ -113,7 +113,7 @@ final class RowBatch: @unchecked Sendable {
   struct Fixed {
     var line: Int, billingPeriodStart: Int64, billingPeriodEnd: Int64?, chargePeriodStart: Int64, chargePeriodEnd: Int64
     var chargeCategory: ChargeCategory, chargeClass: ChargeClass?, chargeFrequency: ChargeFrequency?, pricingCategory: PricingCategory?
-    var billedCost: Int64, effectiveCost: Int64, listCost: Int64?, contractedCost: Int64?
+    var billedCost: Amount, effectiveCost: Amount, listCost: Amount?, contractedCost: Amount?
     var consumedQuantity: Double?, pricingQuantity: Double?, commitmentDiscountQuantity: Double?, gpuCount: Int64?
     var flags: ArithmeticFlags
     /// Where this row's text bytes start in the batch buffer.

@@ -17,19 +17,19 @@ extension Workspace {
     let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
     var resolved: [Int64: (model: String, requestType: String)] = [:]
     for (id, text) in dims {
-      var g = ChargeGroup(currency: text[.billingCurrency] ?? "?", billedCost: 0, effectiveCost: 0)
+      var g = ChargeGroup(currency: text[.billingCurrency] ?? "?", billedCost: .zero, effectiveCost: .zero)
       if let raw = text[.tags], let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] { g.tags = object.mapValues { "\($0)" } }
       g.provider = text[.providerName]; g.service = text[.serviceName]; g.resourceId = text[.resourceId]
       let r = AttributionEngine.resolve(g, rules: rules)
       resolved[id] = (r.values[.model] ?? Owner.unallocated.description, AttributionEngine.requestTypeName(r.values[.requestType]))
     }
     var series: [String: DailySeries] = [:]
-    func add(_ dimension: String, _ value: String, _ currency: String, _ day: Int64, _ cost: Int64, _ contributor: String) {
+    func add(_ dimension: String, _ value: String, _ currency: String, _ day: Int64, _ cost: Amount, _ contributor: String) {
       let k = "\(dimension)|\(value)|\(currency)"
       if series[k] == nil { series[k] = DailySeries(dimension: dimension, value: value, currency: currency, days: [:]) }
       // In place: copying the series out and back would copy its dictionaries on every row.
-      series[k]!.days[day, default: 0] += cost
-      series[k]!.contributors[day, default: [:]][contributor, default: 0] += cost
+      series[k]!.days[day, default: .zero] += cost
+      series[k]!.contributors[day, default: [:]][contributor, default: .zero] += cost
     }
     for g in groups {
       let text = dims[g.dimsId] ?? [:]
@@ -54,18 +54,18 @@ extension Workspace {
     for t in try store.dailyTokens(from: historyStart, to: end) { tokens[t.model, default: [:]][t.day, default: 0] += t.tokens }
     for s in series.values where s.dimension == "model" {
       guard let perDay = tokens[s.value] else { continue }
-      var values: [Int64: Int64] = [:]
-      for (day, n) in perDay where n >= 100_000 { values[day] = LargestRemainder.scale(s.days[day] ?? 0, 1_000_000, n) }
+      var values: [Int64: Amount] = [:]
+      for (day, n) in perDay where n >= 100_000 { values[day] = LargestRemainder.scale(s.days[day] ?? .zero, 1_000_000, n) }
       if values.count >= 7 { rates.append(DailySeries(dimension: "cost per 1M tokens", value: s.value, currency: s.currency, days: values, missingIsZero: false)) }
     }
     var rateRules = anomalyRules
-    rateRules.absolute = 10_000_000
+    rateRules.absolute = Amount(nanos: 10_000_000)
     found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
     func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
     return AnomalyReport(
       from: day(start), to: day(end), basis: rules.basis.rawValue,
       thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
-                   "absolute": ExactDecimal.format(nanos: anomalyRules.absolute), "robust z": String(format: "%.1f", anomalyRules.robustZ)],
+                   "absolute": anomalyRules.absolute.decimalString, "robust z": String(format: "%.1f", anomalyRules.robustZ)],
       anomalies: found,
       seriesWatched: series.count + rates.count)
   }

@@ -24,7 +24,7 @@ extension Workspace {
         if let raw = w.text[.tags] {
           if tagCache[raw] == nil {
             let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
-            var g = ChargeGroup(currency: w.currency, billedCost: 0, effectiveCost: 0, tags: object.mapValues { "\($0)" })
+            var g = ChargeGroup(currency: w.currency, billedCost: .zero, effectiveCost: .zero, tags: object.mapValues { "\($0)" })
             g.resourceId = w.resourceId
             tagCache[raw] = .some(AttributionEngine.resolve(g, rules: rules).values[.model])
           }
@@ -44,16 +44,16 @@ extension Workspace {
                                                             samples: s.samples, total: s.total, maximum: s.maximum))
     }
     let findings = IdleDetector.run(resources: resources, series: series, rules: idleRules, stopped: stopped)
-    var totals: [String: Int64] = [:]
-    for f in findings { if let w = f.monthlyWaste, let n = try? ExactDecimal.parseNanos(w) { totals[f.currency, default: 0] += n } }
+    var totals: [String: Amount] = [:]
+    for f in findings { if let w = f.monthlyWaste, let n = try? ExactDecimal.parse(w) { totals[f.currency, default: .zero] += n } }
     func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
     return IdleReport(
       from: day(start), to: day(end), basis: rules.basis.rawValue,
-      thresholds: ["window": "\(idleRules.windowDays) days", "min cost": ExactDecimal.format(nanos: idleRules.minCost),
+      thresholds: ["window": "\(idleRules.windowDays) days", "min cost": idleRules.minCost.decimalString,
                    "GPU utilisation below": String(format: "%.0f%%", idleRules.gpuBelowPercent), "orphaned after": "\(idleRules.orphanDays) days",
                    "rules": rules.source],
       findings: findings,
-      totalMonthlyWaste: totals.mapValues { ExactDecimal.format(nanos: $0) },
+      totalMonthlyWaste: totals.mapValues(\.decimalString),
       notes: ["Metrics are matched to a bill's resource by its id, the id's last path part, then its name; the dimensions of each series are in the evidence.",
               "An endpoint without metrics is unknown, never idle; under-used is tested on the window's highest GPU utilisation, so it errs towards not reporting.",
               "Monthly figures are the window's cost per billed day × 30."])

@@ -119,11 +119,11 @@ extension Workspace {
     var trend: [TrendPoint] = []
     for m in months.suffix(6) {
       let a = byMonth[m]!
-      var byOwner: [String: [Owner: Int64]] = [:]
-      for x in a.allocations { byOwner[x.currency, default: [:]][x.owner, default: 0] += x.cost }
+      var byOwner: [String: [Owner: Amount]] = [:]
+      for x in a.allocations { byOwner[x.currency, default: [:]][x.owner, default: .zero] += x.cost }
       for (currency, owners) in byOwner.sorted(by: { $0.key < $1.key }) {
         for (owner, cost) in owners.sorted(by: { $0.key < $1.key }) {
-          trend.append(TrendPoint(month: m.description, owner: owner.description, currency: currency, cost: ExactDecimal.format(nanos: cost)))
+          trend.append(TrendPoint(month: m.description, owner: owner.description, currency: currency, cost: cost.decimalString))
         }
       }
     }

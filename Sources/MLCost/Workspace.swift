@@ -74,8 +74,8 @@ public final class Workspace {
     var stored: [PeriodCurrency: Totals] = [:]
     for (key, totals) in result.fileTotals {
       let rejected = result.rejectedTotals[key] ?? Totals()
-      stored[key] = Totals(rows: totals.rows - rejected.rows, billedCost: totals.billedCost.value - rejected.billedCost.value,
-                           effectiveCost: totals.effectiveCost.value - rejected.effectiveCost.value)
+      stored[key] = Totals(rows: totals.rows - rejected.rows, billedCost: totals.billedCost - rejected.billedCost,
+                           effectiveCost: totals.effectiveCost - rejected.effectiveCost)
     }
     let reconciliation = ReconciliationRow.rows(file: result.fileTotals, stored: stored, rejected: result.rejectedTotals)
     return (sniffed, ImportSummary(importId: nil, path: path, fileName: fileName, sha256: source.finish(), result: result,

@@ -7,25 +7,25 @@ public struct AnomalyRules: Sendable, Equatable {
   public var baselineDays = 28
   /// Flag only when actual exceeds expected by more than this fraction …
   public var relative = 0.5
-  /// … and by more than this amount (nanos), so a tiny spike raises nothing.
-  public var absolute: Int64 = 50_000_000_000
+  /// … and by more than this amount, so a tiny spike raises nothing.
+  public var absolute = Amount(units: 50)
   /// … and the robust z-score (deviation ÷ 1.4826·MAD) exceeds this, when the baseline varies at all.
   public var robustZ = 3.0
   public init() {}
 }
 
-/// One daily cost series: what it is and its cost per day (UTC midnight → nanos). Missing days are 0 cost.
+/// One daily cost series: what it is and its cost per day (UTC midnight → amount). Missing days are 0 cost.
 public struct DailySeries: Sendable {
   /// `model`, `request type`, `service`, or `cost per 1M tokens`.
   public var dimension: String
   public var value: String
   public var currency: String
-  public var days: [Int64: Int64]
+  public var days: [Int64: Amount]
   /// Per day, the contributors (resource ids, API keys) and their cost, for explaining an anomaly.
-  public var contributors: [Int64: [String: Int64]]
+  public var contributors: [Int64: [String: Amount]]
   /// Costs: a missing day cost 0. Rates: a missing day has no value and is neither judged nor part of a baseline.
   public var missingIsZero: Bool
-  public init(dimension: String, value: String, currency: String, days: [Int64: Int64], contributors: [Int64: [String: Int64]] = [:],
+  public init(dimension: String, value: String, currency: String, days: [Int64: Amount], contributors: [Int64: [String: Amount]] = [:],
               missingIsZero: Bool = true) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.days = days; self.contributors = contributors
     self.missingIsZero = missingIsZero
@@ -39,22 +39,22 @@ public enum AnomalyDetector {
   public static func run(_ series: [DailySeries], from since: Int64, to end: Int64, rules: AnomalyRules) -> [Anomaly] {
     var out: [Anomaly] = []
     for s in series {
-      var run: [(day: Int64, expected: Int64, actual: Int64, baseline: String)] = []
+      var run: [(day: Int64, expected: Amount, actual: Amount, baseline: String)] = []
       func close() {
         guard let first = run.first, let last = run.last else { return }
-        var contributors: [String: Int64] = [:]
-        for r in run { for (k, v) in s.contributors[r.day] ?? [:] { contributors[k, default: 0] += v } }
+        var contributors: [String: Amount] = [:]
+        for r in run { for (k, v) in s.contributors[r.day] ?? [:] { contributors[k, default: .zero] += v } }
         let top = contributors.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
         out.append(Anomaly(dimension: s.dimension, value: s.value, currency: s.currency, start: date(first.day), end: date(last.day),
-                           days: run.count, expected: money(run.reduce(0) { $0 + $1.expected }), actual: money(run.reduce(0) { $0 + $1.actual }),
-                           impact: money(run.reduce(0) { $0 + $1.actual - $1.expected }), baseline: first.baseline,
+                           days: run.count, expected: money(run.reduce(.zero) { $0 + $1.expected }), actual: money(run.reduce(.zero) { $0 + $1.actual }),
+                           impact: money(run.reduce(.zero) { $0 + $1.actual - $1.expected }), baseline: first.baseline,
                            topContributors: Dictionary(uniqueKeysWithValues: top.map { ($0.key, money($0.value)) })))
         run.removeAll()
       }
       var day = since
       while day < end {
         if !s.missingIsZero && s.days[day] == nil { day += 86_400; continue }  // a gap neither ends nor extends a run
-        let actual = s.days[day] ?? 0
+        let actual = s.days[day] ?? .zero
         if let (expected, mad, how) = baseline(s, day: day, rules: rules), flagged(actual: actual, expected: expected, mad: mad, rules: rules) {
           run.append((day, expected, actual, how))
         } else {
@@ -65,46 +65,47 @@ public enum AnomalyDetector {
       close()
     }
     return out.sorted { a, b in
-      let ia = (try? ExactDecimal.parseNanos(a.impact)) ?? 0, ib = (try? ExactDecimal.parseNanos(b.impact)) ?? 0
+      let ia = (try? ExactDecimal.parse(a.impact)) ?? .zero, ib = (try? ExactDecimal.parse(b.impact)) ?? .zero
       return ia != ib ? ia > ib : (a.dimension, a.value, a.start) < (b.dimension, b.value, b.start)
     }
   }
 
   /// Median and MAD of the trailing window's same weekday (≥ 3 of them), else of every day in it.
   /// Nil when the series has no history before the day (nothing to compare with).
-  static func baseline(_ s: DailySeries, day: Int64, rules: AnomalyRules) -> (Int64, Int64, String)? {
+  static func baseline(_ s: DailySeries, day: Int64, rules: AnomalyRules) -> (Amount, Amount, String)? {
     let first = s.days.keys.min() ?? day
     guard first < day else { return nil }
-    var all: [Int64] = [], sameWeekday: [Int64] = []
+    var all: [Amount] = [], sameWeekday: [Amount] = []
     for k in 1...rules.baselineDays {
       let d = day - Int64(k) * 86_400
       if d < first { break }
       if !s.missingIsZero && s.days[d] == nil { continue }
-      let v = s.days[d] ?? 0
+      let v = s.days[d] ?? .zero
       all.append(v)
       if k % 7 == 0 { sameWeekday.append(v) }
     }
     guard all.count >= 7 else { return nil }
     let use = sameWeekday.count >= 3 ? sameWeekday : all
     let m = median(use)
-    let mad = median(use.map { abs($0 - m) })
+    let mad = median(use.map { ($0 - m).magnitude })
     return (m, mad, sameWeekday.count >= 3 ? "median of the same weekday over \(use.count) weeks" : "median of the last \(use.count) days")
   }
 
-  static func flagged(actual: Int64, expected: Int64, mad: Int64, rules: AnomalyRules) -> Bool {
+  static func flagged(actual: Amount, expected: Amount, mad: Amount, rules: AnomalyRules) -> Bool {
     let excess = actual - expected
-    guard excess > rules.absolute else { return false }
-    guard Double(excess) > rules.relative * Double(abs(expected)) else { return false }
-    if mad > 0 { return Double(excess) / (1.4826 * Double(mad)) > rules.robustZ }
+    guard !excess.isOverflow, excess > rules.absolute else { return false }
+    // Thresholds are ratios: comparing in floating point decides a flag, it never changes an amount.
+    guard excess.approximateDouble > rules.relative * expected.magnitude.approximateDouble else { return false }
+    if mad > .zero { return excess.approximateDouble / (1.4826 * mad.approximateDouble) > rules.robustZ }
     return true
   }
 
-  static func median(_ values: [Int64]) -> Int64 {
+  static func median(_ values: [Amount]) -> Amount {
     let v = values.sorted()
-    guard !v.isEmpty else { return 0 }
+    guard !v.isEmpty else { return .zero }
     return v.count % 2 == 1 ? v[v.count / 2] : LargestRemainder.scale(v[v.count / 2 - 1] + v[v.count / 2], 1, 2)
   }
 
   static func date(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
-  static func money(_ n: Int64) -> String { ExactDecimal.format(nanos: n) }
+  static func money(_ n: Amount) -> String { n.decimalString }
 }

@@ -50,11 +50,11 @@ public struct Allocation: Sendable, Hashable {
   public var phase: Phase
   public var currency: String
   public var source: CostSource
-  public var cost: Int64
+  public var cost: Amount
   /// The part that did work, where activity metrics tell (GPU compute only); nil when unknown.
-  public var usageCost: Int64?
+  public var usageCost: Amount?
   /// The allocation that `usageCost` covers (the lines with activity data).
-  public var observedCost: Int64 = 0
+  public var observedCost: Amount = .zero
   public var team: String?
   public var environment: String?
 }
@@ -68,8 +68,8 @@ public struct ModelDrivers: Sendable, Equatable {
   public var outputTokens: Int64 = 0
   public var gpuHours: Double = 0
   /// Cost of input / output tokens where a source or the catalog says which is which.
-  public var inputTokenCost: Int64?
-  public var outputTokenCost: Int64?
+  public var inputTokenCost: Amount?
+  public var outputTokenCost: Amount?
   public var inputTokensPriced: Int64 = 0
   public var outputTokensPriced: Int64 = 0
   public init() {}
@@ -80,8 +80,8 @@ public struct TagCoverage: Sendable, Equatable {
   public var provider: String
   public var service: String
   public var currency: String
-  public var total: Int64
-  public var tagged: Int64
+  public var total: Amount
+  public var tagged: Amount
 }
 
 /// A resource whose cost nobody attributed.
@@ -90,7 +90,7 @@ public struct UntaggedResource: Sendable, Equatable {
   public var provider: String
   public var service: String
   public var currency: String
-  public var cost: Int64
+  public var cost: Amount
 }
 
 /// How a pool was split this month.
@@ -98,10 +98,10 @@ public struct PoolSplit: Sendable, Equatable {
   public var name: String
   public var currency: String
   public var split: String
-  public var cost: Int64
-  public var shares: [String: Int64]
+  public var cost: Amount
+  public var shares: [String: Amount]
   /// What no driver could split (held by `shared`).
-  public var unsplit: Int64
+  public var unsplit: Amount
 }
 
 /// One month's attribution. Per currency, Σ allocations = Σ charges, exactly (checked when built).
@@ -110,11 +110,11 @@ public struct Attribution: Sendable {
   public var basis: Basis
   public var rulesSource: String
   /// Per currency: the sum of the inputs on the basis (charges + stated API costs + catalog-priced usage).
-  public var charges: [String: Int64]
+  public var charges: [String: Amount]
   /// Per currency: the sum over every owner.
-  public var allocated: [String: Int64]
+  public var allocated: [String: Amount]
   /// Per currency and source: what the `charges` total is made of.
-  public var chargesBySource: [String: [CostSource: Int64]]
+  public var chargesBySource: [String: [CostSource: Amount]]
   public var allocations: [Allocation]
   public var drivers: [String: [String: ModelDrivers]]
   public var unpriced: [UnpricedUsage]
@@ -127,9 +127,9 @@ public struct Attribution: Sendable {
 
 public struct ConservationError: Error, CustomStringConvertible {
   public var currency: String
-  public var charges: Int64
-  public var allocated: Int64
+  public var charges: Amount
+  public var allocated: Amount
   public var description: String {
-    "attribution lost money in \(currency): charges \(charges) nanos but allocated \(allocated); this is a bug, please report it"
+    "attribution lost money in \(currency): charges \(charges.decimalString) but allocated \(allocated.decimalString); this is a bug (or a total past ±1.7 × 10^26 units), please report it"
   }
 }

@@ -94,11 +94,11 @@ struct Builder {
   let input: AttributionInput
   let rules: Rules
   var cells: [CellKey: Cell] = [:]
-  var charges: [String: Int64] = [:]
-  var bySource: [String: [CostSource: Int64]] = [:]
+  var charges: [String: Amount] = [:]
+  var bySource: [String: [CostSource: Amount]] = [:]
   var drivers: [String: [String: ModelDrivers]] = [:]
   /// Per pool index, currency, component and phase: the pooled cost.
-  var pooled: [Int: [PoolBucket: Int64]] = [:]
+  var pooled: [Int: [PoolBucket: Amount]] = [:]
   struct PoolBucket: Hashable, Comparable {
     var currency: String, component: Component, phase: Phase
     static func < (l: PoolBucket, r: PoolBucket) -> Bool {
@@ -119,21 +119,21 @@ struct Builder {
     var owner: Owner, requestType: String, component: Component, phase: Phase, currency: String, source: CostSource
     var team: String?, environment: String?
   }
-  struct Cell { var cost: Int64 = 0; var usage: Int64 = 0; var observed: Int64 = 0; var hasUsage = false }
+  struct Cell { var cost = Amount.zero; var usage = Amount.zero; var observed = Amount.zero; var hasUsage = false }
   struct DriverKey: Hashable { var model: String; var requestType: String }
 
   init(input: AttributionInput, rules: Rules) { self.input = input; self.rules = rules }
 
-  mutating func add(_ key: CellKey, _ cost: Int64, usage: Int64? = nil, observed: Int64 = 0) {
+  mutating func add(_ key: CellKey, _ cost: Amount, usage: Amount? = nil, observed: Amount = .zero) {
     var cell = cells[key, default: Cell()]
-    cell.cost &+= cost
-    if let usage { cell.usage &+= usage; cell.observed &+= observed; cell.hasUsage = true }
+    cell.cost += cost
+    if let usage { cell.usage += usage; cell.observed += observed; cell.hasUsage = true }
     cells[key] = cell
   }
 
-  mutating func count(_ currency: String, _ source: CostSource, _ cost: Int64) {
-    charges[currency, default: 0] &+= cost
-    bySource[currency, default: [:]][source, default: 0] &+= cost
+  mutating func count(_ currency: String, _ source: CostSource, _ cost: Amount) {
+    charges[currency, default: .zero] += cost
+    bySource[currency, default: [:]][source, default: .zero] += cost
   }
 
   mutating func addCharges() {
@@ -151,9 +151,9 @@ struct Builder {
       if c.chargeCategory == .usage || c.chargeCategory == .purchase {
         let provider = c.provider ?? "unknown", service = c.service ?? "unknown"
         let k = "\(provider)|\(service)|\(c.currency)"
-        var cov = coverage[k] ?? TagCoverage(provider: provider, service: service, currency: c.currency, total: 0, tagged: 0)
-        cov.total &+= cost
-        if resolved.modelFromTags { cov.tagged &+= cost }
+        var cov = coverage[k] ?? TagCoverage(provider: provider, service: service, currency: c.currency, total: .zero, tagged: .zero)
+        cov.total += cost
+        if resolved.modelFromTags { cov.tagged += cost }
         coverage[k] = cov
       }
 
@@ -161,7 +161,7 @@ struct Builder {
       if c.commitmentStatus?.lowercased() == "unused" {
         owner = .idle
       } else if let pool = poolIndex {
-        pooled[pool, default: [:]][PoolBucket(currency: c.currency, component: component, phase: phase), default: 0] &+= cost
+        pooled[pool, default: [:]][PoolBucket(currency: c.currency, component: component, phase: phase), default: .zero] += cost
         continue
       } else if let model = resolved.values[.model] {
         owner = .model(model)
@@ -169,14 +169,14 @@ struct Builder {
         owner = .unallocated
       }
       if let m = owner.model { modelsSeen.insert(m) }
-      if owner == .unallocated && (c.chargeCategory == .usage) && cost != 0 {
+      if owner == .unallocated && (c.chargeCategory == .usage) && !cost.isZero {
         let resource = c.resourceId ?? c.resourceName ?? "(\(c.service ?? "no service"), no resource id)"
         let k = "\(resource)|\(c.currency)"
-        var u = untagged[k] ?? UntaggedResource(resource: resource, provider: c.provider ?? "", service: c.service ?? "", currency: c.currency, cost: 0)
-        u.cost &+= cost
+        var u = untagged[k] ?? UntaggedResource(resource: resource, provider: c.provider ?? "", service: c.service ?? "", currency: c.currency, cost: .zero)
+        u.cost += cost
         untagged[k] = u
       }
-      var usage: Int64?, observed: Int64 = 0
+      var usage: Amount?, observed = Amount.zero
       if component == .gpuCompute {
         if let busy = activity(c)?.busyFraction {
           usage = LargestRemainder.scale(cost, Int64((busy * 1_000_000).rounded()), 1_000_000)
@@ -224,8 +224,8 @@ struct Builder {
         add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: currency, source: .apiStated), cost)
         var d = drivers[model, default: [:]][currency, default: ModelDrivers()]
         let kind = (u.sourceRequestType ?? "").lowercased()
-        if kind.contains("output") { d.outputTokenCost = (d.outputTokenCost ?? 0) + cost }
-        else if kind.contains("input") { d.inputTokenCost = (d.inputTokenCost ?? 0) + cost }
+        if kind.contains("output") { d.outputTokenCost = (d.outputTokenCost ?? .zero) + cost }
+        else if kind.contains("input") { d.inputTokenCost = (d.inputTokenCost ?? .zero) + cost }
         drivers[model, default: [:]][currency] = d
         addTokens(model, currency, u)
         continue
@@ -245,8 +245,8 @@ struct Builder {
       count(price.currency, .apiCatalog, cost.total)
       add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: price.currency, source: .apiCatalog), cost.total)
       var d = drivers[model, default: [:]][price.currency, default: ModelDrivers()]
-      d.inputTokenCost = (d.inputTokenCost ?? 0) + cost.input
-      d.outputTokenCost = (d.outputTokenCost ?? 0) + cost.output
+      d.inputTokenCost = (d.inputTokenCost ?? .zero) + cost.input
+      d.outputTokenCost = (d.outputTokenCost ?? .zero) + cost.output
       d.inputTokensPriced += u.inputTokens + u.cachedInputTokens + u.cacheWriteTokens
       d.outputTokensPriced += u.outputTokens
       drivers[model, default: [:]][price.currency] = d
@@ -262,13 +262,13 @@ struct Builder {
   }
 
   /// Tokens × price per 1M, summed in 128 bits and rounded once (half-even); batch discount applied exactly.
-  func priced(_ u: UsageGroup, _ p: TokenPrice) -> (total: Int64, input: Int64, output: Int64)? {
-    let parts: [(Int64, Int64?)] = [(u.inputTokens, p.inputPer1M), (u.cachedInputTokens, p.cachedInputPer1M ?? p.inputPer1M),
+  func priced(_ u: UsageGroup, _ p: TokenPrice) -> (total: Amount, input: Amount, output: Amount)? {
+    let parts: [(Int64, Amount?)] = [(u.inputTokens, p.inputPer1M), (u.cachedInputTokens, p.cachedInputPer1M ?? p.inputPer1M),
                                     (u.cacheWriteTokens, p.cacheWritePer1M ?? p.inputPer1M), (u.outputTokens, p.outputPer1M)]
-    var input: Int64 = 0, output: Int64 = 0
+    var input = Amount.zero, output = Amount.zero
     for (i, (tokens, price)) in parts.enumerated() where tokens > 0 {
       guard let price else { return nil }
-      let v = LargestRemainder.scale(tokens, price, 1_000_000)
+      let v = price.scaled(by: tokens, over: 1_000_000)
       if i == 3 { output += v } else { input += v }
     }
     if u.batch, let d = p.batchDiscountPPB {
@@ -303,7 +303,7 @@ struct Builder {
       }
       var splits: [String: PoolSplit] = [:]
       for (bucket, cost) in buckets.sorted(by: { $0.key < $1.key }) {
-        var split = splits[bucket.currency] ?? PoolSplit(name: pool.name, currency: bucket.currency, split: pool.split.name, cost: 0, shares: [:], unsplit: 0)
+        var split = splits[bucket.currency] ?? PoolSplit(name: pool.name, currency: bucket.currency, split: pool.split.name, cost: .zero, shares: [:], unsplit: .zero)
         split.cost += cost
         if weights.isEmpty {
           split.unsplit += cost
@@ -311,7 +311,7 @@ struct Builder {
                       source: .pool), cost)
         } else {
           for (k, part) in zip(keys, LargestRemainder.split(cost, weights: weights)) {
-            split.shares[k.model, default: 0] += part
+            split.shares[k.model, default: .zero] += part
             add(CellKey(owner: .model(k.model), requestType: k.requestType, component: bucket.component, phase: bucket.phase,
                         currency: bucket.currency, source: .pool), part)
           }
@@ -325,15 +325,15 @@ struct Builder {
 
   func finish() throws(ConservationError) -> Attribution {
     var allocations: [Allocation] = []
-    var allocated: [String: Int64] = [:]
+    var allocated: [String: Amount] = [:]
     for (k, c) in cells {
       allocations.append(Allocation(owner: k.owner, requestType: k.requestType, component: k.component, phase: k.phase, currency: k.currency,
                                     source: k.source, cost: c.cost, usageCost: c.hasUsage ? c.usage : nil, observedCost: c.observed,
                                     team: k.team, environment: k.environment))
-      allocated[k.currency, default: 0] &+= c.cost
+      allocated[k.currency, default: .zero] += c.cost
     }
-    for currency in Set(charges.keys).union(allocated.keys) where allocated[currency, default: 0] != charges[currency, default: 0] {
-      throw ConservationError(currency: currency, charges: charges[currency, default: 0], allocated: allocated[currency, default: 0])
+    for currency in Set(charges.keys).union(allocated.keys) where allocated[currency, default: .zero] != charges[currency, default: .zero] || charges[currency, default: .zero].isOverflow {
+      throw ConservationError(currency: currency, charges: charges[currency, default: .zero], allocated: allocated[currency, default: .zero])
     }
     allocations.sort { a, b in
       if a.currency != b.currency { return a.currency < b.currency }

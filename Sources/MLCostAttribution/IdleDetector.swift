@@ -4,8 +4,8 @@ import MLCostCore
 /// Thresholds of idle detection (the `idle:` block of the rules file; printed with every result).
 public struct IdleRules: Sendable, Equatable {
   public var windowDays = 14
-  /// Below this cost over the window nothing is reported (nanos).
-  public var minCost: Int64 = 1_000_000_000
+  /// Below this cost over the window nothing is reported.
+  public var minCost = Amount(units: 1)
   /// Under-used when the highest GPU utilisation seen in the window stays below this percent
   /// (so its p95 does too: a conservative test from daily maxima).
   public var gpuBelowPercent = 10.0
@@ -32,9 +32,9 @@ public struct BilledResource: Sendable {
   public var gpuModel: String?
   public var model: String?
   public var currency: String
-  public var cost: Int64
+  public var cost: Amount
   public var daysBilled: Int
-  public init(resourceId: String, currency: String, cost: Int64, daysBilled: Int) {
+  public init(resourceId: String, currency: String, cost: Amount, daysBilled: Int) {
     self.resourceId = resourceId; self.currency = currency; self.cost = cost; self.daysBilled = daysBilled
   }
 }
@@ -77,7 +77,7 @@ public enum IdleDetector {
   }
 
   /// Monthly figure from a window cost: per billed day × 30, exact (half-even).
-  static func monthly(_ cost: Int64, days: Int) -> Int64 { LargestRemainder.scale(cost, 30, Int64(max(1, days))) }
+  static func monthly(_ cost: Amount, days: Int) -> Amount { LargestRemainder.scale(cost, 30, Int64(max(1, days))) }
 
   /// Storage billed in the window for an instance billed before it but not in it (stopped): volumes and
   /// disks carry the instance's name or id (`<vm>_OsDisk_1_…`, GCP disks named after their instance).
@@ -92,10 +92,10 @@ public enum IdleDetector {
         guard let hit = names.first(where: { haystack.contains($0.lowercased()) }), r.resourceId != i.resourceId else { continue }
         let perMonth = monthly(r.cost, days: r.daysBilled)
         out.append(IdleFinding(kind: "stopped-but-billed", resourceId: r.resourceId, model: i.model, currency: r.currency,
-          windowCost: ExactDecimal.format(nanos: r.cost), monthlyWaste: ExactDecimal.format(nanos: perMonth),
+          windowCost: r.cost.decimalString, monthlyWaste: perMonth.decimalString,
           rule: "storage billed in the window for an instance with no compute charges in it (billed before)",
-          evidence: ["instance": i.resourceId, "matched on": hit, "cost": ExactDecimal.format(nanos: r.cost), "daysBilled": String(r.daysBilled)],
-          action: "snapshot and delete the volume, or delete the stopped instance with it", monthlySaving: ExactDecimal.format(nanos: perMonth)))
+          evidence: ["instance": i.resourceId, "matched on": hit, "cost": r.cost.decimalString, "daysBilled": String(r.daysBilled)],
+          action: "snapshot and delete the volume, or delete the stopped instance with it", monthlySaving: perMonth.decimalString))
         break
       }
     }
@@ -107,18 +107,18 @@ public enum IdleDetector {
     var out = stoppedButBilled(resources, stopped: stopped, rules: rules)
     for r in resources where r.cost >= rules.minCost && isEndpoint(r, rules) {
       let found = key(r).lazy.compactMap { series[$0] }.first ?? []
-      let cost = ExactDecimal.format(nanos: r.cost)
+      let cost = r.cost.decimalString
       let perMonth = monthly(r.cost, days: r.daysBilled)
       var evidence = ["cost": cost, "daysBilled": String(r.daysBilled)]
       if let t = r.instanceType { evidence["instanceType"] = t }
-      func finding(_ kind: String, _ rule: String, _ action: String, waste: Int64?, saving: Int64?) -> IdleFinding {
+      func finding(_ kind: String, _ rule: String, _ action: String, waste: Amount?, saving: Amount?) -> IdleFinding {
         IdleFinding(kind: kind, resourceId: r.resourceId, model: r.model, currency: r.currency, windowCost: cost,
-                    monthlyWaste: waste.map { ExactDecimal.format(nanos: $0) }, rule: rule, evidence: evidence, action: action,
-                    monthlySaving: saving.map { ExactDecimal.format(nanos: $0) })
+                    monthlyWaste: waste.map { $0.decimalString }, rule: rule, evidence: evidence, action: action,
+                    monthlySaving: saving.map { $0.decimalString })
       }
       if found.isEmpty {
         evidence["metrics"] = "none for this resource (matched on \(key(r).joined(separator: ", ")))"
-        out.append(finding("unknown", "cost > \(ExactDecimal.format(nanos: rules.minCost)) with no activity data: never called idle",
+        out.append(finding("unknown", "cost > \(rules.minCost.decimalString) with no activity data: never called idle",
                            "export its metrics (CloudWatch get-metric-data, or the long metrics CSV) and run again", waste: nil, saving: nil))
         continue
       }
@@ -136,13 +136,13 @@ public enum IdleDetector {
         evidence["gpuUtilisationMax"] = String(format: "%.1f%%", gpu.map(\.maximum).max() ?? 0)
       }
       if !invocations.isEmpty && invocations.allSatisfy({ $0.total == 0 && $0.samples > 0 }) {
-        out.append(finding("idle", "cost > \(ExactDecimal.format(nanos: rules.minCost)) and zero invocations over \(rules.windowDays) days (every variant)",
+        out.append(finding("idle", "cost > \(rules.minCost.decimalString) and zero invocations over \(rules.windowDays) days (every variant)",
                            "delete the endpoint, or scale it to zero (serverless inference / minimum 0 instances)", waste: perMonth, saving: perMonth))
       } else if isNotebookOrCluster(r), !anyUtil.isEmpty, anyUtil.allSatisfy({ $0.maximum < 1 }), (anyUtil.map(\.days).max() ?? 0) >= rules.orphanDays {
         out.append(finding("orphaned", "notebook or cluster with utilisation under 1% for \(rules.orphanDays)+ days",
                            "stop or delete it; schedule it off outside working hours if it is used", waste: perMonth, saving: perMonth))
       } else if !gpu.isEmpty, let maxUtil = gpu.map(\.maximum).max(), maxUtil < rules.gpuBelowPercent {
-        let saving = perMonth / 2
+        let saving = perMonth.scaled(by: 1, over: 2)
         let target = r.instanceType.flatMap(smaller).map { "downsize to \($0) if the family offers it (one size down, about half the price)" }
           ?? "downsize one instance size in the same family (about half the price)"
         out.append(finding("under-used", "GPU utilisation never above \(String(format: "%.0f", rules.gpuBelowPercent))% in \(rules.windowDays) days (so p95 is below it)",
@@ -150,7 +150,7 @@ public enum IdleDetector {
       }
     }
     let order = ["idle": 0, "orphaned": 1, "stopped-but-billed": 2, "under-used": 3, "unknown": 4]
-    func waste(_ f: IdleFinding) -> Int64 { f.monthlyWaste.flatMap { try? ExactDecimal.parseNanos($0) } ?? 0 }
+    func waste(_ f: IdleFinding) -> Amount { f.monthlyWaste.flatMap { try? ExactDecimal.parse($0) } ?? .zero }
     return out.sorted { a, b in
       if order[a.kind]! != order[b.kind]! { return order[a.kind]! < order[b.kind]! }
       if waste(a) != waste(b) { return waste(a) > waste(b) }

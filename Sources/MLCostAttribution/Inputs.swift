@@ -3,8 +3,8 @@ import MLCostCore
 /// Charges of one month with identical dimensions, summed (the store's `charge_summary` rows).
 public struct ChargeGroup: Sendable {
   public var currency: String
-  public var billedCost: Int64
-  public var effectiveCost: Int64
+  public var billedCost: Amount
+  public var effectiveCost: Amount
   public var rows: Int
   public var chargeCategory: ChargeCategory
   public var pricingCategory: PricingCategory?
@@ -27,13 +27,13 @@ public struct ChargeGroup: Sendable {
   /// Tags as the source wrote them (keys not yet normalised).
   public var tags: [String: String]
 
-  public init(currency: String, billedCost: Int64, effectiveCost: Int64, rows: Int = 1, chargeCategory: ChargeCategory = .usage,
+  public init(currency: String, billedCost: Amount, effectiveCost: Amount, rows: Int = 1, chargeCategory: ChargeCategory = .usage,
               tags: [String: String] = [:]) {
     self.currency = currency; self.billedCost = billedCost; self.effectiveCost = effectiveCost; self.rows = rows
     self.chargeCategory = chargeCategory; self.tags = tags
   }
 
-  public func cost(_ basis: Basis) -> Int64 { basis == .amortised ? effectiveCost : billedCost }
+  public func cost(_ basis: Basis) -> Amount { basis == .amortised ? effectiveCost : billedCost }
 }
 
 /// API usage of one month with identical keys, summed.
@@ -47,7 +47,7 @@ public struct UsageGroup: Sendable {
   public var sourceRequestType: String?
   public var currency: String?
   /// Stated by the source; nil when it states none.
-  public var cost: Int64?
+  public var cost: Amount?
   public var requests: Int64 = 0
   public var inputTokens: Int64 = 0
   public var cachedInputTokens: Int64 = 0
@@ -81,17 +81,17 @@ public struct Activity: Sendable, Equatable {
   }
 }
 
-/// A token price resolved from the catalog (nanos of the currency per 1M tokens).
+/// A token price resolved from the catalog (an amount of the currency per 1M tokens).
 public struct TokenPrice: Sendable, Equatable {
   public var currency = "USD"
-  public var inputPer1M: Int64?
-  public var cachedInputPer1M: Int64?
-  public var cacheWritePer1M: Int64?
-  public var outputPer1M: Int64?
+  public var inputPer1M: Amount?
+  public var cachedInputPer1M: Amount?
+  public var cacheWritePer1M: Amount?
+  public var outputPer1M: Amount?
   /// Parts per billion off for batch requests (500_000_000 = half price).
   public var batchDiscountPPB: Int64?
   public var source: String
-  public init(inputPer1M: Int64?, cachedInputPer1M: Int64? = nil, cacheWritePer1M: Int64? = nil, outputPer1M: Int64?,
+  public init(inputPer1M: Amount?, cachedInputPer1M: Amount? = nil, cacheWritePer1M: Amount? = nil, outputPer1M: Amount?,
               batchDiscountPPB: Int64? = nil, source: String) {
     self.inputPer1M = inputPer1M; self.cachedInputPer1M = cachedInputPer1M; self.cacheWritePer1M = cacheWritePer1M
     self.outputPer1M = outputPer1M; self.batchDiscountPPB = batchDiscountPPB; self.source = source

@@ -109,7 +109,7 @@ struct RulesParser {
             guard let n = Int(try string(v, k)), n > 0 else { throw fail(v, "window_days must be a whole number of days > 0") }
             r.idle.windowDays = n
           case "min_cost":
-            guard let n = try? ExactDecimal.parseNanos(try string(v, k)), n >= 0 else { throw fail(v, "min_cost must be an amount such as 1.00") }
+            guard let n = try? ExactDecimal.parse(try string(v, k)), n >= .zero else { throw fail(v, "min_cost must be an amount such as 1.00") }
             r.idle.minCost = n
           case "gpu_below_percent":
             guard let d = Double(try string(v, k)), d >= 0, d <= 100 else { throw fail(v, "gpu_below_percent must be 0–100") }
@@ -134,7 +134,7 @@ struct RulesParser {
             guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "relative_percent must be a number ≥ 0") }
             r.anomalies.relative = d / 100
           case "absolute":
-            guard let n = try? ExactDecimal.parseNanos(try string(v, k)), n >= 0 else { throw fail(v, "absolute must be an amount such as 50.00") }
+            guard let n = try? ExactDecimal.parse(try string(v, k)), n >= .zero else { throw fail(v, "absolute must be an amount such as 50.00") }
             r.anomalies.absolute = n
           case "robust_z":
             guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "robust_z must be a number ≥ 0") }

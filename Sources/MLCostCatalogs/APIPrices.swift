@@ -5,11 +5,11 @@ import MLCostCore
 public struct APIPrice: Sendable, Equatable {
   public var provider: String
   public var model: String
-  /// Nanos of USD per 1M tokens.
-  public var inputPer1M: Int64?
-  public var cachedInputPer1M: Int64?
-  public var cacheWritePer1M: Int64?
-  public var outputPer1M: Int64?
+  /// USD per 1M tokens, exact.
+  public var inputPer1M: Amount?
+  public var cachedInputPer1M: Amount?
+  public var cacheWritePer1M: Amount?
+  public var outputPer1M: Amount?
   /// Fraction off for batch requests (0.5 = half price).
   public var batchDiscount: Double?
   /// Unix seconds; nil = open.
@@ -48,12 +48,12 @@ public struct APIPriceBook: Sendable {
     while try reader.nextRow() {
       let line = reader.rowLine
       func text(_ i: Int) -> String { reader.string(i).trimmingCharacters(in: .whitespaces) }
-      func money(_ i: Int) throws -> Int64? {
+      func money(_ i: Int) throws -> Amount? {
         let t = text(i)
         if t.isEmpty { return nil }
         do {
-          let v = try ExactDecimal.parseNanos(t)
-          if v < 0 { throw CatalogError(file: file, line: line, message: "\(columns[i]) is negative") }
+          let v = try ExactDecimal.parse(t)
+          if v < .zero { throw CatalogError(file: file, line: line, message: "\(columns[i]) is negative") }
           return v
         } catch let e as CatalogError { throw e } catch {
           throw CatalogError(file: file, line: line, message: "\(columns[i]): \(error)")
@@ -102,7 +102,7 @@ public struct APIPriceBook: Sendable {
 
 extension APIPrice {
   public var csvFields: [String] {
-    func money(_ v: Int64?) -> String { v.map { ExactDecimal.format(nanos: $0) } ?? "" }
+    func money(_ v: Amount?) -> String { v.map(\.decimalString) ?? "" }
     return [provider, model, money(inputPer1M), money(cachedInputPer1M), money(cacheWritePer1M), money(outputPer1M),
             CatalogCSV.number(batchDiscount), effectiveFrom.map { String(Timestamp.iso8601($0).prefix(10)) } ?? "",
             effectiveTo.map { String(Timestamp.iso8601($0).prefix(10)) } ?? "", source, asOf]

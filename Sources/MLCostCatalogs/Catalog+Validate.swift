@@ -66,7 +66,7 @@ extension Catalog {
       future("api_prices.csv", prov)
       let key = "\(p.provider)|\(p.model)|\(p.effectiveFrom ?? 0)".lowercased()
       if !seenPrices.insert(key).inserted { issue("api_prices.csv", prov, "\(p.provider) \(p.model) is listed twice for the same date") }
-      if p.inputPer1M == 0 || p.outputPer1M == 0 { issue("api_prices.csv", prov, "a zero price: leave it empty when unpriced") }
+      if p.inputPer1M?.isZero == true || p.outputPer1M?.isZero == true { issue("api_prices.csv", prov, "a zero price: leave it empty when unpriced") }
       if p.inputPer1M == nil && p.outputPer1M == nil { issue("api_prices.csv", prov, "neither an input nor an output price") }
       if let c = p.cachedInputPer1M, let i = p.inputPer1M, c > i { issue("api_prices.csv", prov, "cached input costs more than input") }
       if let d = p.batchDiscount, !(0..<1).contains(d) { issue("api_prices.csv", prov, "batch_discount is a fraction 0…1") }

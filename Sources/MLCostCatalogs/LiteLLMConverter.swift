@@ -27,22 +27,22 @@ public enum LiteLLMConverter {
       let litellm = entry["litellm_provider"] as? String ?? ""
       guard let provider = providers[litellm] ?? (only == nil ? nil : litellm) else { summary.skip("provider \(litellm) not mapped"); continue }
       if let only, !only.contains(provider.lowercased()) && !only.contains(litellm) { summary.skip("provider \(litellm) not selected"); continue }
-      func per1M(_ field: String) -> Int64? {
+      func per1M(_ field: String) -> Amount? {
         guard let n = entry[field] as? NSNumber else { return nil }
         let dollars = (n.doubleValue * 1e6 * 1e6).rounded() / 1e6   // 6 decimals: 2.5e-06 → 2.5
-        return try? ExactDecimal.parseNanos(CatalogCSV.number(dollars))
+        return try? ExactDecimal.parse(CatalogCSV.number(dollars))
       }
       let input = per1M("input_cost_per_token"), output = per1M("output_cost_per_token")
-      if input == nil && output == nil || input == 0 && output == 0 { summary.skip("no token price"); continue }
+      if input == nil && output == nil || input?.isZero == true && output?.isZero == true { summary.skip("no token price"); continue }
       var batch: Double?
-      if let b = per1M("input_cost_per_token_batches"), let i = input, i > 0 { batch = ((1 - Double(b) / Double(i)) * 1000).rounded() / 1000 }
+      if let b = per1M("input_cost_per_token_batches"), let i = input, i > .zero { batch = ((1 - b.approximateDouble / i.approximateDouble) * 1000).rounded() / 1000 }
       // `together_ai/meta-llama/…` → `meta-llama/…`: the provider column already says who hosts it.
       var model = key
       if model.hasPrefix(litellm + "/") { model = String(model.dropFirst(litellm.count + 1)) }
       guard seen.insert("\(provider)|\(model)".lowercased()).inserted else { summary.skip("duplicate of an earlier key"); continue }
-      prices.append(APIPrice(provider: provider, model: model, inputPer1M: input == 0 ? nil : input,
+      prices.append(APIPrice(provider: provider, model: model, inputPer1M: input?.isZero == true ? nil : input,
                              cachedInputPer1M: per1M("cache_read_input_token_cost"), cacheWritePer1M: per1M("cache_creation_input_token_cost"),
-                             outputPer1M: output == 0 ? nil : output, batchDiscount: batch, effectiveFrom: nil, effectiveTo: nil,
+                             outputPer1M: output?.isZero == true ? nil : output, batchDiscount: batch, effectiveFrom: nil, effectiveTo: nil,
                              source: "LiteLLM model_prices_and_context_window.json (\(file))", asOf: asOf))
     }
     summary.rowsWritten = prices.count

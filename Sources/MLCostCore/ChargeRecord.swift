@@ -39,7 +39,7 @@ public enum ChargeText: Int, CaseIterable, Sendable {
   }
 }
 
-/// One canonical charge, as the importer hands it to the sink: exact money in nanos, instants in
+/// One canonical charge, as the importer hands it to the sink: exact money (`Amount`), instants in
 /// UTC seconds, text as borrowed bytes. The sink must copy what it keeps before returning.
 public struct ChargeRecord {
   public var line: Int = 0
@@ -51,10 +51,10 @@ public struct ChargeRecord {
   public var chargeClass: ChargeClass? = nil
   public var chargeFrequency: ChargeFrequency? = nil
   public var pricingCategory: PricingCategory? = nil
-  public var billedCost: Int64 = 0
-  public var effectiveCost: Int64 = 0
-  public var listCost: Int64? = nil
-  public var contractedCost: Int64? = nil
+  public var billedCost: Amount = .zero
+  public var effectiveCost: Amount = .zero
+  public var listCost: Amount? = nil
+  public var contractedCost: Amount? = nil
   public var consumedQuantity: Double? = nil
   public var pricingQuantity: Double? = nil
   public var commitmentDiscountQuantity: Double? = nil

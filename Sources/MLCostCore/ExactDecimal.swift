@@ -1,23 +1,50 @@
-/// Exact decimal text → integer nano-units, straight from the source bytes.
+/// Exact decimal text → `Amount` (pico-units), straight from the source bytes.
 ///
 /// Grammar: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`. Any number of digits;
-/// the result is rounded half-even at the 10th fraction digit. Anything else is an error that says
-/// what was wrong. No `Double`, no `Decimal`.
+/// the result is rounded half-even at the 12th fraction digit, and what the rounding dropped is
+/// returned exactly (to 36 decimals) as a `Residual`, so a file's text sum can be told exactly. Anything
+/// else is an error that says what was wrong. No `Double`, no `Decimal`.
 public enum ExactDecimal {
-  public static func parseNanos(_ text: String) throws(DecimalError) -> Int64 {
+  /// What rounding to 12 decimals dropped from one or more amounts: exact text − kept value, in 10⁻³⁶ units.
+  public struct Residual: Hashable, Sendable {
+    public private(set) var yoctoPicos: Int128 = 0
+    /// Some text had digits beyond the 36th decimal (or the sum overflowed): the residual is a lower bound.
+    public private(set) var inexact = false
+    public init() {}
+    public init(_ value: Int128, inexact: Bool = false) { yoctoPicos = value; self.inexact = inexact }
+    public var isZero: Bool { yoctoPicos == 0 && !inexact }
+    public static func += (l: inout Residual, r: Residual) {
+      let (s, o) = l.yoctoPicos.addingReportingOverflow(r.yoctoPicos)
+      if o { l.inexact = true } else { l.yoctoPicos = s }
+      if r.inexact { l.inexact = true }
+    }
+    public static prefix func - (r: Residual) -> Residual { Residual(-r.yoctoPicos, inexact: r.inexact) }
+    /// Exact decimal text with up to 36 fraction digits: `0.0000000000000062125`, `0`.
+    public var decimalString: String {
+      if yoctoPicos == 0 { return inexact ? "0 (digits beyond the 36th decimal not counted)" : "0" }
+      let negative = yoctoPicos < 0
+      var m = yoctoPicos.magnitude
+      let whole = m / 1_000_000_000_000_000_000_000_000_000_000_000_000
+      m %= 1_000_000_000_000_000_000_000_000_000_000_000_000
+      var frac = String(m)
+      frac = String(repeating: "0", count: 36 - frac.count) + frac
+      while frac.hasSuffix("0") { frac.removeLast() }
+      let text = (negative ? "-" : "") + String(whole) + (frac.isEmpty ? "" : "." + frac)
+      return inexact ? text + " (digits beyond the 36th decimal not counted)" : text
+    }
+  }
+
+  /// `scaledBy: -2` reads cents as units (the text × 10⁻²), rounding once.
+  public static func parse(_ text: String, scaledBy power: Int = 0) throws(DecimalError) -> Amount {
     var text = text
     let result = text.withUTF8 { buffer in
-      Result { () throws(DecimalError) in try parseScaled(UnsafeRawBufferPointer(buffer), scale: 9) }
+      Result { () throws(DecimalError) in try parse(UnsafeRawBufferPointer(buffer), scaledBy: power).amount }
     }
     return try result.get()
   }
 
-  public static func parseNanos(_ bytes: UnsafeRawBufferPointer) throws(DecimalError) -> Int64 {
-    try parseScaled(bytes, scale: 9)
-  }
-
-  /// Parses to an integer of `10^-scale` units (scale 9 = nanos), rounding half-even.
-  public static func parseScaled(_ bytes: UnsafeRawBufferPointer, scale: Int) throws(DecimalError) -> Int64 {
+  /// Parses to pico-units, rounding half-even, and returns what the rounding dropped.
+  public static func parse(_ bytes: UnsafeRawBufferPointer, scaledBy power: Int = 0) throws(DecimalError) -> (amount: Amount, residual: Residual) {
     let n = bytes.count
     guard n > 0 else { throw .empty }
     var i = 0
@@ -63,10 +90,11 @@ public enum ExactDecimal {
     }
 
     // Second pass: digit k (0-based over int+frac digits) has weight 10^(intDigits-1-k+exponent).
-    // Keep digits k < cut, where cut = intDigits + exponent + scale; digit `cut` rounds.
-    let cut = intDigits + exponent + scale
-    var value: Int64 = 0
-    var roundDigit: UInt8 = 0
+    // Keep digits k < cut, where cut = intDigits + exponent + 12; digit k with p = k - cut in 0..<24
+    // is dropped with weight 10^(23-p) in 10^-36 units (the residual); anything further is sticky.
+    let cut = intDigits + exponent + power + Amount.scale
+    var value: Int128 = 0
+    var residual: Int128 = 0
     var sticky = false
     var k = 0
     var j = mantissaStart
@@ -77,14 +105,13 @@ public enum ExactDecimal {
       if k < cut {
         if value != 0 || d != 0 {
           let (m, o1) = value.multipliedReportingOverflow(by: 10)
-          let (s, o2) = m.addingReportingOverflow(Int64(d))
+          let (s, o2) = m.addingReportingOverflow(Int128(d))
           if o1 || o2 { throw .overflow(text(bytes)) }
           value = s
         }
-      } else if k == cut {
-        roundDigit = d
       } else if d != 0 {
-        sticky = true
+        let p = k - cut
+        if p < 24 { residual += Int128(d) * powersOfTen[23 - p] } else { sticky = true }
       }
       k += 1
     }
@@ -95,29 +122,63 @@ public enum ExactDecimal {
         value = m
       }
     }
-    if roundDigit > 5 || (roundDigit == 5 && (sticky || value & 1 == 1)) {
+    // Round half-even on what was dropped: half a pico is 5 × 10^23 of 10^-36.
+    let half: Int128 = 500_000_000_000_000_000_000_000
+    if residual > half || (residual == half && (sticky || value & 1 == 1)) {
       let (s, o) = value.addingReportingOverflow(1)
-      if o { throw .overflow(text(bytes)) }
+      if o || s == .max { throw .overflow(text(bytes)) }
       value = s
+      residual -= 2 * half
     }
-    return negative ? -value : value
+    if value == .max { throw .overflow(text(bytes)) }
+    let amount = Amount(picos: negative ? -value : value)
+    return (amount, Residual(negative ? -residual : residual, inexact: sticky))
   }
 
-  /// Exact text of nano-units with at least two fraction digits.
-  /// `nanos / divisor`, rounded half to even (cents → dollars: divide by 100).
-  public static func divideHalfEven(_ nanos: Int64, by divisor: Int64) -> Int64 {
-    let q = nanos / divisor, r = nanos % divisor
-    let twice = abs(r) * 2
-    if twice > divisor || (twice == divisor && q % 2 != 0) { return q + (nanos < 0 ? -1 : 1) }
+  static let powersOfTen: [Int128] = {
+    var p: [Int128] = [1]
+    for _ in 1..<24 { p.append(p.last! * 10) }
+    return p
+  }()
+
+  /// The exact decimal text of `amount + residual` (up to 36 fraction digits, at least two): a file's
+  /// text total from its rows' kept sum and what rounding dropped.
+  public static func exactSum(_ amount: Amount, _ residual: Residual) -> String {
+    if amount.isOverflow { return "overflow" }
+    if residual.yoctoPicos == 0 { return amount.decimalString }
+    let scale: Int128 = 1_000_000_000_000_000_000_000_000
+    var a = amount + Amount(picos: residual.yoctoPicos / scale)
+    var rem = residual.yoctoPicos % scale
+    if a.isOverflow { return "overflow" }
+    if rem < 0 && a.picos > 0 { a = a - Amount(picos: 1); rem += scale }
+    if rem > 0 && a.picos < 0 { a = a + Amount(picos: 1); rem -= scale }
+    let negative = a.picos < 0 || (a.picos == 0 && rem < 0)
+    let m = a.picos.magnitude
+    var fraction = String(m % 1_000_000_000_000)
+    fraction = String(repeating: "0", count: 12 - fraction.count) + fraction
+    var tail = String(rem.magnitude)
+    tail = String(repeating: "0", count: 24 - tail.count) + tail
+    var digits = fraction + tail
+    while digits.count > 2 && digits.hasSuffix("0") { digits.removeLast() }
+    return (negative ? "-" : "") + String(m / 1_000_000_000_000) + "." + digits
+  }
+
+  /// `value / divisor`, rounded half to even (cents → units: divide by 100).
+  public static func divideHalfEven(_ value: Int128, by divisor: Int128) -> Int128 {
+    let q = value / divisor, r = value % divisor
+    let twice = r.magnitude * 2
+    if twice > divisor.magnitude || (twice == divisor.magnitude && q % 2 != 0) { return q + (value < 0 ? -1 : 1) }
     return q
   }
 
-  public static func format(nanos: Int64) -> String {
-    let negative = nanos < 0
-    let magnitude = nanos.magnitude
-    let units = magnitude / 1_000_000_000
-    var fraction = magnitude % 1_000_000_000
-    var digits = 9
+  /// Exact text of an amount with at least two fraction digits; `overflow` for the overflow value.
+  public static func format(_ amount: Amount) -> String {
+    if amount.isOverflow { return "overflow" }
+    let negative = amount.picos < 0
+    let magnitude = amount.picos.magnitude
+    let units = magnitude / 1_000_000_000_000
+    var fraction = magnitude % 1_000_000_000_000
+    var digits = 12
     while digits > 2 && fraction % 10 == 0 { fraction /= 10; digits -= 1 }
     var fractionText = String(fraction)
     if fractionText.count < digits {
@@ -155,7 +216,7 @@ public enum DecimalError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .empty: "a number is required here but the field is empty"
     case .malformed(let text, let why): "'\(text)' is not a number: \(why) (expected e.g. 12.34, -0.5 or 5e-06)"
-    case .overflow(let text): "'\(text)' is too large: amounts must stay within ±9,223,372,036 units"
+    case .overflow(let text): "'\(text)' is too large: amounts must stay within ±170,141,183,460,469 billion units"
     }
   }
 }
@@ -187,7 +248,7 @@ extension ExactDecimal {
       if let value { return value }
     }
     // Let the exact parser say precisely what is wrong.
-    _ = try parseScaled(bytes, scale: 0)
+    _ = try parse(bytes)
     throw .malformed(String(decoding: bytes, as: UTF8.self), "not a finite number")
   }
 

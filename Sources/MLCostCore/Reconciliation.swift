@@ -11,26 +11,33 @@ public struct PeriodCurrency: Hashable, Sendable, Comparable, CustomStringConver
   public var description: String { "\(period.map(\.description) ?? "unreadable") \(currency)" }
 }
 
-/// Row count and exact sums of BilledCost and EffectiveCost.
+/// Row count and exact sums of BilledCost and EffectiveCost (an overflowed sum stays `Amount.overflow`),
+/// with what rounding to 12 decimals dropped from the text (zero for stored sums).
 public struct Totals: Sendable, Equatable {
   public var rows = 0
-  public var billedCost = NanoSum()
-  public var effectiveCost = NanoSum()
+  public var billedCost = Amount.zero
+  public var effectiveCost = Amount.zero
+  /// Exact text − kept value, summed over the rows (the file's side of reconciliation only).
+  public var billedResidual = ExactDecimal.Residual()
+  public var effectiveResidual = ExactDecimal.Residual()
   public init() {}
-  public init(rows: Int, billedCost: Int64, effectiveCost: Int64) {
-    self.rows = rows; self.billedCost.add(billedCost); self.effectiveCost.add(effectiveCost)
+  public init(rows: Int, billedCost: Amount, effectiveCost: Amount) {
+    self.rows = rows; self.billedCost = billedCost; self.effectiveCost = effectiveCost
   }
   /// Adds another set of totals (overflow stays reported).
   public mutating func merge(_ other: Totals) {
     rows += other.rows
-    billedCost.merge(other.billedCost)
-    effectiveCost.merge(other.effectiveCost)
+    billedCost += other.billedCost
+    effectiveCost += other.effectiveCost
+    billedResidual += other.billedResidual
+    effectiveResidual += other.effectiveResidual
   }
 
-  public mutating func add(billed: Int64?, effective: Int64?) {
+  public mutating func add(billed: Amount?, effective: Amount?) {
     rows += 1
-    if let billed { billedCost.add(billed) }
-    if let effective { effectiveCost.add(effective) }
+    if let billed { billedCost += billed }
+    if let effective { effectiveCost += effective }
   }
-}
 
+  public var overflowed: Bool { billedCost.isOverflow || effectiveCost.isOverflow }
+}

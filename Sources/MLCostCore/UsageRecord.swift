@@ -55,8 +55,8 @@ public struct UsageRecord: Sendable, Equatable {
   /// Non-token quantities (images, characters, seconds, bytes, sessions) with their unit.
   public var quantity: Double?
   public var unit: String?
-  /// The cost the source states, in nanos; nil when it states none (priced later, or shown as unpriced).
-  public var cost: Int64?
+  /// The cost the source states, exactly; nil when it states none (priced later, or shown as unpriced).
+  public var cost: Amount?
   public var currency: String?
   /// JSON object of tags (LiteLLM request tags, metadata), or nil.
   public var tags: String?

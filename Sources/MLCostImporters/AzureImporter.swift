@@ -133,19 +133,19 @@ public final class AzureImporter: ChargeRowMapper {
     case "usage":
       r.chargeCategory = .usage
       if committed {
-        r.billedCost = 0; r.effectiveCost = cost
-        if cost != 0 { sawAmortised = true }
+        r.billedCost = .zero; r.effectiveCost = cost
+        if !cost.isZero { sawAmortised = true }
         r[.commitmentDiscountStatus] = constants.ref("Used")
       } else {
         r.billedCost = cost; r.effectiveCost = cost
       }
     case "unusedreservation", "unusedsavingsplan":
-      r.chargeCategory = .usage; r.billedCost = 0; r.effectiveCost = cost; sawAmortised = true
+      r.chargeCategory = .usage; r.billedCost = .zero; r.effectiveCost = cost; sawAmortised = true
       r[.commitmentDiscountStatus] = constants.ref("Unused")
     case "purchase", "refund":
       r.chargeCategory = .purchase
       if chargeType == "refund" { r.chargeClass = .correction }
-      r.billedCost = cost; r.effectiveCost = committed ? 0 : cost
+      r.billedCost = cost; r.effectiveCost = committed ? .zero : cost
       if committed { sawPurchase = true }
     case "tax": r.chargeCategory = .tax; r.billedCost = cost; r.effectiveCost = cost
     case "credit": r.chargeCategory = .credit; r.billedCost = cost; r.effectiveCost = cost

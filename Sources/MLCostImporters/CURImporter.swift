@@ -214,12 +214,12 @@ public final class CURImporter: ChargeRowMapper {
 
   /// Category, frequency, commitment fields and effective cost, per line-item type (AWS CUR query library).
   private func amortise(_ type: LineItemType, _ row: CSVReader, _ r: inout ChargeRecord) throws(RowError) {
-    func need(_ col: Int?, _ name: String) throws(RowError) -> Int64 {
+    func need(_ col: Int?, _ name: String) throws(RowError) -> Amount {
       guard let col else {
         throw RowError(fieldIndex: c.type, field: f.header[c.type!], message: "a \(row.string(c.type!)) row needs the column \(name), which the file lacks",
                        fix: "export the CUR with its reservation and savings-plan columns")
       }
-      return try f.money(row, col) ?? 0
+      return try f.money(row, col) ?? .zero
     }
     r.chargeFrequency = .usageBased
     switch type {
@@ -234,14 +234,14 @@ public final class CURImporter: ChargeRowMapper {
       r.effectiveCost = try need(c.spEffective, "savingsPlan/SavingsPlanEffectiveCost")
       commitment(row, r: &r, arn: c.spArn, category: "Spend", status: "Used")
     case .spNegation:
-      r.chargeCategory = .usage; r.pricingCategory = .committed; r.effectiveCost = 0
+      r.chargeCategory = .usage; r.pricingCategory = .committed; r.effectiveCost = .zero
       commitment(row, r: &r, arn: c.spArn, category: "Spend", status: nil)
     case .spRecurringFee:
       r.chargeCategory = .purchase; r.chargeFrequency = .recurring; r.pricingCategory = .committed
       r.effectiveCost = try need(c.spTotalCommitment, "savingsPlan/TotalCommitmentToDate") - need(c.spUsedCommitment, "savingsPlan/UsedCommitment")
       commitment(row, r: &r, arn: c.spArn, category: "Spend", status: "Unused")
     case .spUpfrontFee:
-      r.chargeCategory = .purchase; r.chargeFrequency = .oneTime; r.pricingCategory = .committed; r.effectiveCost = 0
+      r.chargeCategory = .purchase; r.chargeFrequency = .oneTime; r.pricingCategory = .committed; r.effectiveCost = .zero
       commitment(row, r: &r, arn: c.spArn, category: "Spend", status: nil)
     case .riFee:
       r.chargeCategory = .purchase; r.chargeFrequency = .recurring; r.pricingCategory = .committed
@@ -251,7 +251,7 @@ public final class CURImporter: ChargeRowMapper {
     case .fee:
       r.chargeCategory = .purchase; r.chargeFrequency = .oneTime
       if f.raw(row, c.riArn) != nil {
-        r.pricingCategory = .committed; r.effectiveCost = 0
+        r.pricingCategory = .committed; r.effectiveCost = .zero
         commitment(row, r: &r, arn: c.riArn, category: "Usage", status: nil)
       } else {
         r.effectiveCost = r.billedCost

@@ -27,16 +27,14 @@ extension JSONNode {
     return d
   }
 
-  /// Exact money in nanos from a JSON number or decimal string (never through Double).
-  func money(_ key: String, scaleDown100: Bool = false) throws(FieldError) -> Int64? {
+  /// Exact money from a JSON number or decimal string (never through Double).
+  func money(_ key: String, scaleDown100: Bool = false) throws(FieldError) -> Amount? {
     guard let v = self[key], !v.isNull else { return nil }
     guard let t = v.text else {
       throw FieldError(line: v.line, column: v.column, field: key, message: "\(key) is not an amount: \(v.json)", fix: "expected a decimal such as 12.34")
     }
     do {
-      var nanos = try ExactDecimal.parseNanos(t)
-      if scaleDown100 { nanos = ExactDecimal.divideHalfEven(nanos, by: 100) }
-      return nanos
+      return try ExactDecimal.parse(t, scaledBy: scaleDown100 ? -2 : 0)
     } catch {
       throw FieldError(line: v.line, column: v.column, field: key, message: "\(error) in \(key)", fix: "expected a decimal such as 12.34")
     }

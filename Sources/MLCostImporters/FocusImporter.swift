@@ -94,9 +94,11 @@ public final class FocusImporter: ChargeRowMapper {
             currencyRef = value.map(TextRef.init) ?? .null
           } else if let value { r[f] = TextRef(value) }
         case .billedCost:
-          r.billedCost = try money(value, i, required: true)!; amounts.billedCost = r.billedCost
+          let m = try exactMoney(value, i, required: true)!
+          r.billedCost = m.amount; amounts.billedCost = m.amount; amounts.billedResidual = m.residual
         case .effectiveCost:
-          r.effectiveCost = try money(value, i, required: true)!; amounts.effectiveCost = r.effectiveCost
+          let m = try exactMoney(value, i, required: true)!
+          r.effectiveCost = m.amount; amounts.effectiveCost = m.amount; amounts.effectiveResidual = m.residual
         case .listCost: r.listCost = try money(value, i, required: false)
         case .contractedCost: r.contractedCost = try money(value, i, required: false)
         case .billingPeriodStart:
@@ -195,12 +197,16 @@ public final class FocusImporter: ChargeRowMapper {
     return UnsafeRawBufferPointer(rebasing: raw[s..<e])
   }
 
-  private func money(_ value: UnsafeRawBufferPointer?, _ i: Int, required: Bool) throws(RowError) -> Int64? {
+  private func money(_ value: UnsafeRawBufferPointer?, _ i: Int, required: Bool) throws(RowError) -> Amount? {
+    try exactMoney(value, i, required: required)?.amount
+  }
+
+  private func exactMoney(_ value: UnsafeRawBufferPointer?, _ i: Int, required: Bool) throws(RowError) -> (amount: Amount, residual: ExactDecimal.Residual)? {
     guard let value else {
       if required { throw missing(i) }
       return nil
     }
-    do { return try ExactDecimal.parseNanos(Self.trimmed(value)) } catch {
+    do { return try ExactDecimal.parse(Self.trimmed(value)) } catch {
       throw RowError(fieldIndex: i, field: header[i], message: "\(error) in \(header[i])",
                      fix: "write plain decimals such as 1234.56 (no currency symbol, no thousands separator)")
     }
@@ -279,8 +285,8 @@ public final class FocusImporter: ChargeRowMapper {
   }
 
   /// A check, not money: the product and the stated cost agree within a millionth (or a nano).
-  private static func close(_ product: Double, _ costNanos: Int64) -> Bool {
-    let cost = Double(costNanos) / 1e9
+  private static func close(_ product: Double, _ costAmount: Amount) -> Bool {
+    let cost = costAmount.approximateDouble
     return abs(product - cost) <= max(abs(cost) * 1e-6, 1e-9) + 5e-10
   }
 }

@@ -81,18 +81,18 @@ public final class GCPImporter: ChargeRowMapper {
     r[.billingCurrency] = constants.ref(currency)
 
     let gross = try f.money(row, c.cost, required: true)!
-    var credits: Int64 = 0
+    var credits = Amount.zero
     if let raw = f.raw(row, c.credits) {
       do { credits = try Self.creditTotal(raw) } catch {
         throw RowError(fieldIndex: c.credits, field: "credits", message: "credits: \(error)",
                        fix: "credits are a list of {name, amount, type}; amounts are plain decimals")
       }
     }
-    let (net, overflow) = gross.addingReportingOverflow(credits)
-    if overflow { throw RowError(fieldIndex: c.cost, field: "cost", message: "cost plus credits overflows", fix: nil) }
+    let net = gross + credits
+    if net.isOverflow { throw RowError(fieldIndex: c.cost, field: "cost", message: "cost plus credits overflows", fix: nil) }
     r.billedCost = net; r.effectiveCost = net
     amounts.billedCost = net; amounts.effectiveCost = net
-    if credits != 0 { r.contractedCost = gross }
+    if !credits.isZero { r.contractedCost = gross }
     r.listCost = try f.money(row, c.costAtList)
 
     switch f.string(row, c.costType)?.lowercased() ?? "regular" {
@@ -141,7 +141,7 @@ public final class GCPImporter: ChargeRowMapper {
       for (k, v) in pairs where k.hasSuffix("machine_spec") { r[.instanceType] = constants.ref(v) }
       extra.add(&scratch, key: Array("system_labels".utf8), value: raw)
     }
-    if credits != 0, let raw = f.raw(row, c.credits) { extra.add(&scratch, key: Array("credits".utf8), value: raw) }
+    if !credits.isZero, let raw = f.raw(row, c.credits) { extra.add(&scratch, key: Array("credits".utf8), value: raw) }
     if let raw = f.raw(row, c.serviceId) { extra.add(&scratch, key: Array("service.id".utf8), value: raw) }
     let extraRange = extra.close(&scratch)
     if let (s, n) = tagRange { r[.tags] = scratch.ref(s, n) }
@@ -149,8 +149,8 @@ public final class GCPImporter: ChargeRowMapper {
   }
 
   /// Σ of every `amount` in a credits list, exactly, whether JSON or Python repr.
-  static func creditTotal(_ raw: UnsafeRawBufferPointer) throws -> Int64 {
-    var total: Int64 = 0
+  static func creditTotal(_ raw: UnsafeRawBufferPointer) throws -> Amount {
+    var total = Amount.zero
     let key = Array("amount".utf8)
     var i = 0
     let n = raw.count
@@ -162,9 +162,9 @@ public final class GCPImporter: ChargeRowMapper {
         while j < n, raw[j] == UInt8(ascii: ":") || raw[j] == UInt8(ascii: " ") { j += 1 }
         var e = j
         while e < n, raw[e] != UInt8(ascii: ","), raw[e] != UInt8(ascii: "}"), raw[e] != UInt8(ascii: " ") { e += 1 }
-        let value = try ExactDecimal.parseNanos(UnsafeRawBufferPointer(rebasing: raw[j..<e]))
-        let (sum, overflow) = total.addingReportingOverflow(value)
-        if overflow { throw DecimalError.overflow("credits") }
+        let value = try ExactDecimal.parse(UnsafeRawBufferPointer(rebasing: raw[j..<e])).amount
+        let sum = total + value
+        if sum.isOverflow { throw DecimalError.overflow("credits") }
         total = sum
         i = e
       } else {

@@ -146,12 +146,13 @@ public enum ImportDriver {
         amounts = RowAmounts()
         do throws(RowError) {
           try mapper.map(reader, into: &record, amounts: &amounts)
+          try Self.checkRange(record)
           record.line = lineMap?(reader.rowLine) ?? reader.rowLine
         } catch {
           let key = PeriodCurrency(period: amounts.period, currency: amounts.currency ?? "?")
           if amounts.billedCost != nil || amounts.effectiveCost != nil {
-            result.fileTotals[key, default: Totals()].add(billed: amounts.billedCost, effective: amounts.effectiveCost)
-            result.rejectedTotals[key, default: Totals()].add(billed: amounts.billedCost, effective: amounts.effectiveCost)
+            result.fileTotals[key, default: Totals()].add(amounts)
+            result.rejectedTotals[key, default: Totals()].add(amounts)
           } else {
             result.rejectedWithoutAmounts += 1
           }
@@ -258,6 +259,17 @@ public enum ImportDriver {
 }
 
 /// Per-row totals without hashing a key per row: a short list, searched from the last hit.
+extension ImportDriver {
+  /// A cost computed from several columns (CUR's amortisation, for one) can leave the 128-bit range: say so.
+  static func checkRange(_ r: borrowing ChargeRecord) throws(RowError) {
+    for (name, value) in [("BilledCost", r.billedCost), ("EffectiveCost", r.effectiveCost), ("ListCost", r.listCost ?? .zero),
+                          ("ContractedCost", r.contractedCost ?? .zero)] where value.isOverflow {
+      throw RowError(fieldIndex: nil, field: name, message: "the \(name) computed from this row's amounts does not fit in 128-bit pico-units",
+                     fix: "check the row's cost columns; amounts must stay within ±1.7 × 10^26 units")
+    }
+  }
+}
+
 struct TotalsAccumulator {
   private(set) var entries: [(PeriodCurrency, Totals)] = []
   private var last = -1
@@ -267,6 +279,15 @@ struct TotalsAccumulator {
       last = entries.firstIndex { $0.0 == key } ?? -1
       if last < 0 { entries.append((key, Totals())); last = entries.count - 1 }
     }
-    entries[last].1.add(billed: amounts.billedCost, effective: amounts.effectiveCost)
+    entries[last].1.add(amounts)
+  }
+}
+
+extension Totals {
+  /// One row of the file: its amounts and what rounding dropped from their text.
+  mutating func add(_ amounts: RowAmounts) {
+    add(billed: amounts.billedCost, effective: amounts.effectiveCost)
+    billedResidual += amounts.billedResidual
+    effectiveResidual += amounts.effectiveResidual
   }
 }

@@ -49,12 +49,17 @@ final class ProviderFields {
     raw(row, i).map { String(decoding: $0, as: UTF8.self) }
   }
 
-  func money(_ row: CSVReader, _ i: Int?, required: Bool = false) throws(RowError) -> Int64? {
+  func money(_ row: CSVReader, _ i: Int?, required: Bool = false) throws(RowError) -> Amount? {
+    try exactMoney(row, i, required: required)?.amount
+  }
+
+  /// The amount and what rounding it to 12 decimals dropped from the text.
+  func exactMoney(_ row: CSVReader, _ i: Int?, required: Bool = false) throws(RowError) -> (amount: Amount, residual: ExactDecimal.Residual)? {
     guard let v = raw(row, i) else {
       if required { throw missing(i) }
       return nil
     }
-    do { return try ExactDecimal.parseNanos(v) } catch {
+    do { return try ExactDecimal.parse(v) } catch {
       throw RowError(fieldIndex: i, field: header[i!], message: "\(error) in \(header[i!])",
                      fix: "write plain decimals such as 1234.56 (no currency symbol, no thousands separator)")
     }

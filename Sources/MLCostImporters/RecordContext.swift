@@ -54,8 +54,8 @@ public final class RecordContext {
         fix: (fix.map { $0 + "; " } ?? "") + "nothing was imported (or pass --lenient to import the good records and keep this one in the rejects table)"))
     }
     if let key, let amounts, amounts.billedCost != nil || amounts.effectiveCost != nil {
-      result.fileTotals[key, default: Totals()].add(billed: amounts.billedCost, effective: amounts.effectiveCost)
-      result.rejectedTotals[key, default: Totals()].add(billed: amounts.billedCost, effective: amounts.effectiveCost)
+      result.fileTotals[key, default: Totals()].add(amounts)
+      result.rejectedTotals[key, default: Totals()].add(amounts)
     } else {
       result.rejectedWithoutAmounts += 1
     }

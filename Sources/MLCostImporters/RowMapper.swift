@@ -14,8 +14,11 @@ public protocol ChargeRowMapper: AnyObject {
 public struct RowAmounts: Sendable {
   public var period: BillingMonth?
   public var currency: String?
-  public var billedCost: Int64?
-  public var effectiveCost: Int64?
+  public var billedCost: Amount?
+  public var effectiveCost: Amount?
+  /// What rounding to 12 decimals dropped from the BilledCost / EffectiveCost text (zero when computed).
+  public var billedResidual = ExactDecimal.Residual()
+  public var effectiveResidual = ExactDecimal.Residual()
   public init() {}
 }
 

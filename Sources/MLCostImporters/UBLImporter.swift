@@ -62,7 +62,7 @@ enum UBLImporter: DocumentImporter {
       a.period = month; a.currency = currency; a.billedCost = r.billedCost; a.effectiveCost = r.effectiveCost
       return a
     }
-    func amount(_ node: xmlNodePtr?, _ what: String) throws(FieldError) -> Int64 {
+    func amount(_ node: xmlNodePtr?, _ what: String) throws(FieldError) -> Amount {
       guard let node, let t = text(node) else {
         throw FieldError(line: node.map(line) ?? 0, column: nil, field: what, message: "\(what) is missing", fix: "every UBL line has an amount")
       }
@@ -70,13 +70,13 @@ enum UBLImporter: DocumentImporter {
         throw FieldError(line: line(node), column: nil, field: what, message: "\(what) is in \(id) but the document currency is \(currency)",
                          fix: "amounts must be in cbc:DocumentCurrencyCode")
       }
-      do { return try ExactDecimal.parseNanos(t) } catch {
+      do { return try ExactDecimal.parse(t) } catch {
         throw FieldError(line: line(node), column: nil, field: what, message: "\(error) in \(what)", fix: "write plain decimals such as 1656.25")
       }
     }
 
-    var lineSum: Int64 = 0
-    var chargeSum: Int64 = 0
+    var lineSum = Amount.zero
+    var chargeSum = Amount.zero
     var allLinesRead = true
     let lineName = credit ? "CreditNoteLine" : "InvoiceLine"
     for node in children(root, cac, lineName) {
@@ -147,19 +147,23 @@ enum UBLImporter: DocumentImporter {
     do throws(FieldError) {
       let lineTotal = try amount(child(totals, cbc, "LineExtensionAmount"), "LegalMonetaryTotal/LineExtensionAmount")
       let inclusive = try amount(child(totals, cbc, "TaxInclusiveAmount"), "LegalMonetaryTotal/TaxInclusiveAmount")
+      if lineSum.isOverflow || chargeSum.isOverflow {
+        throw FieldError(line: line(totals!), column: nil, field: "LineExtensionAmount",
+          message: "the document's amounts sum beyond ±1.7 × 10^26 units (128-bit pico-units)", fix: "the invoice's amounts cannot be right; check it")
+      }
       if lineSum != lineTotal {
         throw FieldError(line: line(totals!), column: nil, field: "LineExtensionAmount",
-          message: "the lines sum to \(ExactDecimal.format(nanos: lineSum)) but LegalMonetaryTotal/LineExtensionAmount says \(ExactDecimal.format(nanos: lineTotal))",
+          message: "the lines sum to \(lineSum.decimalString) but LegalMonetaryTotal/LineExtensionAmount says \(lineTotal.decimalString)",
           fix: "the invoice does not add up; ask the supplier for a corrected one")
       }
       if chargeSum != sign * inclusive {
         throw FieldError(line: line(totals!), column: nil, field: "TaxInclusiveAmount",
-          message: "lines, allowances, charges and tax sum to \(ExactDecimal.format(nanos: sign * chargeSum)) but LegalMonetaryTotal/TaxInclusiveAmount says \(ExactDecimal.format(nanos: inclusive))",
+          message: "lines, allowances, charges and tax sum to \((sign * chargeSum).decimalString) but LegalMonetaryTotal/TaxInclusiveAmount says \(inclusive.decimalString)",
           fix: "the invoice does not add up; ask the supplier for a corrected one")
       }
       let payable = text(child(totals, cbc, "PayableAmount")) ?? "?"
       context.result.warnings.append(Diagnostic(.note, at: SourceLocation(file: context.fileName, line: line(totals!), column: nil),
-        "\(rootName) \(invoiceId) from \(supplier) reconciles with LegalMonetaryTotal: lines \(ExactDecimal.format(nanos: lineTotal)), tax-inclusive \(ExactDecimal.format(nanos: inclusive)), payable \(payable) \(currency)"))
+        "\(rootName) \(invoiceId) from \(supplier) reconciles with LegalMonetaryTotal: lines \(lineTotal.decimalString), tax-inclusive \(inclusive.decimalString), payable \(payable) \(currency)"))
     } catch {
       throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: context.fileName, line: error.line, column: nil), error.message,
                                            fix: (error.fix.map { $0 + "; " } ?? "") + "nothing was imported"))

@@ -8,7 +8,9 @@ extension Planner {
   static func perRequest(_ p: APIPrice, _ w: Workload, batch: Bool) -> Double? {
     guard let input = p.inputPer1M, let output = p.outputPer1M else { return nil }
     let cached = p.cachedInputPer1M ?? input
-    var dollars = ((w.inputTokens - w.cachedInputTokens) * Double(input) + w.cachedInputTokens * Double(cached) + w.outputTokens * Double(output)) / 1e9 / 1e6
+    let uncachedInput: Double = (w.inputTokens - w.cachedInputTokens) * input.approximateDouble
+    let cachedInput: Double = w.cachedInputTokens * cached.approximateDouble
+    var dollars: Double = (uncachedInput + cachedInput + w.outputTokens * output.approximateDouble) / 1e6
     if batch, let d = p.batchDiscount { dollars *= 1 - d }
     return dollars
   }

@@ -7,9 +7,10 @@ import MLCostCore
 enum Charts {
   static let palette = ["#0969da", "#1a7f37", "#bf8700", "#cf222e", "#8250df", "#57606a", "#0550ae", "#116329", "#953800", "#a40e26"]
 
+  /// Geometry only: an amount's approximate size for a bar's length.
   static func nanos(_ s: String?) -> Double {
-    guard let s, let n = try? ExactDecimal.parseNanos(s) else { return 0 }
-    return Double(n) / 1e9
+    guard let s, let n = try? ExactDecimal.parse(s), !n.isOverflow else { return 0 }
+    return n.approximateDouble
   }
 
   static func svg(_ figure: xmlNodePtr, caption: String, width: Int, height: Int) -> xmlNodePtr {

@@ -4,8 +4,8 @@ import MLCostCore
 public enum Display {
   /// Exact decimal text → rounded to cents (half-even) with thousands separators: `1234.565` → `1,234.56`.
   public static func money(_ exact: String?) -> String {
-    guard let exact, let nanos = try? ExactDecimal.parseNanos(exact) else { return "—" }
-    let cents = LargeRounding.halfEven(nanos, 10_000_000)
+    guard let exact, let amount = try? ExactDecimal.parse(exact), !amount.isOverflow else { return "—" }
+    let cents = LargeRounding.halfEven(amount.picos, 10_000_000_000)
     let negative = cents < 0
     let whole = String(cents.magnitude / 100), frac = cents.magnitude % 100
     return (negative ? "-" : "") + grouped(whole) + "." + (frac < 10 ? "0" : "") + String(frac)
@@ -13,9 +13,9 @@ public enum Display {
 
   /// A unit cost keeps more digits when small: `$0.0042` stays visible.
   public static func rate(_ exact: String?) -> String {
-    guard let exact, let nanos = try? ExactDecimal.parseNanos(exact) else { return "—" }
-    if nanos.magnitude >= 100_000_000 { return money(exact) }
-    let tenThousandths = LargeRounding.halfEven(nanos, 100_000)
+    guard let exact, let amount = try? ExactDecimal.parse(exact), !amount.isOverflow else { return "—" }
+    if amount.picos.magnitude >= 100_000_000_000 { return money(exact) }
+    let tenThousandths = LargeRounding.halfEven(amount.picos, 100_000_000)
     let negative = tenThousandths < 0
     let m = tenThousandths.magnitude
     let f = String(m % 10_000)
@@ -35,10 +35,10 @@ public enum Display {
 
 enum LargeRounding {
   /// `value / unit` rounded half to even.
-  static func halfEven(_ value: Int64, _ unit: Int64) -> Int64 {
+  static func halfEven(_ value: Int128, _ unit: Int128) -> Int128 {
     let q = value / unit, r = value % unit
     let twice = r.magnitude * 2
-    if twice > UInt64(unit) || (twice == UInt64(unit) && q % 2 != 0) { return q + (value < 0 ? -1 : 1) }
+    if twice > UInt128(unit) || (twice == UInt128(unit) && q % 2 != 0) { return q + (value < 0 ? -1 : 1) }
     return q
   }
 }

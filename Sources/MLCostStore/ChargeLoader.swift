@@ -36,12 +36,13 @@ public final class ChargeLoader: ImportSink {
   }
   struct SummaryTotals {
     var rows: Int64 = 0
-    var billed: Int64 = 0
-    var effective: Int64 = 0
+    var billed = Amount.zero
+    var effective = Amount.zero
     var consumed: Double? = nil
     var pricing: Double? = nil
+    var overflowed: Bool { billed.isOverflow || effective.isOverflow }
     mutating func merge(_ o: SummaryTotals) {
-      rows += o.rows; billed &+= o.billed; effective &+= o.effective
+      rows += o.rows; billed += o.billed; effective += o.effective
       if let c = o.consumed { consumed = (consumed ?? 0) + c }
       if let p = o.pricing { pricing = (pricing ?? 0) + p }
     }
@@ -64,7 +65,10 @@ public final class ChargeLoader: ImportSink {
   public let firstChargeId: Int64
   private var nextChargeId: Int64
 
+  let fileName: String
+
   init(db: SQLiteDatabase, importId: Int64, fileName: String) throws(StoreError) {
+    self.fileName = fileName
     self.db = db
     self.importId = importId
     insert = try db.prepare("""
@@ -111,11 +115,15 @@ public final class ChargeLoader: ImportSink {
       dailyRunning = SummaryTotals()
     }
     dailyRunning.rows += 1
-    dailyRunning.billed &+= c.billedCost
-    dailyRunning.effective &+= c.effectiveCost
+    dailyRunning.billed += c.billedCost
+    dailyRunning.effective += c.effectiveCost
     summaryRunning.rows += 1
-    summaryRunning.billed &+= c.billedCost
-    summaryRunning.effective &+= c.effectiveCost
+    summaryRunning.billed += c.billedCost
+    summaryRunning.effective += c.effectiveCost
+    if running.overflowed || dailyRunning.overflowed || summaryRunning.overflowed || (c.listCost?.isOverflow ?? false)
+      || (c.contractedCost?.isOverflow ?? false) || c.billedCost.isOverflow || c.effectiveCost.isOverflow {
+      throw StoreError.overflow("\(fileName):\(c.line): the running total of BilledCost or EffectiveCost for this billing period passes ±1.7 × 10^26 units")
+    }
     if let q = c.consumedQuantity { summaryRunning.consumed = (summaryRunning.consumed ?? 0) + q }
     if let q = c.pricingQuantity { summaryRunning.pricing = (summaryRunning.pricing ?? 0) + q }
     let s = insert
@@ -161,6 +169,7 @@ public final class ChargeLoader: ImportSink {
     summaryRunning = SummaryTotals()
     let s = try db.prepare("INSERT INTO charge_summary VALUES (?,?,?,?,?,?,?,?)")
     for (k, t) in summary {
+      if t.overflowed { throw StoreError.overflow("\(fileName): the month's total of one set of dimensions passes ±1.7 × 10^26 units") }
       s.bind(1, k.periodStart); s.bind(2, k.dimsId); s.bind(3, importId); s.bind(4, t.rows)
       s.bind(5, t.billed); s.bind(6, t.effective); s.bind(7, t.consumed); s.bind(8, t.pricing)
       try s.run()
@@ -170,6 +179,7 @@ public final class ChargeLoader: ImportSink {
     dailyRunning = SummaryTotals()
     let d = try db.prepare("INSERT INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost) VALUES (?,?,?,?,?,?,?)")
     for (k, t) in daily {
+      if t.overflowed { throw StoreError.overflow("\(fileName): one day's total of one set of dimensions passes ±1.7 × 10^26 units") }
       d.bind(1, k.periodStart); d.bind(2, k.day); d.bind(3, k.dimsId); d.bind(4, importId); d.bind(5, t.rows)
       d.bind(6, t.billed); d.bind(7, t.effective)
       try d.run()

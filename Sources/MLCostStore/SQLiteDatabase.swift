@@ -18,6 +18,7 @@ public final class SQLiteDatabase {
     self.handle = db
     self.path = path
     sqlite3_busy_timeout(db, 5000)
+    MoneySum.register(db)
   }
 
   deinit { sqlite3_close_v2(handle) }
@@ -70,6 +71,13 @@ public final class Statement {
 
   @inline(__always) public func bind(_ i: Int32, _ v: Int64?) {
     if let v { sqlite3_bind_int64(stmt, i, v) } else { sqlite3_bind_null(stmt, i) }
+  }
+  /// Money: pico-units as an INTEGER when they fit in 64 bits (all but ±9.2 million units and more),
+  /// else as TEXT holding the pico-units' decimal digits (docs/decisions.md, "128-bit money in SQLite").
+  @inline(__always) public func bind(_ i: Int32, _ v: Amount?) {
+    guard let v else { sqlite3_bind_null(stmt, i); return }
+    precondition(!v.isOverflow, "an overflowed amount reached the store; the caller checks it first")
+    if let small = Int64(exactly: v.picos) { sqlite3_bind_int64(stmt, i, small) } else { bind(i, String(v.picos)) }
   }
   @inline(__always) public func bind(_ i: Int32, _ v: Double?) {
     if let v { sqlite3_bind_double(stmt, i, v) } else { sqlite3_bind_null(stmt, i) }
@@ -136,6 +144,20 @@ public enum SQLValue: Equatable, Sendable, CustomStringConvertible {
   case real(Double)
   case text(String)
   public var int: Int64? { if case .integer(let v) = self { return v }; return nil }
+  /// A money column: INTEGER or TEXT pico-units (see `Statement.bind(_:_:Amount?)`); nil for NULL or a malformed value.
+  public var amount: Amount? {
+    switch self {
+    case .integer(let v): return Amount(picos: Int128(v))
+    case .text(let s): return Int128(s).map { Amount(picos: $0) }
+    default: return nil
+    }
+  }
+  /// Money for a value the schema requires; a malformed one is the overflow value, never zero.
+  public var amountOrOverflow: Amount { amount ?? .overflow }
+  public static func money(_ a: Amount) -> SQLValue {
+    if let small = Int64(exactly: a.picos) { return .integer(small) }
+    return .text(String(a.picos))
+  }
   public var double: Double? {
     switch self {
     case .real(let v): return v
@@ -159,11 +181,14 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
   case cannotOpen(path: String, reason: String)
   case sqlite(code: Int32, message: String, sql: String)
   case schema(String)
+  /// A total that does not fit 128-bit money; the text names the file and what overflowed.
+  case overflow(String)
   public var description: String {
     switch self {
     case .cannotOpen(let path, let reason): "\(path): error: cannot open the database (\(reason))"
     case .sqlite(let code, let message, let sql): "database error \(code): \(message) (in: \(sql.prefix(120)))"
     case .schema(let m): "database schema: \(m)"
+    case .overflow(let m): "\(m); nothing was imported"
     }
   }
 }

@@ -37,8 +37,9 @@ public struct ReconciliationRow: Sendable, Equatable {
 
   /// True when the stored totals plus the rejected rows' totals give the file's totals, to the nano.
   public var balances: Bool {
-    file.billedCost.value == stored.billedCost.value + rejected.billedCost.value
-      && file.effectiveCost.value == stored.effectiveCost.value + rejected.effectiveCost.value
+    !file.overflowed && !stored.overflowed && !rejected.overflowed
+      && file.billedCost == stored.billedCost + rejected.billedCost
+      && file.effectiveCost == stored.effectiveCost + rejected.effectiveCost
       && file.rows == stored.rows + rejected.rows
   }
 }
@@ -132,12 +133,21 @@ extension Store {
         if replacesOlderExports { replacements += try replaceOlderUsage(records) }
       }
       let reconciliation = ReconciliationRow.rows(file: fileTotals, stored: stored, rejected: rejectedTotals)
-      let insertTotal = try db.prepare("INSERT INTO import_total VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+      let insertTotal = try db.prepare("""
+        INSERT INTO import_total (import_id, billing_period, currency, file_rows, file_billed_cost, file_effective_cost,
+          stored_rows, stored_billed_cost, stored_effective_cost, rejected_rows, rejected_billed_cost, rejected_effective_cost,
+          file_billed_residual, file_effective_residual) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        """)
       for r in reconciliation {
+        for (side, t) in [("file", r.file), ("stored", r.stored), ("rejected", r.rejected)] where t.overflowed {
+          throw StoreError.overflow("the \(side) total of \(r.key) passes ±1.7 × 10^26 units")
+        }
+        func residual(_ x: ExactDecimal.Residual) -> SQLValue { x.isZero ? .null : .text(String(x.yoctoPicos) + (x.inexact ? "+" : "")) }
         try insertTotal.bind([.integer(id), .text(r.key.period?.description ?? "unreadable"), .text(r.key.currency),
-          .integer(Int64(r.file.rows)), .integer(r.file.billedCost.value), .integer(r.file.effectiveCost.value),
-          .integer(Int64(r.stored.rows)), .integer(r.stored.billedCost.value), .integer(r.stored.effectiveCost.value),
-          .integer(Int64(r.rejected.rows)), .integer(r.rejected.billedCost.value), .integer(r.rejected.effectiveCost.value)])
+          .integer(Int64(r.file.rows)), .money(r.file.billedCost), .money(r.file.effectiveCost),
+          .integer(Int64(r.stored.rows)), .money(r.stored.billedCost), .money(r.stored.effectiveCost),
+          .integer(Int64(r.rejected.rows)), .money(r.rejected.billedCost), .money(r.rejected.effectiveCost),
+          residual(r.file.billedResidual), residual(r.file.effectiveResidual)])
         try insertTotal.run()
       }
       _ = try db.rows("UPDATE import SET rows_read = ?, rows_stored = ?, rows_rejected = ?, rows_flagged = ? WHERE id = ?",
@@ -158,11 +168,11 @@ extension Store {
     loader.closeTallies()
     var expected = Totals()
     for t in loader.tallies.values { expected.merge(t) }
-    let row = try db.rows("SELECT count(*), coalesce(sum(billed_cost), 0), coalesce(sum(effective_cost), 0) FROM charge WHERE id BETWEEN ? AND ?",
+    if expected.overflowed { throw StoreError.overflow("the import's total passes ±1.7 × 10^26 units") }
+    let row = try db.rows("SELECT count(*), money_sum(billed_cost), money_sum(effective_cost) FROM charge WHERE id BETWEEN ? AND ?",
                           [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1)])[0]
-    guard row[0].int == Int64(expected.rows), row[1].int == expected.billedCost.value, row[2].int == expected.effectiveCost.value,
-          !expected.billedCost.overflowed, !expected.effectiveCost.overflowed else {
-      throw .schema("the stored rows (\(row[0]) rows, \(row[1]) / \(row[2]) nanos) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
+    guard row[0].int == Int64(expected.rows), row[1].amount == expected.billedCost, row[2].amount == expected.effectiveCost else {
+      throw .schema("the stored rows (\(row[0]) rows, \(row[1]) / \(row[2]) pico-units) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
     }
     var codes: [Int64: String] = [:]
     for id in Set(loader.tallies.keys.map(\.currency)) {
@@ -187,9 +197,10 @@ extension Store {
   private func verifiedUsageTotals(_ records: RecordWriter) throws(StoreError) -> [PeriodCurrency: Totals] {
     var expected = Totals()
     for t in records.usageTallies.values { expected.merge(t) }
-    let row = try db.rows("SELECT count(*), coalesce(sum(cost), 0) FROM usage WHERE import_id = ?", [.integer(records.importId)])[0]
-    guard row[0].int == Int64(expected.rows), row[1].int == expected.billedCost.value, !expected.billedCost.overflowed else {
-      throw .schema("the stored usage records (\(row[0]) rows, \(row[1]) nanos) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
+    if expected.overflowed { throw StoreError.overflow("the usage import's total cost passes ±1.7 × 10^26 units") }
+    let row = try db.rows("SELECT count(*), money_sum(cost) FROM usage WHERE import_id = ?", [.integer(records.importId)])[0]
+    guard row[0].int == Int64(expected.rows), row[1].amount == expected.billedCost else {
+      throw .schema("the stored usage records (\(row[0]) rows, \(row[1]) pico-units) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
     }
     return records.usageTallies
   }
@@ -281,9 +292,17 @@ extension Store {
         lenient: r[8].int == 1, rowsRead: Int(r[9].int ?? 0), rowsStored: Int(r[10].int ?? 0), rowsRejected: Int(r[11].int ?? 0),
         rowsFlagged: Int(r[12].int ?? 0), replacedBy: r[13].int, reconciliation: [], rowsLive: Int(r[14].int ?? 0))
       for t in try db.rows("SELECT * FROM import_total WHERE import_id = ? ORDER BY billing_period, currency", [.integer(importId)]) {
-        func totals(_ k: Int) -> Totals { Totals(rows: Int(t[k].int ?? 0), billedCost: t[k + 1].int ?? 0, effectiveCost: t[k + 2].int ?? 0) }
+        func totals(_ k: Int) -> Totals { Totals(rows: Int(t[k].int ?? 0), billedCost: t[k + 1].amountOrOverflow, effectiveCost: t[k + 2].amountOrOverflow) }
+        func residual(_ v: SQLValue) -> ExactDecimal.Residual {
+          guard var s = v.string else { return ExactDecimal.Residual() }
+          let inexact = s.hasSuffix("+")
+          if inexact { s.removeLast() }
+          return ExactDecimal.Residual(Int128(s) ?? 0, inexact: inexact || Int128(s) == nil)
+        }
+        var file = totals(3)
+        file.billedResidual = residual(t[12]); file.effectiveResidual = residual(t[13])
         rec.reconciliation.append(ReconciliationRow(key: PeriodCurrency(period: BillingMonth(t[1].string ?? ""), currency: t[2].string ?? "?"),
-          file: totals(3), stored: totals(6), rejected: totals(9)))
+          file: file, stored: totals(6), rejected: totals(9)))
       }
       records.append(rec)
     }
@@ -302,11 +321,11 @@ extension Store {
   public func storedTotals() throws(StoreError) -> [PeriodCurrency: Totals] {
     var out: [PeriodCurrency: Totals] = [:]
     for row in try db.rows("""
-      SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), sum(c.billed_cost), sum(c.effective_cost)
+      SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), money_sum(c.billed_cost), money_sum(c.effective_cost)
       FROM charge c JOIN charge_dims k ON k.id = c.dims_id JOIN dict d ON d.id = k.billing_currency_id GROUP BY 1, 2
       """) {
       out[PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: row[1].string ?? "?")] =
-        Totals(rows: Int(row[2].int ?? 0), billedCost: row[3].int ?? 0, effectiveCost: row[4].int ?? 0)
+        Totals(rows: Int(row[2].int ?? 0), billedCost: row[3].amountOrOverflow, effectiveCost: row[4].amountOrOverflow)
     }
     return out
   }

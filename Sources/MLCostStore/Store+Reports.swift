@@ -3,8 +3,8 @@ import MLCostCore
 /// One month's charges with identical dimensions, summed, as the store holds them (text resolved).
 public struct StoredChargeGroup: Sendable {
   public var rows: Int
-  public var billedCost: Int64
-  public var effectiveCost: Int64
+  public var billedCost: Amount
+  public var effectiveCost: Amount
   public var consumedQuantity: Double?
   public var chargeCategory: ChargeCategory
   public var pricingCategory: PricingCategory?
@@ -22,7 +22,7 @@ public struct StoredUsageGroup: Sendable {
   public var batch: Bool
   public var sourceRequestType: String?
   public var currency: String?
-  public var cost: Int64?
+  public var cost: Amount?
   public var requests: Int64
   public var inputTokens: Int64
   public var cachedInputTokens: Int64
@@ -71,7 +71,7 @@ extension Store {
       WHERE s.billing_period_start >= ? AND s.billing_period_start < ?
       """)
     try s.bind([.integer(month.start), .integer(month.next.start)])
-    struct Sums { var rows: Int64 = 0, billed: Int64 = 0, effective: Int64 = 0, consumed: Double? = nil }
+    struct Sums { var rows: Int64 = 0, billed = Amount.zero, effective = Amount.zero, consumed: Double? = nil }
     var groups: [[Int64]: Sums] = [:]
     var order: [[Int64]] = []
     let width = 3 + fields.count
@@ -80,8 +80,8 @@ extension Store {
       for k in 0..<width { key[k] = s.value(4 + k).int ?? -1 }
       var sums = groups[key] ?? { order.append(key); return Sums() }()
       sums.rows += s.value(0).int ?? 0
-      sums.billed &+= s.value(1).int ?? 0
-      sums.effective &+= s.value(2).int ?? 0
+      sums.billed += s.value(1).amountOrOverflow
+      sums.effective += s.value(2).amountOrOverflow
       if let q = s.value(3).double { sums.consumed = (sums.consumed ?? 0) + q }
       groups[key] = sums
     }
@@ -110,7 +110,7 @@ extension Store {
       SELECT (SELECT value FROM dict WHERE id = provider_id), (SELECT value FROM dict WHERE id = source_id),
              (SELECT value FROM dict WHERE id = model_id), request_type, coalesce(batch, 0),
              (SELECT value FROM dict WHERE id = source_request_type_id), (SELECT value FROM dict WHERE id = currency_id),
-             cost IS NULL, sum(cost), coalesce(sum(requests), 0), coalesce(sum(input_tokens), 0), coalesce(sum(cached_input_tokens), 0),
+             cost IS NULL, money_sum(cost), coalesce(sum(requests), 0), coalesce(sum(input_tokens), 0), coalesce(sum(cached_input_tokens), 0),
              coalesce(sum(cache_write_tokens), 0), coalesce(sum(output_tokens), 0)
       FROM usage WHERE bucket_start >= ? AND bucket_start < ?
       GROUP BY provider_id, source_id, model_id, request_type, batch, source_request_type_id, currency_id, cost IS NULL
@@ -119,7 +119,7 @@ extension Store {
     return rows.map { r in
       StoredUsageGroup(provider: r[0].string ?? "", source: r[1].string ?? "", model: r[2].string, requestType: r[3].string ?? "other",
                        batch: r[4].int == 1, sourceRequestType: r[5].string, currency: r[6].string,
-                       cost: r[7].int == 1 ? nil : r[8].int, requests: r[9].int ?? 0, inputTokens: r[10].int ?? 0,
+                       cost: r[7].int == 1 ? nil : r[8].amountOrOverflow, requests: r[9].int ?? 0, inputTokens: r[10].int ?? 0,
                        cachedInputTokens: r[11].int ?? 0, cacheWriteTokens: r[12].int ?? 0, outputTokens: r[13].int ?? 0)
     }
   }
@@ -179,8 +179,8 @@ struct DictionaryCache {
 public struct StoredResourceWindow: Sendable {
   public var resourceId: String
   public var currency: String
-  public var billedCost: Int64 = 0
-  public var effectiveCost: Int64 = 0
+  public var billedCost = Amount.zero
+  public var effectiveCost = Amount.zero
   public var days = Set<Int64>()
   public var text: [ChargeText: String] = [:]
 }
@@ -219,8 +219,8 @@ extension Store {
       if let existing = byKey[[rid, cur]] { w = existing } else {
         w = StoredResourceWindow(resourceId: try dictionary.value(rid) ?? "?", currency: try dictionary.value(cur) ?? "?")
       }
-      w.billedCost &+= s.value(1).int ?? 0
-      w.effectiveCost &+= s.value(2).int ?? 0
+      w.billedCost += s.value(1).amountOrOverflow
+      w.effectiveCost += s.value(2).amountOrOverflow
       w.days.insert(s.value(0).int ?? 0)
       for (i, f) in fields.enumerated() where w.text[f] == nil {
         if let id = s.value(5 + i).int, let v = try dictionary.value(id) { w.text[f] = v }
@@ -249,8 +249,8 @@ extension Store {
 /// One day's charges with identical dimensions (from `charge_daily`), text resolved.
 public struct StoredDailyGroup: Sendable {
   public var day: Int64
-  public var billedCost: Int64
-  public var effectiveCost: Int64
+  public var billedCost: Amount
+  public var effectiveCost: Amount
   /// The key of the group's text in `dailyGroups(…).dims`.
   public var dimsId: Int64
 }
@@ -266,15 +266,15 @@ extension Store {
       """)
     try s.bind([.integer(start), .integer(end)])
     var keyIds: [[Int64]: Int64] = [:]
-    var sums: [DayKey: (Int64, Int64)] = [:]
+    var sums: [DayKey: (Amount, Amount)] = [:]
     var ids = [Int64](repeating: -1, count: fields.count)
     while try s.step() {
       for i in 0..<fields.count { ids[i] = s.value(3 + i).int ?? -1 }
       let k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; return n }()
       let dk = DayKey(day: s.value(0).int ?? 0, key: k)
-      var v = sums[dk] ?? (0, 0)
-      v.0 &+= s.value(1).int ?? 0
-      v.1 &+= s.value(2).int ?? 0
+      var v = sums[dk] ?? (.zero, .zero)
+      v.0 += s.value(1).amountOrOverflow
+      v.1 += s.value(2).amountOrOverflow
       sums[dk] = v
     }
     s.reset()
@@ -293,12 +293,12 @@ extension Store {
   struct DayKey: Hashable { var day: Int64; var key: Int64 }
 
   /// API usage with a stated cost, per day, provider, model and API key.
-  public func dailyUsageCosts(from start: Int64, to end: Int64) throws(StoreError) -> [(day: Int64, provider: String, model: String?, key: String?, currency: String, cost: Int64)] {
+  public func dailyUsageCosts(from start: Int64, to end: Int64) throws(StoreError) -> [(day: Int64, provider: String, model: String?, key: String?, currency: String, cost: Amount)] {
     try db.rows("""
       SELECT bucket_start - bucket_start % 86400, (SELECT value FROM dict WHERE id = provider_id), (SELECT value FROM dict WHERE id = model_id),
-             (SELECT value FROM dict WHERE id = api_key_id), coalesce((SELECT value FROM dict WHERE id = currency_id), 'USD'), sum(cost)
+             (SELECT value FROM dict WHERE id = api_key_id), coalesce((SELECT value FROM dict WHERE id = currency_id), 'USD'), money_sum(cost)
       FROM usage WHERE cost IS NOT NULL AND bucket_start >= ? AND bucket_start < ? GROUP BY 1, provider_id, model_id, api_key_id, currency_id
-      """, [.integer(start), .integer(end)]).map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string, $0[3].string, $0[4].string ?? "USD", $0[5].int ?? 0) }
+      """, [.integer(start), .integer(end)]).map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string, $0[3].string, $0[4].string ?? "USD", $0[5].amountOrOverflow) }
   }
 }
 

@@ -5,9 +5,9 @@ import Testing
 /// Series whose right answer is known: spikes, level shifts, weekly seasonality, steady, tiny.
 struct AnomalyDetectorTests {
   static let day0: Int64 = 1_788_220_800   // 2026-09-01, a Tuesday
-  static func usd(_ d: Double) -> Int64 { Int64(d * 1e9) }
+  static func usd(_ d: Double) -> Amount { Amount(nanos: Int64(d * 1e9)) }
   static func series(_ f: (Int) -> Double, days: Int = 60) -> DailySeries {
-    var values: [Int64: Int64] = [:]
+    var values: [Int64: Amount] = [:]
     for i in 0..<days { values[day0 + Int64(i) * 86_400] = usd(f(i)) }
     return DailySeries(dimension: "model", value: "m", currency: "USD", days: values,
                        contributors: [day0 + 40 * 86_400: ["endpoint/a": usd(350), "endpoint/b": usd(50)]])
@@ -55,7 +55,7 @@ struct AnomalyDetectorTests {
 
   @Test func aRateSeriesIgnoresDaysWithoutAValue() {
     // Cost per 1M tokens: 2.00 most days, no value on weekends, a routing change to 5.00 from day 45.
-    var values: [Int64: Int64] = [:]
+    var values: [Int64: Amount] = [:]
     for i in 0..<60 where (i + 2) % 7 != 0 && (i + 2) % 7 != 6 { values[Self.day0 + Int64(i) * 86_400] = Self.usd(i >= 45 ? 5 : 2) }
     var rules = AnomalyRules()
     rules.absolute = 10_000_000

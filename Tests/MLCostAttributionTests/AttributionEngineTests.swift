@@ -4,8 +4,8 @@ import Testing
 @testable import MLCostAttribution
 
 struct AttributionEngineTests {
-  func owners(_ a: Attribution) -> [String: Int64] {
-    a.allocations.reduce(into: [:]) { $0[$1.owner.description, default: 0] += $1.cost }
+  func owners(_ a: Attribution) -> [String: Amount] {
+    a.allocations.reduce(into: [:]) { $0[$1.owner.description, default: .zero] += $1.cost }
   }
   let usd = FixtureMonth.usd
 
@@ -78,7 +78,7 @@ struct AttributionEngineTests {
         var tags: [String: String] = [:]
         if rng.below(3) > 0 { tags["model"] = models[rng.below(models.count)] }
         if rng.below(2) == 0 { tags["request-type"] = ["chat", "batch", "embedding", "eval"][rng.below(4)] }
-        var c = ChargeGroup(currency: currencies[rng.below(2)], billedCost: cost / 2, effectiveCost: cost, tags: tags)
+        var c = ChargeGroup(currency: currencies[rng.below(2)], billedCost: Amount(nanos: cost / 2), effectiveCost: Amount(nanos: cost), tags: tags)
         c.service = ["svc-a", "svc-b", "shared-db", "gpu-cluster"][rng.below(4)]
         c.provider = ["AWS", "GCP"][rng.below(2)]
         c.resourceId = "r-\(rng.below(20))"
@@ -107,9 +107,9 @@ struct AttributionEngineTests {
                                                                                  batchDiscountPPB: 500_000_000, source: "t")]
       let a = try AttributionEngine.run(AttributionInput(month: FixtureMonth.month, charges: charges, usage: usage, prices: prices), rules: rules)
       #expect(a.allocated == a.charges)
-      let byOwner = a.allocations.reduce(into: [String: Int64]()) { $0[$1.currency, default: 0] += $1.cost }
-      #expect(byOwner.filter { $0.value != 0 } == a.charges.filter { $0.value != 0 })
-      for p in a.pools { #expect(p.shares.values.reduce(0, +) + p.unsplit == p.cost) }
+      let byOwner = a.allocations.reduce(into: [String: Amount]()) { $0[$1.currency, default: .zero] += $1.cost }
+      #expect(byOwner.filter { !$0.value.isZero } == a.charges.filter { !$0.value.isZero })
+      for p in a.pools { #expect(p.shares.values.reduce(Amount.zero, +) + p.unsplit == p.cost) }
     }
   }
 }

@@ -4,7 +4,7 @@ import Testing
 
 struct IdleDetectorTests {
   func resource(_ id: String, cost: String, gpu: String? = "A10G", type: String? = "Endpoint") -> BilledResource {
-    var r = BilledResource(resourceId: id, currency: "USD", cost: try! ExactDecimal.parseNanos(cost), daysBilled: 14)
+    var r = BilledResource(resourceId: id, currency: "USD", cost: try! ExactDecimal.parse(cost), daysBilled: 14)
     r.gpuModel = gpu; r.resourceType = type
     return r
   }

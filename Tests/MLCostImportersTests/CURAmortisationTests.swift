@@ -56,7 +56,7 @@ struct CURAmortisationTests {
   ]
 
   final class Capture: ImportSink {
-    var rows: [(billed: Int64, effective: Int64, category: ChargeCategory, status: String?)] = []
+    var rows: [(billed: Amount, effective: Amount, category: ChargeCategory, status: String?)] = []
     func write(_ c: borrowing ChargeRecord) throws {
       rows.append((c.billedCost, c.effectiveCost, c.chargeCategory, c[.commitmentDiscountStatus].string))
     }
@@ -76,8 +76,8 @@ struct CURAmortisationTests {
     let sink = Capture()
     _ = try ImportDriver.run(source: MemoryByteSource(Self.csv(c)), fileName: "cur.csv", options: ImportOptions(format: .cur), sink: sink)
     let row = try #require(sink.rows.first)
-    #expect(row.billed == (try ExactDecimal.parseNanos(c.billed)))
-    #expect(row.effective == (try ExactDecimal.parseNanos(c.effective)))
+    #expect(row.billed == (try ExactDecimal.parse(c.billed)))
+    #expect(row.effective == (try ExactDecimal.parse(c.effective)))
     #expect(row.category == c.category)
     #expect(row.status == c.status)
   }
@@ -89,9 +89,9 @@ struct CURAmortisationTests {
     _ = try ImportDriver.run(source: MemoryByteSource(Self.header.joined(separator: ",") + "\n" + body + "\n"), fileName: "cur.csv",
                              options: ImportOptions(), sink: sink)
     // 98.32 + 0 + 1.515 − 1.515 + 720 + 8760 + 5697.60 + 100000 + 29 − 50 − 12.34 + 1234.5678 − 9.8765
-    #expect(sink.rows.map(\.billed).reduce(0, +) == (try ExactDecimal.parseNanos("116467.2713")))
+    #expect(sink.rows.map(\.billed).reduce(Amount.zero, +) == (try ExactDecimal.parse("116467.2713")))
     // 98.32 + 19.2136 + 0.9545 + 0 + 32.76 + 0 + 144.10 + 0 + 29 − 50 − 12.34 + 1234.5678 − 9.8765
-    #expect(sink.rows.map(\.effective).reduce(0, +) == (try ExactDecimal.parseNanos("1486.6994")))
+    #expect(sink.rows.map(\.effective).reduce(Amount.zero, +) == (try ExactDecimal.parse("1486.6994")))
   }
 
   @Test func gpuModelComesFromTheInstanceFamily() {

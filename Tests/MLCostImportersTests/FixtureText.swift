@@ -12,7 +12,7 @@ enum FixtureText {
     out += sink.rejects.map { "reject \($0.location) [\($0.field ?? "-")]: \($0.reason)" + (rawInRejects ? " | raw: \($0.rawText)" : "") }
     for key in result.fileTotals.keys.sorted() {
       let f = result.fileTotals[key]!, r = result.rejectedTotals[key] ?? Totals()
-      out.append("total \(key): rows \(f.rows) billed \(ExactDecimal.format(nanos: f.billedCost.value)) effective \(ExactDecimal.format(nanos: f.effectiveCost.value)); rejected rows \(r.rows) billed \(ExactDecimal.format(nanos: r.billedCost.value))")
+      out.append("total \(key): rows \(f.rows) billed \(f.billedCost.decimalString) effective \(f.effectiveCost.decimalString); rejected rows \(r.rows) billed \(r.billedCost.decimalString)")
     }
     if result.rejectedWithoutAmounts > 0 { out.append("rejected without readable amounts: \(result.rejectedWithoutAmounts)") }
     for (label, n) in result.flagCounts.sorted(by: { $0.key < $1.key }) { out.append("flagged \(n) × \(label)") }

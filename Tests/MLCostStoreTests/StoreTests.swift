@@ -25,6 +25,7 @@ struct StoreTests {
       "0003-charge-summary": "75e956f354db67d6",
       "0004-daily-rollups": "1fc1557cc5af8f5d",
       "0005-metric-rollups-by-day-and-month": "4921b005f21fe4c3",
+      "0006-money-in-picos": "3380fab3306ace68",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")
@@ -48,8 +49,8 @@ struct StoreTests {
           try resource.withUnsafeBytes { res in
             var r = ChargeRecord()
             r.line = k + 2
-            r.billedCost = 1_000_000_000
-            r.effectiveCost = 1_000_000_000
+            r.billedCost = Amount(units: 1)
+            r.effectiveCost = Amount(units: 1)
             r[.billingCurrency] = TextRef(usd)
             r[.providerName] = TextRef(aws)
             r[.resourceId] = TextRef(res)
@@ -68,7 +69,7 @@ struct StoreTests {
   @Test func charge_vShowsFOCUSNamesAndExactMoney() throws {
     let store = try Store(path: ":memory:")
     let cols = try store.db.rows("SELECT name FROM pragma_table_info('charge_v')").compactMap { $0[0].string }
-    for c in ["billing_period_start", "charge_category", "pricing_category", "billed_cost_nanos", "effective_cost_nanos",
+    for c in ["billing_period_start", "charge_category", "pricing_category", "billed_cost_picos", "effective_cost_picos",
               "billing_currency", "provider_name", "billing_account_id", "service_name", "resource_id", "tags"] {
       #expect(cols.contains(c), "\(c)")
     }
@@ -107,8 +108,8 @@ struct StoredTotalsVerificationTests {
       for k in 0..<3 {
         var r = ChargeRecord()
         r.line = k + 2
-        r.billedCost = 2_000_000_000
-        r.effectiveCost = 2_000_000_000
+        r.billedCost = Amount(units: 2)
+        r.effectiveCost = Amount(units: 2)
         r[.billingCurrency] = TextRef(u)
         try loader.write(r)
       }

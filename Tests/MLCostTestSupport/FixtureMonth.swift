@@ -5,7 +5,7 @@ import MLCostCore
 /// the golden reports check comes from this.
 public enum FixtureMonth {
   public static let month = BillingMonth(year: 2026, month: 10)
-  public static func usd(_ s: String) -> Int64 { try! ExactDecimal.parseNanos(s) }
+  public static func usd(_ s: String) -> Amount { try! ExactDecimal.parse(s) }
 
   static func charge(_ cost: String, billed: String? = nil, provider: String = "AWS", service: String, category: String,
                      resource: String?, tags: [String: String] = [:], gpu: (String, Int)? = nil, hours: Double? = nil,
@@ -66,4 +66,10 @@ public enum FixtureMonth {
   }
 
   public static var rules: Rules { try! Rules.parse(yaml: rulesYAML, file: "fixture.yaml") }
+}
+
+/// In tests, an integer literal where an `Amount` is expected counts nano-units (10⁻⁹), the unit the
+/// tests were first written in; `Amount(picos:)` says pico-units explicitly.
+extension Amount: ExpressibleByIntegerLiteral {
+  public init(integerLiteral value: Int64) { self.init(nanos: value) }
 }

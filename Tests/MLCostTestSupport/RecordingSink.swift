@@ -27,10 +27,10 @@ public final class RecordingSink: ImportSink {
     if let p = c.pricingCategory { parts.append("pricing=\(p)") }
     if let f = c.chargeFrequency { parts.append("frequency=\(f)") }
     if let k = c.chargeClass { parts.append("class=\(k)") }
-    parts.append("billed=\(ExactDecimal.format(nanos: c.billedCost))")
-    parts.append("effective=\(ExactDecimal.format(nanos: c.effectiveCost))")
-    if let v = c.listCost { parts.append("list=\(ExactDecimal.format(nanos: v))") }
-    if let v = c.contractedCost { parts.append("contracted=\(ExactDecimal.format(nanos: v))") }
+    parts.append("billed=\(c.billedCost.decimalString)")
+    parts.append("effective=\(c.effectiveCost.decimalString)")
+    if let v = c.listCost { parts.append("list=\(v.decimalString)") }
+    if let v = c.contractedCost { parts.append("contracted=\(v.decimalString)") }
     parts.append("billingPeriod=\(Timestamp.iso8601(c.billingPeriodStart))..\(c.billingPeriodEnd.map(Timestamp.iso8601) ?? "null")")
     parts.append("charge=\(Timestamp.iso8601(c.chargePeriodStart))..\(Timestamp.iso8601(c.chargePeriodEnd))")
     if let q = c.consumedQuantity { parts.append("consumed=\(q)") }
@@ -59,7 +59,7 @@ public final class RecordingSink: ImportSink {
     add("user", u.user); add("team", u.team); add("endUser", u.endUser); add("tier", u.serviceTier); add("batch", u.batch)
     add("requestId", u.requestId); add("requests", u.requests); add("input", u.inputTokens); add("cachedInput", u.cachedInputTokens)
     add("cacheWrite", u.cacheWriteTokens); add("output", u.outputTokens); add("quantity", u.quantity); add("unit", u.unit)
-    add("cost", u.cost.map { ExactDecimal.format(nanos: $0) }); add("currency", u.currency); add("tags", u.tags); add("extra", u.extra)
+    add("cost", u.cost.map { $0.decimalString }); add("currency", u.currency); add("tags", u.tags); add("extra", u.extra)
     for (name, s) in [("tags", u.tags), ("extra", u.extra)] {
       if let s, !((try? JSONSerialization.jsonObject(with: Data(s.utf8))) is [String: Any]) { invalidJSON.append("line \(u.line) \(name): \(s)") }
     }

@@ -47,6 +47,6 @@ struct AtomicImportTests {
     let ws = try Workspace(databasePath: db)
     return try ["import", "charge", "dict", "reject", "import_total", "import_scope"].map {
       "\($0): " + (try ws.query("SELECT count(*) FROM \($0)")[0][0].description)
-    } + [try ws.query("SELECT coalesce(sum(billed_cost), 0) FROM charge")[0][0].description]
+    } + [try ws.query("SELECT money_sum(billed_cost) FROM charge")[0][0].description]
   }
 }

@@ -40,8 +40,8 @@ struct DemoTests {
     #expect(try q("SELECT DISTINCT format FROM import ORDER BY 1") == ["cloudwatch", "cur", "focus", "litellm", "openai"])
     // the savings plan, each month: Σ EffectiveCost of its usage (used + unused) = Σ BilledCost of its purchase (FOCUS 1.2)
     for row in try q("""
-      SELECT sum(CASE WHEN charge_category = 'Purchase' THEN billed_cost_nanos ELSE 0 END),
-             sum(CASE WHEN charge_category = 'Usage' THEN effective_cost_nanos ELSE 0 END)
+      SELECT money_sum(CASE WHEN charge_category = 'Purchase' THEN billed_cost_picos ELSE 0 END),
+             money_sum(CASE WHEN charge_category = 'Usage' THEN effective_cost_picos ELSE 0 END)
       FROM charge_v WHERE commitment_discount_id LIKE 'arn:aws:savingsplans%' GROUP BY billing_period_start
       """) {
       let parts = row.split(separator: "|")

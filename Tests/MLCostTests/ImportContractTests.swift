@@ -41,7 +41,7 @@ struct ImportContractTests {
     #expect(s.replacements.map(\.rowsRemoved) == [2])
     #expect(s.replacements.first?.billingAccount == "111")
     let totals = try ws.storedTotals()
-    #expect(totals[PeriodCurrency(period: BillingMonth(year: 2026, month: 10), currency: "USD")]?.billedCost.value == 36_500_000_000)
+    #expect(totals[PeriodCurrency(period: BillingMonth(year: 2026, month: 10), currency: "USD")]?.billedCost == 36_500_000_000)
     let records = try ws.imports()
     #expect(records[0].replacedBy == nil && records[0].rowsLive == 1)
     #expect(records[1].rowsLive == 3)
@@ -86,9 +86,9 @@ struct ImportContractTests {
     guard case .imported(let s) = try ws.importFile(path, options: ImportOptions(lenient: true)) else { Issue.record("no"); return }
     #expect(s.reconciles)
     let row = try #require(s.reconciliation.first)
-    #expect(row.file.effectiveCost.value == 12_990_000_000)
-    #expect(row.stored.effectiveCost.value == 3_000_000_000)
-    #expect(row.rejected.effectiveCost.value == 9_990_000_000)
+    #expect(row.file.effectiveCost == 12_990_000_000)
+    #expect(row.stored.effectiveCost == 3_000_000_000)
+    #expect(row.rejected.effectiveCost == 9_990_000_000)
     let rejects = try ws.rejects(importId: 1)
     #expect(rejects.map(\.rawText) == [bad])
     #expect(rejects.first?.location.description == "l.csv:3:1")
@@ -100,9 +100,9 @@ struct ImportContractTests {
     let ws = try workspace()
     let rows = (1...1000).map { FocusText.row("0.000000001", "0.1", day: $0 % 28 + 1, tags: "") }
     _ = try ws.importFile(try FocusText.write(rows, to: dir, name: "tiny.csv"), options: ImportOptions())
-    let sums = try ws.query("SELECT sum(billed_cost), sum(effective_cost), typeof(sum(effective_cost)) FROM charge")[0]
-    #expect(sums[0].int == 1000)
-    #expect(sums[1].int == 100_000_000_000)
+    let sums = try ws.query("SELECT money_sum(billed_cost), money_sum(effective_cost), typeof(money_sum(effective_cost)) FROM charge")[0]
+    #expect(sums[0].int == 1_000_000)  // pico-units
+    #expect(sums[1].int == 100_000_000_000_000)
     #expect(sums[2].string == "integer")
   }
 

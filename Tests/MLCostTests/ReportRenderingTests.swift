@@ -17,8 +17,8 @@ struct ReportRenderingTests {
     september.usage = []
     let previous = try AttributionEngine.run(september, rules: FixtureMonth.rules)
     let trend = [previous, current].flatMap { a in
-      a.allocations.reduce(into: [Owner: Int64]()) { $0[$1.owner, default: 0] += $1.cost }.sorted { $0.key < $1.key }.map {
-        TrendPoint(month: a.month.description, owner: $0.key.description, currency: "USD", cost: ExactDecimal.format(nanos: $0.value))
+      a.allocations.reduce(into: [Owner: Amount]()) { $0[$1.owner, default: .zero] += $1.cost }.sorted { $0.key < $1.key }.map {
+        TrendPoint(month: a.month.description, owner: $0.key.description, currency: "USD", cost: $0.value.decimalString)
       }
     }
     var report = ReportBuilder.build(current: current, previous: previous, trend: trend, title: "Fixture month")
@@ -45,9 +45,9 @@ struct ReportRenderingTests {
     #expect(llama.gpuUsage == "2880.00" && llama.utilisation == "40.0")
     #expect(llama.perMillionTokens == "1835.00" && llama.perThousandRequests == "1468.00" && llama.perGPUHour == "1.25")
     let bge = try #require(r.models.first { $0.owner == "bge-large" })
-    #expect(bge.perMillionTokens == "196.666666667" && bge.perGPUHour == "1.388888889")
+    #expect(bge.perMillionTokens == "196.666666666667" && bge.perGPUHour == "1.388888888889")
     let gpt = try #require(r.models.first { $0.owner == "gpt-4o" })
-    #expect(gpt.perMillionInputTokens == "2.291666667" && gpt.perMillionOutputTokens == "10.00" && gpt.perMillionTokens == "2.884615385")
+    #expect(gpt.perMillionInputTokens == "2.291666666667" && gpt.perMillionOutputTokens == "10.00" && gpt.perMillionTokens == "2.884615384615")
     #expect(r.unpriced.map(\.model) == ["claude-x"])
   }
 

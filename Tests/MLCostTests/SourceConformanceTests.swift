@@ -1,3 +1,4 @@
+import MLCostCore
 import Foundation
 import MLCostTestSupport
 import Testing
@@ -83,15 +84,15 @@ struct SourceConformanceTests {
     }
     // koku's CUR: three SavingsPlanCoveredUsage rows of 10 NOK on demand, 0.1 each at the SP rate.
     let cur = try #require(try imported("billing/aws-cur/koku/2023-06-01.csv"))
-    #expect(cur.reconciliation.first?.file.billedCost.value == 30_000_000_000)
-    #expect(cur.reconciliation.first?.file.effectiveCost.value == 300_000_000)
+    #expect(cur.reconciliation.first?.file.billedCost == 30_000_000_000)
+    #expect(cur.reconciliation.first?.file.effectiveCost == 300_000_000)
     #expect(cur.reconciliation.first?.key.currency == "NOK")
     // Azure EA actual: the RI purchase (3.25) is billed, not effective.
     let ea = try #require(try imported("billing/azure/finops-toolkit/EA_ActualCost_Small.csv"))
     let t = try #require(ea.reconciliation.first)
-    #expect(t.file.billedCost.value - t.file.effectiveCost.value == 3_250_000_000)
+    #expect(t.file.billedCost - t.file.effectiveCost == Amount(nanos: 3_250_000_000))
     // OpenAI costs example: one result of $0.06.
     let openai = try #require(try imported("llm-usage/openai/organization_costs.example.json"))
-    #expect(openai.reconciliation.first?.file.billedCost.value == 60_000_000)
+    #expect(openai.reconciliation.first?.file.billedCost == 60_000_000)
   }
 }

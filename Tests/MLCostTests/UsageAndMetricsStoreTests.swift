@@ -29,11 +29,11 @@ struct UsageAndMetricsStoreTests {
     let path = try write("costs.json", Self.costsPage([(1_790_812_800, "0.1"), (1_790_899_200, "0.2")]))
     guard case .imported(let s) = try ws.importFile(path, options: ImportOptions()) else { Issue.record("not imported"); return }
     #expect(s.reconciles)
-    #expect(s.reconciliation.map(\.stored.billedCost.value) == [300_000_000])
-    let rows = try ws.query("SELECT provider, source, model, request_type, cost_nanos, currency FROM usage_v ORDER BY id")
+    #expect(s.reconciliation.map(\.stored.billedCost) == [300_000_000])
+    let rows = try ws.query("SELECT provider, source, model, request_type, cost_picos, currency FROM usage_v ORDER BY id")
     #expect(rows.count == 2)
     #expect(rows[0][0].string == "OpenAI" && rows[0][1].string == "openai.costs" && rows[0][2].string == "gpt-4o")
-    #expect(rows[0][3].string == "chat" && rows[0][4].int == 100_000_000 && rows[0][5].string == "USD")
+    #expect(rows[0][3].string == "chat" && rows[0][4].int == 100_000_000_000 && rows[0][5].string == "USD")
     #expect(try ws.imports().first?.rowsLive == 2)
   }
 
@@ -45,7 +45,7 @@ struct UsageAndMetricsStoreTests {
     // A bad amount in the second bucket: strict stops the file at that value's line and column; nothing of it is kept.
     let bad = try write("bad.json", Self.costsPage([(1_790_899_200, "0.2"), (1_790_985_600, "\"1,5\"")]))
     #expect { try ws.importFile(bad, options: ImportOptions()) } throws: { "\($0)".contains("bad.json:") && "\($0)".contains("thousands separators") }
-    #expect(try ws.query("SELECT count(*), sum(cost) FROM usage")[0] == [.integer(1), .integer(100_000_000)])
+    #expect(try ws.query("SELECT count(*), money_sum(cost) FROM usage")[0] == [.integer(1), .integer(100_000_000_000)])
     #expect(try ws.imports().count == 1)
   }
 
@@ -57,7 +57,7 @@ struct UsageAndMetricsStoreTests {
     guard case .imported(let s) = try ws.importFile(new, options: ImportOptions()) else { Issue.record("not imported"); return }
     #expect(s.replacements.map(\.rowsRemoved) == [1])
     // Day 1 from the old export; days 2 and 3 from the new one: 0.1 + 0.25 + 0.3.
-    #expect(try ws.query("SELECT sum(cost) FROM usage")[0][0].int == 650_000_000)
+    #expect(try ws.query("SELECT money_sum(cost) FROM usage")[0][0].int == 650_000_000_000)
   }
 
   @Test func aRestatedMetricSampleReplacesTheOldOneAndAbsentStaysAbsent() throws {
@@ -82,7 +82,7 @@ struct UsageAndMetricsStoreTests {
     _ = try ws.importFile(first, options: ImportOptions())
     guard case .imported(let s) = try ws.importFile(second, options: ImportOptions()) else { Issue.record("not imported"); return }
     #expect(s.replacements.isEmpty)
-    #expect(try ws.query("SELECT sum(billed_cost) FROM charge")[0][0].int == 2 * 2_190_100_000_000)
+    #expect(try ws.query("SELECT money_sum(billed_cost) FROM charge")[0][0].int == 2 * 2_190_100_000_000_000)
   }
 
   @Test func aTruncatedGzippedJSONLinesExportIsAClearErrorAndStoresNothing() throws {
@@ -96,7 +96,7 @@ struct UsageAndMetricsStoreTests {
     try Data(packed).write(to: URL(fileURLWithPath: path))
     guard case .imported(let s) = try ws.importFile(path, options: ImportOptions()) else { Issue.record("not imported"); return }
     #expect(s.result.format == .gcp && s.result.rowsStored == 2000)
-    #expect(s.reconciliation.first?.stored.billedCost.value == 3_000_000_000_000)
+    #expect(s.reconciliation.first?.stored.billedCost == 3_000_000_000_000)
   }
 }
 
@@ -110,22 +110,22 @@ struct ChargeSummaryTests {
     _ = try ws.importFile(a, options: ImportOptions())
     _ = try ws.importFile(b, options: ImportOptions())
     let fromCharges = try ws.query("""
-      SELECT billing_period_start, dims_id, count(*), sum(billed_cost), sum(effective_cost) FROM charge
+      SELECT billing_period_start, dims_id, count(*), money_sum(billed_cost), money_sum(effective_cost) FROM charge
       GROUP BY 1, 2 ORDER BY 1, 2
       """)
     let fromSummary = try ws.query("""
-      SELECT billing_period_start, dims_id, sum(rows), sum(billed_cost), sum(effective_cost) FROM charge_summary
+      SELECT billing_period_start, dims_id, sum(rows), money_sum(billed_cost), money_sum(effective_cost) FROM charge_summary
       GROUP BY 1, 2 ORDER BY 1, 2
       """)
     #expect(fromSummary == fromCharges)
     let daily = try ws.query("""
-      SELECT day, dims_id, sum(rows), sum(billed_cost), sum(effective_cost) FROM charge_daily GROUP BY 1, 2 ORDER BY 1, 2
+      SELECT day, dims_id, sum(rows), money_sum(billed_cost), money_sum(effective_cost) FROM charge_daily GROUP BY 1, 2 ORDER BY 1, 2
       """)
     let fromChargesDaily = try ws.query("""
-      SELECT charge_period_start - charge_period_start % 86400, dims_id, count(*), sum(billed_cost), sum(effective_cost) FROM charge
+      SELECT charge_period_start - charge_period_start % 86400, dims_id, count(*), money_sum(billed_cost), money_sum(effective_cost) FROM charge
       GROUP BY 1, 2 ORDER BY 1, 2
       """)
     #expect(daily == fromChargesDaily)
-    #expect(try ws.query("SELECT sum(billed_cost) FROM charge_summary")[0][0].int == 8_550_000_000)
+    #expect(try ws.query("SELECT money_sum(billed_cost) FROM charge_summary")[0][0].int == 8_550_000_000_000)
   }
 }

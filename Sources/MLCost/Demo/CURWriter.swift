@@ -57,7 +57,7 @@ enum CURWriter {
     let month = DemoCompany.month
     let start = month.start, hours = month.days * 24
     func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
-    func money(_ n: Int64) -> String { ExactDecimal.format(nanos: n) }
+    func money(_ n: Int64) -> String { Amount(nanos: n).decimalString }
     var cells = [String](repeating: "", count: columns.count)
     func set(_ k: String, _ v: String) { cells[index[k]!] = v }
     var rows = 0

@@ -63,7 +63,7 @@ public enum DemoCompany {
     let hours = month.days * 24
     let periodEnd = month.next.start
     func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
-    func money(_ n: Int64) -> String { ExactDecimal.format(nanos: n) }
+    func money(_ n: Int64) -> String { Amount(nanos: n).decimalString }
     var base: [String: String] = [
       "BillingCurrency": "USD", "BillingPeriodStart": iso(start), "BillingPeriodEnd": iso(periodEnd),
     ]
@@ -133,7 +133,7 @@ public enum DemoCompany {
   /// The daily and monthly rows: storage, egress, the savings plan, GCP, Azure, a GPU cloud, credits, tax.
   private static func writeDaily(_ w: FocusWriter, month: BillingMonth, base: [String: String], start: Int64, billedHourly: Int64, rng: inout SplitMix64) {
     func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
-    func money(_ n: Int64) -> String { ExactDecimal.format(nanos: n) }
+    func money(_ n: Int64) -> String { Amount(nanos: n).decimalString }
     let days = month.days
     var billedAWS = billedHourly
     for d in 0..<days {
@@ -210,7 +210,7 @@ public enum DemoCompany {
 
   private static func writeOtherProviders(_ w: FocusWriter, month: BillingMonth, start: Int64, rng: inout SplitMix64) {
     func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
-    func money(_ n: Int64) -> String { ExactDecimal.format(nanos: n) }
+    func money(_ n: Int64) -> String { Amount(nanos: n).decimalString }
     let common = ["BillingCurrency": "USD", "BillingPeriodStart": iso(month.start), "BillingPeriodEnd": iso(month.next.start),
                   "ChargeCategory": "Usage", "ChargeFrequency": "Usage-Based"]
     // GCP: a week of spot a3-highgpu-8g (8× H100) fine-tuning Mistral-7B, daily rows.

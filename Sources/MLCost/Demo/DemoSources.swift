@@ -7,7 +7,7 @@ import MLCostCore
 /// rules file. Deterministic: the same bytes on every run.
 enum DemoSources {
   static func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
-  static func money(_ n: Int64) -> String { ExactDecimal.format(nanos: n) }
+  static func money(_ n: Int64) -> String { Amount(nanos: n).decimalString }
   static func rng(_ month: BillingMonth, _ salt: UInt64) -> SplitMix64 {
     SplitMix64(seed: DemoCompany.seed ^ (UInt64(month.year * 12 + month.month) << 8) ^ salt)
   }

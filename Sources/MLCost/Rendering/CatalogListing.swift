@@ -1,3 +1,4 @@
+import MLCostCore
 import Foundation
 import MLCostCatalogs
 
@@ -49,7 +50,7 @@ public enum CatalogListing {
     case "api-prices":
       t = TextTable([("provider", .left), ("model", .left), ("input $/1M", .right), ("cached $/1M", .right), ("output $/1M", .right),
                      ("batch discount", .right), ("as of", .left)])
-      func m(_ v: Int64?) -> String { v.map { n(Double($0) / 1e9, 3) } ?? "—" }
+      func m(_ v: Amount?) -> String { v.map { n($0.approximateDouble, 3) } ?? "—" }
       for p in c.apiPrices.prices {
         t.add([p.provider, p.model, m(p.inputPer1M), m(p.cachedInputPer1M), m(p.outputPer1M), p.batchDiscount.map { "\(Int(($0 * 100).rounded()))%" } ?? "—", p.asOf])
       }

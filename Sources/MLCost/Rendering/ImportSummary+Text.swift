@@ -21,9 +21,9 @@ extension ImportSummary {
                            ("rejected", .right), ("check", .left)])
     for row in reconciliation {
       table.add([row.key.period?.description ?? "unreadable", row.key.currency, Format.count(row.file.rows),
-                 Format.money(row.file.billedCost.value), Format.money(row.stored.billedCost.value),
-                 Format.money(row.rejected.billedCost.value), Format.money(row.file.effectiveCost.value),
-                 Format.money(row.stored.effectiveCost.value), Format.money(row.rejected.effectiveCost.value),
+                 Format.money(row.file.billedCost), Format.money(row.stored.billedCost),
+                 Format.money(row.rejected.billedCost), Format.money(row.file.effectiveCost),
+                 Format.money(row.stored.effectiveCost), Format.money(row.rejected.effectiveCost),
                  row.balances ? "ok" : "MISMATCH"])
     }
     if !reconciliation.isEmpty {
@@ -84,8 +84,8 @@ public enum ImportsListing {
           ? [String(rec.id), rec.fileName, "\(rec.format) \(rec.formatVersion)", rec.importedAt, Format.count(rec.rowsRead),
              Format.count(rec.rowsStored), Format.count(rec.rowsRejected), Format.count(rec.rowsLive)]
           : Array(repeating: "", count: 8)
-        let tail = total.map { [$0.key.period?.description ?? "unreadable", $0.key.currency, Format.money($0.stored.billedCost.value),
-                                Format.money($0.stored.effectiveCost.value)] } ?? ["", "", "", ""]
+        let tail = total.map { [$0.key.period?.description ?? "unreadable", $0.key.currency, Format.money($0.stored.billedCost),
+                                Format.money($0.stored.effectiveCost)] } ?? ["", "", "", ""]
         t.add(head + tail + [k == 0 ? note : ""])
       }
     }
@@ -111,11 +111,11 @@ public enum ImportsListing {
             rowsFlagged: rec.rowsFlagged, rowsLive: rec.rowsLive, replacedBy: rec.replacedBy,
             totals: rec.reconciliation.map {
               Total(billingPeriod: $0.key.period?.description ?? "unreadable", currency: $0.key.currency,
-                    billedCost: MoneyText.exact($0.stored.billedCost.value), effectiveCost: MoneyText.exact($0.stored.effectiveCost.value),
-                    rows: $0.stored.rows, fileRows: $0.file.rows, fileBilledCost: MoneyText.exact($0.file.billedCost.value),
-                    fileEffectiveCost: MoneyText.exact($0.file.effectiveCost.value), rejectedRows: $0.rejected.rows,
-                    rejectedBilledCost: MoneyText.exact($0.rejected.billedCost.value),
-                    rejectedEffectiveCost: MoneyText.exact($0.rejected.effectiveCost.value), reconciled: $0.balances)
+                    billedCost: MoneyText.exact($0.stored.billedCost), effectiveCost: MoneyText.exact($0.stored.effectiveCost),
+                    rows: $0.stored.rows, fileRows: $0.file.rows, fileBilledCost: MoneyText.exact($0.file.billedCost),
+                    fileEffectiveCost: MoneyText.exact($0.file.effectiveCost), rejectedRows: $0.rejected.rows,
+                    rejectedBilledCost: MoneyText.exact($0.rejected.billedCost),
+                    rejectedEffectiveCost: MoneyText.exact($0.rejected.effectiveCost), reconciled: $0.balances)
             })
     }
     let encoder = JSONEncoder()

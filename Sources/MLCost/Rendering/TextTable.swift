@@ -28,9 +28,9 @@ struct TextTable {
 }
 
 enum Format {
-  /// `1234567.5` nanos-exact with thousands separators: `1,234,567.50`.
-  static func money(_ nanos: Int64) -> String {
-    let plain = MoneyText.exact(nanos)
+  /// `1234567.5` exactly, with thousands separators: `1,234,567.50`.
+  static func money(_ amount: Amount) -> String {
+    let plain = MoneyText.exact(amount)
     let negative = plain.hasPrefix("-")
     let body = negative ? String(plain.dropFirst()) : plain
     let parts = body.split(separator: ".", maxSplits: 1)
@@ -44,12 +44,12 @@ enum Format {
     return (negative ? "-" : "") + grouped + (parts.count > 1 ? "." + parts[1] : "")
   }
 
-  static func count(_ n: Int) -> String { money(Int64(n) * 1_000_000_000).split(separator: ".")[0].description }
+  static func count(_ n: Int) -> String { money(Amount(units: Int64(n))).split(separator: ".")[0].description }
 }
 
 import MLCostCore
 enum MoneyText {
-  static func exact(_ nanos: Int64) -> String { ExactDecimal.format(nanos: nanos) }
+  static func exact(_ amount: Amount) -> String { amount.decimalString }
 }
 
 /// The table printed after importing several files (or a directory).
