@@ -288,41 +288,41 @@ enum Migrations {
         SELECT CAST(strftime('%s', date(day, 'unixepoch', 'start of month')) AS INTEGER), series_id, sum(samples), sum(total), max(maximum), sum(above_zero)
         FROM metric_daily GROUP BY 1, 2;
       """),
-    // 128-bit money: every amount becomes pico-units (10^-12), INTEGER when it fits in 64 bits, else TEXT of
+    // 128-bit money: every amount becomes pico-units (10^-12), INTEGER when it fits in 64 bits, else a BLOB of
     // its digits (docs/decisions.md). Nanos × 1000; the views name the columns *_picos.
     ("0006-money-in-picos", """
       DROP VIEW charge_v;
       DROP VIEW usage_v;
       UPDATE charge SET billed_cost = CASE WHEN billed_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN billed_cost * 1000
-        ELSE CAST(billed_cost AS TEXT) || '000' END WHERE billed_cost IS NOT NULL;
+        ELSE CAST(CAST(billed_cost AS TEXT) || '000' AS BLOB) END WHERE billed_cost IS NOT NULL;
       UPDATE charge SET effective_cost = CASE WHEN effective_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN effective_cost * 1000
-        ELSE CAST(effective_cost AS TEXT) || '000' END WHERE effective_cost IS NOT NULL;
+        ELSE CAST(CAST(effective_cost AS TEXT) || '000' AS BLOB) END WHERE effective_cost IS NOT NULL;
       UPDATE charge SET list_cost = CASE WHEN list_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN list_cost * 1000
-        ELSE CAST(list_cost AS TEXT) || '000' END WHERE list_cost IS NOT NULL;
+        ELSE CAST(CAST(list_cost AS TEXT) || '000' AS BLOB) END WHERE list_cost IS NOT NULL;
       UPDATE charge SET contracted_cost = CASE WHEN contracted_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN contracted_cost * 1000
-        ELSE CAST(contracted_cost AS TEXT) || '000' END WHERE contracted_cost IS NOT NULL;
+        ELSE CAST(CAST(contracted_cost AS TEXT) || '000' AS BLOB) END WHERE contracted_cost IS NOT NULL;
       UPDATE charge_summary SET billed_cost = CASE WHEN billed_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN billed_cost * 1000
-        ELSE CAST(billed_cost AS TEXT) || '000' END WHERE billed_cost IS NOT NULL;
+        ELSE CAST(CAST(billed_cost AS TEXT) || '000' AS BLOB) END WHERE billed_cost IS NOT NULL;
       UPDATE charge_summary SET effective_cost = CASE WHEN effective_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN effective_cost * 1000
-        ELSE CAST(effective_cost AS TEXT) || '000' END WHERE effective_cost IS NOT NULL;
+        ELSE CAST(CAST(effective_cost AS TEXT) || '000' AS BLOB) END WHERE effective_cost IS NOT NULL;
       UPDATE charge_daily SET billed_cost = CASE WHEN billed_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN billed_cost * 1000
-        ELSE CAST(billed_cost AS TEXT) || '000' END WHERE billed_cost IS NOT NULL;
+        ELSE CAST(CAST(billed_cost AS TEXT) || '000' AS BLOB) END WHERE billed_cost IS NOT NULL;
       UPDATE charge_daily SET effective_cost = CASE WHEN effective_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN effective_cost * 1000
-        ELSE CAST(effective_cost AS TEXT) || '000' END WHERE effective_cost IS NOT NULL;
+        ELSE CAST(CAST(effective_cost AS TEXT) || '000' AS BLOB) END WHERE effective_cost IS NOT NULL;
       UPDATE usage SET cost = CASE WHEN cost BETWEEN -9223372036854775 AND 9223372036854775 THEN cost * 1000
-        ELSE CAST(cost AS TEXT) || '000' END WHERE cost IS NOT NULL;
+        ELSE CAST(CAST(cost AS TEXT) || '000' AS BLOB) END WHERE cost IS NOT NULL;
       UPDATE import_total SET file_billed_cost = CASE WHEN file_billed_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN file_billed_cost * 1000
-        ELSE CAST(file_billed_cost AS TEXT) || '000' END WHERE file_billed_cost IS NOT NULL;
+        ELSE CAST(CAST(file_billed_cost AS TEXT) || '000' AS BLOB) END WHERE file_billed_cost IS NOT NULL;
       UPDATE import_total SET file_effective_cost = CASE WHEN file_effective_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN file_effective_cost * 1000
-        ELSE CAST(file_effective_cost AS TEXT) || '000' END WHERE file_effective_cost IS NOT NULL;
+        ELSE CAST(CAST(file_effective_cost AS TEXT) || '000' AS BLOB) END WHERE file_effective_cost IS NOT NULL;
       UPDATE import_total SET stored_billed_cost = CASE WHEN stored_billed_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN stored_billed_cost * 1000
-        ELSE CAST(stored_billed_cost AS TEXT) || '000' END WHERE stored_billed_cost IS NOT NULL;
+        ELSE CAST(CAST(stored_billed_cost AS TEXT) || '000' AS BLOB) END WHERE stored_billed_cost IS NOT NULL;
       UPDATE import_total SET stored_effective_cost = CASE WHEN stored_effective_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN stored_effective_cost * 1000
-        ELSE CAST(stored_effective_cost AS TEXT) || '000' END WHERE stored_effective_cost IS NOT NULL;
+        ELSE CAST(CAST(stored_effective_cost AS TEXT) || '000' AS BLOB) END WHERE stored_effective_cost IS NOT NULL;
       UPDATE import_total SET rejected_billed_cost = CASE WHEN rejected_billed_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN rejected_billed_cost * 1000
-        ELSE CAST(rejected_billed_cost AS TEXT) || '000' END WHERE rejected_billed_cost IS NOT NULL;
+        ELSE CAST(CAST(rejected_billed_cost AS TEXT) || '000' AS BLOB) END WHERE rejected_billed_cost IS NOT NULL;
       UPDATE import_total SET rejected_effective_cost = CASE WHEN rejected_effective_cost BETWEEN -9223372036854775 AND 9223372036854775 THEN rejected_effective_cost * 1000
-        ELSE CAST(rejected_effective_cost AS TEXT) || '000' END WHERE rejected_effective_cost IS NOT NULL;
+        ELSE CAST(CAST(rejected_effective_cost AS TEXT) || '000' AS BLOB) END WHERE rejected_effective_cost IS NOT NULL;
       ALTER TABLE import_total ADD COLUMN file_billed_residual TEXT;
       ALTER TABLE import_total ADD COLUMN file_effective_residual TEXT;
       CREATE VIEW charge_v AS

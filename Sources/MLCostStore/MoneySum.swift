@@ -1,9 +1,9 @@
 import CSQLite
 import MLCostCore
 
-/// `money_sum(x)`: the exact 128-bit sum of a money column (INTEGER or TEXT pico-units), as SQLite's own
-/// `sum()` cannot give: it stops at 64 bits ("integer overflow") and turns TEXT into floating point.
-/// Returns an INTEGER when the sum fits in 64 bits, else TEXT pico-units, and 0 over no rows. A sum past
+/// `money_sum(x)`: the exact 128-bit sum of a money column (INTEGER, or BLOB digits of pico-units), as
+/// SQLite's own `sum()` cannot give: it stops at 64 bits ("integer overflow") and reads BLOBs as floating point.
+/// Returns an INTEGER when the sum fits in 64 bits, else a BLOB of the pico-units' digits (as stored), and 0 over no rows. A sum past
 /// 128 bits or a value that is not money is an error, never a wrong number.
 enum MoneySum {
   /// The aggregate's state, in SQLite's zeroed aggregate context.
@@ -25,8 +25,10 @@ enum MoneySum {
     switch sqlite3_value_type(value) {
     case SQLITE_NULL: return
     case SQLITE_INTEGER: add = Int128(sqlite3_value_int64(value))
-    case SQLITE_TEXT:
-      guard let text = sqlite3_value_text(value), let v = Int128(String(cString: text)) else { state.pointee.failed = 2; return }
+    case SQLITE_TEXT, SQLITE_BLOB:
+      let n = Int(sqlite3_value_bytes(value))
+      guard let p = sqlite3_value_blob(value),
+            let v = Int128(String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)) else { state.pointee.failed = 2; return }
       add = v
     default: state.pointee.failed = 2; return
     }
@@ -47,7 +49,7 @@ enum MoneySum {
     }
     let sum = Int128(state.high) << 64 | Int128(state.low)
     if let small = Int64(exactly: sum) { sqlite3_result_int64(ctx, small); return }
-    let text = String(sum)
-    text.withCString { mlcost_result_text_transient(ctx, $0, -1) }
+    var digits = String(sum)
+    digits.withUTF8 { mlcost_result_blob_transient(ctx, $0.baseAddress, Int32($0.count)) }
   }
 }

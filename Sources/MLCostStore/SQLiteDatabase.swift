@@ -72,12 +72,17 @@ public final class Statement {
   @inline(__always) public func bind(_ i: Int32, _ v: Int64?) {
     if let v { sqlite3_bind_int64(stmt, i, v) } else { sqlite3_bind_null(stmt, i) }
   }
-  /// Money: pico-units as an INTEGER when they fit in 64 bits (all but ±9.2 million units and more),
-  /// else as TEXT holding the pico-units' decimal digits (docs/decisions.md, "128-bit money in SQLite").
+  /// Money: pico-units as an INTEGER when they fit in 64 bits (up to ±9.2 million units), else as a BLOB
+  /// holding the pico-units' ASCII digits — a BLOB because an INTEGER column would turn digit TEXT past
+  /// 64 bits into a lossy REAL (docs/decisions.md, "128-bit money in SQLite").
   @inline(__always) public func bind(_ i: Int32, _ v: Amount?) {
     guard let v else { sqlite3_bind_null(stmt, i); return }
     precondition(!v.isOverflow, "an overflowed amount reached the store; the caller checks it first")
-    if let small = Int64(exactly: v.picos) { sqlite3_bind_int64(stmt, i, small) } else { bind(i, String(v.picos)) }
+    if let small = Int64(exactly: v.picos) { sqlite3_bind_int64(stmt, i, small) } else { bindDigits(i, String(v.picos)) }
+  }
+  func bindDigits(_ i: Int32, _ digits: String) {
+    var d = digits
+    d.withUTF8 { _ = mlcost_bind_blob_transient(stmt, i, $0.baseAddress, Int32($0.count)) }
   }
   @inline(__always) public func bind(_ i: Int32, _ v: Double?) {
     if let v { sqlite3_bind_double(stmt, i, v) } else { sqlite3_bind_null(stmt, i) }
@@ -103,6 +108,7 @@ public final class Statement {
       case .integer(let x): bind(i, x)
       case .real(let x): bind(i, x)
       case .text(let x): bind(i, x)
+      case .digits(let x): bindDigits(i, x)
       }
     }
   }
@@ -132,6 +138,11 @@ public final class Statement {
     case SQLITE_INTEGER: return .integer(sqlite3_column_int64(stmt, c))
     case SQLITE_FLOAT: return .real(sqlite3_column_double(stmt, c))
     case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(stmt, c)))
+    case SQLITE_BLOB:
+      // The only BLOBs MLCost writes are wide amounts' ASCII digits.
+      let n = Int(sqlite3_column_bytes(stmt, c))
+      guard n > 0, let p = sqlite3_column_blob(stmt, c) else { return .digits("") }
+      return .digits(String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self))
     default: return .null
     }
   }
@@ -143,12 +154,14 @@ public enum SQLValue: Equatable, Sendable, CustomStringConvertible {
   case integer(Int64)
   case real(Double)
   case text(String)
+  /// A wide amount's pico-units as ASCII digits, stored as a BLOB.
+  case digits(String)
   public var int: Int64? { if case .integer(let v) = self { return v }; return nil }
   /// A money column: INTEGER or TEXT pico-units (see `Statement.bind(_:_:Amount?)`); nil for NULL or a malformed value.
   public var amount: Amount? {
     switch self {
     case .integer(let v): return Amount(picos: Int128(v))
-    case .text(let s): return Int128(s).map { Amount(picos: $0) }
+    case .text(let s), .digits(let s): return Int128(s).map { Amount(picos: $0) }
     default: return nil
     }
   }
@@ -156,7 +169,7 @@ public enum SQLValue: Equatable, Sendable, CustomStringConvertible {
   public var amountOrOverflow: Amount { amount ?? .overflow }
   public static func money(_ a: Amount) -> SQLValue {
     if let small = Int64(exactly: a.picos) { return .integer(small) }
-    return .text(String(a.picos))
+    return .digits(String(a.picos))
   }
   public var double: Double? {
     switch self {
@@ -167,7 +180,7 @@ public enum SQLValue: Equatable, Sendable, CustomStringConvertible {
   }
   public var string: String? {
     switch self {
-    case .text(let s): return s
+    case .text(let s), .digits(let s): return s
     case .integer(let v): return String(v)
     case .real(let v): return String(v)
     case .null: return nil

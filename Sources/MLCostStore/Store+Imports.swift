@@ -35,7 +35,12 @@ public struct ReconciliationRow: Sendable, Equatable {
     }
   }
 
-  /// True when the stored totals plus the rejected rows' totals give the file's totals, to the nano.
+  /// The file's exact text totals: the rows' kept sum plus what rounding to 12 decimals dropped.
+  public var fileBilledText: String { ExactDecimal.exactSum(file.billedCost, file.billedResidual) }
+  public var fileEffectiveText: String { ExactDecimal.exactSum(file.effectiveCost, file.effectiveResidual) }
+
+  /// True when the stored totals plus the rejected rows' totals give the file's kept totals exactly (the
+  /// residual of rounding, if any, is shown beside them).
   public var balances: Bool {
     !file.overflowed && !stored.overflowed && !rejected.overflowed
       && file.billedCost == stored.billedCost + rejected.billedCost

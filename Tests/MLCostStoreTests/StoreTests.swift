@@ -25,7 +25,7 @@ struct StoreTests {
       "0003-charge-summary": "75e956f354db67d6",
       "0004-daily-rollups": "1fc1557cc5af8f5d",
       "0005-metric-rollups-by-day-and-month": "4921b005f21fe4c3",
-      "0006-money-in-picos": "3380fab3306ace68",
+      "0006-money-in-picos": "a8fac2881e9b736b",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")
@@ -36,6 +36,40 @@ struct StoreTests {
     let store = try Store(path: path)
     try store.db.execute("INSERT INTO schema_migration(id) VALUES ('9999-future')")
     #expect(throws: StoreError.self) { try Store(path: path) }
+  }
+
+  /// A database written before 128-bit money (nanos, migrations 0001–0005) opens with every amount in
+  /// pico-units, wide ones as digits, and its reports read the same money.
+  @Test func aDatabaseFromBefore128BitMoneyMigratesForward() throws {
+    let old = try SQLiteDatabase(path: path)
+    try old.execute("CREATE TABLE schema_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+    for (id, sql) in Migrations.all.prefix(5) {
+      try old.execute(sql)
+      _ = try old.rows("INSERT INTO schema_migration(id) VALUES (?)", [.text(id)])
+    }
+    try old.execute("""
+      INSERT INTO dict VALUES (1, 'IDR');
+      INSERT INTO import (id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient)
+        VALUES (1, 'f', 'f', 'x', 'focus', '1.2', 1, '2026-11-01T00:00:00Z', 0);
+      INSERT INTO charge_dims (id, key_hash, charge_category, billing_currency_id) VALUES (1, 0, 1, 1);
+      INSERT INTO charge (id, import_id, line, dims_id, billing_period_start, charge_period_start, charge_period_end,
+        billed_cost, effective_cost, list_cost, flags) VALUES
+        (1, 1, 2, 1, 1790812800, 1790812800, 1790816400, 9000000000000000000, -1234567891, NULL, 0),
+        (2, 1, 3, 1, 1790812800, 1790812800, 1790816400, 1, 5, 7, 0);
+      INSERT INTO import_total VALUES (1, '2026-10', 'IDR', 2, 9000000000000000001, 1, 2, 9000000000000000001, -1234567886, 0, 0, 0);
+      """)
+    let store = try Store(path: path)
+    #expect(try store.appliedMigrations() == Migrations.all.map(\.id))
+    let rows = try store.db.rows("SELECT billed_cost, effective_cost, list_cost FROM charge ORDER BY id")
+    #expect(rows[0][0].amount == Amount(nanos: 9_000_000_000_000_000_000 / 1000) * 1000)
+    #expect(rows[0][0].amount?.decimalString == "9000000000.00")
+    #expect(rows[0][1].amount == Amount(nanos: -1_234_567_891))
+    #expect(rows[1].map(\.amount) == [Amount(nanos: 1), Amount(nanos: 5), Amount(nanos: 7)])
+    #expect(try store.storedTotals().first?.value.billedCost == Amount(nanos: 9_000_000_000_000_000_001 / 10) * 10 + Amount(nanos: 1))
+    #expect(try store.db.scalar("SELECT billed_cost_picos FROM charge_v WHERE id = 2").int == 1000)
+    let record = try #require(try store.imports().first?.reconciliation.first)
+    #expect(record.file.billedCost.decimalString == "9000000000.000000001")
+    #expect(record.stored.effectiveCost == Amount(nanos: -1_234_567_886))
   }
 
   @Test func theLoaderStoresEachDistinctDimensionsOnce() throws {

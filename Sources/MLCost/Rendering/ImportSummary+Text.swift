@@ -21,15 +21,21 @@ extension ImportSummary {
                            ("rejected", .right), ("check", .left)])
     for row in reconciliation {
       table.add([row.key.period?.description ?? "unreadable", row.key.currency, Format.count(row.file.rows),
-                 Format.money(row.file.billedCost), Format.money(row.stored.billedCost),
-                 Format.money(row.rejected.billedCost), Format.money(row.file.effectiveCost),
+                 Format.grouped(row.fileBilledText), Format.money(row.stored.billedCost),
+                 Format.money(row.rejected.billedCost), Format.grouped(row.fileEffectiveText),
                  Format.money(row.stored.effectiveCost), Format.money(row.rejected.effectiveCost),
                  row.balances ? "ok" : "MISMATCH"])
     }
     if !reconciliation.isEmpty {
       out.append(table.render(indent: "  "))
+      let residuals = reconciliation.filter { !$0.file.billedResidual.isZero || !$0.file.effectiveResidual.isZero }
+      for row in residuals {
+        out.append("  \(row.key): amounts with more than 12 decimals were rounded half-even; the file's exact text total minus"
+          + " stored + rejected is \(row.file.billedResidual.decimalString) (BilledCost), \(row.file.effectiveResidual.decimalString) (EffectiveCost)")
+      }
       out.append(reconciles
-        ? "  reconciled: file total = stored + rejected, to the nano, in every period and currency"
+        ? (residuals.isEmpty ? "  reconciled: file total = stored + rejected, exactly, in every period and currency"
+           : "  reconciled: file total = stored + rejected + the rounding residual above, exactly, in every period and currency")
         : "  NOT RECONCILED: the stored totals differ from the file's; this is a bug, please report it")
     }
     if r.rejectedWithoutAmounts > 0 {
@@ -97,6 +103,8 @@ public enum ImportsListing {
     struct Total: Encodable {
       var billingPeriod: String, currency: String, billedCost: String, effectiveCost: String, rows: Int
       var fileRows: Int, fileBilledCost: String, fileEffectiveCost: String
+      /// The file's text total minus its kept total (amounts past 12 decimals), exact; "0" when none.
+      var fileBilledResidual: String, fileEffectiveResidual: String
       var rejectedRows: Int, rejectedBilledCost: String, rejectedEffectiveCost: String
       var reconciled: Bool
     }
@@ -112,8 +120,9 @@ public enum ImportsListing {
             totals: rec.reconciliation.map {
               Total(billingPeriod: $0.key.period?.description ?? "unreadable", currency: $0.key.currency,
                     billedCost: MoneyText.exact($0.stored.billedCost), effectiveCost: MoneyText.exact($0.stored.effectiveCost),
-                    rows: $0.stored.rows, fileRows: $0.file.rows, fileBilledCost: MoneyText.exact($0.file.billedCost),
-                    fileEffectiveCost: MoneyText.exact($0.file.effectiveCost), rejectedRows: $0.rejected.rows,
+                    rows: $0.stored.rows, fileRows: $0.file.rows, fileBilledCost: $0.fileBilledText,
+                    fileEffectiveCost: $0.fileEffectiveText, fileBilledResidual: $0.file.billedResidual.decimalString,
+                    fileEffectiveResidual: $0.file.effectiveResidual.decimalString, rejectedRows: $0.rejected.rows,
                     rejectedBilledCost: MoneyText.exact($0.rejected.billedCost),
                     rejectedEffectiveCost: MoneyText.exact($0.rejected.effectiveCost), reconciled: $0.balances)
             })

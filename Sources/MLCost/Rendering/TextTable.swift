@@ -29,8 +29,10 @@ struct TextTable {
 
 enum Format {
   /// `1234567.5` exactly, with thousands separators: `1,234,567.50`.
-  static func money(_ amount: Amount) -> String {
-    let plain = MoneyText.exact(amount)
+  static func money(_ amount: Amount) -> String { grouped(MoneyText.exact(amount)) }
+
+  /// An exact decimal text (`-1234.5`) with thousands separators.
+  static func grouped(_ plain: String) -> String {
     let negative = plain.hasPrefix("-")
     let body = negative ? String(plain.dropFirst()) : plain
     let parts = body.split(separator: ".", maxSplits: 1)
