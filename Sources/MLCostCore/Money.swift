@@ -101,7 +101,19 @@ public struct Amount: Hashable, Sendable, Comparable, CustomStringConvertible {
   public var decimalString: String { ExactDecimal.format(self) }
 
   /// For charts and ratios only: never feed the result back into money.
-  public var approximateDouble: Double { isOverflow ? .nan : Double(picos) / 1e12 }
+  /// (Two 64-bit halves: `Double(Int128)` goes through the stdlib's generic conversion, measured at ~10% of an import.)
+  public var approximateDouble: Double {
+    if isOverflow { return .nan }
+    if let small = int64 { return Double(small) / 1e12 }
+    let lo = UInt64(truncatingIfNeeded: picos)
+    let hi = Int64(truncatingIfNeeded: picos &>> 64)
+    return (Double(hi) * 18_446_744_073_709_551_616.0 + Double(lo)) / 1e12
+  }
+
+  /// The pico-units as an `Int64` when they fit (every amount under ±9.2 million units).
+  @inline(__always) public var int64: Int64? {
+    picos >= -0x8000_0000_0000_0000 && picos <= 0x7FFF_FFFF_FFFF_FFFF ? Int64(truncatingIfNeeded: picos) : nil
+  }
 
   /// The value in nano-units when it fits exactly in 64 bits (for callers that still speak nanos).
   public var exactNanos: Int64? {

@@ -261,12 +261,16 @@ public enum ImportDriver {
 /// Per-row totals without hashing a key per row: a short list, searched from the last hit.
 extension ImportDriver {
   /// A cost computed from several columns (CUR's amortisation, for one) can leave the 128-bit range: say so.
-  static func checkRange(_ r: borrowing ChargeRecord) throws(RowError) {
-    for (name, value) in [("BilledCost", r.billedCost), ("EffectiveCost", r.effectiveCost), ("ListCost", r.listCost ?? .zero),
-                          ("ContractedCost", r.contractedCost ?? .zero)] where value.isOverflow {
-      throw RowError(fieldIndex: nil, field: name, message: "the \(name) computed from this row's amounts does not fit in 128-bit pico-units",
-                     fix: "check the row's cost columns; amounts must stay within ±1.7 × 10^26 units")
-    }
+  @inline(__always) static func checkRange(_ r: borrowing ChargeRecord) throws(RowError) {
+    if r.billedCost.isOverflow { throw outOfRange("BilledCost") }
+    if r.effectiveCost.isOverflow { throw outOfRange("EffectiveCost") }
+    if r.listCost?.isOverflow == true { throw outOfRange("ListCost") }
+    if r.contractedCost?.isOverflow == true { throw outOfRange("ContractedCost") }
+  }
+
+  static func outOfRange(_ name: String) -> RowError {
+    RowError(fieldIndex: nil, field: name, message: "the \(name) computed from this row's amounts does not fit in 128-bit pico-units",
+             fix: "check the row's cost columns; amounts must stay within ±1.7 × 10^26 units")
   }
 }
 

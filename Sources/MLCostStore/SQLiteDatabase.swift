@@ -78,7 +78,7 @@ public final class Statement {
   @inline(__always) public func bind(_ i: Int32, _ v: Amount?) {
     guard let v else { sqlite3_bind_null(stmt, i); return }
     precondition(!v.isOverflow, "an overflowed amount reached the store; the caller checks it first")
-    if let small = Int64(exactly: v.picos) { sqlite3_bind_int64(stmt, i, small) } else { bindDigits(i, String(v.picos)) }
+    if let small = v.int64 { sqlite3_bind_int64(stmt, i, small) } else { bindDigits(i, String(v.picos)) }
   }
   func bindDigits(_ i: Int32, _ digits: String) {
     var d = digits
@@ -168,7 +168,7 @@ public enum SQLValue: Equatable, Sendable, CustomStringConvertible {
   /// Money for a value the schema requires; a malformed one is the overflow value, never zero.
   public var amountOrOverflow: Amount { amount ?? .overflow }
   public static func money(_ a: Amount) -> SQLValue {
-    if let small = Int64(exactly: a.picos) { return .integer(small) }
+    if let small = a.int64 { return .integer(small) }
     return .digits(String(a.picos))
   }
   public var double: Double? {
