@@ -67,10 +67,10 @@ enum ReportBuilder {
       }
       if let model = key.owner.model, let d = current.drivers[model]?[key.currency] {
         row.requests = d.requests
-        row.inputTokens = d.inputTokens + d.cachedInputTokens + d.cacheWriteTokens
+        row.inputTokens = d.inputTokens.plusSaturating(d.cachedInputTokens).plusSaturating(d.cacheWriteTokens)
         row.outputTokens = d.outputTokens
         row.gpuHours = d.gpuHours == 0 ? "0" : String(format: "%.1f", d.gpuHours)
-        let tokens = row.inputTokens + row.outputTokens
+        let tokens = row.inputTokens.plusSaturating(row.outputTokens)
         if tokens > 0 { row.perMillionTokens = money(LargestRemainder.scale(allocation, 1_000_000, tokens)) }
         if d.requests > 0 { row.perThousandRequests = money(LargestRemainder.scale(allocation, 1000, d.requests)) }
         if let cost = d.inputTokenCost {
@@ -81,7 +81,7 @@ enum ReportBuilder {
           let n = d.outputTokensPriced > 0 ? d.outputTokensPriced : row.outputTokens
           if n > 0 { row.perMillionOutputTokens = money(LargestRemainder.scale(cost, 1_000_000, n)) }
         }
-        let milliHours = Int64((d.gpuHours * 1000).rounded())
+        let milliHours = Int64(clampingRounded: d.gpuHours * 1000)
         let gpuCost = lines.filter { $0.component == .gpuCompute }.reduce(Amount.zero) { $0 + $1.cost }
         if milliHours > 0 { row.perGPUHour = money(LargestRemainder.scale(gpuCost, 1000, milliHours)) }
       }
@@ -123,6 +123,7 @@ enum ReportBuilder {
     for t in totals { notes.append("\(t.currency): charges \(t.charges) = allocated \(t.allocated), to the nano.") }
     if !unpriced.isEmpty { notes.append("\(unpriced.count) API usage line(s) have no stated cost and no catalog price: listed as unpriced, not counted.") }
     for (name, rows) in current.virtualTagHits.sorted(by: { $0.key < $1.key }) { notes.append("Virtual tag '\(name)' labelled \(rows) charge row(s).") }
+    for w in current.warnings { notes.append("Warning: \(w).") }
     if current.basis == .cash {
       notes.append("Cash basis: commitment purchases count when billed, covered usage at what was billed for it.")
     } else {

@@ -31,6 +31,10 @@ extension Workspace {
     guard let m = p.catalog.model(named: model) else { throw ThroughputError.unknownModel(model) }
     guard let g = p.catalog.gpu(named: gpu) else { throw ThroughputError.unknownGPU(gpu) }
     guard let precisionValue = Precision(rawValue: precision.lowercased()) else { throw ImportError.usage("precision must be bf16, fp8 or fp4") }
+    guard g.supports(precisionValue) else {
+      throw ThroughputError.unsupportedPrecision(gpu: g.name, precision: precisionValue.rawValue,
+                                                 supportedBy: p.catalog.gpus.filter { $0.supports(precisionValue) }.map(\.name))
+    }
     return try p.throughput.best(model: m, gpu: g, gpus: gpus, precision: precisionValue, input: input, output: output, ttftMs: ttftMs, tpotMs: tpotMs)
   }
 

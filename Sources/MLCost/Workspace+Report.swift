@@ -56,7 +56,7 @@ extension Workspace {
       if u.cost == nil, let model = u.model, let book = prices, let p = book.price(provider: u.provider, model: model, at: month.start) {
         priceMap[TokenPrice.key(provider: u.provider, model: model)] = TokenPrice(
           inputPer1M: p.inputPer1M, cachedInputPer1M: p.cachedInputPer1M, cacheWritePer1M: p.cacheWritePer1M, outputPer1M: p.outputPer1M,
-          batchDiscountPPB: p.batchDiscount.map { Int64(($0 * 1e9).rounded()) }, source: "\(p.source), as of \(p.asOf)")
+          batchDiscountPPB: p.batchDiscount.map { Int64(clampingRounded: $0 * 1e9, to: 0...1_000_000_000) }, source: "\(p.source), as of \(p.asOf)")
       }
     }
     return AttributionInput(month: month, charges: groups, usage: usage, activity: withActivity ? try activity(month, store: store) : [:], prices: priceMap)

@@ -123,6 +123,9 @@ public struct Attribution: Sendable {
   public var pools: [PoolSplit]
   /// Virtual tags that fired, with how much cost each labelled.
   public var virtualTagHits: [String: Int]
+  /// What the rules promise and this month's data does not bear out (a pool that matched nothing, a share
+  /// for a model with no other cost, model names that differ only in case), each with the rules file and line.
+  public var warnings: [String] = []
 }
 
 public struct ConservationError: Error, CustomStringConvertible {

@@ -179,13 +179,13 @@ struct Builder {
       var usage: Amount?, observed = Amount.zero
       if component == .gpuCompute {
         if let busy = activity(c)?.busyFraction {
-          usage = LargestRemainder.scale(cost, Int64((busy * 1_000_000).rounded()), 1_000_000)
+          usage = LargestRemainder.scale(cost, Int64(clampingRounded: busy * 1_000_000, to: 0...1_000_000), 1_000_000)
           observed = cost
         }
         if let m = owner.model, AttributionEngine.isHours(c.consumedUnit), let q = c.consumedQuantity {
           let hours = q * Double(max(1, c.gpuCount ?? 1))
           drivers[m, default: [:]][c.currency, default: ModelDrivers()].gpuHours += hours
-          gpuHourDriver[DriverKey(model: m, requestType: requestType), default: 0] += Int64((hours * 1000).rounded())
+          gpuHourDriver[DriverKey(model: m, requestType: requestType), default: 0].addSaturating(Int64(clampingRounded: hours * 1000))
         }
       }
       add(CellKey(owner: owner, requestType: requestType, component: component, phase: phase, currency: c.currency, source: .charge,
@@ -214,8 +214,8 @@ struct Builder {
       let phase: Phase = u.requestType == .fineTune ? .training : .inference
       if u.model != nil {
         modelsSeen.insert(model)
-        tokenDriver[DriverKey(model: model, requestType: rt), default: 0] += u.tokens
-        requestDriver[DriverKey(model: model, requestType: rt), default: 0] += u.requests
+        tokenDriver[DriverKey(model: model, requestType: rt), default: 0].addSaturating(u.tokens)
+        requestDriver[DriverKey(model: model, requestType: rt), default: 0].addSaturating(u.requests)
       }
       let owner: Owner = u.model == nil ? .unallocated : .model(model)
       if let cost = u.cost {
@@ -237,7 +237,7 @@ struct Builder {
       guard let price = input.prices[TokenPrice.key(provider: u.provider, model: model)], let cost = priced(u, price) else {
         let k = "\(u.provider)|\(model)|\(rt)"
         var p = unpriced[k] ?? UnpricedUsage(provider: u.provider, model: model, requestType: rt, requests: 0, inputTokens: 0, outputTokens: 0)
-        p.requests += u.requests; p.inputTokens += u.inputTokens + u.cachedInputTokens + u.cacheWriteTokens; p.outputTokens += u.outputTokens
+        p.requests.addSaturating(u.requests); p.inputTokens.addSaturating(u.inputTokens.plusSaturating(u.cachedInputTokens).plusSaturating(u.cacheWriteTokens)); p.outputTokens.addSaturating(u.outputTokens)
         unpriced[k] = p
         addTokens(model, "USD", u)
         continue
@@ -247,8 +247,8 @@ struct Builder {
       var d = drivers[model, default: [:]][price.currency, default: ModelDrivers()]
       d.inputTokenCost = (d.inputTokenCost ?? .zero) + cost.input
       d.outputTokenCost = (d.outputTokenCost ?? .zero) + cost.output
-      d.inputTokensPriced += u.inputTokens + u.cachedInputTokens + u.cacheWriteTokens
-      d.outputTokensPriced += u.outputTokens
+      d.inputTokensPriced.addSaturating(u.inputTokens.plusSaturating(u.cachedInputTokens).plusSaturating(u.cacheWriteTokens))
+      d.outputTokensPriced.addSaturating(u.outputTokens)
       drivers[model, default: [:]][price.currency] = d
       addTokens(model, price.currency, u)
     }
@@ -256,8 +256,8 @@ struct Builder {
 
   mutating func addTokens(_ model: String, _ currency: String, _ u: UsageGroup) {
     var d = drivers[model, default: [:]][currency, default: ModelDrivers()]
-    d.requests += u.requests; d.inputTokens += u.inputTokens; d.cachedInputTokens += u.cachedInputTokens
-    d.cacheWriteTokens += u.cacheWriteTokens; d.outputTokens += u.outputTokens
+    d.requests.addSaturating(u.requests); d.inputTokens.addSaturating(u.inputTokens); d.cachedInputTokens.addSaturating(u.cachedInputTokens)
+    d.cacheWriteTokens.addSaturating(u.cacheWriteTokens); d.outputTokens.addSaturating(u.outputTokens)
     drivers[model, default: [:]][currency] = d
   }
 
@@ -298,7 +298,7 @@ struct Builder {
         for m in (pool.among ?? modelsSeen.sorted()) { keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(1) }
       case .percent(let shares):
         for (m, s) in shares.sorted(by: { $0.key < $1.key }) where s > 0 {
-          keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(Int64((s * 1_000_000).rounded()))
+          keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(Int64(clampingRounded: s * 1_000_000))
         }
       }
       var splits: [String: PoolSplit] = [:]
@@ -323,6 +323,29 @@ struct Builder {
   }
   var pools: [PoolSplit] = []
 
+  /// Rules that this month's data contradicts, as notes with file:line (the report prints them).
+  func warnings() -> [String] {
+    var out: [String] = []
+    for (i, pool) in rules.pools.enumerated() where pooled[i] == nil {
+      out.append("\(rules.source):\(pool.line): pool '\(pool.name)' matched no charge in \(input.month): check its match")
+    }
+    let owners = Set(cells.keys.filter { $0.source != .pool }.compactMap(\.owner.model)).union(modelsSeen)
+    for pool in rules.pools {
+      var named = pool.among ?? []
+      if case .percent(let shares) = pool.split { named += shares.keys }
+      for m in Set(named).sorted() where !owners.contains(m) && pooled[rules.pools.firstIndex { $0.line == pool.line } ?? -1] != nil {
+        out.append("\(rules.source):\(pool.line): pool '\(pool.name)' names model '\(m)', which has no cost or usage of its own in \(input.month) (a typo?)")
+      }
+    }
+    var byFold: [String: [String]] = [:]
+    for m in owners { byFold[m.lowercased(), default: []].append(m) }
+    for (_, spellings) in byFold.sorted(by: { $0.key < $1.key }) where spellings.count > 1 {
+      out.append("models \(spellings.sorted().map { "'\($0)'" }.joined(separator: " and ")) differ only in case and are reported as separate owners: "
+        + "tag them one way, or map them with a virtual tag in \(rules.source)")
+    }
+    return out
+  }
+
   func finish() throws(ConservationError) -> Attribution {
     var allocations: [Allocation] = []
     var allocated: [String: Amount] = [:]
@@ -346,6 +369,6 @@ struct Builder {
                        unpriced: unpriced.values.sorted { ($0.provider, $0.model, $0.requestType) < ($1.provider, $1.model, $1.requestType) },
                        coverage: coverage.values.sorted { ($0.currency, $0.provider, $0.service) < ($1.currency, $1.provider, $1.service) },
                        untagged: Array(untagged.values.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.resource < $1.resource }),
-                       pools: pools, virtualTagHits: virtualHits)
+                       pools: pools, virtualTagHits: virtualHits, warnings: warnings())
   }
 }

@@ -57,7 +57,7 @@ public struct UsageGroup: Sendable {
   public init(provider: String, source: String, model: String?, requestType: RequestType, batch: Bool = false) {
     self.provider = provider; self.source = source; self.model = model; self.requestType = requestType; self.batch = batch
   }
-  public var tokens: Int64 { inputTokens + cachedInputTokens + cacheWriteTokens + outputTokens }
+  public var tokens: Int64 { inputTokens.plusSaturating(cachedInputTokens).plusSaturating(cacheWriteTokens).plusSaturating(outputTokens) }
 }
 
 /// What the metrics say about one resource over the month. Absent fields are unknown, not zero.

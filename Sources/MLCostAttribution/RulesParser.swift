@@ -106,7 +106,7 @@ struct RulesParser {
         for (k, kNode, v) in try pairs(value, "idle") {
           switch k {
           case "window_days":
-            guard let n = Int(try string(v, k)), n > 0 else { throw fail(v, "window_days must be a whole number of days > 0") }
+            guard let n = Int(try string(v, k)), n > 0, n <= 3660 else { throw fail(v, "window_days must be a whole number of days from 1 to 3660") }
             r.idle.windowDays = n
           case "min_cost":
             guard let n = try? ExactDecimal.parse(try string(v, k)), n >= .zero else { throw fail(v, "min_cost must be an amount such as 1.00") }
@@ -128,7 +128,7 @@ struct RulesParser {
         for (k, kNode, v) in try pairs(value, "anomalies") {
           switch k {
           case "baseline_days":
-            guard let n = Int(try string(v, k)), n >= 7 else { throw fail(v, "baseline_days must be a whole number ≥ 7") }
+            guard let n = Int(try string(v, k)), n >= 7, n <= 3660 else { throw fail(v, "baseline_days must be a whole number from 7 to 3660") }
             r.anomalies.baselineDays = n
           case "relative_percent":
             guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "relative_percent must be a number ≥ 0") }
@@ -194,13 +194,26 @@ struct RulesParser {
     return VirtualTag(name: name.isEmpty ? "virtual tag at line \((node.mark?.line ?? 0))" : name, match: m, set: set, line: node.mark?.line ?? 0)
   }
 
+  /// Model names are compared as written: two spellings that differ only in case would split one owner in two.
+  func sameExceptCase(_ names: [String], _ node: Node) throws(RulesError) {
+    var seen: [String: String] = [:]
+    for n in names {
+      if let other = seen[n.lowercased()], other != n {
+        throw fail(node, "'\(other)' and '\(n)' differ only in case", fix: "model names are compared as written; use one spelling")
+      }
+      seen[n.lowercased()] = n
+    }
+  }
+
   func pool(_ node: Node) throws(RulesError) -> Pool {
     var name = "", m: Match?, split: Pool.Split?, among: [String]?
     for (key, keyNode, value) in try pairs(node, "a pool") {
       switch key {
       case "name": name = try string(value, "name")
       case "match": m = try match(value)
-      case "among": among = try strings(value, "among")
+      case "among":
+        among = try strings(value, "among")
+        try sameExceptCase(among ?? [], value)
       case "split":
         if let s = value.scalar?.string {
           switch s.lowercased() {
@@ -220,7 +233,12 @@ struct RulesParser {
             guard let d = Double(try string(v, "a share")), d >= 0 else { throw fail(v, "a share must be a number ≥ 0") }
             shares[model] = d
           }
-          if shares.values.reduce(0, +) <= 0 { throw fail(value, "the percentages sum to 0") }
+          let total = shares.values.reduce(0, +)
+          if abs(total - 100) > 1e-9 {
+            throw fail(value, "the percentages sum to \(String(format: "%g", total)), not 100",
+                       fix: "give every model its share so that they add up to 100 (a remainder can go to a model such as 'shared')")
+          }
+          try sameExceptCase(Array(shares.keys), value)
           split = .percent(shares)
         }
       default: throw fail(keyNode, "unknown key '\(key)' in a pool", fix: "a pool has name, match, split and optionally among")

@@ -48,6 +48,16 @@ public struct GPUSpec: Sendable, Equatable, Codable {
 
   /// Dense peak for a precision; a GPU without native FP8/FP4 runs the math one step wider
   /// (the weights still shrink, so decode still gains).
+  /// Native tensor-core support: BF16 everywhere; FP8 where the catalog lists FP8 TFLOPS (Hopper, Ada,
+  /// Blackwell, CDNA3); FP4 where it lists FP4 TFLOPS (Blackwell-class).
+  public func supports(_ p: Precision) -> Bool {
+    switch p {
+    case .bf16: true
+    case .fp8: fp8TFLOPS != nil
+    case .fp4: fp4TFLOPS != nil
+    }
+  }
+
   public func peakTFLOPS(_ p: Precision) -> Double {
     switch p {
     case .bf16: bf16TFLOPS

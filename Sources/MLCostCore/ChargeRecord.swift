@@ -80,6 +80,31 @@ public struct ChargeRecord {
   }
 }
 
+/// GPUs per resource: a whole number in 0…`maxGPUCount` (a GB200 NVL72 rack is 72); nil when `value` is not.
+public func gpuCount(_ value: Double) -> Int64? {
+  guard value.isFinite, value >= 0, value <= Double(maxGPUCount), value == value.rounded() else { return nil }
+  return Int64(value)
+}
+public let maxGPUCount: Int64 = 100_000
+
+extension Int64 {
+  /// Counts (tokens, requests, driver weights) add up to at most `Int64.max` instead of trapping; no money goes through here.
+  @inline(__always) public mutating func addSaturating(_ other: Int64) {
+    let (s, o) = addingReportingOverflow(other)
+    self = o ? (other < 0 ? .min : .max) : s
+  }
+  @inline(__always) public func plusSaturating(_ other: Int64) -> Int64 { var x = self; x.addSaturating(other); return x }
+
+  /// `value` rounded and clamped into `range` (NaN → its lower bound): weights and counts taken from
+  /// floating-point data, where `Int64(_:)` would trap on 1e19 or 1e300.
+  public init(clampingRounded value: Double, to range: ClosedRange<Int64> = 0...1_000_000_000_000_000) {
+    let r = value.rounded()
+    if !(r >= Double(range.lowerBound)) { self = range.lowerBound }
+    else if r >= Double(range.upperBound) { self = range.upperBound }
+    else { self = Int64(r) }
+  }
+}
+
 /// Where importers send rows. Implemented by the store's loader (and by counting sinks for dry runs).
 public protocol ImportSink: AnyObject {
   /// Stores one charge. Text in the record is only valid during the call.

@@ -202,7 +202,13 @@ public final class CURImporter: ChargeRowMapper {
     r.consumedQuantity = try f.quantity(row, c.usageAmount)
     r.pricingQuantity = r.consumedQuantity
     r.listCost = try f.money(row, c.publicCost)
-    if let gpus = try f.quantity(row, c.gpu), gpus > 0 { r.gpuCount = Int64(gpus) }
+    if let gpus = try f.quantity(row, c.gpu), gpus != 0 {
+      guard let n = gpuCount(gpus) else {
+        throw RowError(fieldIndex: c.gpu, field: f.header[c.gpu!], message: "'\(gpus)' in \(f.header[c.gpu!]) is not a GPU count",
+                       fix: "write a whole number of GPUs from 0 to \(maxGPUCount)")
+      }
+      r.gpuCount = n
+    }
     if let instance = f.raw(row, c.instanceType) { r[.gpuModel] = gpuModel(instance) }
     if type == .usage && (f.string(row, c.term)?.lowercased() == "spot" || f.string(row, c.usageType)?.contains("SpotUsage") == true) {
       r.pricingCategory = .dynamic

@@ -13,8 +13,9 @@ extension JSONNode {
   /// A whole number (JSON number or numeric string); nil when absent or null.
   func int(_ key: String) throws(FieldError) -> Int64? {
     guard let v = self[key], !v.isNull else { return nil }
-    guard let t = v.text, let d = Double(t), d == d.rounded(), abs(d) < 9e15 else {
-      throw FieldError(line: v.line, column: v.column, field: key, message: "\(key) is not a whole number: \(v.json)", fix: "expected a count such as 1200")
+    guard let t = v.text, let d = Double(t), d == d.rounded(), d >= 0, d <= 1e15 else {
+      throw FieldError(line: v.line, column: v.column, field: key, message: "\(key) is not a count (a whole number from 0 to 10^15): \(v.json)",
+                       fix: "expected a non-negative count such as 1200")
     }
     return Int64(d)
   }

@@ -131,7 +131,14 @@ public final class FocusImporter: ChargeRowMapper {
         case .consumedQuantity: r.consumedQuantity = try quantity(value, i)
         case .pricingQuantity: r.pricingQuantity = try quantity(value, i)
         case .commitmentDiscountQuantity: r.commitmentDiscountQuantity = try quantity(value, i)
-        case .gpuCount: r.gpuCount = try quantity(value, i).map { Int64($0) }
+        case .gpuCount:
+          if let q = try quantity(value, i) {
+            guard let n = gpuCount(q) else {
+              throw RowError(fieldIndex: i, field: header[i], message: "'\(q)' in \(header[i]) is not a GPU count",
+                             fix: "write a whole number of GPUs from 0 to \(maxGPUCount)")
+            }
+            r.gpuCount = n
+          }
         case .tags:
           if let value {
             hasTags = tags(Self.trimmed(value))

@@ -84,8 +84,9 @@ final class ProviderFields {
 
   func integer(_ row: CSVReader, _ i: Int?) throws(RowError) -> Int64? {
     guard let q = try quantity(row, i) else { return nil }
-    guard q == q.rounded(), abs(q) < 9e15 else {
-      throw RowError(fieldIndex: i, field: header[i!], message: "'\(q)' in \(header[i!]) is not a whole number", fix: "write a whole count")
+    guard q == q.rounded(), q >= 0, q <= 1e15 else {
+      throw RowError(fieldIndex: i, field: header[i!], message: "'\(q)' in \(header[i!]) is not a count (a whole number from 0 to 10^15)",
+                     fix: "write a whole, non-negative count")
     }
     return Int64(q)
   }

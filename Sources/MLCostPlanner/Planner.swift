@@ -135,7 +135,7 @@ public struct Planner: Sendable {
         for o in offers {
           guard let g = catalog.gpu(named: o.gpu) else { continue }
           // FP8 and FP4 need the GPU's own support (T4, A10G, A100 have no FP8 tensor cores).
-          if (p == .fp8 && g.fp8TFLOPS == nil) || (p == .fp4 && g.fp4TFLOPS == nil) {
+          if !g.supports(p) {
             reasons["\(m.name) \(p.rawValue) on \(g.name)"] = "\(g.name) has no native \(p.rawValue.uppercased()) support"
             continue
           }

@@ -43,6 +43,8 @@ public enum ThroughputError: Error, Equatable, CustomStringConvertible {
   case latencyUnreachable(String)
   case unknownModel(String)
   case unknownGPU(String)
+  /// FP8 on a GPU without FP8 tensor cores (A100, A10G, T4 …) or FP4 outside Blackwell-class GPUs.
+  case unsupportedPrecision(gpu: String, precision: String, supportedBy: [String])
 
   public var description: String {
     switch self {
@@ -51,6 +53,9 @@ public enum ThroughputError: Error, Equatable, CustomStringConvertible {
     case let .latencyUnreachable(s): return s
     case let .unknownModel(m): return "unknown model '\(m)': see `mlcost catalog list models` (names and aliases)"
     case let .unknownGPU(g): return "unknown GPU '\(g)': see `mlcost catalog list gpus` (names and aliases)"
+    case let .unsupportedPrecision(g, p, gpus):
+      return "\(g) has no native \(p.uppercased()) tensor cores, so \(p.uppercased()) serving would be emulated, not faster; "
+        + "use bf16 on \(g), or one of the GPUs that support \(p.uppercased()): \(gpus.joined(separator: ", "))"
     }
   }
 }

@@ -1,3 +1,4 @@
+import MLCostCore
 import Testing
 @testable import MLCostAttribution
 
@@ -46,6 +47,12 @@ struct RulesTests {
     ("pools:\n  - name: x\n    split: even\n", "mlcost.yaml:2:5", "a pool needs a match"),
     ("basis: [amortised\n", "mlcost.yaml:2:1", "not valid YAML"),
     ("colour: blue\n", "mlcost.yaml:1:1", "unknown key 'colour'"),
+    // docs/rules.md promises that any mistake is an error: shares that do not add up, one model spelt two ways.
+    ("pools:\n  - match: {service: db}\n    split: {percent: {a: 60, b: 30}}\n", "mlcost.yaml:3:12", "the percentages sum to 90, not 100"),
+    ("pools:\n  - match: {service: db}\n    split: {percent: {a: 60, b: 70}}\n", "mlcost.yaml:3:12", "the percentages sum to 130, not 100"),
+    ("pools:\n  - match: {service: db}\n    split: {percent: {Llama: 50, llama: 50}}\n", "mlcost.yaml:3:12", "differ only in case"),
+    ("pools:\n  - match: {service: db}\n    among: [m1, M1]\n    split: even\n", "mlcost.yaml:3:12", "differ only in case"),
+    ("idle:\n  window_days: 999999999999999\n", "mlcost.yaml:2:16", "window_days must be a whole number of days from 1 to 3660"),
   ])
   func aWrongRulesFileSaysWhereAndWhat(_ yaml: String, _ location: String, _ says: String) {
     #expect {
@@ -74,5 +81,30 @@ struct RulesTests {
     #expect(try !Pattern.parse("glob:i-0c3f?").matches("i-0c3f12"))
     #expect(try Pattern.parse("regex:^gke-gpu-[0-9]+$").matches("gke-gpu-17"))
     #expect(try !Pattern.parse("regex:^gke-gpu-[0-9]+$").matches("gke-cpu-17"))
+  }
+
+  /// A pool that matches nothing, a share for a model that does not exist and two spellings of one model in
+  /// the data are warnings with the rules file's line, carried into the report's notes.
+  @Test func rulesTheDataDoesNotBearOutAreWarnedAbout() throws {
+    let rules = try Rules.parse(yaml: """
+      pools:
+        - name: nothing
+          match: {service: no-such-service}
+          split: even
+        - name: db
+          match: {service: db}
+          split: {percent: {m1: 50, m2-typo: 50}}
+      """, file: "mlcost.yaml")
+    var a = ChargeGroup(currency: "USD", billedCost: Amount(units: 10), effectiveCost: Amount(units: 10), tags: ["model": "m1"])
+    a.service = "gpu"
+    var b = ChargeGroup(currency: "USD", billedCost: Amount(units: 4), effectiveCost: Amount(units: 4), tags: ["model": "M1"])
+    b.service = "gpu"
+    var db = ChargeGroup(currency: "USD", billedCost: Amount(units: 2), effectiveCost: Amount(units: 2))
+    db.service = "db"
+    let result = try AttributionEngine.run(AttributionInput(month: BillingMonth(year: 2026, month: 10), charges: [a, b, db]), rules: rules)
+    #expect(result.warnings.contains { $0.hasPrefix("mlcost.yaml:2: pool 'nothing' matched no charge in 2026-10") }, "\(result.warnings)")
+    #expect(result.warnings.contains { $0.contains("mlcost.yaml:5: pool 'db' names model 'm2-typo'") }, "\(result.warnings)")
+    #expect(result.warnings.contains { $0.contains("models 'M1' and 'm1' differ only in case") }, "\(result.warnings)")
+    #expect(result.allocated == result.charges)
   }
 }

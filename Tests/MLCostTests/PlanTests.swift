@@ -29,6 +29,23 @@ struct PlanTests {
     #expect(refused.status == 65 && refused.stderr.contains("does not fit on 1 × T4"))
   }
 
+  /// FP8 needs FP8 tensor cores and FP4 a Blackwell-class GPU: anything else is refused, naming the GPUs that can.
+  @Test(arguments: [("A100", "fp8", "H100 SXM"), ("T4", "fp8", "L40S"), ("A10G", "fp4", "B200"), ("H100", "fp4", "B200")])
+  func aPrecisionTheHardwareLacksIsRefused(gpu: String, precision: String, names: String) throws {
+    let r = try Binary.run(["throughput", "--model", "llama-3.1-8b", "--gpu", gpu, "--precision", precision, "--catalogs", Repo.path("catalogs")])
+    #expect(r.status == 65, "\(r.stderr)")
+    #expect(r.stderr.contains("no native \(precision.uppercased())") && r.stderr.contains(names), "\(r.stderr)")
+  }
+
+  /// Out-of-range numbers are usage errors (64), never a trap.
+  @Test(arguments: [["throughput", "--model", "llama-3.1-8b", "--gpu", "H100", "--gpus", "9223372036854775807"],
+                    ["plan", "examples/scenario.yaml", "--top", "9223372036854775807"],
+                    ["idle", "--window", "999999999999999d"]])
+  func hugeNumbersOnTheCommandLineAreUsageErrors(_ arguments: [String]) throws {
+    let r = try Binary.run(arguments.map { $0 == "examples/scenario.yaml" ? Repo.path($0) : $0 } + ["--db", Repo.temporaryDirectory() + "/none.db"].suffix(arguments[0] == "idle" ? 2 : 0))
+    #expect(r.status == 64, "\(r.stderr)")
+  }
+
   @Test func aBadScenarioIsExitCode65WithItsLine() throws {
     let dir = Repo.temporaryDirectory()
     let file = (dir as NSString).appendingPathComponent("bad.yaml")

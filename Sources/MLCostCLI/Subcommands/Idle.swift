@@ -29,6 +29,7 @@ struct Idle: ParsableCommand {
 
   func validate() throws {
     if window != nil && (windowDays ?? 0) <= 0 { throw ValidationError("--window must look like 14d") }
+    if let d = windowDays, d > 3660 { throw ValidationError("--window must be at most 3660d (ten years)") }
     if let asOf, BillingMonth(String(asOf.prefix(7))) == nil || asOf.count != 10 { throw ValidationError("--as-of must look like 2026-11-01") }
     if !["table", "md", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table, md or json") }
   }

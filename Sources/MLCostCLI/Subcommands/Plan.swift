@@ -29,7 +29,7 @@ struct Plan: ParsableCommand {
     if fromUsage && (model == nil || requestType == nil || month.flatMap(BillingMonth.init) == nil) {
       throw ValidationError("--from-usage needs --model, --request-type and --month YYYY-MM")
     }
-    if top < 1 { throw ValidationError("--top must be at least 1") }
+    if top < 1 || top > 100_000 { throw ValidationError("--top must be from 1 to 100,000") }
   }
 
   func run() throws {

@@ -27,6 +27,11 @@ struct Throughput: ParsableCommand {
     if !["table", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table or json") }
     if !calibrate && (model == nil || gpu == nil) { throw ValidationError("name --model and --gpu (or pass --calibrate)") }
     if gpus < 1 || inputTokens < 1 || outputTokens < 1 { throw ValidationError("--gpus, --input-tokens and --output-tokens must be positive") }
+    if gpus > 4096 { throw ValidationError("--gpus must be at most 4096 (one serving deployment)") }
+    if inputTokens > 10_000_000 || outputTokens > 10_000_000 { throw ValidationError("--input-tokens and --output-tokens must be at most 10,000,000") }
+    for (name, v) in [("--ttft-ms", ttftMs), ("--tpot-ms", tpotMs)] {
+      if let v, !(v > 0 && v <= 3_600_000) { throw ValidationError("\(name) must be a positive number of milliseconds (at most an hour)") }
+    }
     if !["bf16", "fp8", "fp4"].contains(precision.lowercased()) { throw ValidationError("--precision must be bf16, fp8 or fp4") }
   }
 
