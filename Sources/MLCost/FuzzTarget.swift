@@ -78,7 +78,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   }
 
   private func check(_ condition: Bool, _ what: @autoclosure () -> String) {
-    if !condition { fatalError("fuzz invariant broken (\(rawValue)): \(what())") }
+    if !condition { preconditionFailure("fuzz invariant broken (\(rawValue)): \(what())") }
   }
 }
 

@@ -90,11 +90,27 @@ extension Workspace {
   /// Writes `rows` rows of the demo company's FOCUS export, repeating its GPU fleet (benchmarks).
   public static func generateFocus(to path: String, rows: Int, month: BillingMonth = DemoCompany.month) throws -> (rows: Int, bytes: Int) {
     let perFleet = month.days * 24 * DemoCompany.endpoints(fleet: 0).count
-    return try DemoCompany.writeFocusExport(to: path, month: month, fleets: rows / perFleet + 1, maxRows: rows)
+    return try writeWhole(path) { try DemoCompany.writeFocusExport(to: $0, month: month, fleets: rows / perFleet + 1, maxRows: rows) }
+  }
+
+  /// Writes to `path.partial` and renames it into place only when every byte was written: a full disk
+  /// leaves no half file behind (and is an error, not a trap).
+  static func writeWhole<T>(_ path: String, _ write: (String) throws -> T) throws -> T {
+    let partial = path + ".partial"
+    do {
+      let result = try write(partial)
+      guard rename(partial, path) == 0 else {
+        throw ImportError.missingInput(path: path, reason: "cannot move the written file into place (\(String(cString: strerror(errno))))")
+      }
+      return result
+    } catch {
+      try? FileManager.default.removeItem(atPath: partial)
+      throw ImportError.missingInput(path: path, reason: "cannot write it (\(error.localizedDescription)); nothing was left behind")
+    }
   }
 
   /// Writes `rows` rows of a legacy AWS Cost and Usage Report for the demo company's fleet (benchmarks).
   public static func generateCUR(to path: String, rows: Int) throws -> (rows: Int, bytes: Int) {
-    try CURWriter.write(to: path, rows: rows)
+    try writeWhole(path) { try CURWriter.write(to: $0, rows: rows) }
   }
 }

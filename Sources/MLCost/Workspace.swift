@@ -43,8 +43,10 @@ public final class Workspace {
     do {
       result = try PipelinedImport.run(source: input, fileName: fileName, options: options, sink: loader, progress: progress,
                                        betweenBatches: source.catchUp)
+      try file.verifyUnchanged()
     } catch {
       store.abortImport()
+      try file.verifyUnchanged()  // a file that changed under the reader explains any row error it caused
       throw error
     }
     let sha = source.finish()

@@ -43,3 +43,20 @@ struct Failure: Error {
 func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// Output that could not be written (a full disk, a closed pipe) is a failure, never exit 0.
+enum StandardOutput {
+  static func check() throws {
+    // `stdout` is a C global Swift 6 will not read from here; fd 1's stream is the same one.
+    let stream = fdopenedStdout
+    if fflush(stream) != 0 || ferror(stream) != 0 {
+      throw Failure(message: "error: could not write the output (\(String(cString: strerror(errno)))); it is incomplete", code: ExitStatus.unexpected)
+    }
+  }
+}
+
+/// The C `stdout` stream, looked up once by symbol (Swift 6 refuses direct access to the mutable C global).
+nonisolated(unsafe) private let fdopenedStdout: UnsafeMutablePointer<FILE>? = {
+  guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stdout") else { return nil }
+  return symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee
+}()

@@ -16,6 +16,7 @@ struct MLCostCommand: ParsableCommand {
     do {
       var command = try parseAsRoot()
       try command.run()
+      try StandardOutput.check()
     } catch {
       if let (message, code) = ExitStatus.map(error) {
         printError(message)

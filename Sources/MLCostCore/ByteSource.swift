@@ -16,12 +16,15 @@ public protocol ByteSource: AnyObject {
   /// Bytes of the underlying file consumed so far, when that differs from the bytes delivered
   /// (compressed input); progress is measured against the file's size with it.
   var sourceBytesRead: Int64? { get }
+  /// Throws when the underlying file changed while it was read (see `FileByteSource.verifyUnchanged`).
+  func verifyUnchanged() throws
 }
 
 extension ByteSource {
   public var mappedBytes: UnsafeRawBufferPointer? { nil }
   public func release(before offset: Int) {}
   public var sourceBytesRead: Int64? { nil }
+  public func verifyUnchanged() throws {}
 }
 
 /// Reads a file with `read(2)`; never holds more than the caller's buffer.
@@ -32,7 +35,12 @@ public final class FileByteSource: ByteSource {
 
   public init(path: String) throws(ImportError) {
     self.path = path
-    let fd = open(path, O_RDONLY)
+    // Checked before opening: opening a FIFO blocks until a writer comes, and a device may never end.
+    var before = stat()
+    if stat(path, &before) == 0, let kind = FileByteSource.kind(before.st_mode) {
+      throw .missingInput(path: path, reason: "\(kind), not a regular file; name an exported file")
+    }
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else {
       let reason = String(cString: strerror(errno))
       throw .missingInput(path: path, reason: "cannot open the file (\(reason))")
@@ -42,18 +50,51 @@ public final class FileByteSource: ByteSource {
       close(fd)
       throw .missingInput(path: path, reason: "cannot read the file's size")
     }
-    guard (st.st_mode & S_IFMT) == S_IFREG else {
+    if let kind = FileByteSource.kind(st.st_mode) {
       close(fd)
-      throw .missingInput(path: path, reason: "not a regular file")
+      throw .missingInput(path: path, reason: "\(kind), not a regular file; name an exported file")
     }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     self.fd = fd
     self.size = Int64(st.st_size)
+    self.openedAt = st.st_mtim
   }
 
   deinit {
-    if let mapping { munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count) }
+    if let mapping {
+      MappedFileGuard.unregister(slot)
+      munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count)
+    }
     close(fd)
   }
+
+  /// What a file mode is when it is not a regular file ("a directory", "a FIFO (named pipe)", …); nil for a regular file.
+  public static func kind(_ mode: mode_t) -> String? {
+    switch mode & S_IFMT {
+    case S_IFREG: nil
+    case S_IFDIR: "a directory (import a folder by naming it: every recognised file in it is imported)"
+    case S_IFIFO: "a FIFO (named pipe)"
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    case S_IFSOCK: "a socket"
+    default: "not a regular file"
+    }
+  }
+
+  private var slot = -1
+
+  /// A mapped file that shrank while it was read raises SIGBUS; the guard maps zeros over the lost pages
+  /// and this says so, so the import stops with an error instead of a crash. Also catches a file that
+  /// changed size or modification time since it was opened.
+  public func verifyUnchanged() throws(ImportError) {
+    var st = stat()
+    let truncated = slot >= 0 && MappedFileGuard.faulted(slot)
+    if truncated || fstat(fd, &st) != 0 || Int64(st.st_size) != size || st.st_mtim.tv_sec != openedAt.tv_sec || st.st_mtim.tv_nsec != openedAt.tv_nsec {
+      throw .missingInput(path: path, reason: "the file changed while it was being read (it is \(Int64(st.st_size)) bytes now, was \(size)); "
+        + "nothing was imported — import it again once the export is complete")
+    }
+  }
+  private var openedAt = timespec()
 
   private var mapping: UnsafeRawBufferPointer?
   private var mappingTried = false
@@ -66,6 +107,11 @@ public final class FileByteSource: ByteSource {
       if size > 0, let p = mmap(nil, Int(size), PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
         _ = madvise(p, Int(size), MADV_SEQUENTIAL)
         mapping = UnsafeRawBufferPointer(start: p, count: Int(size))
+        slot = MappedFileGuard.register(UnsafeRawPointer(p), Int(size))
+        if slot < 0 {  // no guard slot free: read(2) instead of a mapping that could crash
+          munmap(p, Int(size))
+          mapping = nil
+        }
       }
     }
     return mapping

@@ -121,7 +121,7 @@ enum CURWriter {
       }
       fleet += 1
     }
-    out.close()
+    try out.close()
     return (rows, out.bytes)
   }
 }
@@ -155,14 +155,20 @@ final class CSVFile {
     if buffer.count >= 1 << 20 { flush() }
   }
 
+  /// The first write error (a full disk): later writes are skipped and `close()` throws it.
+  private var failure: (any Error)?
+
   func flush() {
     bytes += buffer.count
-    handle.write(Data(buffer))
+    if failure == nil {
+      do { try handle.write(contentsOf: buffer) } catch { failure = error }
+    }
     buffer.removeAll(keepingCapacity: true)
   }
 
-  func close() {
+  func close() throws {
     flush()
     try? handle.close()
+    if let failure { throw failure }
   }
 }

@@ -126,7 +126,7 @@ public enum DemoCompany {
     if !full() {
       writeDaily(w, month: month, base: base, start: start, billedHourly: billedHourly, rng: &rng)
     }
-    w.close()
+    try w.close()
     return (w.rows, w.bytes)
   }
 

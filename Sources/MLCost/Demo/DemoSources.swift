@@ -74,7 +74,7 @@ enum DemoSources {
                "lineItem/UsageStartDate": iso(start), "lineItem/UsageEndDate": iso(month.next.start), "lineItem/ProductCode": "AmazonEC2",
                "lineItem/UnblendedCost": money(taxAmount), "lineItem/LineItemDescription": "Tax for product code AmazonEC2"]) { $1 }
     row(tax)
-    out.close()
+    try out.close()
   }
 
   /// OpenAI organisation usage: daily buckets of gpt-4o-mini chat (support bot) and embeddings (RAG
@@ -126,7 +126,7 @@ enum DemoSources {
         }
       }
     }
-    out.close()
+    try out.close()
   }
 
   /// `aws cloudwatch get-metric-data` output for the SageMaker endpoints, with its queries: hourly

@@ -36,5 +36,5 @@ final class FocusWriter {
     rows += 1
   }
 
-  func close() { file.close() }
+  func close() throws { try file.close() }
 }

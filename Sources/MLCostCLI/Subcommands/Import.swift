@@ -53,6 +53,14 @@ struct Import: ParsableCommand {
       }
       return
     }
+    // A first import that fails leaves no database behind (an empty one would look like an answer).
+    let databaseExisted = FileManager.default.fileExists(atPath: database.path)
+    var imported = 0
+    defer {
+      if !databaseExisted && imported == 0 {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
+      }
+    }
     let workspace = try Workspace(databasePath: database.path)
     var failures = 0
     var rows: [[String]] = []
@@ -70,6 +78,7 @@ struct Import: ParsableCommand {
         rows.append([(file as NSString).lastPathComponent, "-", "-", "-", "FAILED (nothing imported)"])
         continue
       }
+      imported += 1
       switch outcome {
       case .imported(let summary):
         print(summary.renderText())

@@ -80,6 +80,10 @@ struct Report: ParsableCommand {
 func emit(_ outputs: [(path: String?, text: String)]) throws {
   for (path, text) in outputs {
     if let path {
+      var st = stat()
+      if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+        throw Failure(message: "\(path): error: not a regular file (a device, a FIFO or a directory); --out writes files only", code: ExitStatus.usage)
+      }
       do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
         throw Failure(message: "\(path): error: cannot write the report (\(error.localizedDescription))", code: ExitStatus.missingInput)
       }

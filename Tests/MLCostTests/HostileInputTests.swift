@@ -1,0 +1,104 @@
+import Foundation
+import MLCostCore
+import MLCostTestSupport
+import Testing
+
+/// What the adversarial run did to the binary, each now a clear error with the documented exit code:
+/// FIFOs and devices given as files, `--out` onto a device, output that cannot be written, a failed first
+/// import, a file that shrinks while it is read, huge numbers.
+struct HostileInputTests {
+  let dir = Repo.temporaryDirectory()
+  func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+
+  /// Runs the binary with a deadline: a hang is a failure, not a stuck test run.
+  func run(_ arguments: [String], seconds: Double = 20) throws -> Binary.Result {
+    let deadline = Date().addingTimeInterval(seconds)
+    let box = ResultBox()
+    let thread = Thread { box.set(try? Binary.run(arguments)) }
+    thread.start()
+    while Date() < deadline {
+      if let r = box.get() { return r }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    Issue.record("mlcost \(arguments.joined(separator: " ")) did not finish in \(seconds) s")
+    throw CancellationError()
+  }
+
+  final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Binary.Result??
+    func set(_ v: Binary.Result?) { lock.lock(); value = .some(v); lock.unlock() }
+    func get() -> Binary.Result? { lock.lock(); defer { lock.unlock() }; return value ?? nil }
+  }
+
+  @Test func aFIFOIsRefusedBeforeItIsOpenedAloneOrInAFolder() throws {
+    #expect(mkfifo(path("pipe.csv"), 0o600) == 0)
+    let alone = try run(["import", "--db", path("a.db"), path("pipe.csv")])
+    #expect(alone.status == 66 && alone.stderr.contains("a FIFO (named pipe), not a regular file"), "\(alone.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: path("a.db")), "a failed first import leaves no database")
+    try FocusText.write([FocusText.row("1.00")], to: dir, name: "good.csv")
+    let folder = try run(["import", "--db", path("b.db"), dir])
+    #expect(folder.stdout.contains("good.csv") && folder.stderr.contains("pipe.csv"), "\(folder.stdout)\n\(folder.stderr)")
+  }
+
+  @Test func aDirectoryOrDeviceNamedAsAFileIsAClearError() throws {
+    let device = try run(["import", "--db", path("c.db"), "/dev/zero"])
+    #expect(device.status == 66 && device.stderr.contains("a character device, not a regular file"), "\(device.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: path("c.db")))
+  }
+
+  @Test func outNeverReplacesANonRegularFile() throws {
+    try FocusText.write([FocusText.row("1.00")], to: dir, name: "one.csv")
+    _ = try run(["import", "--db", path("d.db"), path("one.csv")])
+    #expect(mkfifo(path("out.fifo"), 0o600) == 0)
+    let r = try run(["report", "monthly", "--db", path("d.db"), "--month", "2026-10", "--out", path("out.fifo")])
+    #expect(r.status == 64 && r.stderr.contains("not a regular file"), "\(r.stderr)")
+    var st = stat()
+    #expect(stat(path("out.fifo"), &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO, "the FIFO is still a FIFO")
+  }
+
+  @Test func outputThatCannotBeWrittenIsANonZeroExit() throws {
+    guard FileManager.default.fileExists(atPath: "/dev/full") else {
+      print("skipping: no /dev/full on this machine to make stdout fail")
+      return
+    }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: Binary.mlcost)
+    p.arguments = ["catalog", "list", "gpus", "--catalogs", Repo.path("catalogs")]
+    p.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+    let err = Pipe()
+    p.standardError = err
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus != 0)
+    #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("could not write the output"))
+  }
+
+  /// A file truncated while it is mapped: SIGBUS is caught, the import stops with "changed while it was being read".
+  @Test func aFileThatShrinksWhileMappedIsAnErrorNotACrash() throws {
+    let rows = (1...20_000).map { FocusText.row("1.00", day: $0 % 28 + 1) }
+    let file = try FocusText.write(rows, to: dir, name: "shrinking.csv")
+    let source = try FileByteSource(path: file)
+    let mapped = try #require(source.mappedBytes)
+    #expect(truncate(file, 4096) == 0)
+    // Touch a page past the new end: without the guard this is SIGBUS.
+    let page = mapped[mapped.count - 10]
+    #expect(page == 0)
+    #expect(throws: ImportError.self) { try source.verifyUnchanged() }
+  }
+
+  @Test func aFileThatChangedSizeIsCaughtToo() throws {
+    let file = try FocusText.write([FocusText.row("1.00")], to: dir, name: "growing.csv")
+    let source = try FileByteSource(path: file)
+    let h = try #require(FileHandle(forWritingAtPath: file))
+    h.seekToEndOfFile()
+    h.write(Data((FocusText.row("2.00") + "\n").utf8))
+    try h.close()
+    do {
+      try source.verifyUnchanged()
+      Issue.record("a grown file passed")
+    } catch {
+      #expect("\(error)".contains("changed while it was being read"))
+    }
+  }
+}
