@@ -17,6 +17,7 @@ enum ExitStatus {
     case let e as StoreError:
       if case .cannotOpen = e { return (e.description, missingInput) }
       if case .overflow = e { return ("error: \(e.description)", badData) }
+      if case .encoding = e { return ("error: \(e.description)", badData) }
       return ("error: \(e.description)", unexpected)
     case let e as ReportReadError:
       return (e.description, badData)

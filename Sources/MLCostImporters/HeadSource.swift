@@ -27,6 +27,19 @@ final class HeadSource: ByteSource {
     }
   }
 
+  /// UTF-16 (some Azure portal downloads, Excel's "Unicode text"): refused with the command that converts it,
+  /// never read as bytes with a NUL between every letter.
+  func refuseUTF16(fileName: String) throws(ImportError) {
+    let le = head.count >= 2 && head[0] == 0xFF && head[1] == 0xFE
+    let be = head.count >= 2 && head[0] == 0xFE && head[1] == 0xFF
+    let zeros = head.prefix(64).enumerated().filter { $0.element == 0 }.count
+    guard le || be || (head.count >= 16 && zeros * 3 >= min(64, head.count)) else { return }
+    let kind = le ? "UTF-16LE (it starts with a UTF-16 byte-order mark)" : be ? "UTF-16BE (it starts with a UTF-16 byte-order mark)"
+      : "UTF-16 or binary (every other byte is zero)"
+    throw .badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1), "the file is \(kind), not UTF-8",
+      fix: "convert it: iconv -f UTF-16 -t UTF-8 \(fileName) > utf8.csv, then import utf8.csv"))
+  }
+
   /// The first non-blank byte (after a BOM) opens a JSON value or an XML document.
   var looksLikeDocument: Bool {
     var i = 0

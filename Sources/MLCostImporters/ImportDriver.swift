@@ -63,6 +63,7 @@ public enum ImportDriver {
   public static func run(source: any ByteSource, fileName: String, options: ImportOptions, sink: any ImportSink,
                          progress: ((ImportProgress) -> Void)? = nil) throws -> ImportResult {
     let head = try HeadSource(source)
+    try head.refuseUTF16(fileName: fileName)
     var result: ImportResult
     if head.looksLikeDocument && options.format.map({ $0.isDocument || $0 == .gcp }) ?? true {
       let format: SniffResult

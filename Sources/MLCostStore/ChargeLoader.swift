@@ -157,7 +157,12 @@ public final class ChargeLoader: ImportSink {
     key[3] = c.pricingCategory.map { Int64($0.rawValue) } ?? -1
     key[4] = c.gpuCount ?? -1
     for slot in 0..<c.text.count {
-      key[DimsTable.textOffset + slot] = try interner.id(c.text[slot], slot: slot) ?? -1
+      let id: Int64?
+      do throws(StoreError) { id = try interner.id(c.text[slot], slot: slot) } catch {
+        guard case .encoding(let why) = error else { throw error }
+        throw StoreError.encoding("\(fileName):\(c.line): \(ChargeText(rawValue: slot).map { "\($0)" } ?? "a field"): \(why)")
+      }
+      key[DimsTable.textOffset + slot] = id ?? -1
     }
     return try dims.id(for: key)
   }

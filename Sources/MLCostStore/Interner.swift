@@ -48,6 +48,11 @@ final class Interner {
     // different values could share a key: those go straight to SQLite, which compares bytes.
     let exact = text.utf8.count == ref.count && text.utf8.elementsEqual(ref.bytes)
     if exact, let id = ids[text] { return id }
+    // Checked once per distinct value (the caches above skip repeats): mojibake and NULs never reach the store.
+    if !exact { throw .encoding(Self.encodingProblem(ref.bytes)) }
+    if ref.bytes.contains(0) {
+      throw .encoding("a text field holds a NUL byte (\(Self.preview(ref.bytes))); the file is binary or damaged, or UTF-16: save it as UTF-8 text")
+    }
     select.bindStatic(1, ref.bytes)
     let id: Int64
     if try select.step() {
@@ -59,10 +64,30 @@ final class Interner {
       try insert.run()
       id = db.lastInsertRowID
     }
-    if exact {
-      if ids.count >= cacheLimit { ids.removeAll(keepingCapacity: true) }
-      ids[text] = id
-    }
+    if ids.count >= cacheLimit { ids.removeAll(keepingCapacity: true) }
+    ids[text] = id
     return id
+  }
+
+  /// Why `bytes` is not UTF-8, and how to fix the file.
+  static func encodingProblem(_ bytes: UnsafeRawBufferPointer) -> String {
+    var i = 0
+    var decoder = UTF8()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    loop: while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let s): offset += String(s).utf8.count
+      case .emptyInput: break loop
+      case .error: i = offset; break loop
+      }
+    }
+    let b = i < bytes.count ? bytes[i] : 0
+    return String(format: "byte 0x%02X in '%@' is not UTF-8: the file looks like Windows-1252 or Latin-1 (as Excel saves CSV); ", b, preview(bytes))
+      + "convert it to UTF-8 (iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8.csv) and import that"
+  }
+
+  static func preview(_ bytes: UnsafeRawBufferPointer) -> String {
+    String(decoding: bytes.prefix(40), as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "\\0")
   }
 }

@@ -196,12 +196,15 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
   case schema(String)
   /// A total that does not fit 128-bit money; the text names the file and what overflowed.
   case overflow(String)
+  /// Text that is not UTF-8 (or holds NUL bytes): the whole file is refused, never stored as mojibake.
+  case encoding(String)
   public var description: String {
     switch self {
     case .cannotOpen(let path, let reason): "\(path): error: cannot open the database (\(reason))"
     case .sqlite(let code, let message, let sql): "database error \(code): \(message) (in: \(sql.prefix(120)))"
     case .schema(let m): "database schema: \(m)"
     case .overflow(let m): "\(m); nothing was imported"
+    case .encoding(let m): "\(m); nothing was imported"
     }
   }
 }

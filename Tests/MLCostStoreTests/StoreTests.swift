@@ -118,16 +118,21 @@ struct StoreTests {
 
 struct InternerTests {
   /// Bytes that are not UTF-8 must not collide: String(decoding:) maps every bad sequence to U+FFFD.
-  @Test func invalidUTF8ValuesKeepDistinctIds() throws {
+  /// Text that is not UTF-8 (Latin-1 "Maß") or holds a NUL is refused, never stored as mojibake; the error
+  /// says how to convert the file.
+  @Test func textThatIsNotUTF8IsRefusedNeverStored() throws {
     let store = try Store(path: ":memory:")
     let interner = try Interner(db: store.db, slots: 1)
-    let a: [UInt8] = [0x4D, 0x61, 0xDF], b: [UInt8] = [0x4D, 0x61, 0xFC]  // Latin-1 "Maß", "Maü"
-    let idA = try a.withUnsafeBytes { try interner.id(TextRef($0), slot: 0) }
-    let idB = try b.withUnsafeBytes { try interner.id(TextRef($0), slot: 0) }
-    let idA2 = try a.withUnsafeBytes { try interner.id(TextRef($0), slot: 0) }
-    #expect(idA != idB)
-    #expect(idA == idA2)
-    #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 2)
+    let latin1: [UInt8] = [0x4D, 0x61, 0xDF], nul: [UInt8] = [0x41, 0x00, 0x42]
+    for bytes in [latin1, nul] {
+      do {
+        _ = try bytes.withUnsafeBytes { try interner.id(TextRef($0), slot: 0) }
+        Issue.record("stored \(bytes)")
+      } catch {
+        #expect("\(error)".contains(bytes == latin1 ? "not UTF-8" : "NUL byte"), "\(error)")
+      }
+    }
+    #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 0)
   }
 }
 

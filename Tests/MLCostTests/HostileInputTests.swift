@@ -101,4 +101,18 @@ struct HostileInputTests {
       #expect("\(error)".contains("changed while it was being read"))
     }
   }
+
+  /// Excel's Windows-1252 CSV and a UTF-16 download: refused with the command that converts them.
+  @Test func filesThatAreNotUTF8AreRefusedWithHowToConvertThem() throws {
+    var latin1 = Array((FocusText.header + "\n").utf8)
+    latin1 += Array("1.00,1.00,Usage,2026-10-01T00:00:00Z,2026-10-01T01:00:00Z,2026-10-01T00:00:00Z,EUR,AWS,1,caf".utf8) + [0xE9] + Array(",\n".utf8)
+    FileManager.default.createFile(atPath: path("latin1.csv"), contents: Data(latin1))
+    let a = try run(["import", "--db", path("e.db"), path("latin1.csv")])
+    #expect(a.status == 65 && a.stderr.contains("latin1.csv:2") && a.stderr.contains("iconv -f WINDOWS-1252"), "\(a.stderr)")
+    let utf16 = try #require((FocusText.file([FocusText.row("1.00")])).data(using: .utf16LittleEndian))
+    FileManager.default.createFile(atPath: path("utf16.csv"), contents: Data([0xFF, 0xFE]) + utf16)
+    let b = try run(["import", "--db", path("e.db"), path("utf16.csv")])
+    #expect(b.status == 65 && b.stderr.contains("UTF-16LE") && b.stderr.contains("iconv -f UTF-16"), "\(b.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: path("e.db")))
+  }
 }
