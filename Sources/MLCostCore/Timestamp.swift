@@ -2,8 +2,10 @@
 public enum Timestamp {
   /// Parses `2024-10-01T00:00:00Z`, `2024-10-01 00:00:00`, `2024-10-01T00:00Z`,
   /// `2024-10-01 00:00:00.000`, `2020-11-09 23:00:00+00:00`, `2024-10-01`, and US-style
-  /// `4/1/25` or `09/21/2023` (optionally followed by a time). Offsets are applied; no offset means UTC.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) throws(TimestampError) -> Int64 {
+  /// `4/1/25` or `09/21/2023` (optionally followed by a time). Offsets are applied (±14:00 at most, as
+  /// real zones are); no offset means UTC. `wallClock` keeps the date and time as written and ignores a
+  /// valid offset: a billing period `2026-10-01T00:00:00+09:00` is October, not 15:00 on 30 September UTC.
+  public static func parse(_ bytes: UnsafeRawBufferPointer, wallClock: Bool = false) throws(TimestampError) -> Int64 {
     var p = Scanner(bytes: bytes)
     let year: Int, month: Int, day: Int
     let a = p.digits()
@@ -60,10 +62,15 @@ public enum Timestamp {
       offsetMinutes = oh.value * 60
       if p.consume(UInt8(ascii: ":")) {
         let om = p.digits(); guard om.count == 2 else { throw .malformed(p.text, "expected an offset such as +01:00") }
+        guard om.value < 60 else { throw .outOfRange(p.text, "the offset's minutes (\(om.value)) are out of range (00–59)") }
         offsetMinutes += om.value
       }
     } else { throw .malformed(p.text, "expected an offset such as +01:00") }
     guard p.atEnd else { throw .malformed(p.text, "unexpected text after the offset") }
+    guard oh.count != 4 || oh.value % 100 < 60, offsetMinutes <= 14 * 60 else {
+      throw .outOfRange(p.text, "the offset is out of range (real offsets lie between -12:00 and +14:00)")
+    }
+    if wallClock { return seconds }
     if sign == UInt8(ascii: "+") { offsetMinutes = -offsetMinutes }
     return seconds + Int64(offsetMinutes * 60)
   }

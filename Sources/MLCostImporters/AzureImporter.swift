@@ -109,9 +109,9 @@ public final class AzureImporter: ChargeRowMapper {
     r.chargePeriodStart = day
     r.chargePeriodEnd = day + 86_400
     // Azure's BillingPeriodEndDate is the last day, inclusive; FOCUS ends are exclusive.
-    if let start = try f.time(row, c.periodStart) {
+    if let start = try f.time(row, c.periodStart, wallClock: true) {
       r.billingPeriodStart = start
-      r.billingPeriodEnd = try f.time(row, c.periodEnd).map { $0 + 86_400 }
+      r.billingPeriodEnd = try f.time(row, c.periodEnd, wallClock: true).map { $0 + 86_400 }
     } else {
       let month = BillingMonth(containing: day)
       r.billingPeriodStart = month.start

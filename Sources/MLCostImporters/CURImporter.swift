@@ -156,7 +156,7 @@ public final class CURImporter: ChargeRowMapper {
     scratch.reset()
     // Excel-style exports drop trailing empty fields: a short row reads them as empty.
     try f.checkShape(row, allowShortBy: 1)
-    r.billingPeriodStart = try f.time(row, c.periodStart, required: true)!
+    r.billingPeriodStart = try f.time(row, c.periodStart, required: true, wallClock: true)!
     amounts.period = BillingMonth(containing: r.billingPeriodStart)
     amounts.currency = try currency(row, &r)
     r.billedCost = try f.money(row, c.unblended, required: true)!
@@ -166,7 +166,7 @@ public final class CURImporter: ChargeRowMapper {
     try amortise(type, row, &r)
     amounts.effectiveCost = r.effectiveCost
 
-    r.billingPeriodEnd = try f.time(row, c.periodEnd)
+    r.billingPeriodEnd = try f.time(row, c.periodEnd, wallClock: true)
     if let start = try f.time(row, c.usageStart) {
       r.chargePeriodStart = start
       r.chargePeriodEnd = try f.time(row, c.usageEnd) ?? start

@@ -102,9 +102,9 @@ public final class FocusImporter: ChargeRowMapper {
         case .listCost: r.listCost = try money(value, i, required: false)
         case .contractedCost: r.contractedCost = try money(value, i, required: false)
         case .billingPeriodStart:
-          r.billingPeriodStart = try time(value, i, required: true)!
+          r.billingPeriodStart = try time(value, i, required: true, wallClock: true)!
           amounts.period = BillingMonth(containing: r.billingPeriodStart)
-        case .billingPeriodEnd: r.billingPeriodEnd = try time(value, i, required: false)
+        case .billingPeriodEnd: r.billingPeriodEnd = try time(value, i, required: false, wallClock: true)
         case .chargePeriodStart: r.chargePeriodStart = try time(value, i, required: true)!
         case .chargePeriodEnd: r.chargePeriodEnd = try time(value, i, required: true)!
         case .chargeCategory:
@@ -219,12 +219,12 @@ public final class FocusImporter: ChargeRowMapper {
     }
   }
 
-  private func time(_ value: UnsafeRawBufferPointer?, _ i: Int, required: Bool) throws(RowError) -> Int64? {
+  private func time(_ value: UnsafeRawBufferPointer?, _ i: Int, required: Bool, wallClock: Bool = false) throws(RowError) -> Int64? {
     guard let value else {
       if required { throw missing(i) }
       return nil
     }
-    do { return try Timestamp.parse(Self.trimmed(value)) } catch {
+    do { return try Timestamp.parse(Self.trimmed(value), wallClock: wallClock) } catch {
       throw RowError(fieldIndex: i, field: header[i], message: "\(error) in \(header[i])",
                      fix: "FOCUS timestamps are UTC ISO 8601, e.g. 2026-10-01T00:00:00Z")
     }

@@ -65,12 +65,12 @@ final class ProviderFields {
     }
   }
 
-  func time(_ row: CSVReader, _ i: Int?, required: Bool = false) throws(RowError) -> Int64? {
+  func time(_ row: CSVReader, _ i: Int?, required: Bool = false, wallClock: Bool = false) throws(RowError) -> Int64? {
     guard let v = raw(row, i) else {
       if required { throw missing(i) }
       return nil
     }
-    do { return try Timestamp.parse(v) } catch {
+    do { return try Timestamp.parse(v, wallClock: wallClock) } catch {
       throw RowError(fieldIndex: i, field: header[i!], message: "\(error) in \(header[i!])", fix: fix)
     }
   }

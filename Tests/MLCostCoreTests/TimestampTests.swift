@@ -21,6 +21,8 @@ struct TimestampTests {
     ("2023-02-01T30:00:00Z", "hour 30 is out of range"), ("2026-02-29", "day 29 is out of range (1–28)"),
     ("2026-13-01", "month 13"), ("2026-10-01T00:60:00Z", "minute 60"), ("yesterday", "not a timestamp"),
     ("2026-10-01T00:00:00Q", "unexpected text"), ("1/2/345", "2- or 4-digit year"),
+    ("2026-10-01T00:00:00+99:99", "minutes (99) are out of range"), ("2026-10-01T00:00:00+15:00", "offset is out of range"),
+    ("2026-10-01T00:00:00+0975", "offset is out of range"),
   ])
   func rejectsImpossibleTimesWithTheReason(text: String, says: String) {
     do {
@@ -29,6 +31,16 @@ struct TimestampTests {
     } catch {
       #expect(error.description.contains(says), "\(error.description)")
     }
+  }
+
+  /// A billing period is the month as the provider wrote it: `+09:00` on the 1st is still that month.
+  @Test func billingPeriodsKeepTheirWallClockDate() throws {
+    let text = "2026-10-01T00:00:00+09:00"
+    #expect(try Timestamp.parse(text) == Self.oct1 - 9 * 3600)
+    var bytes = Array(text.utf8)
+    let wall = try bytes.withUnsafeMutableBytes { try Timestamp.parse(UnsafeRawBufferPointer($0), wallClock: true) }
+    #expect(wall == Self.oct1)
+    #expect(BillingMonth(containing: wall).description == "2026-10")
   }
 
   @Test func leapDaysAndMonthsRoundTrip() throws {
