@@ -7,6 +7,8 @@ final class LiteLLMImporter: RecordRowMapper {
   private(set) var warnings: [Diagnostic] = []
   private let f: ProviderFields
   private var c = Cols()
+  /// Request ids seen in this file, with their line: a request logged twice would count its spend twice.
+  private var seen: [String: Int] = [:]
 
   struct Cols {
     var id, callType, apiKey, spend, prompt, completion, total, start, end, model, modelGroup, modelId, provider: Int?
@@ -34,6 +36,13 @@ final class LiteLLMImporter: RecordRowMapper {
     u.bucketEnd = try f.time(row, c.end) ?? u.bucketStart
     u.provider = f.string(row, c.provider).map(Self.providerName) ?? "LiteLLM"
     u.model = f.string(row, c.model); u.requestId = f.string(row, c.id)
+    if let id = u.requestId, !id.isEmpty {
+      if let first = seen[id] {
+        throw RowError(fieldIndex: c.id, field: f.header[c.id!], message: "request_id \(id) was already logged at line \(first)",
+                       fix: "each request is one row in LiteLLM_SpendLogs; drop the duplicate (an export that overlaps another?)")
+      }
+      seen[id] = row.rowLine
+    }
     u.apiKey = f.string(row, c.apiKey); u.user = f.string(row, c.user); u.team = f.string(row, c.team)
     u.endUser = f.string(row, c.endUser); u.project = f.string(row, c.organization)
     u.requests = 1

@@ -66,6 +66,7 @@ struct PositionedJSONParser {
   private var lineStart = 0
   private var depth = 0
   static let maxDepth = 200
+  static func isHex(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 102) }
 
   init(_ bytes: UnsafeRawBufferPointer) {
     b = bytes
@@ -115,12 +116,16 @@ struct PositionedJSONParser {
       defer { depth -= 1 }
       i += 1
       var members: [(String, JSONNode)] = []
+      var names = Set<String>()
       skipSpace()
       if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; return .object(members, l, c) }
       while true {
         skipSpace()
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw error("expected a quoted member name") }
         let key = try string()
+        // JSON leaves duplicate names undefined; a reader that takes the first (or the last) would silently
+        // drop a value, so a repeated name is an error.
+        guard names.insert(key).inserted else { throw error("the member name \"\(key)\" appears twice in one object (the file is damaged or hand-edited)") }
         skipSpace()
         guard i < b.count, b[i] == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
         i += 1
@@ -185,12 +190,15 @@ struct PositionedJSONParser {
         case UInt8(ascii: "b"): out.append(0x08)
         case UInt8(ascii: "f"): out.append(0x0C)
         case UInt8(ascii: "u"):
-          guard i + 4 < b.count, let code = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: b[(i + 1)...(i + 4)]), as: UTF8.self), radix: 16) else {
-            throw error("bad \\u escape")
+          // Exactly four hex digits: UInt32(_:radix:) alone would take "+041".
+          guard i + 4 < b.count, (i + 1...i + 4).allSatisfy({ Self.isHex(b[$0]) }),
+                let code = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: b[(i + 1)...(i + 4)]), as: UTF8.self), radix: 16) else {
+            throw error("bad \\u escape: expected four hex digits, as in \\u00e9")
           }
           i += 4
           var scalar = code
           if (0xD800..<0xDC00).contains(code), i + 6 < b.count, b[i + 1] == UInt8(ascii: "\\"), b[i + 2] == UInt8(ascii: "u"),
+             (i + 3...i + 6).allSatisfy({ Self.isHex(b[$0]) }),
              let low = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: b[(i + 3)...(i + 6)]), as: UTF8.self), radix: 16),
              (0xDC00..<0xE000).contains(low) {
             scalar = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
