@@ -34,3 +34,21 @@ public typealias ThroughputError = MLCostPlanner.ThroughputError
 public typealias PlannerError = MLCostPlanner.PlannerError
 public typealias ScenarioError = MLCostPlanner.ScenarioError
 public typealias PlanRenderer = MLCostReports.PlanRenderer
+
+/// The span of data in a database, for messages that say what is there when a question finds nothing.
+public struct DataHoldings: Sendable {
+  public var months: [BillingMonth]
+  public var firstChargeDay: Int64?
+  public var lastChargeDay: Int64?
+
+  public var isEmpty: Bool { months.isEmpty }
+  /// `2026-07 … 2026-10`, or `2026-10`.
+  public var monthSpan: String {
+    guard let first = months.first, let last = months.last else { return "nothing" }
+    return first == last ? first.description : "\(first) … \(last)"
+  }
+  public var daySpan: String {
+    guard let a = firstChargeDay, let b = lastChargeDay else { return "no charges" }
+    return "\(Timestamp.iso8601(a).prefix(10)) … \(Timestamp.iso8601(b).prefix(10))"
+  }
+}

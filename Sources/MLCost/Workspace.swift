@@ -96,6 +96,14 @@ public final class Workspace {
   /// Raw SQL for tests and power users (read-only use).
   public func query(_ sql: String) throws -> [[SQLValue]] { try store.db.rows(sql) }
 
+  /// What the database holds: the months with charges or usage and the first and last charge day, for
+  /// honest empty states ("no charges for 2026-09; the database holds 2026-07 … 2026-10").
+  public func holdings() throws -> DataHoldings {
+    DataHoldings(months: try store.monthsWithData(),
+                 firstChargeDay: try store.db.scalar("SELECT min(day) FROM charge_daily").int,
+                 lastChargeDay: try store.lastChargeDay())
+  }
+
   /// The source to parse: gzip is inflated on the fly (detected by its magic number, not the name).
   static func decompressing(_ source: any ByteSource, file: FileByteSource, fileName: String) throws -> any ByteSource {
     let head = file.peek(2)

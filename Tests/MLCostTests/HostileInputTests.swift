@@ -115,4 +115,27 @@ struct HostileInputTests {
     #expect(b.status == 65 && b.stderr.contains("UTF-16LE") && b.stderr.contains("iconv -f UTF-16"), "\(b.stderr)")
     #expect(!FileManager.default.fileExists(atPath: path("e.db")))
   }
+
+  /// A first-time user's empty states: each says what the database does hold, with exit code 66.
+  @Test func questionsTheDataCannotAnswerSayWhatIsThere() throws {
+    try FocusText.write([FocusText.row("1.00", day: 3)], to: dir, name: "oct.csv")
+    _ = try run(["import", "--db", path("h.db"), path("oct.csv")])
+    let month = try run(["report", "monthly", "--db", path("h.db"), "--month", "2026-09"])
+    #expect(month.status == 66 && month.stderr.contains("no charges or usage for 2026-09; the database holds 2026-10"), "\(month.stderr)")
+    let later = try run(["anomalies", "--db", path("h.db"), "--since", "2026-12-01"])
+    #expect(later.status == 66 && later.stderr.contains("the database holds charges for 2026-10-03 … 2026-10-03"), "\(later.stderr)")
+    // An empty database (schema only): no epoch dates, a clear message.
+    try FocusText.write([FocusText.row("bad")], to: dir, name: "bad.csv")
+    _ = try run(["import", "--db", path("empty.db"), path("bad.csv")])
+    #expect(!FileManager.default.fileExists(atPath: path("empty.db")), "a failed first import creates nothing")
+    for command in [["idle"], ["anomalies"], ["report", "monthly", "--month", "2026-10"]] {
+      let emptyDB = path("schema-only.db")
+      if !FileManager.default.fileExists(atPath: emptyDB) {
+        FileManager.default.createFile(atPath: emptyDB, contents: Data())
+      }
+      let r = try run(command + ["--db", emptyDB])
+      #expect(r.status == 66 && r.stderr.contains("holds no charges") && !r.stdout.contains("1969") && !r.stdout.contains("1970"),
+              "\(command): \(r.status) \(r.stderr) \(r.stdout)")
+    }
+  }
 }

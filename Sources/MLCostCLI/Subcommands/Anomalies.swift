@@ -31,7 +31,16 @@ struct Anomalies: ParsableCommand {
   func run() throws {
     let db = try database.existing()
     let ruleSet = try MLCostCLI.rules(from: rules)
-    let report = try Workspace(databasePath: db).anomalies(since: try since.map { try Workspace.parseDay($0) }, rules: ruleSet)
+    let workspace = try Workspace(databasePath: db)
+    let holdings = try workspace.holdings()
+    guard let last = holdings.lastChargeDay else {
+      throw Failure(message: "\(db): the database holds no charges yet; import a billing export first", code: ExitStatus.missingInput)
+    }
+    let sinceDay = try since.map { try Workspace.parseDay($0) }
+    if let sinceDay, sinceDay > last {
+      throw Failure(message: "no charges on or after \(since!); the database holds charges for \(holdings.daySpan)", code: ExitStatus.missingInput)
+    }
+    let report = try workspace.anomalies(since: sinceDay, rules: ruleSet)
     switch format {
     case "json": print(try AnomalyRenderer.json(report), terminator: "")
     case "md": print(AnomalyRenderer.markdown(report), terminator: "")

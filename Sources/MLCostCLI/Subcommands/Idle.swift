@@ -37,7 +37,12 @@ struct Idle: ParsableCommand {
   func run() throws {
     let db = try database.existing()
     let ruleSet = try MLCostCLI.rules(from: rules)
-    let report = try Workspace(databasePath: db).idle(asOf: try asOf.map { try Workspace.parseDay($0) }, windowDays: windowDays, rules: ruleSet)
+    let workspace = try Workspace(databasePath: db)
+    let holdings = try workspace.holdings()
+    if holdings.lastChargeDay == nil {
+      throw Failure(message: "\(db): the database holds no charges yet, so nothing can be idle; import a billing export first", code: ExitStatus.missingInput)
+    }
+    let report = try workspace.idle(asOf: try asOf.map { try Workspace.parseDay($0) }, windowDays: windowDays, rules: ruleSet)
     switch format {
     case "json": print(try IdleRenderer.json(report), terminator: "")
     case "md": print(IdleRenderer.markdown(report), terminator: "")

@@ -49,6 +49,13 @@ struct Report: ParsableCommand {
       var ruleSet = try MLCostCLI.rules(from: rules)
       if let basis { ruleSet.basis = Basis(rawValue: basis == "amortized" ? "amortised" : basis)! }
       let workspace = try Workspace(databasePath: db)
+      let holdings = try workspace.holdings()
+      if holdings.isEmpty {
+        throw Failure(message: "\(db): the database holds no charges or usage yet; import a billing export first (mlcost import FILE)", code: ExitStatus.missingInput)
+      }
+      if !holdings.months.contains(BillingMonth(month)!) {
+        throw Failure(message: "no charges or usage for \(month); the database holds \(holdings.monthSpan)", code: ExitStatus.missingInput)
+      }
       let report = try workspace.monthlyReport(month: BillingMonth(month)!, rules: ruleSet, prices: try Workspace.apiPrices(catalogs: catalogs))
       try emit(try Workspace.render(report, format: ReportFormat(rawValue: format)!, out: out))
     }
