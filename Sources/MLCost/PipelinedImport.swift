@@ -90,7 +90,11 @@ private final class BatchingSink: ImportSink {
     current.append(charge)
     if current.count >= PipelinedImport.batchRows { try ship() }
   }
-  func reject(_ row: RejectedRow) throws { current.rejects.append(row) }
+  func reject(_ row: RejectedRow) throws {
+    current.rejects.append(row)
+    // A file of nothing but bad rows must not pile its rejects up in one batch: ship them as they come.
+    if current.rejects.count >= PipelinedImport.batchRows { try ship() }
+  }
   func writeUsage(_ usage: UsageRecord) throws {
     current.usage.append(usage)
     if current.usage.count >= PipelinedImport.batchRows { try ship() }

@@ -63,6 +63,7 @@ struct Import: ParsableCommand {
     }
     let workspace = try Workspace(databasePath: database.path)
     var failures = 0
+    var allRejected: [String] = []
     var rows: [[String]] = []
     for file in files {
       let bar = ProgressBar(label: (file as NSString).lastPathComponent, totalBytes: Self.size(of: file))
@@ -83,6 +84,7 @@ struct Import: ParsableCommand {
       case .imported(let summary):
         print(summary.renderText())
         let r = summary.result
+        if r.rowsStored == 0 && r.rowsRejected > 0 { allRejected.append(summary.fileName) }
         rows.append([summary.fileName, "\(r.format.rawValue) \(r.version)", "\(r.rowsStored)", "\(r.rowsRejected)",
                      summary.reconciles ? "imported, reconciled" : "imported, NOT RECONCILED"])
       case .alreadyImported(let record, let path):
@@ -93,6 +95,10 @@ struct Import: ParsableCommand {
     if files.count > 1 || hasDirectory {
       print("")
       print(ImportBatchSummary.render(rows, skipped: skipped.count))
+    }
+    if !allRejected.isEmpty && failures == 0 {
+      throw Failure(message: "every row of \(allRejected.joined(separator: ", ")) was rejected (kept in the reject table); nothing usable was imported",
+                    code: ExitStatus.badData)
     }
     if failures > 0 {
       throw Failure(message: "\(failures) of \(files.count) files were not imported (see above); the others were", code: ExitStatus.badData)
