@@ -50,6 +50,11 @@ public final class Workspace {
       throw error
     }
     let sha = source.finish()
+    // The same bytes imported by another process while this one waited for the write lock: nothing new.
+    if let existing = try? store.importRecord(sha256: sha), existing.id != loader.importId {
+      store.abortImport()
+      return .alreadyImported(existing, path: path)
+    }
     do {
       try store.recordIdentity(importId: loader.importId, sha256: sha, format: result.format.rawValue, version: result.version)
     } catch {

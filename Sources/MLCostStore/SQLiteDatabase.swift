@@ -23,6 +23,9 @@ public final class SQLiteDatabase {
 
   deinit { sqlite3_close_v2(handle) }
 
+  /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+  public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
   public func execute(_ sql: String) throws(StoreError) {
     var error: UnsafeMutablePointer<CChar>?
     let rc = sqlite3_exec(handle, sql, nil, nil, &error)

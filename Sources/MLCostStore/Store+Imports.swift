@@ -94,6 +94,10 @@ extension Store {
 
   /// Starts the file's transaction and returns the loader to stream rows into.
   public func beginImport(_ info: ImportFileInfo) throws(StoreError) -> ChargeLoader {
+    // Another process's import holds the write lock for as long as its file takes: wait for it (an
+    // hour at most) rather than fail after the usual 5 s. WAL readers never wait.
+    db.setBusyTimeout(milliseconds: 3_600_000)
+    defer { db.setBusyTimeout(milliseconds: 5000) }
     try db.execute("BEGIN IMMEDIATE")
     do throws(StoreError) {
       _ = try db.rows("""

@@ -2,6 +2,7 @@ import Foundation
 import MLCostCore
 import MLCostTestSupport
 import Testing
+@testable import MLCost
 
 /// What the adversarial run did to the binary, each now a clear error with the documented exit code:
 /// FIFOs and devices given as files, `--out` onto a device, output that cannot be written, a failed first
@@ -137,5 +138,30 @@ struct HostileInputTests {
       #expect(r.status == 66 && r.stderr.contains("holds no charges") && !r.stdout.contains("1969") && !r.stdout.contains("1970"),
               "\(command): \(r.status) \(r.stderr) \(r.stdout)")
     }
+  }
+
+  /// Two processes import into one database at once: both land (one waits for the other's transaction),
+  /// and the same file twice at once is stored once.
+  @Test func twoImportsAtOnceBothLandAndNothingIsLost() throws {
+    let a = path("a.csv"), b = path("b.csv")
+    _ = try Workspace.generateFocus(to: a, rows: 40_000)
+    try FocusText.write((1...500).map { FocusText.row("2.00", account: "222", day: $0 % 28 + 1) }, to: dir, name: "b.csv")
+    let db = path("shared.db")
+    func start(_ file: String) throws -> Process {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: Binary.mlcost)
+      p.arguments = ["import", "--db", db, file]
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      return p
+    }
+    let first = try start(a), second = try start(b), third = try start(a)
+    for p in [first, second, third] { p.waitUntilExit() }
+    #expect([first, second, third].allSatisfy { $0.terminationStatus == 0 }, "\([first, second, third].map(\.terminationStatus))")
+    let r = try Binary.run(["imports", "--db", db, "--format", "json"])
+    let imports = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] ?? []
+    #expect(imports.count == 2, "\(r.stdout.prefix(400))")
+    #expect(Set(imports.compactMap { $0["rowsStored"] as? Int }) == [40_000, 500])
   }
 }
