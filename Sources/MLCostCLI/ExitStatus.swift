@@ -18,6 +18,7 @@ enum ExitStatus {
       if case .cannotOpen = e { return (e.description, missingInput) }
       if case .overflow = e { return ("error: \(e.description)", badData) }
       if case .encoding = e { return ("error: \(e.description)", badData) }
+      if case .sqlite(_, let message, _) = e, message.contains("integer overflow") { return ("error: \(e.description)", badData) }
       return ("error: \(e.description)", unexpected)
     case let e as ReportReadError:
       return (e.description, badData)

@@ -32,8 +32,18 @@ enum UBLImporter: DocumentImporter {
       throw bad(context, line(root), "cbc:IssueDate is missing or not a date (YYYY-MM-DD)")
     }
     let period = child(root, cac, "InvoicePeriod")
-    let periodStart = text(child(period, cbc, "StartDate")).flatMap { try? Timestamp.parse($0) }
-    let periodEnd = text(child(period, cbc, "EndDate")).flatMap { try? Timestamp.parse($0) }.map { $0 + 86_400 }
+    // A date that is present but not a date is an error: skipping it would move the invoice to its issue month.
+    func date(_ node: xmlNodePtr?, _ what: String) throws -> Int64? {
+      guard let node, let t = text(node) else { return nil }
+      do { return try Timestamp.parse(t) } catch {
+        throw bad(context, line(node), "\(what) '\(t)' is not a date (\(error))")
+      }
+    }
+    let periodStart = try date(child(period, cbc, "StartDate"), "cac:InvoicePeriod/cbc:StartDate")
+    let periodEnd = try date(child(period, cbc, "EndDate"), "cac:InvoicePeriod/cbc:EndDate").map { $0 + 86_400 }
+    if let s = periodStart, let e = periodEnd, e <= s {
+      throw bad(context, line(period!), "cac:InvoicePeriod ends before it starts")
+    }
     let month = BillingMonth(containing: periodStart ?? issue)
     let supplierParty = child(child(root, cac, "AccountingSupplierParty"), cac, "Party")
     let supplier = text(child(child(supplierParty, cac, "PartyName"), cbc, "Name"))
@@ -95,8 +105,14 @@ enum UBLImporter: DocumentImporter {
         if let sku = text(child(child(item, cac, "SellersItemIdentification"), cbc, "ID")) { r[.skuId] = strings.ref(sku) }
         if let price = text(child(child(node, cac, "Price"), cbc, "PriceAmount")) { r[.listUnitPrice] = strings.ref(price) }
         let linePeriod = child(node, cac, "InvoicePeriod")
-        if let s = text(child(linePeriod, cbc, "StartDate")).flatMap({ try? Timestamp.parse($0) }) { r.chargePeriodStart = s }
-        if let e = text(child(linePeriod, cbc, "EndDate")).flatMap({ try? Timestamp.parse($0) }) { r.chargePeriodEnd = e + 86_400 }
+        for (tag, isEnd) in [("StartDate", false), ("EndDate", true)] {
+          guard let n = child(linePeriod, cbc, tag), let t = text(n) else { continue }
+          guard let v = try? Timestamp.parse(t) else {
+            throw FieldError(line: line(n), column: nil, field: "cbc:\(tag)", message: "the line's InvoicePeriod/\(tag) '\(t)' is not a date",
+                             fix: "write it as YYYY-MM-DD")
+          }
+          if isEnd { r.chargePeriodEnd = v + 86_400 } else { r.chargePeriodStart = v }
+        }
         var extra: [String] = []
         if let id = text(child(node, cbc, "ID")) { extra.append("\"LineID\":\"\(JSON.escaped(id))\"") }
         if let cost = text(child(node, cbc, "AccountingCost")) { extra.append("\"AccountingCost\":\"\(JSON.escaped(cost))\"") }

@@ -204,6 +204,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .cannotOpen(let path, let reason): "\(path): error: cannot open the database (\(reason))"
+    case .sqlite(_, let message, let sql) where message.contains("integer overflow"):
+      "a count summed in the database passes 64 bits (more than 9.2 × 10^18 tokens or requests): the imported usage cannot be right; "
+        + "check it with `mlcost imports` (in: \(sql.prefix(60))…)"
     case .sqlite(let code, let message, let sql): "database error \(code): \(message) (in: \(sql.prefix(120)))"
     case .schema(let m): "database schema: \(m)"
     case .overflow(let m): "\(m); nothing was imported"

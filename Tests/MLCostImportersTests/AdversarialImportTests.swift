@@ -72,4 +72,14 @@ struct AdversarialImportTests {
     let (r, _) = try run(text, format: .focus)
     #expect(r.fileTotals.keys.map(\.description) == ["2026-10 JPY"])
   }
+
+  /// An invalid InvoicePeriod date was skipped, moving the invoice to its issue month: now an error with its line.
+  @Test func anInvalidUBLInvoicePeriodIsAnError() throws {
+    let xml = try String(contentsOfFile: Repo.path("Tests/Fixtures/ubl/invoice-gpu-hours/input.xml"), encoding: .utf8)
+    let range = try #require(xml.range(of: "<cbc:StartDate>"))
+    let end = try #require(xml.range(of: "</cbc:StartDate>", range: range.upperBound..<xml.endIndex))
+    let broken = xml.replacingCharacters(in: range.upperBound..<end.lowerBound, with: "2026-13-45")
+    let e = error(broken, format: .ubl)
+    #expect(e.contains("'2026-13-45' is not a date"), "\(e)")
+  }
 }
