@@ -153,6 +153,13 @@ public final class CSVReader {
       }
     }
     if length == capacity {
+      // One row past 256 MiB is not a billing export (an unterminated quote, a binary file): stop with its
+      // line instead of growing without bound.
+      guard capacity < CSVReader.maxRowBytes else {
+        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: "", line: rowLine, column: nil),
+          "a row longer than \(CSVReader.maxRowBytes >> 20) MiB starts here (an unterminated quote?)",
+          fix: "check the quoting from this line on; exports quote a field that holds a comma, a quote or a newline"))
+      }
       let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
       bigger.update(from: buffer, count: length)
       buffer.deallocate()
@@ -164,6 +171,10 @@ public final class CSVReader {
     readCount += Int64(n)
     return n > 0
   }
+
+  /// The longest row the reader holds in memory, and the most fields a row may have.
+  public static let maxRowBytes = 256 << 20
+  public static let maxFields = 100_000
 
   @inline(__always)
   private func addField(end: Int, unescape: Bool) {
@@ -237,6 +248,10 @@ public final class CSVReader {
       }
       switch state {
       case .fieldStart:
+        if fieldCount >= Self.maxFields {
+          throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: "", line: rowLine, column: nil),
+            "the row on line \(rowLine) has more than \(Self.maxFields) fields", fix: "this is not a billing export's row; check the file"))
+        }
         fieldRawStart = position
         if buffer[position] == quote {
           position += 1

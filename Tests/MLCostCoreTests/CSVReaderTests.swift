@@ -3,6 +3,18 @@ import Testing
 @testable import MLCostCore
 
 struct CSVReaderTests {
+  /// Sane limits: a row of more than 100,000 fields is an error with its line, not unbounded memory.
+  @Test func aRowWithTooManyFieldsIsAnError() {
+    let text = "a,b\n" + String(repeating: ",", count: CSVReader.maxFields + 1) + "\n"
+    let reader = CSVReader(source: MemoryByteSource(text))
+    do {
+      while try reader.nextRow() {}
+      Issue.record("read")
+    } catch {
+      #expect("\(error)".contains("more than 100000 fields") && "\(error)".contains("line 2"), "\(error)")
+    }
+  }
+
   func rows(_ text: String, chunk: Int = 1 << 20) throws -> [[String]] {
     try CSVReader(source: MemoryByteSource(text, chunkSize: chunk), chunkSize: max(4, chunk)).readAll()
   }
