@@ -71,9 +71,9 @@ public struct PlanOption: Sendable, Codable, Equatable {
   public var precision: String?
   /// `api`, `api-batch`, `on-demand`, `spot`, `1y+on-demand`, `1y+spot`, `3y+on-demand`, `3y+spot`.
   public var pricing: String
-  public var monthlyCost: Double
+  @MoneyEstimate public var monthlyCost: Double
   /// Monthly cost ÷ (input + output tokens) × 1M.
-  public var costPer1MTokens: Double
+  @RateEstimate public var costPer1MTokens: Double
   public var layout: String?
   public var instancesPeak: Int?
   public var instancesMin: Int?
@@ -104,8 +104,8 @@ public struct PlanAvailability: Sendable, Codable, Equatable {
   /// Share of trials in which every instance needed at peak could be had.
   public var probabilityToHold: Double
   public var expectedInterruptionsPerMonth: Double
-  public var p50MonthlyCost: Double
-  public var p90MonthlyCost: Double
+  @MoneyEstimate public var p50MonthlyCost: Double
+  @MoneyEstimate public var p90MonthlyCost: Double
   /// The spot interruption band used (`<5%` … `>20%`), `n/a` without spot.
   public var band: String
   /// True when the band is assumed (no spot-risk row for this provider/region/type).
@@ -139,8 +139,8 @@ public struct PlanBreakEven: Sendable, Codable, Equatable {
 
 public struct PlanSweepPoint: Sendable, Codable, Equatable {
   public var monthlyTokens: Double
-  public var apiCost: Double?
-  public var selfHostedCost: Double?
+  @OptionalMoneyEstimate public var apiCost: Double?
+  @OptionalMoneyEstimate public var selfHostedCost: Double?
   public init(monthlyTokens: Double, apiCost: Double?, selfHostedCost: Double?) {
     self.monthlyTokens = monthlyTokens; self.apiCost = apiCost; self.selfHostedCost = selfHostedCost
   }
@@ -173,4 +173,48 @@ public enum PlanText {
     if v >= 1e6 { return String(format: "%.1fM", v / 1e6) }
     return String(format: "%.0f", v)
   }
+}
+
+/// A money estimate of the planner (a model's Double, not a bill's exact amount), written in JSON as a
+/// decimal string rounded to `digits` places — JSON carries money as decimal strings everywhere, so a
+/// consumer never reads a float as dollars.
+@propertyWrapper
+public struct MoneyEstimate: Codable, Equatable, Sendable {
+  public var wrappedValue: Double
+  public var digits: Int
+  public init(wrappedValue: Double, digits: Int = 2) { self.wrappedValue = wrappedValue; self.digits = digits }
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard let v = Double(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an amount: \(text)")) }
+    wrappedValue = v; digits = 2
+  }
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(wrappedValue.isFinite ? String(format: "%.\(digits)f", wrappedValue) : "unpriced")
+  }
+  public static func == (l: Self, r: Self) -> Bool { l.wrappedValue == r.wrappedValue }
+}
+
+/// `MoneyEstimate` for an amount that may be absent (JSON null).
+@propertyWrapper
+public struct OptionalMoneyEstimate: Codable, Equatable, Sendable {
+  public var wrappedValue: Double?
+  public init(wrappedValue: Double?) { self.wrappedValue = wrappedValue }
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    wrappedValue = c.decodeNil() ? nil : Double(try c.decode(String.self))
+  }
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    if let v = wrappedValue, v.isFinite { try c.encode(String(format: "%.2f", v)) } else { try c.encodeNil() }
+  }
+}
+
+/// `MoneyEstimate` for a unit cost ($ per 1M tokens): six decimals.
+@propertyWrapper
+public struct RateEstimate: Codable, Equatable, Sendable {
+  public var wrappedValue: Double
+  public init(wrappedValue: Double) { self.wrappedValue = wrappedValue }
+  public init(from decoder: any Decoder) throws { wrappedValue = try MoneyEstimate(from: decoder).wrappedValue }
+  public func encode(to encoder: any Encoder) throws { try MoneyEstimate(wrappedValue: wrappedValue, digits: 6).encode(to: encoder) }
 }
