@@ -15,25 +15,36 @@ public final class Store {
     try migrate()
   }
 
-  /// Applies the migrations not yet applied, each in its own transaction.
+  /// Applies the migrations not yet applied, in one transaction. Several processes may open a new or
+  /// old database at once: each takes the write lock (waiting, like an import, for as long as another
+  /// import holds it) and re-reads what is applied under the lock, so a migration runs exactly once.
   func migrate() throws(StoreError) {
-    try db.execute("CREATE TABLE IF NOT EXISTS schema_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
-    let applied = Set(try db.rows("SELECT id FROM schema_migration").compactMap { $0[0].string })
+    if try pendingMigrations().isEmpty { return }
+    db.setBusyTimeout(milliseconds: 3_600_000)
+    defer { db.setBusyTimeout(milliseconds: 5000) }
+    try db.execute("BEGIN IMMEDIATE")
+    do throws(StoreError) {
+      try db.execute("CREATE TABLE IF NOT EXISTS schema_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+      for (id, sql) in try pendingMigrations() {
+        try db.execute(sql)
+        _ = try db.rows("INSERT INTO schema_migration(id) VALUES (?)", [.text(id)])
+      }
+      try db.execute("COMMIT")
+    } catch {
+      try? db.execute("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// The known migrations this database lacks; an error when it was written by a newer MLCost.
+  private func pendingMigrations() throws(StoreError) -> [(id: String, sql: String)] {
+    let hasTable = try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'").int ?? 0 > 0
+    let applied = hasTable ? Set(try db.rows("SELECT id FROM schema_migration").compactMap { $0[0].string }) : []
     let known = Set(Migrations.all.map(\.id))
     if let unknown = applied.subtracting(known).sorted().first {
       throw .schema("\(db.path) was written by a newer MLCost (migration \(unknown)); upgrade mlcost")
     }
-    for (id, sql) in Migrations.all where !applied.contains(id) {
-      try db.execute("BEGIN IMMEDIATE")
-      do throws(StoreError) {
-        try db.execute(sql)
-        _ = try db.rows("INSERT INTO schema_migration(id) VALUES (?)", [.text(id)])
-        try db.execute("COMMIT")
-      } catch {
-        try? db.execute("ROLLBACK")
-        throw error
-      }
-    }
+    return Migrations.all.filter { !applied.contains($0.id) }.map { (id: $0.id, sql: $0.sql) }
   }
 
   /// The ids of the applied migrations, in order.

@@ -164,4 +164,25 @@ struct HostileInputTests {
     #expect(imports.count == 2, "\(r.stdout.prefix(400))")
     #expect(Set(imports.compactMap { $0["rowsStored"] as? Int }) == [40_000, 500])
   }
+
+  /// Six processes open one new database at once: the schema is created exactly once (a race here
+  /// failed with "table dict already exists") and every import lands.
+  @Test func manyProcessesCreatingOneDatabaseAtOnceAllSucceed() throws {
+    let db = path("fresh.db")
+    let processes = try (1...6).map { i -> Process in
+      try FocusText.write([FocusText.row("\(i).00", account: "\(i)")], to: dir, name: "p\(i).csv")
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: Binary.mlcost)
+      p.arguments = ["import", "--db", db, path("p\(i).csv")]
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      return p
+    }
+    for p in processes { try p.run() }
+    for p in processes { p.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "\(processes.map(\.terminationStatus))")
+    let r = try Binary.run(["imports", "--db", db, "--format", "json"])
+    let imports = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] ?? []
+    #expect(imports.count == 6, "\(r.stdout.prefix(400))")
+  }
 }
