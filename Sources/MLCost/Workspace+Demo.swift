@@ -113,4 +113,25 @@ extension Workspace {
   public static func generateCUR(to path: String, rows: Int) throws -> (rows: Int, bytes: Int) {
     try writeWhole(path) { try CURWriter.write(to: $0, rows: rows) }
   }
+
+  /// The formats `generate` writes.
+  public enum GeneratedFormat: String, CaseIterable, Sendable { case focus, cur, cur2 }
+
+  /// Writes `rows` rows of `shape` (`demo`: the demo fleet repeated; `realistic`: `resources` resources with
+  /// real exports' variety and spellings; `adversarial`: nothing repeats) as FOCUS 1.2, a legacy CUR or CUR 2.0.
+  public static func generate(_ format: GeneratedFormat, shape: ExportShape, to path: String, rows: Int, resources: Int = 20_000,
+                              month: BillingMonth = DemoCompany.month) throws -> (rows: Int, bytes: Int) {
+    switch (shape, format) {
+    case (.demo, .focus): return try generateFocus(to: path, rows: rows, month: month)
+    case (.demo, .cur): return try generateCUR(to: path, rows: rows)
+    case (_, .focus):
+      return try writeWhole(path) { try ShapedExport.writeFocus(to: $0, rows: rows, shape: shape, resources: resources, month: month) }
+    case (.demo, .cur2):
+      throw ImportError.missingInput(path: path, reason: "the demo shape has no CUR 2.0 form; use --shape realistic or adversarial")
+    case (_, .cur), (_, .cur2):
+      return try writeWhole(path) {
+        try ShapedExport.writeCUR(to: $0, rows: rows, shape: shape, resources: resources, month: month, version2: format == .cur2)
+      }
+    }
+  }
 }

@@ -36,5 +36,11 @@ final class FocusWriter {
     rows += 1
   }
 
+  /// One row, cells in `columns` order.
+  func write(cells: [String]) {
+    file.write(cells)
+    rows += 1
+  }
+
   func close() throws { try file.close() }
 }

@@ -3,28 +3,47 @@ import MLCost
 
 struct Generate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write a deterministic export of N rows (the demo company's fleet, repeated) for benchmarks: FOCUS 1.2 or a legacy AWS CUR.")
+    abstract: "Write a deterministic export of N rows for benchmarks: FOCUS 1.2, a legacy AWS CUR or CUR 2.0, in three shapes.",
+    discussion: """
+      --shape demo repeats the demo company's fleet (a few dozen resources, one spelling of everything).
+      --shape realistic spreads the rows over --resources resources (default 20,000) and a month of hourly usage:
+      long-tailed costs, 20 services, thousands of SKUs, 12 regions, 60 accounts, tags with JSON escapes and
+      Azure-style brace-less tags, amounts in exponent form and with 16 decimals, four timestamp spellings, quoted
+      commas, quotes and newlines, null as empty/NULL/null. --shape adversarial gives every row its own resource,
+      SKU, description and tag set.
+      """)
 
-  @Option(help: ArgumentHelp("focus or cur.", valueName: "format"))
+  @Option(help: ArgumentHelp("focus, cur (legacy) or cur2 (CUR 2.0 snake_case with a resource_tags map).", valueName: "format"))
   var format: String = "focus"
+
+  @Option(help: ArgumentHelp("demo, realistic or adversarial.", valueName: "shape"))
+  var shape: String = "demo"
 
   @Option(help: "How many data rows.")
   var rows: Int = 1_000_000
 
-  @Option(help: ArgumentHelp("The billing month of a FOCUS file, YYYY-MM (default 2026-10).", valueName: "month"))
+  @Option(help: "How many distinct resources in the realistic shape.")
+  var resources: Int = 20_000
+
+  @Option(help: ArgumentHelp("The billing month, YYYY-MM (default 2026-10; the demo CUR is always 2026-10).", valueName: "month"))
   var month: String?
 
   @Argument(help: ArgumentHelp("The CSV file to write.", valueName: "file"))
   var file: String
 
   func validate() throws {
-    if rows < 1 { throw ValidationError("--rows must be at least 1") }
-    if !["focus", "cur"].contains(format) { throw ValidationError("--format must be focus or cur") }
+    if rows < 1 || rows > 1_000_000_000 { throw ValidationError("--rows must be 1 to 1,000,000,000") }
+    if resources < 1 || resources > 10_000_000 { throw ValidationError("--resources must be 1 to 10,000,000") }
+    guard let f = Workspace.GeneratedFormat(rawValue: format) else { throw ValidationError("--format must be focus, cur or cur2") }
+    guard let s = ExportShape(rawValue: shape) else { throw ValidationError("--shape must be demo, realistic or adversarial") }
+    if f == .cur2 && s == .demo { throw ValidationError("--format cur2 needs --shape realistic or adversarial") }
     if let month, BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
   }
 
   func run() throws {
-    let written = format == "cur" ? try Workspace.generateCUR(to: file, rows: rows) : try Workspace.generateFocus(to: file, rows: rows, month: month.flatMap(BillingMonth.init) ?? BillingMonth(year: 2026, month: 10))
+    let written = try Workspace.generate(Workspace.GeneratedFormat(rawValue: format)!, shape: ExportShape(rawValue: shape)!, to: file,
+                                         rows: rows, resources: resources,
+                                         month: month.flatMap(BillingMonth.init) ?? BillingMonth(year: 2026, month: 10))
     print("\(file): \(written.rows) rows, \(written.bytes) bytes")
   }
 }
