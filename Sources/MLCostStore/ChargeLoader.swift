@@ -8,6 +8,7 @@ public final class ChargeLoader: ImportSink {
   let db: SQLiteDatabase
   private let insert: Statement
   private let insertReject: Statement
+  private let insertDetail: Statement
   private let interner: Interner
   private let dims: DimsTable
   private var key: [Int64]
@@ -75,6 +76,9 @@ public final class ChargeLoader: ImportSink {
       INSERT INTO charge (import_id, line, dims_id, billing_period_start, billing_period_end, charge_period_start,
         charge_period_end, billed_cost, effective_cost, list_cost, contracted_cost, consumed_quantity, pricing_quantity,
         commitment_discount_quantity, flags, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+      """)
+    insertDetail = try db.prepare("""
+      INSERT INTO charge_detail (charge_id, \(DimsTable.lineDetail.map(\.column).joined(separator: ", "))) VALUES (?,?,?,?,?,?)
       """)
     insertReject = try db.prepare("INSERT INTO reject (import_id, file, line, \"column\", field, raw, reason) VALUES (?,?,?,?,?,?,?)")
     interner = try Interner(db: db, slots: ChargeText.allCases.count)
@@ -144,6 +148,7 @@ public final class ChargeLoader: ImportSink {
     s.bind(15, Int64(c.flags.rawValue))
     s.bind(16, nextChargeId)
     try s.run()
+    try writeDetail(c)
     nextChargeId += 1
     rowsWritten += 1
     if !c.flags.isEmpty { rowsFlagged += 1 }
@@ -157,6 +162,7 @@ public final class ChargeLoader: ImportSink {
     key[3] = c.pricingCategory.map { Int64($0.rawValue) } ?? -1
     key[4] = c.gpuCount ?? -1
     for slot in 0..<c.text.count {
+      if DimsTable.isLineDetail[slot] { key[DimsTable.textOffset + slot] = -1; continue }
       let id: Int64?
       do throws(StoreError) { id = try interner.id(c.text[slot], slot: slot) } catch {
         guard case .encoding(let why) = error else { throw error }
@@ -165,6 +171,21 @@ public final class ChargeLoader: ImportSink {
       key[DimsTable.textOffset + slot] = id ?? -1
     }
     return try dims.id(for: key)
+  }
+
+  /// The charge's line detail (`DimsTable.lineDetail`), as text in `charge_detail`, when it has any.
+  private func writeDetail(_ c: borrowing ChargeRecord) throws {
+    var any = false
+    for f in DimsTable.lineDetail where c[f].base != nil { any = true; break }
+    guard any else { return }
+    let s = insertDetail
+    s.bind(1, nextChargeId)
+    for (i, f) in DimsTable.lineDetail.enumerated() {
+      let ref = c[f]
+      if let why = Interner.problem(ref) { throw StoreError.encoding("\(fileName):\(c.line): \(f): \(why)") }
+      s.bindStatic(Int32(i + 2), ref.bytes)
+    }
+    try s.run()
   }
 
   /// Writes this import's `charge_summary` rows (call once, before commit).

@@ -7,13 +7,19 @@ final class DimsTable {
   static let textOffset = fixed.count
   static let width = fixed.count + ChargeText.allCases.count
   static let columns = fixed + ChargeText.allCases.map { $0.column + "_id" }
+  /// Text that varies line by line and that no report groups by: kept per charge in `charge_detail`, never in
+  /// the dimensions (their columns here stay null), so charges of one resource share one `charge_dims` row.
+  static let lineDetail: [ChargeText] = [.skuPriceId, .skuPriceDetails, .chargeDescription, .listUnitPrice, .contractedUnitPrice]
+  static let isLineDetail: [Bool] = ChargeText.allCases.map { lineDetail.contains($0) }
 
   private let db: SQLiteDatabase
   private let select: Statement
   private let insert: Statement
-  private var cache: [[Int64]: Int64] = [:]
+  private var cache = BytesTable(maxEntries: 16_384)
   private var lastKey: [Int64] = []
   private var lastId: Int64 = -1
+
+  deinit { cache.free() }
 
   init(db: SQLiteDatabase) throws(StoreError) {
     self.db = db
@@ -24,11 +30,14 @@ final class DimsTable {
 
   func id(for key: [Int64]) throws(StoreError) -> Int64 {
     if lastId >= 0 && key == lastKey { return lastId }
+    let (h, cached) = key.withUnsafeBytes { bytes in
+      let h = BytesTable.hash(bytes)
+      return (h, cache.find(bytes, hash: h))
+    }
     let id: Int64
-    if let cached = cache[key] { id = cached } else {
+    if let cached { id = cached } else {
       id = try lookupOrInsert(key)
-      if cache.count >= 16_384 { cache.removeAll(keepingCapacity: true) }
-      cache[key] = id
+      key.withUnsafeBytes { cache.insert($0, hash: h, id: id) }
     }
     lastKey = key
     lastId = id

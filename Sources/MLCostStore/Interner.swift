@@ -7,15 +7,14 @@ import Glibc
 
 /// Stores each distinct string once in `dict` and hands out its integer id.
 /// A one-entry cache per column catches the common case (the next row repeats the value) without
-/// hashing; a bounded dictionary catches the rest; SQLite's unique index is the truth.
+/// hashing; a bounded byte-keyed table (`BytesTable`) catches the rest; SQLite's unique index is the truth.
 final class Interner {
   private let db: SQLiteDatabase
   private let select: Statement
   private let insert: Statement
-  private var ids: [String: Int64] = [:]
+  private var ids: BytesTable
   private var last: [ScratchBytes]
   private var lastIds: [Int64]
-  private let cacheLimit: Int
 
   init(db: SQLiteDatabase, slots: Int, cacheLimit: Int = 65_536) throws(StoreError) {
     self.db = db
@@ -23,10 +22,10 @@ final class Interner {
     insert = try db.prepare("INSERT INTO dict(value) VALUES (?)")
     last = (0..<slots).map { _ in ScratchBytes(capacity: 64) }
     lastIds = Array(repeating: -1, count: slots)
-    self.cacheLimit = cacheLimit
+    ids = BytesTable(maxEntries: cacheLimit)
   }
 
-  deinit { for b in last { b.free() } }
+  deinit { for b in last { b.free() }; ids.free() }
 
   @inline(__always)
   func id(_ ref: TextRef, slot: Int) throws(StoreError) -> Int64? {
@@ -43,30 +42,38 @@ final class Interner {
   }
 
   private func lookup(_ ref: TextRef) throws(StoreError) -> Int64 {
-    let text = String(decoding: ref.bytes, as: UTF8.self)
-    // Bytes that are not valid UTF-8 decode lossily (every bad sequence becomes U+FFFD), so two
-    // different values could share a key: those go straight to SQLite, which compares bytes.
-    let exact = text.utf8.count == ref.count && text.utf8.elementsEqual(ref.bytes)
-    if exact, let id = ids[text] { return id }
-    // Checked once per distinct value (the caches above skip repeats): mojibake and NULs never reach the store.
-    if !exact { throw .encoding(Self.encodingProblem(ref.bytes)) }
-    if ref.bytes.contains(0) {
-      throw .encoding("a text field holds a NUL byte (\(Self.preview(ref.bytes))); the file is binary or damaged, or UTF-16: save it as UTF-8 text")
-    }
-    select.bindStatic(1, ref.bytes)
+    let bytes = ref.bytes
+    let h = BytesTable.hash(bytes)
+    if let id = ids.find(bytes, hash: h) { return id }
+    // Checked once per value the cache does not hold: mojibake and NULs never reach the store.
+    if let why = Self.problem(ref) { throw .encoding(why) }
+    select.bindStatic(1, bytes)
     let id: Int64
     if try select.step() {
       id = select.value(0).int ?? 0
       select.reset()
     } else {
       select.reset()
-      insert.bindStatic(1, ref.bytes)
+      insert.bindStatic(1, bytes)
       try insert.run()
       id = db.lastInsertRowID
     }
-    if ids.count >= cacheLimit { ids.removeAll(keepingCapacity: true) }
-    ids[text] = id
+    ids.insert(bytes, hash: h, id: id)
     return id
+  }
+
+  /// Why text that is stored as it came (not interned) cannot be stored: not UTF-8, or a NUL byte; nil when it can.
+  static func problem(_ ref: TextRef) -> String? {
+    guard ref.base != nil else { return nil }
+    let bytes = ref.bytes
+    var ascii = true
+    for b in bytes where b == 0 || b >= 0x80 { ascii = false; break }
+    if ascii { return nil }
+    if bytes.contains(0) {
+      return "a text field holds a NUL byte (\(preview(bytes))); the file is binary or damaged, or UTF-16: save it as UTF-8 text"
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    return text.utf8.count == bytes.count && text.utf8.elementsEqual(bytes) ? nil : encodingProblem(bytes)
   }
 
   /// Why `bytes` is not UTF-8, and how to fix the file.

@@ -251,6 +251,12 @@ extension Store {
       ORDER BY o.import_id, o.billing_period_start
       """, [.integer(id)])
     var replacements: [Replacement] = []
+    let deleteDetail = try db.prepare("""
+      DELETE FROM charge_detail WHERE charge_id IN (SELECT id FROM charge
+        WHERE id BETWEEN (SELECT first_charge_id FROM import WHERE id = ?1) AND (SELECT last_charge_id FROM import WHERE id = ?1)
+        AND billing_period_start = ?4
+        AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3))
+      """)
     let delete = try db.prepare("""
       DELETE FROM charge WHERE id BETWEEN (SELECT first_charge_id FROM import WHERE id = ?1) AND (SELECT last_charge_id FROM import WHERE id = ?1)
         AND billing_period_start = ?4
@@ -265,6 +271,8 @@ extension Store {
         AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3)
       """)
     for row in older {
+      try deleteDetail.bind([row[1], row[3], row[4], row[5]])
+      try deleteDetail.run()
       try delete.bind([row[1], row[3], row[4], row[5]])
       try delete.run()
       let removed = db.changes

@@ -26,6 +26,7 @@ struct StoreTests {
       "0004-daily-rollups": "1fc1557cc5af8f5d",
       "0005-metric-rollups-by-day-and-month": "4921b005f21fe4c3",
       "0006-money-in-picos": "a8fac2881e9b736b",
+      "0007-line-detail-out-of-dims": "aeb1ef68d0133c3c",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")
@@ -70,6 +71,70 @@ struct StoreTests {
     let record = try #require(try store.imports().first?.reconciliation.first)
     #expect(record.file.billedCost.decimalString == "9000000000.000000001")
     #expect(record.stored.effectiveCost == Amount(nanos: -1_234_567_886))
+  }
+
+  /// A database written before line detail left the dimensions (0001–0006) keeps every description and unit
+  /// price, now in `charge_detail`, and `charge_v` shows them as before.
+  @Test func aDatabaseFromBeforeLineDetailMigratesForward() throws {
+    let old = try SQLiteDatabase(path: path)
+    try old.execute("CREATE TABLE schema_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+    for (id, sql) in Migrations.all.prefix(6) {
+      try old.execute(sql)
+      _ = try old.rows("INSERT INTO schema_migration(id) VALUES (?)", [.text(id)])
+    }
+    try old.execute("""
+      INSERT INTO dict VALUES (1, 'USD'), (2, '$0.10 per hour'), (3, '0.10'), (4, 'arn:a');
+      INSERT INTO import (id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient)
+        VALUES (1, 'f', 'f', 'x', 'focus', '1.2', 1, '2026-11-01T00:00:00Z', 0);
+      INSERT INTO charge_dims (id, key_hash, charge_category, billing_currency_id, resource_id_id, charge_description_id, list_unit_price_id)
+        VALUES (1, 0, 1, 1, 4, 2, 3), (2, 0, 1, 1, 4, NULL, NULL);
+      INSERT INTO charge (id, import_id, line, dims_id, billing_period_start, charge_period_start, charge_period_end,
+        billed_cost, effective_cost, flags) VALUES
+        (1, 1, 2, 1, 1790812800, 1790812800, 1790816400, 100000000000, 100000000000, 0),
+        (2, 1, 3, 2, 1790812800, 1790812800, 1790816400, 5, 5, 0);
+      """)
+    let store = try Store(path: path)
+    #expect(try store.appliedMigrations() == Migrations.all.map(\.id))
+    let rows = try store.db.rows("SELECT id, resource_id, charge_description, list_unit_price FROM charge_v ORDER BY id")
+    #expect(rows.map { $0.map { $0.string ?? $0.int.map(String.init) ?? "null" } } == [["1", "arn:a", "$0.10 per hour", "0.10"], ["2", "arn:a", "null", "null"]])
+    #expect(try store.db.scalar("SELECT count(*) FROM charge_detail").int == 1)
+    #expect(try store.db.scalar("SELECT count(*) FROM charge_dims WHERE charge_description_id IS NOT NULL OR list_unit_price_id IS NOT NULL").int == 0)
+  }
+
+  /// Text that changes every line (a description with the hour's price) is line detail: the charges of one
+  /// resource share one `charge_dims` row and intern nothing new, and `charge_v` still shows each line's text.
+  @Test func lineDetailDoesNotMultiplyDimensions() throws {
+    let store = try Store(path: ":memory:")
+    let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
+                                                      fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
+    let usd = Array("USD".utf8), res = Array("arn:a".utf8)
+    for k in 0..<50 {
+      let description = Array("$0.\(k) per hour, \"spot\"".utf8), price = Array("0.\(k)".utf8)
+      try usd.withUnsafeBytes { usd in
+        try res.withUnsafeBytes { res in
+          try description.withUnsafeBytes { d in
+            try price.withUnsafeBytes { p in
+              var r = ChargeRecord()
+              r.line = k + 2
+              r.billedCost = Amount(units: 1)
+              r.effectiveCost = Amount(units: 1)
+              r[.billingCurrency] = TextRef(usd)
+              r[.resourceId] = TextRef(res)
+              r[.chargeDescription] = TextRef(d)
+              if k % 2 == 0 { r[.listUnitPrice] = TextRef(p) }
+              try loader.write(r)
+            }
+          }
+        }
+      }
+    }
+    _ = try store.finishImport(loader, rowsRead: 50, fileTotals: [:], rejectedTotals: [:])
+    #expect(try store.db.scalar("SELECT count(*) FROM charge_dims").int == 1)
+    #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 2)
+    #expect(try store.db.scalar("SELECT count(*) FROM charge_summary").int == 1)
+    let last = try store.db.rows("SELECT charge_description, list_unit_price FROM charge_v WHERE line = 51")[0]
+    #expect(last[0].string == "$0.49 per hour, \"spot\"" && last[1].string == nil)
+    #expect(try store.db.scalar("SELECT list_unit_price FROM charge_v WHERE line = 50").string == "0.48")
   }
 
   @Test func theLoaderStoresEachDistinctDimensionsOnce() throws {
@@ -133,6 +198,31 @@ struct InternerTests {
       }
     }
     #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 0)
+  }
+
+  /// Line detail is stored as it came (not interned), so it is checked on every line: the same refusal, with file and line.
+  @Test func lineDetailThatIsNotUTF8IsRefusedWithItsLine() throws {
+    let latin1: [UInt8] = [0x4D, 0x61, 0xDF], nul: [UInt8] = [0x41, 0x00, 0x42], usd = Array("USD".utf8)
+    for bytes in [latin1, nul] {
+      let store = try Store(path: ":memory:")
+      let loader = try store.beginImport(ImportFileInfo(fileName: "f.csv", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
+                                                        fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
+      do {
+        try usd.withUnsafeBytes { u in
+          try bytes.withUnsafeBytes { b in
+            var r = ChargeRecord()
+            r.line = 7
+            r[.billingCurrency] = TextRef(u)
+            r[.chargeDescription] = TextRef(b)
+            try loader.write(r)
+          }
+        }
+        Issue.record("stored \(bytes)")
+      } catch {
+        #expect("\(error)".contains("f.csv:7: chargeDescription") && "\(error)".contains(bytes == latin1 ? "not UTF-8" : "NUL byte"), "\(error)")
+      }
+      #expect(try store.db.scalar("SELECT count(*) FROM charge_detail").int == 0)
+    }
   }
 }
 

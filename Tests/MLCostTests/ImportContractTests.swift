@@ -47,6 +47,23 @@ struct ImportContractTests {
     #expect(records[1].rowsLive == 3)
   }
 
+  /// Line detail (`charge_detail`) goes with the charges a newer export replaces: nothing orphaned.
+  @Test func replacingAnExportRemovesItsLineDetailToo() throws {
+    let ws = try workspace()
+    func write(_ name: String, _ rows: [String]) throws -> String {
+      let path = (dir as NSString).appendingPathComponent(name)
+      let text = FocusText.header + ",ChargeDescription\n" + rows.map { $0 + #","per hour, ""on demand""""# }.joined(separator: "\n") + "\n"
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      return path
+    }
+    _ = try ws.importFile(try write("v1.csv", [FocusText.row("10.00"), FocusText.row("20.00", day: 2)]), options: ImportOptions())
+    #expect(try ws.query("SELECT count(*) FROM charge_detail")[0][0].int == 2)
+    _ = try ws.importFile(try write("v2.csv", [FocusText.row("11.00")]), options: ImportOptions())
+    #expect(try ws.query("SELECT count(*) FROM charge_detail")[0][0].int == 1)
+    #expect(try ws.query("SELECT count(*) FROM charge_detail WHERE charge_id NOT IN (SELECT id FROM charge)")[0][0].int == 0)
+    #expect(try ws.query("SELECT charge_description FROM charge_v")[0][0].string == #"per hour, "on demand""#)
+  }
+
   @Test func anImportWhoseEveryScopeIsRestatedIsMarkedReplaced() throws {
     let ws = try workspace()
     _ = try ws.importFile(try FocusText.write([FocusText.row("1.00")], to: dir, name: "v1.csv"), options: ImportOptions())

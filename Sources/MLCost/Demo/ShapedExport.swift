@@ -40,18 +40,18 @@ enum ShapedExport {
         set("ServiceName", r.service.name); set("ServiceCategory", r.service.category); set("ServiceSubcategory", r.service.subcategory)
         set("SkuId", r.sku); set("SkuPriceId", "\(r.sku).\(r.region)"); set("SkuMeter", r.meter); set("Tags", r.tagsText)
         set("x_ServiceCode", r.service.code); set("x_Operation", r.usageType.hasPrefix("Box") ? "RunInstances" : "Usage")
-        let quantity = r.service.unit == "Hours" ? "1" : spell.money(Int64(rng.below(5_000_000)) * 1_000_000 + 1)
+        let (quantity, quarters, cost) = SyntheticFleet.line(r, &rng, &spell)
         set("ConsumedQuantity", quantity); set("ConsumedUnit", r.service.unit); set("PricingQuantity", quantity); set("PricingUnit", r.service.unit)
         set("SkuPriceDetails", #"{"UsageType":"\#(r.usageType)","RegionCode":"\#(r.region)"}"#)
         if let gpu = r.service.gpu {
           set("x_GpuModel", gpu.model); set("x_GpuCount", String(gpu.count)); set("x_InstanceType", gpu.instance)
         }
-        // ±20% around the resource's rate, hour by hour.
-        let cost = r.rate / 100 * Int64(80 + rng.below(41))
-        let list = spell.money(cost / 10 * 12)
         let hourly = r.service.unit == "Hours"
+        // Costs that a unit price × quantity must match are spelled without rounding.
+        let list = hourly ? spell.unrounded(r.rate / 10 * 12 / 4 * quarters) : spell.money(cost / 10 * 12)
         set("ListCost", list)
-        if hourly { set("ListUnitPrice", list) }
+        // Unit prices and descriptions carry the SKU's rate, as providers write them, not the line's cost.
+        if hourly { set("ListUnitPrice", Amount(picos: Int128(r.rate / 10 * 12)).decimalString) }
         if kind < 3 {
           set("ChargeCategory", "Credit"); set("ChargeFrequency", "One-Time")
           set("ChargeDescription", #"Credit: "Activate" program, \#(r.service.name)"#)
@@ -61,8 +61,8 @@ enum ShapedExport {
           set("ChargeCategory", "Usage"); set("ChargeFrequency", "Usage-Based")
           let spot = r.usageType.hasPrefix("Spot")
           let money = spell.money(cost)
-          set("ContractedCost", money)
-          if hourly { set("ContractedUnitPrice", money) }
+          set("ContractedCost", hourly ? spell.unrounded(cost) : money)
+          if hourly { set("ContractedUnitPrice", Amount(picos: Int128(r.rate)).decimalString) }
           if r.committed {
             set("PricingCategory", "Committed"); set("BilledCost", "0.0"); set("EffectiveCost", money)
             set("CommitmentDiscountId", "arn:aws:savingsplans::111122223333:savingsplan/sp-\(r.region)")
@@ -71,7 +71,7 @@ enum ShapedExport {
           } else {
             set("PricingCategory", spot ? "Dynamic" : "Standard"); set("BilledCost", money); set("EffectiveCost", money)
           }
-          let description = "$\(Amount(picos: Int128(cost)).rounded(toFractionDigits: 4).decimalString) per \(spot ? "Spot" : "On Demand") \(r.usageType), \(r.regionName)"
+          let description = "$\(Amount(picos: Int128(r.rate)).rounded(toFractionDigits: 4).decimalString) per \(spot ? "Spot" : "On Demand") \(r.usageType), \(r.regionName)"
           set("ChargeDescription", rng.below(300) == 0 ? description + "\nsee \"pricing\" notes" : description)
         }
       }
@@ -110,7 +110,7 @@ enum ShapedExport {
       set("lineItem/UsageAccountId", r.account); set("lineItem/UsageStartDate", spell.time(t)); set("lineItem/UsageEndDate", spell.time(t + 3600))
       set("lineItem/CurrencyCode", "USD"); set("lineItem/LegalEntity", "Amazon Web Services, Inc.")
       let kind = rng.below(100)
-      let cost = r.rate / 100 * Int64(80 + rng.below(41))
+      let (quantity, quarters, cost) = SyntheticFleet.line(r, &rng, &spell)
       if kind < 1 {
         set("lineItem/LineItemType", "Tax"); set("lineItem/TaxType", "Sales"); set("lineItem/ProductCode", r.service.code)
         set("lineItem/LineItemDescription", "Tax for \(r.regionName), state and local")
@@ -119,7 +119,7 @@ enum ShapedExport {
         set("lineItem/ProductCode", r.service.code); set("lineItem/UsageType", "\(r.region.uppercased())-\(r.usageType)")
         set("lineItem/Operation", r.usageType.hasPrefix("Box") ? "RunInstances:0002" : "Usage"); set("lineItem/AvailabilityZone", r.zone)
         set("lineItem/ResourceId", r.id)
-        set("lineItem/UsageAmount", r.service.unit == "Hours" ? "1" : spell.money(Int64(rng.below(5_000_000)) * 1_000_000 + 1))
+        set("lineItem/UsageAmount", quantity)
         set("product/ProductName", r.service.name); set("product/region", r.region); set("product/regionCode", r.region)
         set("product/location", r.regionName); set("product/servicecode", r.service.code); set("product/sku", r.sku)
         set("product/usagetype", r.usageType); set("product/productFamily", r.service.category); set("pricing/unit", r.service.unit)
@@ -127,8 +127,12 @@ enum ShapedExport {
           set("product/instanceType", gpu.instance); set("product/gpu", String(gpu.count)); set("product/gpuMemory", "\(gpu.count * 80) GB")
         }
         let money = spell.money(cost)
-        set("pricing/publicOnDemandCost", spell.money(cost / 10 * 12)); set("pricing/publicOnDemandRate", spell.money(cost / 10 * 12))
-        set("lineItem/UnblendedRate", money); set("lineItem/BlendedRate", money)
+        let hourly = r.service.unit == "Hours"
+        set("pricing/publicOnDemandCost", spell.money(hourly ? r.rate / 10 * 12 / 4 * quarters : cost / 10 * 12))
+        // Rates are the SKU's, as AWS writes them; for usage-based lines the effective rate of the line.
+        let rate = spell.money(hourly ? r.rate : cost)
+        set("pricing/publicOnDemandRate", spell.money(hourly ? r.rate / 10 * 12 : cost / 10 * 12))
+        set("lineItem/UnblendedRate", rate); set("lineItem/BlendedRate", rate)
         if kind < 3 {
           set("lineItem/LineItemType", "Credit"); set("lineItem/LineItemDescription", #"Credit: "Activate" program, \#(r.service.name)"#)
           set("lineItem/UnblendedCost", spell.money(-cost / 2))
@@ -139,7 +143,7 @@ enum ShapedExport {
           set("lineItem/LineItemDescription", "Compute Savings Plan covered usage of \(r.usageType), \"1yr\"")
         } else {
           set("lineItem/LineItemType", "Usage"); set("lineItem/UnblendedCost", money); set("pricing/term", "OnDemand")
-          let description = "$\(Amount(picos: Int128(cost)).rounded(toFractionDigits: 4).decimalString) per \(r.usageType), \(r.regionName)"
+          let description = "$\(Amount(picos: Int128(r.rate)).rounded(toFractionDigits: 4).decimalString) per \(r.usageType), \(r.regionName)"
           set("lineItem/LineItemDescription", rng.below(300) == 0 ? description + "\nsee \"pricing\" notes" : description)
         }
         set("lineItem/BlendedCost", cells[ix["lineItem/UnblendedCost"]!])

@@ -100,6 +100,16 @@ struct SyntheticFleet {
     hot = max(1, count / 20)
   }
 
+  /// One line's quantity (as text) and cost in pico-units: hourly resources run whole or part hours at their
+  /// rate, so cost = unit price × quantity exactly; the others vary ±20% around their rate.
+  static func line(_ r: Resource, _ rng: inout SplitMix64, _ spell: inout Spellings) -> (quantity: String, quarters: Int64, cost: Int64) {
+    if r.service.unit == "Hours" {
+      let q = Int64([4, 4, 4, 4, 4, 4, 3, 2, 1][rng.below(9)])
+      return (["0.25", "0.5", "0.75", "1"][Int(q) - 1], q, r.rate / 4 * q)
+    }
+    return (spell.money(Int64(rng.below(5_000_000)) * 1_000_000 + 1), 4, r.rate / 100 * Int64(80 + rng.below(41)))
+  }
+
   /// The resource of one row: in `realistic`, 60% of rows fall on the busiest 5% of resources; in
   /// `adversarial`, each row makes its own.
   func resource(row: Int, _ rng: inout SplitMix64) -> Resource {
@@ -142,7 +152,7 @@ struct SyntheticFleet {
     let tagsText = !tagged ? "" : (rng.below(5) == 0 ? tags.map { #""\#($0.0)": "\#($0.1)""# }.joined(separator: ", ") : "{\(json)}")
     return Resource(id: id, name: name, account: account.0, accountName: account.1, region: region, regionName: regionName,
                     zone: "\(region)\(["a", "b", "c"][rng.below(3)])", sku: sku, meter: usage, usageType: usage,
-                    service: service, rate: Int64(dollars * 1e12), committed: service.gpu != nil && rng.below(3) == 0,
+                    service: service, rate: Int64(dollars * 1e12) / 40 * 40, committed: service.gpu != nil && rng.below(3) == 0,
                     tagsText: tagsText, tags: tags.map { ($0.0, unescape($0.1)) })
   }
 
@@ -184,6 +194,12 @@ struct Spellings {
     case 13...16: return exact.rounded(toFractionDigits: 10).decimalString
     default: return exact.decimalString
     }
+  }
+
+  /// An amount of pico-units as text, not rounded: all its digits, sometimes padded to 16 decimals.
+  mutating func unrounded(_ picos: Int64) -> String {
+    let exact = Amount(picos: Int128(picos)).decimalString
+    return rng.below(4) == 0 ? (exact.contains(".") ? exact : exact + ".") + String(repeating: "0", count: 4) : exact
   }
 
   /// Empty, NULL or null.
