@@ -108,13 +108,19 @@ public final class ChargeLoader: ImportSink {
     }
     running.add(billed: c.billedCost, effective: c.effectiveCost)
     if summaryKey.dimsId != dimsId || summaryKey.periodStart != c.billingPeriodStart {
-      if summaryKey.dimsId >= 0 { summary[summaryKey, default: SummaryTotals()].merge(summaryRunning) }
+      if summaryKey.dimsId >= 0 {
+        summary[summaryKey, default: SummaryTotals()].merge(summaryRunning)
+        if summary.count >= dailyLimit { try spillSummary() }
+      }
       summaryKey = SummaryKey(periodStart: c.billingPeriodStart, dimsId: dimsId)
       summaryRunning = SummaryTotals()
     }
     let day = c.chargePeriodStart - ((c.chargePeriodStart % 86_400) + 86_400) % 86_400
     if dailyKey.dimsId != dimsId || dailyKey.day != day || dailyKey.periodStart != c.billingPeriodStart {
-      if dailyKey.dimsId >= 0 { daily[dailyKey, default: SummaryTotals()].merge(dailyRunning) }
+      if dailyKey.dimsId >= 0 {
+        daily[dailyKey, default: SummaryTotals()].merge(dailyRunning)
+        if daily.count >= dailyLimit { try spillDaily() }
+      }
       dailyKey = DailyKey(periodStart: c.billingPeriodStart, day: day, dimsId: dimsId)
       dailyRunning = SummaryTotals()
     }
@@ -193,24 +199,91 @@ public final class ChargeLoader: ImportSink {
     if summaryKey.dimsId >= 0 { summary[summaryKey, default: SummaryTotals()].merge(summaryRunning) }
     summaryKey = SummaryKey(periodStart: .min, dimsId: -1)
     summaryRunning = SummaryTotals()
-    let s = try db.prepare("INSERT INTO charge_summary VALUES (?,?,?,?,?,?,?,?)")
-    for (k, t) in summary {
+    try spillSummary()
+    if dailyKey.dimsId >= 0 { daily[dailyKey, default: SummaryTotals()].merge(dailyRunning) }
+    dailyKey = DailyKey(periodStart: .min, day: .min, dimsId: -1)
+    dailyRunning = SummaryTotals()
+    try spillDaily()
+    try recordWriter?.writeDailyMetrics()
+  }
+
+  /// Daily (and monthly) tallies held in memory before they go to `charge_daily` (`charge_summary`): (resource ×
+  /// day) groups grow with the file (~450k for a million realistic rows, ~60 MB), so past this many they are
+  /// added to the table and dropped.
+  var dailyLimit = 1 << 16
+  private var spilledDaily = false
+  private var dailyInsert: Statement?
+  private var dailySelect: Statement?
+
+  private var spilledSummary = false
+  private var summaryInsert: Statement?
+  private var summarySelect: Statement?
+
+  /// Adds the monthly tallies to `charge_summary` (to the row an earlier spill wrote, if any) and empties them:
+  /// bounded like the daily ones, for files where every row is its own dimensions.
+  private func spillSummary() throws(StoreError) {
+    if summaryInsert == nil {
+      summaryInsert = try db.prepare("INSERT OR REPLACE INTO charge_summary VALUES (?,?,?,?,?,?,?,?)")
+      summarySelect = try db.prepare("""
+        SELECT rows, billed_cost, effective_cost, consumed_quantity, pricing_quantity FROM charge_summary
+        WHERE billing_period_start = ? AND dims_id = ? AND import_id = ?
+        """)
+    }
+    let s = summaryInsert!, q = summarySelect!
+    for (k, tally) in summary {
+      var t = tally
+      if spilledSummary {
+        q.bind(1, k.periodStart); q.bind(2, k.dimsId); q.bind(3, importId)
+        if try q.step() {
+          var earlier = SummaryTotals()
+          earlier.rows = q.value(0).int ?? 0
+          earlier.billed = q.value(1).amountOrOverflow
+          earlier.effective = q.value(2).amountOrOverflow
+          earlier.consumed = q.value(3).double
+          earlier.pricing = q.value(4).double
+          earlier.merge(t)
+          t = earlier
+        }
+        q.reset()
+      }
       if t.overflowed { throw StoreError.overflow("\(fileName): the month's total of one set of dimensions passes ±1.7 × 10^26 units") }
       s.bind(1, k.periodStart); s.bind(2, k.dimsId); s.bind(3, importId); s.bind(4, t.rows)
       s.bind(5, t.billed); s.bind(6, t.effective); s.bind(7, t.consumed); s.bind(8, t.pricing)
       try s.run()
     }
-    if dailyKey.dimsId >= 0 { daily[dailyKey, default: SummaryTotals()].merge(dailyRunning) }
-    dailyKey = DailyKey(periodStart: .min, day: .min, dimsId: -1)
-    dailyRunning = SummaryTotals()
-    let d = try db.prepare("INSERT INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost) VALUES (?,?,?,?,?,?,?)")
-    for (k, t) in daily {
+    summary.removeAll(keepingCapacity: true)
+    spilledSummary = true
+  }
+
+  /// Adds the daily tallies to `charge_daily` (to the row an earlier spill wrote, if any) and empties them.
+  private func spillDaily() throws(StoreError) {
+    if dailyInsert == nil {
+      dailyInsert = try db.prepare("""
+        INSERT OR REPLACE INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost) VALUES (?,?,?,?,?,?,?)
+        """)
+      dailySelect = try db.prepare("""
+        SELECT rows, billed_cost, effective_cost FROM charge_daily WHERE day = ? AND dims_id = ? AND import_id = ? AND billing_period_start = ?
+        """)
+    }
+    let d = dailyInsert!, q = dailySelect!
+    for (k, tally) in daily {
+      var t = tally
+      if spilledDaily {
+        q.bind(1, k.day); q.bind(2, k.dimsId); q.bind(3, importId); q.bind(4, k.periodStart)
+        if try q.step() {
+          t.rows += q.value(0).int ?? 0
+          t.billed += q.value(1).amountOrOverflow
+          t.effective += q.value(2).amountOrOverflow
+        }
+        q.reset()
+      }
       if t.overflowed { throw StoreError.overflow("\(fileName): one day's total of one set of dimensions passes ±1.7 × 10^26 units") }
       d.bind(1, k.periodStart); d.bind(2, k.day); d.bind(3, k.dimsId); d.bind(4, importId); d.bind(5, t.rows)
       d.bind(6, t.billed); d.bind(7, t.effective)
       try d.run()
     }
-    try recordWriter?.writeDailyMetrics()
+    daily.removeAll(keepingCapacity: true)
+    spilledDaily = true
   }
 
   /// Folds the running tally in; call before reading `tallies`.

@@ -137,6 +137,43 @@ struct StoreTests {
     #expect(try store.db.scalar("SELECT list_unit_price FROM charge_v WHERE line = 50").string == "0.48")
   }
 
+  /// Daily and monthly tallies past the in-memory limit go to `charge_daily` / `charge_summary` early and are
+  /// added to on the next spill: the tables end the same, to the pico, as when everything fits in memory.
+  @Test func dailyTalliesSpilledEarlyAddUpToTheSame() throws {
+    func load(limit: Int) throws -> [[SQLValue]] {
+      let store = try Store(path: ":memory:")
+      let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
+                                                        fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
+      loader.dailyLimit = limit
+      let usd = Array("USD".utf8)
+      let resources = (0..<7).map { Array("arn:\($0)".utf8) }
+      for k in 0..<300 {
+        try usd.withUnsafeBytes { u in
+          try resources[(k * 5) % 7].withUnsafeBytes { res in
+            var r = ChargeRecord()
+            r.line = k + 2
+            r.billingPeriodStart = 1_790_812_800
+            r.chargePeriodStart = 1_790_812_800 + Int64(k % 11) * 86_400 + Int64(k) * 60
+            r.chargePeriodEnd = r.chargePeriodStart + 3600
+            r.billedCost = Amount(picos: Int128(k) * 1_234_567_891_234 + 7)
+            r.effectiveCost = k == 5 ? Amount(picos: Int128(Int64.max) * 3) : Amount(units: 1)
+            r.consumedQuantity = k % 3 == 0 ? nil : Double(k) / 4
+            r[.billingCurrency] = TextRef(u)
+            r[.resourceId] = TextRef(res)
+            try loader.write(r)
+          }
+        }
+      }
+      _ = try store.finishImport(loader, rowsRead: 300, fileTotals: [:], rejectedTotals: [:])
+      return try store.db.rows("SELECT day, dims_id, rows, billed_cost, effective_cost FROM charge_daily ORDER BY 1, 2")
+        + store.db.rows("SELECT billing_period_start, dims_id, rows, billed_cost, effective_cost, consumed_quantity FROM charge_summary ORDER BY 1, 2")
+    }
+    let whole = try load(limit: 1 << 16)
+    #expect(whole.count == 77 + 7)
+    #expect(try load(limit: 2) == whole)
+    #expect(try load(limit: 10) == whole)
+  }
+
   @Test func theLoaderStoresEachDistinctDimensionsOnce() throws {
     let store = try Store(path: ":memory:")
     let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
