@@ -320,9 +320,9 @@ enum FNV {
   }
 }
 
-enum JSON {
+public enum JSON {
   /// A JSON string literal body (without quotes).
-  static func escaped(_ s: String) -> String {
+  public static func escaped(_ s: String) -> String {
     var out = ""
     for ch in s.unicodeScalars {
       switch ch {

@@ -39,15 +39,21 @@ struct StoreTests {
     #expect(throws: StoreError.self) { try Store(path: path) }
   }
 
-  /// A database written before 128-bit money (nanos, migrations 0001–0005) opens with every amount in
-  /// pico-units, wide ones as digits, and its reports read the same money.
-  @Test func aDatabaseFromBefore128BitMoneyMigratesForward() throws {
+  /// A database as an earlier MLCost left it: the first `count` migrations applied.
+  func databaseWithMigrations(_ count: Int) throws -> SQLiteDatabase {
     let old = try SQLiteDatabase(path: path)
     try old.execute("CREATE TABLE schema_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
-    for (id, sql) in Migrations.all.prefix(5) {
+    for (id, sql) in Migrations.all.prefix(count) {
       try old.execute(sql)
       _ = try old.rows("INSERT INTO schema_migration(id) VALUES (?)", [.text(id)])
     }
+    return old
+  }
+
+  /// A database written before 128-bit money (nanos, migrations 0001–0005) opens with every amount in
+  /// pico-units, wide ones as digits, and its reports read the same money.
+  @Test func aDatabaseFromBefore128BitMoneyMigratesForward() throws {
+    let old = try databaseWithMigrations(5)
     try old.execute("""
       INSERT INTO dict VALUES (1, 'IDR');
       INSERT INTO import (id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient)
@@ -76,12 +82,7 @@ struct StoreTests {
   /// A database written before line detail left the dimensions (0001–0006) keeps every description and unit
   /// price, now in `charge_detail`, and `charge_v` shows them as before.
   @Test func aDatabaseFromBeforeLineDetailMigratesForward() throws {
-    let old = try SQLiteDatabase(path: path)
-    try old.execute("CREATE TABLE schema_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
-    for (id, sql) in Migrations.all.prefix(6) {
-      try old.execute(sql)
-      _ = try old.rows("INSERT INTO schema_migration(id) VALUES (?)", [.text(id)])
-    }
+    let old = try databaseWithMigrations(6)
     try old.execute("""
       INSERT INTO dict VALUES (1, 'USD'), (2, '$0.10 per hour'), (3, '0.10'), (4, 'arn:a');
       INSERT INTO import (id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient)

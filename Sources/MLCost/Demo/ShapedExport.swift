@@ -1,5 +1,6 @@
 import Foundation
 import MLCostCore
+import MLCostImporters
 
 /// Writes the `realistic` and `adversarial` shapes (see `ExportShape`) as FOCUS 1.2, a legacy AWS CUR
 /// or a CUR 2.0 export. Deterministic for a given shape, row count, resource count and month; rows run
@@ -176,16 +177,5 @@ enum ShapedExport {
     return out
   }
 
-  static func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      default: out.unicodeScalars.append(u)
-      }
-    }
-    return out + "\""
-  }
+  static func jsonString(_ s: String) -> String { "\"" + JSON.escaped(s) + "\"" }
 }
