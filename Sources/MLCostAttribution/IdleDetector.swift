@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import MLCostCore
 
@@ -83,13 +86,17 @@ public enum IdleDetector {
   /// disks carry the instance's name or id (`<vm>_OsDisk_1_…`, GCP disks named after their instance).
   static func stoppedButBilled(_ resources: [BilledResource], stopped: [BilledResource], rules: IdleRules) -> [IdleFinding] {
     var out: [IdleFinding] = []
+    // Each stopped instance's names, lowercased as bytes once (not once per volume: with thousands of each,
+    // the pairs took seconds in Foundation's `contains`).
+    let stoppedNames: [[(name: String, bytes: [UInt8])]] = stopped.map { i in
+      [String(i.resourceId.split(separator: "/").last ?? ""), i.resourceName ?? ""].filter { $0.count >= 6 }.map { ($0, Array($0.lowercased().utf8)) }
+    }
     for r in resources where r.cost >= rules.minCost {
       let kind = ((r.resourceType ?? "") + " " + (r.serviceCategory ?? "") + " " + (r.service ?? "")).lowercased()
       guard kind.contains("volume") || kind.contains("disk") || kind.contains("storage") else { continue }
-      let haystack = (r.resourceId + " " + (r.resourceName ?? "")).lowercased()
-      for i in stopped {
-        let names = [String(i.resourceId.split(separator: "/").last ?? ""), i.resourceName ?? ""].filter { $0.count >= 6 }
-        guard let hit = names.first(where: { haystack.contains($0.lowercased()) }), r.resourceId != i.resourceId else { continue }
+      let haystack = Array((r.resourceId + " " + (r.resourceName ?? "")).lowercased().utf8)
+      for (i, names) in zip(stopped, stoppedNames) {
+        guard let hit = names.first(where: { contains(haystack, $0.bytes) })?.name, r.resourceId != i.resourceId else { continue }
         let perMonth = monthly(r.cost, days: r.daysBilled)
         out.append(IdleFinding(kind: "stopped-but-billed", resourceId: r.resourceId, model: i.model, currency: r.currency,
           windowCost: r.cost.decimalString, monthlyWaste: perMonth.decimalString,
@@ -100,6 +107,22 @@ public enum IdleDetector {
       }
     }
     return out
+  }
+
+  /// Whether `needle` occurs in `haystack`, byte for byte (both lowercased UTF-8).
+  static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, needle.count <= haystack.count else { return needle.isEmpty }
+    return haystack.withUnsafeBufferPointer { h in
+      needle.withUnsafeBufferPointer { n in
+        let first = n[0], count = n.count
+        var i = 0
+        while i <= h.count - count {
+          if h[i] == first && memcmp(h.baseAddress! + i, n.baseAddress!, count) == 0 { return true }
+          i += 1
+        }
+        return false
+      }
+    }
   }
 
   public static func run(resources: [BilledResource], series: [String: [SeriesWindow]], rules: IdleRules,

@@ -48,6 +48,21 @@ struct IdleDetectorTests {
     #expect(IdleDetector.smaller("p4d.24xlarge") == "p4d.16xlarge" && IdleDetector.smaller("g6.large") == nil)
   }
 
+  /// The name match is a byte search over lowercased UTF-8: case and non-ASCII letters fold the same on both
+  /// sides, a name at the very end still matches, and a name longer than the disk's never does.
+  @Test func stoppedInstanceNamesMatchAnywhereIgnoringCase() {
+    func bytes(_ s: String) -> [UInt8] { Array(s.lowercased().utf8) }
+    #expect(IdleDetector.contains(bytes("disks/Zoë-Trainer_OsDisk"), bytes("ZOË-TRAINER")))
+    #expect(IdleDetector.contains(bytes("osdisk-of-gpu-box-12"), bytes("gpu-box-12")))
+    #expect(!IdleDetector.contains(bytes("gpu-box-1"), bytes("gpu-box-12")))
+    #expect(!IdleDetector.contains(bytes("gpu-box-1x2"), bytes("gpu-box-12")))
+    var disk = resource("disk-1", cost: "14.00", gpu: nil, type: "Disk")
+    disk.resourceName = "Backup of RENÉE-VM-07"
+    var vm = resource("vm-x", cost: "900.00", type: "Virtual machine")
+    vm.resourceName = "renée-vm-07"
+    #expect(IdleDetector.run(resources: [disk], series: [:], rules: IdleRules(), stopped: [vm]).first?.evidence["matched on"] == "renée-vm-07")
+  }
+
   @Test func aDiskOfAStoppedInstanceIsStoppedButBilled() {
     var disk = resource("/subscriptions/s/resourceGroups/ml/providers/Microsoft.Compute/disks/train-vm-07_OsDisk_1_9f2c", cost: "14.00", gpu: nil, type: "Disk")
     disk.serviceCategory = "Storage"
