@@ -110,7 +110,7 @@ public final class ChargeLoader: ImportSink {
     if summaryKey.dimsId != dimsId || summaryKey.periodStart != c.billingPeriodStart {
       if summaryKey.dimsId >= 0 {
         summary[summaryKey, default: SummaryTotals()].merge(summaryRunning)
-        if summary.count >= dailyLimit { try spillSummary() }
+        if summary.count >= tallyLimit { try spillSummary() }
       }
       summaryKey = SummaryKey(periodStart: c.billingPeriodStart, dimsId: dimsId)
       summaryRunning = SummaryTotals()
@@ -119,7 +119,7 @@ public final class ChargeLoader: ImportSink {
     if dailyKey.dimsId != dimsId || dailyKey.day != day || dailyKey.periodStart != c.billingPeriodStart {
       if dailyKey.dimsId >= 0 {
         daily[dailyKey, default: SummaryTotals()].merge(dailyRunning)
-        if daily.count >= dailyLimit { try spillDaily() }
+        if daily.count >= tallyLimit { try spillDaily() }
       }
       dailyKey = DailyKey(periodStart: c.billingPeriodStart, day: day, dimsId: dimsId)
       dailyRunning = SummaryTotals()
@@ -207,10 +207,10 @@ public final class ChargeLoader: ImportSink {
     try recordWriter?.writeDailyMetrics()
   }
 
-  /// Daily (and monthly) tallies held in memory before they go to `charge_daily` (`charge_summary`): (resource ×
-  /// day) groups grow with the file (~450k for a million realistic rows, ~60 MB), so past this many they are
-  /// added to the table and dropped.
-  var dailyLimit = 1 << 16
+  /// Daily and monthly tallies held in memory, each, before they go to `charge_daily` / `charge_summary`:
+  /// (resource × day) groups grow with the file (~450k for a million realistic rows, ~60 MB), so past this many
+  /// they are added to the table and dropped.
+  var tallyLimit = 1 << 16
   private var spilledDaily = false
   private var dailyInsert: Statement?
   private var dailySelect: Statement?

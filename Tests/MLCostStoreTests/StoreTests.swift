@@ -145,7 +145,7 @@ struct StoreTests {
       let store = try Store(path: ":memory:")
       let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
                                                         fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
-      loader.dailyLimit = limit
+      loader.tallyLimit = limit
       let usd = Array("USD".utf8)
       let resources = (0..<7).map { Array("arn:\($0)".utf8) }
       for k in 0..<300 {
