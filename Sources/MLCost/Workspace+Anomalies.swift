@@ -15,44 +15,62 @@ extension Workspace {
     let historyStart = start - Int64(anomalyRules.baselineDays) * 86_400
     let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus]
     let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
-    var resolved: [Int64: (model: String, requestType: String)] = [:]
+    // Series in an array, found by key: each daily group adds to three of them in place.
+    struct SeriesKey: Hashable { var dimension: String, value: String, currency: String }
+    var index: [SeriesKey: Int] = [:]
+    var list: [DailySeries] = []
+    func seriesIndex(_ dimension: String, _ value: String, _ currency: String) -> Int {
+      let k = SeriesKey(dimension: dimension, value: value, currency: currency)
+      if let i = index[k] { return i }
+      index[k] = list.count
+      list.append(DailySeries(dimension: dimension, value: value, currency: currency, days: [:]))
+      return list.count - 1
+    }
+    func add(_ i: Int, _ day: Int64, _ cost: Amount, _ contributor: String) {
+      list[i].days[day, default: .zero] += cost
+      list[i].contributors[day, default: [:]][contributor, default: .zero] += cost
+    }
+    // Per dimension combination, once: its three series and who it is. Tag sets are read once each.
+    var readings: [String: AttributionEngine.TagReading] = [:]
+    var perDims: [Int64: (series: (Int, Int, Int), who: String)] = [:]
     for (id, text) in dims {
       var g = ChargeGroup(currency: text[.billingCurrency] ?? "?", billedCost: .zero, effectiveCost: .zero)
-      if let raw = text[.tags], let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] { g.tags = object.mapValues { "\($0)" } }
       g.provider = text[.providerName]; g.service = text[.serviceName]; g.resourceId = text[.resourceId]
-      let r = AttributionEngine.resolve(g, rules: rules)
-      resolved[id] = (r.values[.model] ?? Owner.unallocated.description, AttributionEngine.requestTypeName(r.values[.requestType]))
-    }
-    var series: [String: DailySeries] = [:]
-    func add(_ dimension: String, _ value: String, _ currency: String, _ day: Int64, _ cost: Amount, _ contributor: String) {
-      let k = "\(dimension)|\(value)|\(currency)"
-      if series[k] == nil { series[k] = DailySeries(dimension: dimension, value: value, currency: currency, days: [:]) }
-      // In place: copying the series out and back would copy its dictionaries on every row.
-      series[k]!.days[day, default: .zero] += cost
-      series[k]!.contributors[day, default: [:]][contributor, default: .zero] += cost
+      let raw = text[.tags] ?? ""
+      let reading = readings[raw] ?? {
+        if let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] { g.tags = object.mapValues { "\($0)" } }
+        let r = AttributionEngine.read(tags: g.tags, rules: rules)
+        readings[raw] = r
+        return r
+      }()
+      let r = AttributionEngine.resolve(g, reading: reading, rules: rules)
+      let model = r.values[.model] ?? Owner.unallocated.description, requestType = AttributionEngine.requestTypeName(r.values[.requestType])
+      let currency = g.currency
+      perDims[id] = ((seriesIndex("model", model, currency), seriesIndex("request type", requestType, currency),
+                      seriesIndex("service", "\(text[.providerName] ?? "?") \(text[.serviceName] ?? "?")", currency)),
+                     text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))")
     }
     for g in groups {
-      let text = dims[g.dimsId] ?? [:]
+      guard let d = perDims[g.dimsId] else { continue }
       let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
-      let currency = text[.billingCurrency] ?? "?"
-      let who = text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))"
-      let (model, requestType) = resolved[g.dimsId] ?? ("(unallocated)", "unspecified")
-      add("model", model, currency, g.day, cost, who)
-      add("request type", requestType, currency, g.day, cost, who)
-      add("service", "\(text[.providerName] ?? "?") \(text[.serviceName] ?? "?")", currency, g.day, cost, who)
+      add(d.series.0, g.day, cost, d.who)
+      add(d.series.1, g.day, cost, d.who)
+      add(d.series.2, g.day, cost, d.who)
     }
     for u in try store.dailyUsageCosts(from: historyStart, to: end) {
-      add("model", u.model ?? "(unallocated)", u.currency, u.day, u.cost, u.key.map { "api key \($0)" } ?? u.provider)
-      add("service", "\(u.provider) API", u.currency, u.day, u.cost, u.key.map { "api key \($0)" } ?? u.provider)
+      let who = u.key.map { "api key \($0)" } ?? u.provider
+      add(seriesIndex("model", u.model ?? "(unallocated)", u.currency), u.day, u.cost, who)
+      add(seriesIndex("service", "\(u.provider) API", u.currency), u.day, u.cost, who)
     }
-    var found = AnomalyDetector.run(series.values.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
+    let series = list
+    var found = AnomalyDetector.run(series.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
                                     from: start, to: end, rules: anomalyRules)
     // Cost per 1M tokens per model, watched the same way (a price or routing change shows there first);
     // only days with at least 100k tokens, and a floor of 0.01 per 1M instead of the $ floor.
     var rates: [DailySeries] = []
     var tokens: [String: [Int64: Int64]] = [:]
     for t in try store.dailyTokens(from: historyStart, to: end) { tokens[t.model, default: [:]][t.day, default: 0] += t.tokens }
-    for s in series.values where s.dimension == "model" {
+    for s in series where s.dimension == "model" {
       guard let perDay = tokens[s.value] else { continue }
       var values: [Int64: Amount] = [:]
       for (day, n) in perDay where n >= 100_000 { values[day] = LargestRemainder.scale(s.days[day] ?? .zero, 1_000_000, n) }

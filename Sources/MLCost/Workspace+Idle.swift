@@ -13,7 +13,7 @@ extension Workspace {
     if let windowDays { idleRules.windowDays = windowDays }
     let end = try asOf ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
     let start = end - Int64(idleRules.windowDays) * 86_400
-    var tagCache: [String: String?] = [:]
+    var readings: [String: AttributionEngine.TagReading] = [:]
     func billed(_ windows: [StoredResourceWindow]) -> [BilledResource] {
       windows.map { w in
         var r = BilledResource(resourceId: w.resourceId, currency: w.currency,
@@ -21,15 +21,18 @@ extension Workspace {
         r.resourceName = w.text[.resourceName]; r.resourceType = w.text[.resourceType]; r.provider = w.text[.providerName]
         r.service = w.text[.serviceName]; r.instanceType = w.text[.instanceType]; r.gpuModel = w.text[.gpuModel]
         r.serviceCategory = w.text[.serviceCategory]
-        if let raw = w.text[.tags] {
-          if tagCache[raw] == nil {
-            let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
-            var g = ChargeGroup(currency: w.currency, billedCost: .zero, effectiveCost: .zero, tags: object.mapValues { "\($0)" })
-            g.resourceId = w.resourceId
-            tagCache[raw] = .some(AttributionEngine.resolve(g, rules: rules).values[.model])
-          }
-          r.model = tagCache[raw]!
-        }
+        // Tag sets are read once each; virtual tags match per resource (they may name its id, service or type).
+        let raw = w.text[.tags] ?? ""
+        let reading = readings[raw] ?? {
+          let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
+          let read = AttributionEngine.read(tags: object.mapValues { "\($0)" }, rules: rules)
+          readings[raw] = read
+          return read
+        }()
+        var g = ChargeGroup(currency: w.currency, billedCost: .zero, effectiveCost: .zero)
+        g.resourceId = w.resourceId; g.resourceName = r.resourceName; g.resourceType = r.resourceType; g.provider = r.provider
+        g.service = r.service; g.serviceCategory = r.serviceCategory; g.instanceType = r.instanceType; g.gpuModel = r.gpuModel
+        r.model = AttributionEngine.resolve(g, reading: reading, rules: rules).values[.model]
         return r
       }
     }

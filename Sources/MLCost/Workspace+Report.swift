@@ -24,7 +24,7 @@ extension Workspace {
 
   /// One month's attribution input, read from the store's summaries.
   static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store, withActivity: Bool = true) throws -> AttributionInput {
-    var tagCache: [String: [String: String]] = [:]
+    var tagCache: [String: (set: Int, tags: [String: String])] = [:]
     let groups = try store.chargeGroups(month: month, fields: Self.reportFields).map { g -> ChargeGroup in
       var c = ChargeGroup(currency: g.text[.billingCurrency] ?? "?", billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
                           chargeCategory: g.chargeCategory)
@@ -35,11 +35,11 @@ extension Workspace {
       c.region = g.text[.regionId]; c.instanceType = g.text[.instanceType]; c.gpuModel = g.text[.gpuModel]
       c.consumedUnit = g.text[.consumedUnit]; c.commitmentStatus = g.text[.commitmentDiscountStatus]
       if let raw = g.text[.tags] {
-        if let cached = tagCache[raw] { c.tags = cached } else {
+        if let cached = tagCache[raw] { c.tags = cached.tags; c.tagSet = cached.set } else {
           let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
           let tags = object.mapValues { "\($0)" }
-          tagCache[raw] = tags
-          c.tags = tags
+          tagCache[raw] = (tagCache.count, tags)
+          c.tags = tags; c.tagSet = tagCache.count - 1
         }
       }
       return c

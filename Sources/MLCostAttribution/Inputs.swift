@@ -26,6 +26,8 @@ public struct ChargeGroup: Sendable {
   public var consumedUnit: String?
   /// Tags as the source wrote them (keys not yet normalised).
   public var tags: [String: String]
+  /// Groups with the same non-nil `tagSet` carry the same `tags`; the engine then reads each tag set once.
+  public var tagSet: Int?
 
   public init(currency: String, billedCost: Amount, effectiveCost: Amount, rows: Int = 1, chargeCategory: ChargeCategory = .usage,
               tags: [String: String] = [:]) {

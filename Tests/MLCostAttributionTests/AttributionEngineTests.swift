@@ -112,4 +112,13 @@ struct AttributionEngineTests {
       for p in a.pools { #expect(p.shares.values.reduce(Amount.zero, +) + p.unsplit == p.cost) }
     }
   }
+
+  /// Tag values lose spaces, tabs and other blanks (`.whitespaces`) at their ends, never newlines; untouched otherwise.
+  @Test func tagValuesAreTrimmedOfSpacesAndTabsOnly() {
+    #expect(AttributionEngine.trimmingSpacesAndTabs("  a b\t") == "a b")
+    #expect(AttributionEngine.trimmingSpacesAndTabs("\u{A0}x\u{2003}") == "x")
+    #expect(AttributionEngine.trimmingSpacesAndTabs("x\n") == "x\n")
+    #expect(AttributionEngine.trimmingSpacesAndTabs("plain") == "plain")
+    #expect(AttributionEngine.trimmingSpacesAndTabs(" \t ") == "")
+  }
 }
