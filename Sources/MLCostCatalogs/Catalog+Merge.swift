@@ -24,8 +24,8 @@ public enum CatalogMerge {
 
   /// API prices: a converted (provider, model) replaces the same one; other rows stay.
   public static func apiPrices(existing: [APIPrice], converted: [APIPrice]) -> [APIPrice] {
-    let replaced = Set(converted.map { "\($0.provider)|\($0.model)".lowercased() })
-    return existing.filter { !replaced.contains("\($0.provider)|\($0.model)".lowercased()) } + converted
+    let replaced = Set(converted.map { "\($0.provider)|\($0.model)|\($0.dataZone)".lowercased() })
+    return existing.filter { !replaced.contains("\($0.provider)|\($0.model)|\($0.dataZone)".lowercased()) } + converted
   }
 
   public static func csv(columns: [String], rows: [[String]]) -> String {

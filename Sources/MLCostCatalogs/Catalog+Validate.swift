@@ -12,11 +12,15 @@ public struct CatalogIssue: Sendable, Equatable, CustomStringConvertible {
 extension Catalog {
   /// Cross-file checks: names resolve, keys are unique, prices are positive and spot ≤ on-demand,
   /// committed ≤ on-demand, no date after `now`, every row sourced (enforced at load).
-  public func validate(now: Int64) -> [CatalogIssue] {
+  /// With `maxAgeDays`, rows whose as_of is older than that are flagged as stale too.
+  public func validate(now: Int64, maxAgeDays: Int? = nil) -> [CatalogIssue] {
     var issues: [CatalogIssue] = []
     func issue(_ file: String, _ p: Provenance, _ message: String) { issues.append(CatalogIssue(file: file, line: p.line, message: message)) }
     func future(_ file: String, _ p: Provenance) {
       if p.asOfSeconds > now { issue(file, p, "as_of \(p.asOf) is in the future") }
+      if let days = maxAgeDays, p.asOfSeconds < now - Int64(days) * 86_400 {
+        issue(file, p, "as_of \(p.asOf) is older than \(days) days: refresh it (docs/catalogs.md)")
+      }
     }
     func unique<T>(_ file: String, _ rows: [T], provenance: (T) -> Provenance, keys: (T) -> [String]) {
       var seen: [String: Int] = [:]
@@ -50,6 +54,8 @@ extension Catalog {
         }
       } else if o.spotPerHour == nil && o.commit1yPerHour == nil && o.commit3yPerHour == nil {
         issue("instances.csv", o.provenance, "no price at all: drop the row")
+      } else if o.spotPerHour != nil {
+        issue("instances.csv", o.provenance, "a spot price without an on-demand price: spot cannot be judged against on-demand")
       }
       if o.zonesWithoutSpotDiscount > o.zones { issue("instances.csv", o.provenance, "zones_without_spot_discount exceeds zones") }
     }
@@ -64,13 +70,19 @@ extension Catalog {
       let prov = Provenance(source: p.source, asOf: p.asOf, line: i + 2, asOfSeconds: (try? Timestamp.parse(p.asOf)) ?? 0)
       if (try? Timestamp.parse(p.asOf)) == nil { issue("api_prices.csv", prov, "as_of '\(p.asOf)' is not a date") }
       future("api_prices.csv", prov)
-      let key = "\(p.provider)|\(p.model)|\(p.effectiveFrom ?? 0)".lowercased()
-      if !seenPrices.insert(key).inserted { issue("api_prices.csv", prov, "\(p.provider) \(p.model) is listed twice for the same date") }
+      let key = "\(p.provider)|\(p.model)|\(p.dataZone)|\(p.effectiveFrom ?? 0)".lowercased()
+      if !seenPrices.insert(key).inserted { issue("api_prices.csv", prov, "\(p.provider) \(p.model) is listed twice for the same date and data zone") }
       if p.inputPer1M?.isZero == true || p.outputPer1M?.isZero == true { issue("api_prices.csv", prov, "a zero price: leave it empty when unpriced") }
       if p.inputPer1M == nil && p.outputPer1M == nil { issue("api_prices.csv", prov, "neither an input nor an output price") }
       if let c = p.cachedInputPer1M, let i = p.inputPer1M, c > i { issue("api_prices.csv", prov, "cached input costs more than input") }
       if let d = p.batchDiscount, !(0..<1).contains(d) { issue("api_prices.csv", prov, "batch_discount is a fraction 0…1") }
+      for z in p.dataZones where !Self.dataZoneNames.contains(z) && !z.contains("-") {
+        issue("api_prices.csv", prov, "data_zone '\(z)' is neither a zone (\(Self.dataZoneNames.sorted().joined(separator: ", "))) nor a region id")
+      }
     }
     return issues.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
   }
+
+  /// The data zones api_prices.csv may name besides region ids.
+  static let dataZoneNames: Set<String> = ["eu", "us", "apac", "jp", "au", "ca", "global", "us-gov"]
 }

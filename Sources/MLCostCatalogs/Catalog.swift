@@ -89,6 +89,14 @@ public struct Catalog: Sendable {
     regionIndex[Self.regionKey(provider, region)].map { regions[$0] }
   }
 
+  /// Whether a region id names an EU/EEA region: regions.csv first (any provider), then the AWS `eu-` and GCP
+  /// `europe-` naming for ids the file does not list.
+  public func isEURegion(_ id: String) -> Bool {
+    let r = id.lowercased()
+    if let known = regions.first(where: { $0.region.lowercased() == r }) { return known.euEEA }
+    return r.hasPrefix("eu-") || r.hasPrefix("europe-")
+  }
+
   public func spotRisk(provider: String, region: String, instanceType: String) -> SpotRisk? {
     riskIndex[Self.regionKey(provider, region) + "|" + instanceType.lowercased()].map { spotRisk[$0] }
   }

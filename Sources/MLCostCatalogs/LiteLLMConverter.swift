@@ -10,6 +10,7 @@ public enum LiteLLMConverter {
     "openai": "OpenAI", "anthropic": "Anthropic", "gemini": "Google", "vertex_ai-language-models": "Google",
     "together_ai": "Together", "fireworks_ai": "Fireworks", "deepinfra": "DeepInfra", "groq": "Groq", "deepseek": "DeepSeek",
     "mistral": "Mistral", "azure": "Azure OpenAI", "bedrock": "Amazon Bedrock", "bedrock_converse": "Amazon Bedrock",
+    "azure_ai": "Azure AI Foundry", "vertex_ai-anthropic_models": "Google Vertex AI", "nebius": "Nebius", "oci": "OCI", "xai": "xAI",
   ]
 
   public static func convert(json: Data, file: String, asOf: String, only: Set<String>? = nil) throws -> ([APIPrice], ConversionSummary) {
@@ -19,6 +20,7 @@ public enum LiteLLMConverter {
     var summary = ConversionSummary()
     var prices: [APIPrice] = []
     var seen: Set<String> = []
+    var zoneFromRegions = ""
     for key in root.keys.sorted() where key != "sample_spec" {
       summary.rowsRead += 1
       guard let entry = root[key] as? [String: Any] else { summary.skip("not an object"); continue }
@@ -39,13 +41,37 @@ public enum LiteLLMConverter {
       // `together_ai/meta-llama/…` → `meta-llama/…`: the provider column already says who hosts it.
       var model = key
       if model.hasPrefix(litellm + "/") { model = String(model.dropFirst(litellm.count + 1)) }
-      guard seen.insert("\(provider)|\(model)".lowercased()).inserted else { summary.skip("duplicate of an earlier key"); continue }
+      else if let slash = model.firstIndex(of: "/"), providers[String(model[..<slash])] == provider { model = String(model[model.index(after: slash)...]) }
+      if model.contains("-commitment/") { summary.skip("a provisioned-throughput commitment price"); continue }
+      let (zone, bare) = dataZone(model)
+      model = bare
+      if zone.isEmpty, let regions = entry["supported_regions"] as? [String] { zoneFromRegions = regions.joined(separator: ";") } else { zoneFromRegions = zone }
+      guard seen.insert("\(provider)|\(model)|\(zoneFromRegions)".lowercased()).inserted else { summary.skip("duplicate of an earlier key"); continue }
       prices.append(APIPrice(provider: provider, model: model, inputPer1M: input?.isZero == true ? nil : input,
                              cachedInputPer1M: per1M("cache_read_input_token_cost"), cacheWritePer1M: per1M("cache_creation_input_token_cost"),
                              outputPer1M: output?.isZero == true ? nil : output, batchDiscount: batch, effectiveFrom: nil, effectiveTo: nil,
-                             source: "LiteLLM model_prices_and_context_window.json (\(file))", asOf: asOf))
+                             source: "LiteLLM model_prices_and_context_window.json (\(file))", asOf: asOf, dataZone: zoneFromRegions))
     }
     summary.rowsWritten = prices.count
     return (prices, summary)
+  }
+
+  /// Where a key says the API processes data, and the model without that part: Bedrock cross-region
+  /// profiles (`eu.anthropic.claude-…` → `eu`), Bedrock regional keys (`eu-north-1/deepseek.v3.2` →
+  /// `eu-north-1`), Azure data zones (`eu/gpt-4o` → `eu`). Keys without one: "" (unstated).
+  public static func dataZone(_ model: String) -> (zone: String, model: String) {
+    for zone in ["eu", "us", "apac", "jp", "au", "global", "ca", "us-gov"] {
+      if model.hasPrefix(zone + "."), model.dropFirst(zone.count + 1).contains(".") { return (zone, String(model.dropFirst(zone.count + 1))) }
+      if model.hasPrefix(zone + "/") { return (zone, String(model.dropFirst(zone.count + 1))) }
+    }
+    if let slash = model.firstIndex(of: "/") {
+      let first = model[..<slash]
+      let parts = first.split(separator: "-")
+      // AWS region ids: `eu-north-1`, `us-gov-west-1`, `ap-southeast-2`.
+      if parts.count >= 3, parts[0].count == 2, parts[0].allSatisfy(\.isLetter), let n = parts.last, n.allSatisfy(\.isNumber) {
+        return (String(first), String(model[model.index(after: slash)...]))
+      }
+    }
+    return ("", model)
   }
 }

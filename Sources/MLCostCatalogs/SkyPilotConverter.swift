@@ -89,6 +89,8 @@ public struct SkyPilotConverter {
       }
       let flat = g.zones.filter { z in z.spot.map { s in (z.onDemand ?? od).map { s >= $0 } ?? false } ?? false }.count
       if od == nil && discounted.isEmpty { summary.skip("no price"); continue }
+      // Spot is judged against on-demand (its discount, the floor on restarts): a region listing spot only is left out.
+      if od == nil { summary.skip("spot price without an on-demand price"); continue }
       offers.append(InstanceOffer(provider: provider, region: parts[0], instanceType: parts[1], gpu: g.gpu, gpuCount: g.count, vcpus: g.vcpus,
                                   memoryGiB: g.memory, onDemandPerHour: od, spotPerHour: discounted.min(), zones: g.zones.count,
                                   zonesWithoutSpotDiscount: flat,

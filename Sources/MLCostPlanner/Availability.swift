@@ -76,12 +76,19 @@ struct AvailabilitySimulator {
     costs.sort()
     let probability = Double(held) / Double(max(1, trials))
     let expected = interruptions / Double(max(1, trials))
-    let risk = probability >= 0.95 && expected < 1 ? "low" : probability >= minProbability ? "medium" : "high"
+    let p50 = costs.isEmpty ? p.monthlyCost : costs[costs.count / 2]
+    let p90 = costs.isEmpty ? p.monthlyCost : costs[min(costs.count - 1, Int(Double(costs.count) * 0.9))]
+    var risk = probability >= 0.95 && expected < 1 ? "low" : probability >= minProbability ? "medium" : "high"
+    // The bill's spread is a risk too: a P90 month at 3× the median is high risk however likely the GPUs are.
+    let spread = p50 > 0 ? p90 / p50 : 1
+    if spread > Self.highSpread { risk = "high" } else if spread > Self.mediumSpread && risk == "low" { risk = "medium" }
     return PlanAvailability(gpusNeeded: input.peak * o.gpuCount, probabilityToHold: probability, expectedInterruptionsPerMonth: expected,
-                            p50MonthlyCost: costs.isEmpty ? p.monthlyCost : costs[costs.count / 2],
-                            p90MonthlyCost: costs.isEmpty ? p.monthlyCost : costs[min(costs.count - 1, Int(Double(costs.count) * 0.9))],
+                            p50MonthlyCost: p50, p90MonthlyCost: p90,
                             band: p.spotHours > 0 ? input.band : "n/a", bandAssumed: p.spotHours > 0 && input.bandAssumed, risk: risk)
   }
+
+  /// P90 ÷ P50 of the monthly cost above which an option is at least medium, and high, risk.
+  static let mediumSpread = 1.5, highSpread = 3.0
 
   /// A stable 64-bit hash (Swift's `hashValue` changes per process): each option gets its own stream.
   static func fnv1a(_ s: String) -> UInt64 {

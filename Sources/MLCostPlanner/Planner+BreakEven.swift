@@ -77,8 +77,14 @@ extension Planner {
       }
       reasons += best.notes.filter { !$0.hasPrefix("LiteLLM") }
     }
+    if let api, let host = cheapestHost(options, of: api) {
+      let saving = api.monthlyCost - host.monthlyCost
+      reasons.append(String(format: "The same model for less: %@ %@ (%@) at %@ a month, %@ (%.0f%%) less than %@ %@.", host.provider, host.model,
+                            host.pricing, PlanText.dollars(host.monthlyCost), PlanText.dollars(saving), saving / max(api.monthlyCost, 1e-9) * 100,
+                            api.provider, api.model))
+    }
     reasons.append(breakEven.statement)
-    if let r = w.selfHost.residency == "eu" ? "Only EU/EEA regions were considered." : nil { reasons.append(r) }
+    if w.selfHost.residency == "eu" { reasons.append("Only EU/EEA regions, and hosted APIs whose price list places them in the EU/EEA, were considered.") }
     return PlanRecommendation(optionId: best.id, reasons: reasons)
   }
 

@@ -31,13 +31,28 @@ public struct Planner: Sendable {
     var capacity: Double
     /// Monthly spot interruption rate of this offer.
     var spotRate: Double
+    /// Why the spot price differs from the catalog's, when it does.
+    var spotNote: String?
+  }
+
+  /// The offer with a spot price no deeper than the Spot Advisor's average saving for it: the catalog's spot price
+  /// is the cheapest zone's at one moment, which ran 15–60 points deeper than the advisor for some AWS rows.
+  func consistentSpot(_ o: InstanceOffer) -> (InstanceOffer, String?) {
+    guard let od = o.onDemandPerHour, let spot = o.spotPerHour, od > 0,
+          let savings = catalog.spotRisk(provider: o.provider, region: o.region, instanceType: o.instanceType)?.savings else { return (o, nil) }
+    let floor = od * (1 - savings)
+    guard spot < floor * 0.95 else { return (o, nil) }
+    var adjusted = o
+    adjusted.spotPerHour = floor
+    return (adjusted, String(format: "spot priced at the Spot Advisor's average saving (%.0f%% off), not the cheapest zone's %.0f%% off", savings * 100,
+                             (1 - spot / od) * 100))
   }
 
   public func plan(_ w: Workload, at time: Int64) throws -> PlanResult {
     try check(w)
     var notes: [String] = []
     let candidates = try self.candidates(w, notes: &notes)
-    var options = apiOptions(w, at: time, notes: &notes)
+    var (options, ownAPIs) = apiOptions(w, at: time, notes: &notes)
     var selfHosted: [(PlanOption, Candidate, Pricing)] = []
     var fleets: [Double: Fleet] = [:]   // offers with the same GPUs share a capacity, hence a fleet
     for c in candidates {
@@ -89,7 +104,10 @@ public struct Planner: Sendable {
     options = options.filter { $0.kind == "api" || shownSelfHosted.contains($0.id) || bestStem.map($0.id.hasPrefix) == true }
     for i in options.indices { options[i].rank = i + 1 }
 
-    let apiReference = referenceAPI(options, w)
+    let apiReference = referenceAPI(options, own: ownAPIs)
+    if apiReference != nil && ownAPIs.isEmpty {
+      notes.append("No API the workload uses today is priced: the comparison is with the cheapest hosted API option.")
+    }
     let breakEven = self.breakEven(w, candidates: candidates, api: apiReference)
     let recommendation = recommend(options, w, api: apiReference, breakEven: breakEven)
     return PlanResult(name: w.name, requestType: w.requestType, workload: summary(w), options: options, recommendation: recommendation,
@@ -132,7 +150,8 @@ public struct Planner: Sendable {
     for name in w.selfHost.models {
       let m = catalog.model(named: name)!
       for p in w.selfHost.precisions {
-        for o in offers {
+        for listed in offers {
+          let (o, spotNote) = consistentSpot(listed)
           guard let g = catalog.gpu(named: o.gpu) else { continue }
           // FP8 and FP4 need the GPU's own support (T4, A10G, A100 have no FP8 tensor cores).
           if !g.supports(p) {
@@ -151,7 +170,8 @@ public struct Planner: Sendable {
           }
           guard let e = estimates[key]!, e.outputTokensPerSecond > 0 else { continue }
           out.append(Candidate(model: m, precision: p, offer: o, estimate: e,
-                               capacity: e.outputTokensPerSecond / w.outputTokens * w.selfHost.targetUtilisation, spotRate: spotRisk(o).rate))
+                               capacity: e.outputTokensPerSecond / w.outputTokens * w.selfHost.targetUtilisation, spotRate: spotRisk(o).rate,
+                               spotNote: spotNote))
         }
       }
     }
@@ -177,6 +197,7 @@ public struct Planner: Sendable {
     let demand = w.hourlyRequests.reduce(0, +) / 3600
     let served = Double(f.instancesPerHour.reduce(0, +)) * c.capacity / w.selfHost.targetUtilisation
     var notes = p.notes
+    if let n = c.spotNote, p.spotHours > 0 { notes.append(n) }
     if o.zonesWithoutSpotDiscount > 0 && p.spotHours > 0 {
       notes.append("\(o.zonesWithoutSpotDiscount) of \(o.zones) zones price spot at on-demand (no spare capacity there)")
     }

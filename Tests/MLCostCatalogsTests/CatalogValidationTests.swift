@@ -16,7 +16,7 @@ struct CatalogValidationTests {
   }
 
   static let header = InstanceOffer.columns.joined(separator: ",")
-  static let now = Int64(1_795_000_000)   // 2026-11-18
+  static let now = Int64(1_797_292_800)   // 2026-12-15 (after the shipped catalog's newest as_of)
 
   func issues(_ rows: String) throws -> [String] {
     try Catalog.load(directory: Self.catalog(replacing: "instances.csv", with: Self.header + "\n" + rows)).validate(now: Self.now).map(\.description)
@@ -25,6 +25,29 @@ struct CatalogValidationTests {
   @Test func spotAboveOnDemandIsAnError() throws {
     #expect(try issues("AWS,us-east-1,p5.48xlarge,H100,8,192,2048,55.04,60,,,3,0,test,2025-01-01\n")
             == ["instances.csv:2: error: spot 60.0 is above on-demand 55.04"])
+  }
+
+  /// A spot price with no on-demand one cannot be judged (its discount, the on-demand floor): an error, not an option.
+  @Test func spotWithoutOnDemandIsAnError() throws {
+    #expect(try issues("AWS,us-east-2,p5e.48xlarge,H200,8,192,2048,,18.7359,,,3,0,test,2025-12-01\n")
+            == ["instances.csv:2: error: a spot price without an on-demand price: spot cannot be judged against on-demand"])
+  }
+
+  /// `--max-age-days`: rows older than that are flagged; without it, none are.
+  @Test func staleRowsAreFlaggedOnlyWhenAnAgeIsGiven() throws {
+    let dir = try Self.catalog(replacing: "instances.csv", with: Self.header + "\nAWS,us-east-1,p5.48xlarge,H100,8,192,2048,55.04,20,,,3,0,test,2025-01-01\n")
+    let c = try Catalog.load(directory: dir)
+    #expect(c.validate(now: Self.now).filter { $0.file == "instances.csv" }.isEmpty)
+    #expect(c.validate(now: Self.now, maxAgeDays: 365).filter { $0.file == "instances.csv" }.map(\.description)
+            == ["instances.csv:2: error: as_of 2025-01-01 is older than 365 days: refresh it (docs/catalogs.md)"])
+  }
+
+  @Test func aDataZoneIsAZoneOrARegion() throws {
+    let text = APIPriceBook.columns.joined(separator: ",") + "\nOpenAI,gpt-4o,2.5,,,10,,,,src,2025-12-26,eu\n"
+      + "Amazon Bedrock,m,1,,,1,,,,src,2025-12-26,eu-west-1;us-east-1\nAzure OpenAI,gpt-4o,2.5,,,10,,,,src,2025-12-26,mars\n"
+    let c = try Catalog.load(directory: Self.catalog(replacing: "api_prices.csv", with: text))
+    #expect(c.validate(now: Self.now).map(\.description).filter { $0.hasPrefix("api_prices") }
+            == ["api_prices.csv:4: error: data_zone 'mars' is neither a zone (apac, au, ca, eu, global, jp, us, us-gov) nor a region id"])
   }
 
   @Test func unknownGPUsRegionsAndDuplicatesAreErrors() throws {

@@ -54,8 +54,8 @@ struct ConverterTests {
       """
     let (prices, summary) = try LiteLLMConverter.convert(json: Data(json.utf8), file: "prices.json", asOf: "2025-12-26")
     #expect(prices.map(\.csvFields) == [
-      ["OpenAI", "gpt-x", "2.50", "1.25", "", "10.00", "0.5", "", "", "LiteLLM model_prices_and_context_window.json (prices.json)", "2025-12-26"],
-      ["Together", "meta-llama/Llama-3.3-70B-Instruct-Turbo", "0.88", "", "", "0.88", "", "", "", "LiteLLM model_prices_and_context_window.json (prices.json)", "2025-12-26"],
+      ["OpenAI", "gpt-x", "2.50", "1.25", "", "10.00", "0.5", "", "", "LiteLLM model_prices_and_context_window.json (prices.json)", "2025-12-26", ""],
+      ["Together", "meta-llama/Llama-3.3-70B-Instruct-Turbo", "0.88", "", "", "0.88", "", "", "", "LiteLLM model_prices_and_context_window.json (prices.json)", "2025-12-26", ""],
     ])
     #expect(summary.skipped == ["mode embedding": 1])
   }

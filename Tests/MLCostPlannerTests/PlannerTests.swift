@@ -108,5 +108,19 @@ struct PlannerTests {
     #expect(od.gpusNeeded == fleet.peak * 8)
   }
 
+  /// Spot at a tenth of on-demand with frequent interruptions: GPUs are easy to get, but a bad month costs several
+  /// times the median. That is not "low" risk (it was: only the probability of holding the GPUs counted).
+  @Test func aWideCostSpreadIsNeverLowRisk() {
+    let offer = InstanceOffer(provider: "AWS", region: "r", instanceType: "t", gpu: "H100", gpuCount: 8, vcpus: nil, memoryGiB: nil,
+                              onDemandPerHour: 100, spotPerHour: 10, zones: 3, zonesWithoutSpotDiscount: 0, provenance: Provenance(source: "s", asOf: "2025-01-01"))
+    let fleet = Fleet(hourlyRequests: Array(repeating: 3_600, count: 168), capacityPerSecond: 1, minReplicas: 1, scaleToZero: false)
+    let spot = fleet.pricings(offer, policy: .init(spotOnDemandFloor: 0), horizonMonths: 12, spotRate: 0.5).first { $0.name == "spot" }!
+    let a = AvailabilitySimulator(trials: 2000, seed: 3).run(.init(id: "spot", offer: offer, pricing: spot, peak: fleet.peak, rate: 0.5, band: "<5%",
+                                                                   bandAssumed: false, restartHours: 1 / 6), minProbability: 0.5)
+    #expect(a.p90MonthlyCost / a.p50MonthlyCost > AvailabilitySimulator.mediumSpread)
+    #expect(a.expectedInterruptionsPerMonth < 1 && a.probabilityToHold >= 0.95)
+    #expect(a.risk != "low")
+  }
+
   nonisolated(unsafe) static var scratch: [String] = []
 }

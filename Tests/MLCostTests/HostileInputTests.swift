@@ -175,12 +175,14 @@ struct HostileInputTests {
       p.executableURL = URL(fileURLWithPath: Binary.mlcost)
       p.arguments = ["import", "--db", db, path("p\(i).csv")]
       p.standardOutput = FileHandle.nullDevice
-      p.standardError = FileHandle.nullDevice
+      FileManager.default.createFile(atPath: path("p\(i).err"), contents: nil)
+      p.standardError = FileHandle(forWritingAtPath: path("p\(i).err"))
       return p
     }
     for p in processes { try p.run() }
     for p in processes { p.waitUntilExit() }
-    #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "\(processes.map(\.terminationStatus))")
+    let errors = (1...6).map { (try? String(contentsOfFile: path("p\($0).err"), encoding: .utf8)) ?? "" }.filter { !$0.isEmpty }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "\(processes.map(\.terminationStatus)): \(errors)")
     let r = try Binary.run(["imports", "--db", db, "--format", "json"])
     let imports = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] ?? []
     #expect(imports.count == 6, "\(r.stdout.prefix(400))")

@@ -83,13 +83,20 @@ struct CatalogList: ParsableCommand {
 struct CatalogValidate: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "validate",
-    abstract: "Check every catalog file: known GPUs and models, unique keys, positive prices, spot ≤ on-demand, no future dates, every row sourced.")
+    abstract: "Check every catalog file: known GPUs and models, unique keys, positive prices, spot ≤ on-demand and never alone, no future dates (nor older than --max-age-days), every row sourced.")
 
   @OptionGroup var options: CatalogOptions
 
+  @Option(name: .customLong("max-age-days"), help: ArgumentHelp("Flag rows whose as_of date is older than this many days.", valueName: "days"))
+  var maxAgeDays: Int?
+
+  func validate() throws {
+    if let d = maxAgeDays, d < 0 { throw ValidationError("--max-age-days must be 0 or more") }
+  }
+
   func run() throws {
     let catalog = try Workspace.loadCatalog(options.catalogs)
-    let issues = catalog.validate(now: Int64(Date().timeIntervalSince1970))
+    let issues = catalog.validate(now: Int64(Date().timeIntervalSince1970), maxAgeDays: maxAgeDays)
     if issues.isEmpty {
       print(CatalogListing.counts(catalog) + "\nok: no problems\n", terminator: "")
       return
