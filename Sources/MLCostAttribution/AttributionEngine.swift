@@ -54,13 +54,8 @@ public enum AttributionEngine {
     return r
   }
 
-  /// `value` without leading and trailing spaces and tabs (what `.whitespaces` trims in tag values), without
-  /// copying when there are none, as is almost always the case (Foundation's trim was 8% of a report's profile).
-  static func trimmingSpacesAndTabs(_ value: String) -> String {
-    func blank(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\u{A0}" || (c.unicodeScalars.count == 1 && c.unicodeScalars.first!.properties.isWhitespace && !c.isNewline) }
-    guard let first = value.first, let last = value.last, blank(first) || blank(last) else { return value }
-    return String(value.drop(while: blank).reversed().drop(while: blank).reversed())
-  }
+  /// `value` without leading and trailing blanks (spaces, tabs, other space separators), as `.whitespaces` trims.
+  static func trimmingSpacesAndTabs(_ value: String) -> String { value.trimmingBlanks() }
 
   static func matches(_ m: Match, _ c: ChargeGroup, _ tags: [String: String]) -> Bool {
     for (field, pattern) in m.fields {

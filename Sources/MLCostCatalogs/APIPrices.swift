@@ -59,7 +59,7 @@ public struct APIPriceBook: Sendable {
     var book = APIPriceBook()
     while try reader.nextRow() {
       let line = reader.rowLine
-      func text(_ i: Int) -> String { reader.string(i).trimmingCharacters(in: .whitespaces) }
+      func text(_ i: Int) -> String { reader.string(i).trimmingBlanks() }
       func money(_ i: Int) throws -> Amount? {
         let t = text(i)
         if t.isEmpty { return nil }
@@ -132,7 +132,7 @@ extension APIPrice {
 
 extension APIPrice {
   /// The zones and regions of `dataZone`, lowercased.
-  public var dataZones: [String] { dataZone.lowercased().split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+  public var dataZones: [String] { dataZone.lowercased().split(separator: ";").map { $0.trimmingBlanks() }.filter { !$0.isEmpty } }
 
   /// Whether the API can keep data in the EU/EEA: its zone is `eu`, or one of its regions is an EU/EEA region
   /// (`isEURegion` answers for region ids, from regions.csv). Unstated is not EU.

@@ -43,7 +43,7 @@ public struct CatalogRow: Sendable {
 
   /// `a;b;c` → ["a", "b", "c"].
   public func list(_ column: String) -> [String] {
-    text(column).split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    text(column).split(separator: ";").map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
   }
 
   /// Every catalog row cites where its figures come from and when.
@@ -76,7 +76,7 @@ public enum CatalogTable {
     let file = (path as NSString).lastPathComponent
     let reader = CSVReader(source: try FileByteSource(path: path))
     guard try reader.nextRow() else { throw CatalogError(file: file, line: 1, message: "the file is empty") }
-    let header = (0..<reader.fieldCount).map { reader.string($0).trimmingCharacters(in: .whitespaces) }
+    let header = (0..<reader.fieldCount).map { reader.string($0).trimmingBlanks() }
     let missing = required.filter { !header.contains($0) }
     if !missing.isEmpty {
       throw CatalogError(file: file, line: 1, message: "missing column(s) \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
@@ -88,7 +88,7 @@ public enum CatalogTable {
         throw CatalogError(file: file, line: reader.rowLine, message: "the row has \(reader.fieldCount) fields, the header \(header.count)")
       }
       var values: [String: String] = [:]
-      for (i, name) in header.enumerated() { values[name] = reader.string(i).trimmingCharacters(in: .whitespaces) }
+      for (i, name) in header.enumerated() { values[name] = reader.string(i).trimmingBlanks() }
       rows.append(CatalogRow(file: file, line: reader.rowLine, values: values))
     }
     return rows

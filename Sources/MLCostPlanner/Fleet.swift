@@ -4,22 +4,26 @@ import MLCostCatalogs
 /// Replicas per hour over the week for one instance offer, and the cost of running them under
 /// each pricing. Pure arithmetic, no randomness: the Monte Carlo adds the spread.
 struct Fleet {
-  var instancesPerHour: [Int]
+  let instancesPerHour: [Int]
   /// Requests per second one instance serves at the autoscaler's target.
-  var capacity: Double
-  var peak: Int { instancesPerHour.max() ?? 0 }
-  var base: Int { instancesPerHour.min() ?? 0 }
+  let capacity: Double
+  /// Made once: the break-even search prices every candidate ~60 times.
+  let peak: Int, base: Int
   /// Instance-hours per month.
-  var hours: Double { Double(instancesPerHour.reduce(0, +)) * Workload.weeksPerMonth }
+  let hours: Double
 
   /// replicas(h) = ceil(demand(h) / capacity), at least the minimum unless the hour has no traffic and scale-to-zero is on.
   init(hourlyRequests: [Double], capacityPerSecond: Double, minReplicas: Int, scaleToZero: Bool) {
     capacity = capacityPerSecond
-    instancesPerHour = hourlyRequests.map { r in
+    let perHour = hourlyRequests.map { r in
       let need = Int((r / 3600 / capacityPerSecond - 1e-9).rounded(.up))
       if r <= 0 && scaleToZero { return 0 }
       return max(need, minReplicas, 1)
     }
+    instancesPerHour = perHour
+    peak = perHour.max() ?? 0
+    base = perHour.min() ?? 0
+    hours = Double(perHour.reduce(0, +)) * Workload.weeksPerMonth
   }
 
   /// Hours per month of the part of the fleet above `floor` instances, and of the part up to it.
@@ -57,7 +61,7 @@ extension Fleet {
       out.append(Pricing(name: "spot", monthlyCost: s.below * od + spotCost(aboveHours: s.above, spot: spot), spotHours: s.above,
                          spotPeak: peak - floor, notes: floor > 0 && withNotes ? ["\(floor) on-demand replica(s) under the spot fleet"] : []))
     }
-    let discounts = policy.commitmentDiscounts.first { $0.key.lowercased() == o.provider.lowercased() }?.value
+    let discounts = policy.commitmentDiscount(provider: o.provider)
     for (term, months, catalogRate, discount) in [("1y", 12, o.commit1yPerHour, discounts?.oneYear), ("3y", 36, o.commit3yPerHour, discounts?.threeYear)] {
       guard base > 0, let rate = catalogRate ?? (od.flatMap { od in discount.map { od * (1 - $0) } }) else { continue }
       // A commitment longer than the horizon is paid in full: spread it over the horizon.
@@ -79,5 +83,32 @@ extension Fleet {
       }
     }
     return out
+  }
+
+  /// The cheapest of `pricings(…)`'s monthly costs, computed without building them (the break-even search asks
+  /// for it ~50 times per candidate). A test holds it equal to `pricings(…).map(\.monthlyCost).min()`.
+  func minimumCost(_ o: InstanceOffer, policy: Workload.PricingPolicy, horizonMonths: Int, spotRate: Double, commitment: (oneYear: Double?, threeYear: Double?)?) -> Double? {
+    var best = Double.infinity
+    let od = o.onDemandPerHour
+    func spotCost(aboveHours: Double, spot: Double) -> Double {
+      aboveHours * spot + spotRate * aboveHours / Workload.hoursPerMonth * policy.restartMinutes / 60 * spot
+    }
+    if let od { best = min(best, hours * od) }
+    if let spot = o.spotPerHour, let od {
+      let s = split(floor: min(policy.spotOnDemandFloor, peak))
+      best = min(best, s.below * od + spotCost(aboveHours: s.above, spot: spot))
+    }
+    if base > 0 {
+      var aboveBase: Double?
+      for (months, catalogRate, discount) in [(12, o.commit1yPerHour, commitment?.oneYear), (36, o.commit3yPerHour, commitment?.threeYear)] {
+        guard let rate = catalogRate ?? (od.flatMap { od in discount.map { od * (1 - $0) } }) else { continue }
+        let committed = Double(base) * Workload.hoursPerMonth * rate * max(1, Double(months) / Double(max(1, horizonMonths)))
+        let above = aboveBase ?? split(floor: base).above
+        aboveBase = above
+        if let od { best = min(best, committed + above * od) }
+        if let spot = o.spotPerHour, od != nil, above > 0 { best = min(best, committed + spotCost(aboveHours: above, spot: spot)) }
+      }
+    }
+    return best.isFinite ? best : nil
   }
 }

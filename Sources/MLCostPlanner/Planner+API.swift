@@ -33,8 +33,11 @@ extension Planner {
     var excluded: [String: Int] = [:]
     if w.selfHost.includeOpenModelAPIs {
       let wanted = Set(w.selfHost.models.compactMap { catalog.model(named: $0)?.name })
+      var shapes: [String: String?] = [:]   // API model name → catalog model (1,800 prices, many names repeat across zones)
       for p in catalog.apiPrices.prices where (p.effectiveFrom.map { time >= $0 } ?? true) && (p.effectiveTo.map { time < $0 } ?? true) {
-        guard let m = catalog.model(named: p.model), wanted.contains(m.name),
+        let name = shapes[p.model] ?? catalog.model(named: p.model)?.name
+        shapes[p.model] = .some(name)
+        guard let name, wanted.contains(name),
               !prices.contains(where: { $0.0.provider == p.provider && $0.0.model == p.model && $0.0.dataZone == p.dataZone }) else { continue }
         if eu && !inEU(p) { excluded["\(p.provider) (\(whereItRuns(p)))", default: 0] += 1; continue }
         prices.append((p, false))

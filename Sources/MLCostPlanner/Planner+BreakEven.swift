@@ -8,14 +8,17 @@ extension Planner {
     let scaled = w.scaled(factor)
     var fleets: [Double: Fleet] = [:]
     var best: Double?
+    var discounts: [String: (oneYear: Double?, threeYear: Double?)?] = [:]
     for c in candidates {
       let fleet = fleets[c.capacity] ?? Fleet(hourlyRequests: scaled.hourlyRequests, capacityPerSecond: c.capacity,
                                               minReplicas: w.selfHost.minReplicas, scaleToZero: w.selfHost.scaleToZero)
       fleets[c.capacity] = fleet
-      for p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate, withNotes: false)
-      where best == nil || p.monthlyCost < best! { best = p.monthlyCost }
+      let d = discounts[c.offer.provider] ?? w.pricing.commitmentDiscount(provider: c.offer.provider)
+      discounts[c.offer.provider] = .some(d)
+      if let cost = fleet.minimumCost(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate, commitment: d),
+         best == nil || cost < best! { best = cost }
     }
-    return best
+    return best.map { $0 + w.selfHost.fixedMonthlyTotal }
   }
 
   /// Sweeps volume from 1% to 100× today's and finds where self-hosting starts to beat the API.
@@ -32,20 +35,25 @@ extension Planner {
       return PlanBreakEven(apiOptionId: api.id, monthlyTokens: nil, statement: "No self-hosted option fits: the API is the only choice.", sweep: sweep)
     }
     func cheaper(_ f: Double) -> Bool { (cheapestSelfHosted(w, candidates, factor: f) ?? .infinity) <= api.monthlyCost * f }
-    if cheaper(factors[0]) {
+    // The sweep has priced every factor already: find the first crossing in it, then bisect between its neighbours.
+    func cheaperAt(_ i: Int) -> Bool { (sweep[i].selfHostedCost ?? .infinity) <= api.monthlyCost * factors[i] }
+    if cheaperAt(0) {
       return PlanBreakEven(apiOptionId: api.id, monthlyTokens: tokens * factors[0],
                            statement: "Self-hosting is cheaper than \(api.provider) \(api.model) from 1% of this volume up.", sweep: sweep)
     }
-    guard let i = factors.firstIndex(where: cheaper) else {
+    guard let i = factors.indices.first(where: cheaperAt) else {
       return PlanBreakEven(apiOptionId: api.id, monthlyTokens: nil,
                            statement: "\(api.provider) \(api.model) stays cheaper than self-hosting up to 100× this volume.", sweep: sweep)
     }
     var lo = log(factors[i - 1]), hi = log(factors[i])
-    for _ in 0..<30 { let mid = (lo + hi) / 2; if cheaper(exp(mid)) { hi = mid } else { lo = mid } }
+    // 20 halvings of a 1/8-decade interval: the volume to 0.0003%.
+    for _ in 0..<20 { let mid = (lo + hi) / 2; if cheaper(exp(mid)) { hi = mid } else { lo = mid } }
     let volume = tokens * exp(hi)
     let ratio = exp(hi)
-    let statement = String(format: "Self-hosting breaks even with %@ %@ at %@ tokens a month (%@ today's volume).", api.provider, api.model,
-                           PlanText.tokens(volume), ratio >= 1 ? String(format: "%.1f×", ratio) : String(format: "%.0f%% of", ratio * 100))
+    let statement = String(format: "Self-hosting breaks even with %@ %@ at %@ tokens a month (%@ today's volume), where both cost %@ a month.",
+                           api.provider, api.model, PlanText.tokens(volume),
+                           ratio >= 1 ? String(format: "%.1f×", ratio) : String(format: "%.0f%% of", ratio * 100),
+                           PlanText.dollars(api.monthlyCost * ratio))
     return PlanBreakEven(apiOptionId: api.id, monthlyTokens: volume, statement: statement, sweep: sweep)
   }
 
@@ -83,6 +91,15 @@ extension Planner {
                             host.pricing, PlanText.dollars(host.monthlyCost), PlanText.dollars(saving), saving / max(api.monthlyCost, 1e-9) * 100,
                             api.provider, api.model))
     }
+    var selfHosting = "Self-hosting here keeps at least \(w.selfHost.minReplicas) replica(s) up at every hour"
+    if w.selfHost.minReplicas < 2 { selfHosting += " (no redundancy: one failure is an outage)" }
+    if w.selfHost.fixedMonthlyTotal > 0 {
+      selfHosting += " and carries \(PlanText.dollars(w.selfHost.fixedMonthlyTotal)) a month fixed ("
+        + w.selfHost.fixedMonthly.map { "\($0.name) \(PlanText.dollars($0.usd))" }.joined(separator: ", ") + ")"
+    } else {
+      selfHosting += "; no fixed cost of running it (engineering time, monitoring) is counted: set self_host.fixed_monthly_usd"
+    }
+    reasons.append(selfHosting + ".")
     reasons.append(breakEven.statement)
     if w.selfHost.residency == "eu" { reasons.append("Only EU/EEA regions, and hosted APIs whose price list places them in the EU/EEA, were considered.") }
     return PlanRecommendation(optionId: best.id, reasons: reasons)

@@ -59,7 +59,9 @@ public struct Planner: Sendable {
       let fleet = fleets[c.capacity] ?? Fleet(hourlyRequests: w.hourlyRequests, capacityPerSecond: c.capacity,
                                               minReplicas: w.selfHost.minReplicas, scaleToZero: w.selfHost.scaleToZero)
       fleets[c.capacity] = fleet
-      for p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate) {
+      for var p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate) {
+        // The scenario's fixed monthly costs are part of every self-hosted option (and of its P50/P90).
+        p.monthlyCost += w.selfHost.fixedMonthlyTotal
         selfHosted.append((option(w, c, fleet, p), c, p))
       }
     }
@@ -71,7 +73,7 @@ public struct Planner: Sendable {
     var alsoIn: [[String]] = []
     for entry in selfHosted {
       let o = entry.0
-      let key = "\(o.provider)|\(o.instanceType ?? "")|\(o.model)|\(o.precision ?? "")|\(o.pricing)|\(String(format: "%.2f", o.monthlyCost))"
+      let key = "\(o.provider)|\(o.instanceType ?? "")|\(o.model)|\(o.precision ?? "")|\(o.pricing)|\(Int64((o.monthlyCost * 100).rounded()))"
       if let i = firstOf[key] { alsoIn[i].append(o.region ?? "") } else { firstOf[key] = unique.count; unique.append(entry); alsoIn.append([]) }
     }
     for (i, same) in alsoIn.enumerated() where !same.isEmpty {
@@ -197,6 +199,10 @@ public struct Planner: Sendable {
     let demand = w.hourlyRequests.reduce(0, +) / 3600
     let served = Double(f.instancesPerHour.reduce(0, +)) * c.capacity / w.selfHost.targetUtilisation
     var notes = p.notes
+    if !w.selfHost.fixedMonthly.isEmpty {
+      notes.append("includes \(PlanText.dollars(w.selfHost.fixedMonthlyTotal)) a month fixed: "
+        + w.selfHost.fixedMonthly.map { "\($0.name) \(PlanText.dollars($0.usd))" }.joined(separator: ", "))
+    }
     if let n = c.spotNote, p.spotHours > 0 { notes.append(n) }
     if o.zonesWithoutSpotDiscount > 0 && p.spotHours > 0 {
       notes.append("\(o.zonesWithoutSpotDiscount) of \(o.zones) zones price spot at on-demand (no spare capacity there)")

@@ -121,7 +121,8 @@ public enum Scenario {
       }
 
       let s = try pairs(selfHostNode, "self_host", allowed: ["models", "precisions", "providers", "regions", "gpus", "residency", "min_replicas",
-                                                            "scale_to_zero", "target_utilisation", "include_open_model_apis"])
+                                                            "scale_to_zero", "target_utilisation", "include_open_model_apis",
+                                                            "fixed_monthly_usd"])
       guard let models = s["models"] else { throw fail(selfHostNode, "self_host needs models (open models to consider)") }
       var selfHost = Workload.SelfHost(models: try strings(models.1, "self_host.models"))
       if let (_, p) = s["precisions"] {
@@ -144,6 +145,20 @@ public enum Scenario {
         if !(0.05...1).contains(selfHost.targetUtilisation) { throw fail(p, "target_utilisation is a fraction between 0.05 and 1") }
       }
       if let (_, p) = s["include_open_model_apis"] { selfHost.includeOpenModelAPIs = try bool(p, "self_host.include_open_model_apis") }
+      if let (_, p) = s["fixed_monthly_usd"] {
+        // A number, or named parts: {engineering: 4000, monitoring: 300, egress: 150}.
+        if let parts = p.mapping {
+          for (k, v) in parts {
+            let usd = try number(v, "self_host.fixed_monthly_usd.\(k.string ?? "")")
+            if usd < 0 { throw fail(v, "a fixed monthly cost is ≥ 0") }
+            selfHost.fixedMonthly.append(.init(name: k.string ?? "fixed", usd: usd))
+          }
+        } else {
+          let usd = try number(p, "self_host.fixed_monthly_usd")
+          if usd < 0 { throw fail(p, "a fixed monthly cost is ≥ 0") }
+          selfHost.fixedMonthly = [.init(name: "fixed", usd: usd)]
+        }
+      }
 
       var pricing = Workload.PricingPolicy()
       if let (_, pr) = top["pricing"] {

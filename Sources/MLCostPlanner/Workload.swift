@@ -35,19 +35,30 @@ public struct Workload: Sendable, Equatable {
     public var gpus: [String]
     /// `any` or `eu` (EU/EEA regions only).
     public var residency: String
+    /// At least this many replicas at every hour (2 by default: a production service survives one failing).
     public var minReplicas: Int
     public var scaleToZero: Bool
     /// Autoscaling keeps each replica below this share of its saturated throughput.
     public var targetUtilisation: Double
     /// Also price the open models at the hosts that serve them by API (Together, Fireworks …).
     public var includeOpenModelAPIs: Bool
+    /// What running it yourself costs a month whatever the volume (engineering time, monitoring, egress), USD, by name.
+    public var fixedMonthly: [FixedCost] = []
+    public var fixedMonthlyTotal: Double { fixedMonthly.reduce(0) { $0 + $1.usd } }
     public init(models: [String], precisions: [Precision] = [.bf16, .fp8], providers: [String] = [], regions: [String] = [], gpus: [String] = [],
-                residency: String = "any", minReplicas: Int = 1, scaleToZero: Bool = false, targetUtilisation: Double = 0.8,
+                residency: String = "any", minReplicas: Int = 2, scaleToZero: Bool = false, targetUtilisation: Double = 0.8,
                 includeOpenModelAPIs: Bool = true) {
       self.models = models; self.precisions = precisions; self.providers = providers; self.regions = regions; self.gpus = gpus
       self.residency = residency; self.minReplicas = minReplicas; self.scaleToZero = scaleToZero; self.targetUtilisation = targetUtilisation
       self.includeOpenModelAPIs = includeOpenModelAPIs
     }
+  }
+
+  /// One fixed monthly cost of self-hosting, as the scenario names it.
+  public struct FixedCost: Sendable, Equatable {
+    public var name: String
+    public var usd: Double
+    public init(name: String, usd: Double) { self.name = name; self.usd = usd }
   }
 
   public struct PricingPolicy: Sendable, Equatable {
@@ -59,6 +70,10 @@ public struct Workload: Sendable, Equatable {
     public var commitmentDiscounts: [String: (oneYear: Double?, threeYear: Double?)]
     public init(spotOnDemandFloor: Int = 1, restartMinutes: Double = 10, commitmentDiscounts: [String: (oneYear: Double?, threeYear: Double?)] = [:]) {
       self.spotOnDemandFloor = spotOnDemandFloor; self.restartMinutes = restartMinutes; self.commitmentDiscounts = commitmentDiscounts
+    }
+    /// The scenario's commitment discounts for a provider (its name matched ignoring case).
+    public func commitmentDiscount(provider: String) -> (oneYear: Double?, threeYear: Double?)? {
+      commitmentDiscounts.first { $0.key.lowercased() == provider.lowercased() }?.value
     }
     public static func == (l: PricingPolicy, r: PricingPolicy) -> Bool {
       l.spotOnDemandFloor == r.spotOnDemandFloor && l.restartMinutes == r.restartMinutes

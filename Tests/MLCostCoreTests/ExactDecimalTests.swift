@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MLCostCore
 
@@ -181,5 +182,15 @@ struct TestRandom {
       text += (below(2) == 0 ? "e" : "E") + ["", "-", "+"][below(3)] + String(below(13))
     }
     return text
+  }
+}
+
+/// `trimmingBlanks` removes what `.whitespaces` removes, and nothing else.
+struct BlanksTests {
+  @Test func trimsLikeFoundationsWhitespaces() {
+    for s in ["", " ", "a", " a ", "\ta b\t", "\u{A0}x\u{2003}", "x\n", "\nx", " \t ", "é ", " 日本", "a\u{200B}"] {
+      #expect(s.trimmingBlanks() == s.trimmingCharacters(in: .whitespaces), "\(s.debugDescription)")
+      #expect(s[...].trimmingBlanks() == s.trimmingCharacters(in: .whitespaces))
+    }
   }
 }

@@ -122,5 +122,29 @@ struct PlannerTests {
     #expect(a.risk != "low")
   }
 
+  /// The break-even search prices candidates through `minimumCost`; it must be exactly the cheapest of `pricings`
+  /// for every shipped offer, fleet shape and policy (commitments from the catalog or the scenario, horizons, floors).
+  @Test func theBreakEvenPricesAsThePlanDoes() {
+    let fleets = [Fleet(hourlyRequests: TrafficShape.businessHours.weights.map { $0 * 40_000 }, capacityPerSecond: 3, minReplicas: 1, scaleToZero: false),
+                  Fleet(hourlyRequests: TrafficShape.nightlyBatch.weights.map { $0 * 9_000 }, capacityPerSecond: 0.7, minReplicas: 2, scaleToZero: true),
+                  Fleet(hourlyRequests: Array(repeating: 7_200, count: 168), capacityPerSecond: 1, minReplicas: 1, scaleToZero: false)]
+    let policies = [Workload.PricingPolicy(), Workload.PricingPolicy(spotOnDemandFloor: 0, restartMinutes: 30, commitmentDiscounts: ["AWS": (0.3, 0.5), "gcp": (0.37, nil)])]
+    var compared = 0
+    for offer in Self.full.instances.prefix(600) {
+      for fleet in fleets {
+        for policy in policies {
+          for horizon in [6, 12, 36] {
+            let all = fleet.pricings(offer, policy: policy, horizonMonths: horizon, spotRate: 0.12).map(\.monthlyCost).min()
+            let fast = fleet.minimumCost(offer, policy: policy, horizonMonths: horizon, spotRate: 0.12,
+                                         commitment: policy.commitmentDiscount(provider: offer.provider))
+            #expect(all == fast, "\(offer.provider) \(offer.region) \(offer.instanceType)")
+            compared += 1
+          }
+        }
+      }
+    }
+    #expect(compared == 600 * 18)
+  }
+
   nonisolated(unsafe) static var scratch: [String] = []
 }
