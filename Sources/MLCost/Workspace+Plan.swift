@@ -53,11 +53,36 @@ extension Workspace {
 extension Workspace {
   /// `mlcost plan --from-usage`: the week's hourly profile, tokens per request and today's API come
   /// from the imported usage of one model and request type in one month.
-  public func plan(model: String, requestType: String, month: BillingMonth, selfHost: [String], catalogs dir: String?, top: Int = 15) throws -> PlanResult {
+  /// Without `selfHost`, the open model of the usage itself when the catalog knows it (a 70B workload is compared with
+  /// self-hosting the 70B, never silently with an 8B); for a closed model, the open models most teams compare with.
+  public func plan(model: String, requestType: String, month: BillingMonth, selfHost: [String]?, catalogs dir: String?, top: Int = 15) throws -> PlanResult {
     let buckets = try store.usageBuckets(model: model, requestType: requestType, month: month)
-    let workload = try Self.workload(from: buckets, model: model, requestType: requestType, month: month, selfHost: selfHost)
-    return try Self.planner(catalogs: dir, top: top).plan(workload, at: month.start)
+    let planner = try Self.planner(catalogs: dir, top: top)
+    let sameModel = planner.catalog.model(named: model)?.name
+    let models = selfHost ?? sameModel.map { [$0] } ?? Self.defaultSelfHostModels
+    let workload = try Self.workload(from: buckets, model: model, requestType: requestType, month: month, selfHost: models)
+    var plan = try planner.plan(workload, at: month.start)
+    // What that usage cost: as the provider stated it in the imported data, else at catalog prices (the reference option).
+    let stated = try store.statedUsageCost(model: model, requestType: requestType, month: month)
+    var today: String
+    if stated.isEmpty {
+      let reference = plan.options.first { $0.id == plan.breakEven.apiOptionId }
+      today = "Today: the imported \(model) \(requestType) usage in \(month) states no cost"
+        + (reference.map { "; at catalog prices it costs \(PlanText.dollars($0.monthlyCost)) a month (\($0.provider))" } ?? "")
+    } else {
+      today = "Today: the imported \(model) \(requestType) usage in \(month) cost "
+        + stated.map { "\($0.cost.decimalString) \($0.currency)" }.joined(separator: " + ") + " as stated by the provider"
+    }
+    if selfHost == nil {
+      today += sameModel != nil ? "; self-hosting \(sameModel!) itself is compared (--self-host to add others)"
+        : "; \(model) is not an open model: self-hosting compares \(models.joined(separator: ", ")) (--self-host to choose)"
+    }
+    plan.recommendation?.reasons.insert(today + ".", at: 0)
+    return plan
   }
+
+  /// The open models compared with a closed model's usage when the user names none.
+  public static let defaultSelfHostModels = ["Llama-3.1-8B", "Llama-3.1-70B"]
 
   /// Requests are spread evenly over each bucket's hours and folded onto the hours of the week
   /// (Monday 00:00 UTC first), averaged over how often each hour occurs in the month.

@@ -57,9 +57,25 @@ extension Planner {
     return PlanBreakEven(apiOptionId: api.id, monthlyTokens: volume, statement: statement, sweep: sweep)
   }
 
+  /// One line a reader can act on: switch to the best option that meets the targets and save what, or stay.
+  static func verdict(best: PlanOption, api: PlanOption?, meetsTargets: Bool) -> String {
+    func label(_ o: PlanOption) -> String {
+      o.kind == "api" ? "\(o.provider) \(o.model) (\(o.pricing))"
+        : "\(o.model) \(o.precision ?? "") self-hosted on \(o.provider) \(o.instanceType ?? "") in \(o.region ?? ""), \(o.pricing)"
+    }
+    guard let api else { return "Verdict: \(label(best)), \(PlanText.dollars(best.monthlyCost)) a month (no API used today to compare with)." }
+    guard meetsTargets else { return "Verdict: nothing meets the targets and constraints; see the notes." }
+    let saving = api.monthlyCost - best.monthlyCost
+    if best.id == api.id || saving <= 0.005 * api.monthlyCost {
+      return "Verdict: stay on \(api.provider) \(api.model): no option that meets the targets costs less than its \(PlanText.dollars(api.monthlyCost)) a month."
+    }
+    return String(format: "Verdict: switch to %@ and save %@ a month (%.0f%%) against %@ %@ at %@.", label(best), PlanText.dollars(saving),
+                  saving / api.monthlyCost * 100, api.provider, api.model, PlanText.dollars(api.monthlyCost))
+  }
+
   func recommend(_ options: [PlanOption], _ w: Workload, api: PlanOption?, breakEven: PlanBreakEven) -> PlanRecommendation? {
     guard let best = options.first else { return nil }
-    var reasons: [String] = []
+    var reasons: [String] = [Self.verdict(best: best, api: api, meetsTargets: ok(best, w))]
     let cheapestSelf = options.first { $0.kind == "self-hosted" }
     if best.kind == "api" {
       reasons.append("\(best.provider) \(best.model) (\(best.pricing)) costs \(PlanText.dollars(best.monthlyCost)) a month, \(String(format: "$%.3f", best.costPer1MTokens)) per 1M tokens.")

@@ -28,4 +28,16 @@ extension Store {
                         inputTokens: r[5].int ?? 0, cachedInputTokens: r[6].int ?? 0, outputTokens: r[7].int ?? 0)
     }
   }
+
+  /// The cost the imported usage of a model and request type states for a month, per currency (exact); empty when
+  /// none of it states a cost.
+  public func statedUsageCost(model: String, requestType: String, month: BillingMonth) throws(StoreError) -> [(currency: String, cost: Amount)] {
+    try db.rows("""
+      SELECT coalesce((SELECT value FROM dict WHERE id = currency_id), 'USD'), money_sum(cost)
+      FROM usage
+      WHERE bucket_start >= ? AND bucket_start < ? AND request_type = ? AND cost IS NOT NULL
+        AND model_id IN (SELECT id FROM dict WHERE lower(value) = lower(?))
+      GROUP BY currency_id ORDER BY 1
+      """, [.integer(month.start), .integer(month.next.start), .text(requestType), .text(model)]).map { ($0[0].string ?? "USD", $0[1].amountOrOverflow) }
+  }
 }

@@ -2,6 +2,7 @@ import Foundation
 @testable import MLCost
 import MLCostCore
 @testable import MLCostStore
+import MLCostTestSupport
 import Testing
 
 /// `mlcost plan --from-usage`: imported usage becomes the week's profile and the tokens per request.
@@ -36,5 +37,31 @@ struct PlanFromUsageTests {
     #expect(throws: PlannerError.self) {
       try Workspace.workload(from: [], model: "gpt-9", requestType: "chat", month: Self.october, selfHost: ["Llama-3.1-8B"])
     }
+  }
+
+  /// A team paying a host for a 70B model: the plan compares self-hosting that 70B (not an 8B), says what the usage
+  /// cost today as the provider stated it, and gives a one-line verdict.
+  @Test func fromUsageComparesTheSameModelAndSaysWhatItCostsToday() throws {
+    let dir = Repo.temporaryDirectory()
+    var csv = "request_id,call_type,api_key,spend,total_tokens,prompt_tokens,completion_tokens,startTime,endTime,model,model_group,custom_llm_provider\n"
+    for day in 1...28 {
+      let d = day < 10 ? "0\(day)" : "\(day)"
+      csv += "r-\(day),acompletion,k1,1.25,1450000,1200000,250000,2026-10-\(d) 09:00:00+00,2026-10-\(d) 10:00:00+00,"
+        + "meta-llama/Meta-Llama-3.1-70B-Instruct,chat,deepinfra\n"
+    }
+    let path = (dir as NSString).appendingPathComponent("spend.csv")
+    try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    let ws = try Workspace(databasePath: (dir as NSString).appendingPathComponent("u.db"))
+    guard case .imported = try ws.importFile(path, options: ImportOptions()) else { Issue.record("not imported"); return }
+    let plan = try ws.plan(model: "meta-llama/Meta-Llama-3.1-70B-Instruct", requestType: "chat", month: Self.october, selfHost: nil,
+                           catalogs: Repo.path("catalogs"))
+    #expect(plan.options.filter { $0.kind == "self-hosted" }.allSatisfy { $0.model == "Llama-3.1-70B" })
+    let reasons = try #require(plan.recommendation?.reasons)
+    #expect(reasons[0] == "Today: the imported meta-llama/Meta-Llama-3.1-70B-Instruct chat usage in 2026-10 cost 35.00 USD as stated by the provider; "
+            + "self-hosting Llama-3.1-70B itself is compared (--self-host to add others).")
+    #expect(reasons[1].hasPrefix("Verdict: "))
+    // The reference is the host and model paid today.
+    let reference = try #require(plan.options.first { $0.id == plan.breakEven.apiOptionId })
+    #expect(reference.provider == "DeepInfra" && reference.model.contains("70B"))
   }
 }

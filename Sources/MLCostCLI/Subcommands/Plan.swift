@@ -16,8 +16,8 @@ struct Plan: ParsableCommand {
   @Option(help: ArgumentHelp("With --from-usage: the model as imported.", valueName: "name")) var model: String?
   @Option(name: .customLong("request-type"), help: ArgumentHelp("With --from-usage: the request type.", valueName: "type")) var requestType: String?
   @Option(help: ArgumentHelp("With --from-usage: the month, YYYY-MM.", valueName: "month")) var month: String?
-  @Option(name: .customLong("self-host"), help: ArgumentHelp("With --from-usage: open models to consider, comma-separated.", valueName: "models"))
-  var selfHost: String = "Llama-3.1-8B,Llama-3.1-70B"
+  @Option(name: .customLong("self-host"), help: ArgumentHelp("With --from-usage: open models to consider, comma-separated (default: the usage's own model when it is open, else Llama-3.1-8B,Llama-3.1-70B).", valueName: "models"))
+  var selfHost: String?
   @Option(help: ArgumentHelp("table, md, json or html.", valueName: "format")) var format: String = "table"
   @Option(help: ArgumentHelp("Self-hosted options to list.", valueName: "n")) var top: Int = 15
   @OptionGroup var options: CatalogOptions
@@ -40,7 +40,7 @@ struct Plan: ParsableCommand {
         plan = try Workspace.plan(scenario: scenario, catalogs: options.catalogs, at: now, top: top)
       } else {
         plan = try Workspace(databasePath: try database.existing()).plan(model: model!, requestType: requestType!, month: BillingMonth(month!)!,
-                                                                         selfHost: selfHost.split(separator: ",").map(String.init),
+                                                                         selfHost: selfHost.map { $0.split(separator: ",").map(String.init) },
                                                                          catalogs: options.catalogs, top: top)
       }
     } catch let e as ScenarioError {
