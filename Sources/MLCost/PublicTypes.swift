@@ -26,6 +26,7 @@ public typealias IdleReport = MLCostReports.IdleReport
 public typealias IdleRenderer = MLCostReports.IdleRenderer
 public typealias AnomalyReport = MLCostReports.AnomalyReport
 public typealias AnomalyRenderer = MLCostReports.AnomalyRenderer
+public typealias CSVTables = MLCostReports.CSVTables
 public typealias Catalog = MLCostCatalogs.Catalog
 public typealias CatalogIssue = MLCostCatalogs.CatalogIssue
 public typealias PlanResult = MLCostCore.PlanResult

@@ -13,6 +13,10 @@ struct MLCostCommand: ParsableCommand {
   /// Runs a command and maps every error to a message on stderr and an exit code
   /// (0 ok, 1 unexpected, 64 usage, 65 bad data, 66 missing input).
   static func main() {
+    if let problem = SubcommandCheck.problem(Array(CommandLine.arguments.dropFirst()), root: MLCostCommand.self) {
+      printError(problem)
+      Foundation.exit(ExitStatus.usage)
+    }
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -22,7 +26,13 @@ struct MLCostCommand: ParsableCommand {
         printError(message)
         Foundation.exit(code)
       }
-      exit(withError: error)
+      // Argument-parser's own errors, in the one error style (`error: …`); help and version stay as they are.
+      let code = exitCode(for: error)
+      if code == .success { exit(withError: error) }
+      var message = fullMessage(for: error)
+      if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst(7) }
+      printError(message)
+      Foundation.exit(code.rawValue)
     }
   }
 }

@@ -95,6 +95,21 @@ public enum CatalogTable {
   }
 }
 
+extension CatalogTable {
+  /// A catalog file as it is written: its header and its rows in order (for `catalog list --format csv|json`).
+  public static func raw(path: String) throws -> (columns: [String], rows: [[String]]) {
+    let reader = CSVReader(source: try FileByteSource(path: path))
+    guard try reader.nextRow() else { return ([], []) }
+    let header = (0..<reader.fieldCount).map { reader.string($0).trimmingBlanks() }
+    var rows: [[String]] = []
+    while try reader.nextRow() {
+      if reader.fieldCount == 1 && reader.field(0).isEmpty { continue }
+      rows.append((0..<reader.fieldCount).map { reader.string($0).trimmingBlanks() })
+    }
+    return (header, rows)
+  }
+}
+
 /// Writes catalog rows: RFC 4180 quoting, LF line ends.
 public enum CatalogCSV {
   public static func field(_ s: String) -> String {

@@ -6,6 +6,21 @@ import MLCostCatalogs
 public enum CatalogListing {
   public static let tables = ["gpus", "models", "instances", "regions", "spot-risk", "benchmarks", "api-prices"]
 
+  /// The file behind each listable catalog.
+  public static let files = ["gpus": "gpus.csv", "models": "models.csv", "instances": "instances.csv", "regions": "regions.csv",
+                             "spot-risk": "spot_risk.csv", "benchmarks": "benchmarks.csv", "api-prices": "api_prices.csv"]
+
+  /// The catalog's own rows, every column as the file writes it (exact), filtered like the table:
+  /// `csv` is the file's header and rows, `json` an array of objects keyed by column.
+  public static func data(_ c: Catalog, table: String, filter: String?, json: Bool) throws -> String {
+    let (columns, all) = try CatalogTable.raw(path: (c.directory as NSString).appendingPathComponent(files[table]!))
+    let rows = all.filter { row in filter.map { f in row.contains { $0.localizedCaseInsensitiveContains(f) } } ?? true }
+    if !json { return CatalogCSV.line(columns) + rows.map(CatalogCSV.line).joined() }
+    let objects = rows.map { row in Dictionary(uniqueKeysWithValues: zip(columns, row + Array(repeating: "", count: max(0, columns.count - row.count)))) }
+    let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
   public static func counts(_ c: Catalog) -> String {
     """
     \(c.directory): \(c.gpus.count) GPUs, \(c.models.count) models, \(c.instances.count) instance offers \

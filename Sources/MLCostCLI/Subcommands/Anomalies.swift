@@ -17,14 +17,17 @@ struct Anomalies: ParsableCommand {
   @Option(help: ArgumentHelp("The first day to examine, YYYY-MM-DD (default: 30 days before the last charge).", valueName: "date"))
   var since: String?
 
-  @Option(help: ArgumentHelp("table, md or json.", valueName: "format"))
+  @Option(help: ArgumentHelp("table, md, csv or json.", valueName: "format"))
   var format: String = "table"
+
+  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+  var out: String?
 
   @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
   var rules: String?
 
-  func validate() throws {
-    if !["table", "md", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table, md or json") }
+  mutating func validate() throws {
+    format = try Choice.pick(format, from: ["table", "md", "csv", "json"], option: "format")
     if let since, since.count != 10 || BillingMonth(String(since.prefix(7))) == nil { throw ValidationError("--since must look like 2026-10-01") }
   }
 
@@ -41,10 +44,13 @@ struct Anomalies: ParsableCommand {
       throw Failure(message: "no charges on or after \(since!); the database holds charges for \(holdings.daySpan)", code: ExitStatus.missingInput)
     }
     let report = try workspace.anomalies(since: sinceDay, rules: ruleSet)
+    let text: String
     switch format {
-    case "json": print(try AnomalyRenderer.json(report), terminator: "")
-    case "md": print(AnomalyRenderer.markdown(report), terminator: "")
-    default: print(AnomalyRenderer.table(report), terminator: "")
+    case "json": text = try AnomalyRenderer.json(report)
+    case "md": text = AnomalyRenderer.markdown(report)
+    case "csv": text = CSVTables.anomalies(report)
+    default: text = AnomalyRenderer.table(report)
     }
+    try emit([(out, text)])
   }
 }

@@ -31,11 +31,13 @@ struct Generate: ParsableCommand {
   @Argument(help: ArgumentHelp("The CSV file to write.", valueName: "file"))
   var file: String
 
-  func validate() throws {
+  mutating func validate() throws {
     if rows < 1 || rows > 1_000_000_000 { throw ValidationError("--rows must be 1 to 1,000,000,000") }
     if resources < 1 || resources > 10_000_000 { throw ValidationError("--resources must be 1 to 10,000,000") }
-    guard let f = Workspace.GeneratedFormat(rawValue: format) else { throw ValidationError("--format must be focus, cur or cur2") }
-    guard let s = ExportShape(rawValue: shape) else { throw ValidationError("--shape must be demo, realistic or adversarial") }
+    format = try Choice.pick(format, from: Workspace.GeneratedFormat.allCases.map(\.rawValue), option: "format")
+    let f = Workspace.GeneratedFormat(rawValue: format)!
+    shape = try Choice.pick(shape, from: ExportShape.allCases.map(\.rawValue), option: "shape")
+    let s = ExportShape(rawValue: shape)!
     if f == .cur2 && s == .demo { throw ValidationError("--format cur2 needs --shape realistic or adversarial") }
     if let month, BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
   }

@@ -7,8 +7,9 @@ struct Idle: ParsableCommand {
     abstract: "Endpoints and GPU instances that cost money and serve nobody (or almost nobody), with the money wasted and the action.",
     discussion: """
       Joins the bill with activity metrics over a window. Kinds: idle (cost and zero invocations), under-used (GPU \
-      utilisation never above the threshold), orphaned (notebooks and clusters without activity), unknown (cost but no \
-      metrics: never reported as idle). Thresholds come from the rules file's idle: block and are printed with the result.
+      utilisation never above the threshold), orphaned (notebooks and clusters without activity), stopped-but-billed \
+      (an instance gone from the bill while its storage is still billed), unknown (cost but no metrics: never reported \
+      as idle). Thresholds come from the rules file's idle: block and are printed with the result.
       """)
 
   @OptionGroup var database: DatabaseOptions
@@ -19,19 +20,22 @@ struct Idle: ParsableCommand {
   @Option(name: .customLong("as-of"), help: ArgumentHelp("The day after the window, YYYY-MM-DD (default: the day after the last charge).", valueName: "date"))
   var asOf: String?
 
-  @Option(help: ArgumentHelp("table, md or json.", valueName: "format"))
+  @Option(help: ArgumentHelp("table, md, csv or json.", valueName: "format"))
   var format: String = "table"
+
+  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+  var out: String?
 
   @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
   var rules: String?
 
   var windowDays: Int? { window.flatMap { Int($0.hasSuffix("d") ? String($0.dropLast()) : $0) } }
 
-  func validate() throws {
+  mutating func validate() throws {
     if window != nil && (windowDays ?? 0) <= 0 { throw ValidationError("--window must look like 14d") }
     if let d = windowDays, d > 3660 { throw ValidationError("--window must be at most 3660d (ten years)") }
     if let asOf, BillingMonth(String(asOf.prefix(7))) == nil || asOf.count != 10 { throw ValidationError("--as-of must look like 2026-11-01") }
-    if !["table", "md", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table, md or json") }
+    format = try Choice.pick(format, from: ["table", "md", "csv", "json"], option: "format")
   }
 
   func run() throws {
@@ -43,10 +47,13 @@ struct Idle: ParsableCommand {
       throw Failure(message: "\(db): the database holds no charges yet, so nothing can be idle; import a billing export first", code: ExitStatus.missingInput)
     }
     let report = try workspace.idle(asOf: try asOf.map { try Workspace.parseDay($0) }, windowDays: windowDays, rules: ruleSet)
+    let text: String
     switch format {
-    case "json": print(try IdleRenderer.json(report), terminator: "")
-    case "md": print(IdleRenderer.markdown(report), terminator: "")
-    default: print(IdleRenderer.table(report), terminator: "")
+    case "json": text = try IdleRenderer.json(report)
+    case "md": text = IdleRenderer.markdown(report)
+    case "csv": text = CSVTables.idle(report)
+    default: text = IdleRenderer.table(report)
     }
+    try emit([(out, text)])
   }
 }

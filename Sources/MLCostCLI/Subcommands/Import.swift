@@ -29,11 +29,9 @@ struct Import: ParsableCommand {
   @Argument(help: ArgumentHelp("The files to import; a directory imports every recognised file in it.", valueName: "file"))
   var files: [String]
 
-  func validate() throws {
+  mutating func validate() throws {
     if files.isEmpty { throw ValidationError("name at least one file to import") }
-    if format != "auto" && ImportFormat(rawValue: format) == nil {
-      throw ValidationError("unknown format '\(format)': use auto or one of \(ImportFormat.names)")
-    }
+    format = try Choice.pick(format, from: ["auto"] + ImportFormat.allCases.map(\.rawValue), option: "format")
   }
 
   func run() throws {

@@ -11,8 +11,8 @@ struct Imports: ParsableCommand {
   @Option(help: ArgumentHelp("table or json (the machine-readable reconciliation).", valueName: "format"))
   var format: String = "table"
 
-  func validate() throws {
-    guard ["table", "json"].contains(format) else { throw ValidationError("unknown format '\(format)': use table or json") }
+  mutating func validate() throws {
+    format = try Choice.pick(format, from: ["table", "json"], option: "format")
   }
 
   func run() throws {

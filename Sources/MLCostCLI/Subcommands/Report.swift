@@ -36,18 +36,19 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The catalogs folder with api_prices.csv (default: $MLCOST_CATALOGS, next to the binary, ./catalogs).", valueName: "dir"))
     var catalogs: String?
 
-    func validate() throws {
+    mutating func validate() throws {
       if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
-      if ReportFormat(rawValue: format) == nil { throw ValidationError("unknown format '\(format)': use \(ReportFormat.names)") }
-      if let basis, Basis(rawValue: basis == "amortized" ? "amortised" : basis) == nil {
-        throw ValidationError("unknown basis '\(basis)': use amortised or cash")
+      format = try Choice.pick(format, from: ReportFormat.allCases.map(\.rawValue), option: "format")
+      if let b = basis {
+        let picked = try Choice.pick(b, from: ["amortised", "amortized", "cash"], option: "basis")
+        basis = picked == "amortized" ? "amortised" : picked
       }
     }
 
     func run() throws {
       let db = try database.existing()
       var ruleSet = try MLCostCLI.rules(from: rules)
-      if let basis { ruleSet.basis = Basis(rawValue: basis == "amortized" ? "amortised" : basis)! }
+      if let basis { ruleSet.basis = Basis(rawValue: basis)! }
       let workspace = try Workspace(databasePath: db)
       let holdings = try workspace.holdings()
       if holdings.isEmpty {
@@ -73,8 +74,8 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Write to this file instead of printing.", valueName: "file"))
     var out: String?
 
-    func validate() throws {
-      if ReportFormat(rawValue: format) == nil { throw ValidationError("unknown format '\(format)': use \(ReportFormat.names)") }
+    mutating func validate() throws {
+      format = try Choice.pick(format, from: ReportFormat.allCases.map(\.rawValue), option: "format")
     }
 
     func run() throws {

@@ -23,8 +23,8 @@ struct Throughput: ParsableCommand {
   @Flag(help: "Refit the efficiency factors on the benchmarks and print the calibration table.") var calibrate = false
   @OptionGroup var options: CatalogOptions
 
-  func validate() throws {
-    if !["table", "json"].contains(format) { throw ValidationError("unknown format '\(format)': use table or json") }
+  mutating func validate() throws {
+    format = try Choice.pick(format, from: ["table", "json"], option: "format")
     if !calibrate && (model == nil || gpu == nil) { throw ValidationError("name --model and --gpu (or pass --calibrate)") }
     if gpus < 1 || inputTokens < 1 || outputTokens < 1 { throw ValidationError("--gpus, --input-tokens and --output-tokens must be positive") }
     if gpus > 4096 { throw ValidationError("--gpus must be at most 4096 (one serving deployment)") }
