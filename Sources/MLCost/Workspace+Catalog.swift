@@ -49,8 +49,19 @@ extension Workspace {
     var candidates: [String] = []
     if let dir { candidates.append(dir) }
     if let env = ProcessInfo.processInfo.environment["MLCOST_CATALOGS"], !env.isEmpty { candidates.append(env) }
-    let binary = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
-    return candidates + [binary.appendingPathComponent("catalogs").path, "catalogs"]
+    // The catalogs the binary shipped with: beside it, in a parent (a `.build/release/mlcost` of a checkout), or in
+    // `<prefix>/share/mlcost/catalogs` for a `<prefix>/bin/mlcost` install; the real path, so a symlink or $PATH works.
+    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+      ?? URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().path
+    var folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
+    var shipped = [folder.appendingPathComponent("catalogs").path,
+                   folder.deletingLastPathComponent().appendingPathComponent("share/mlcost/catalogs").path]
+    for _ in 0..<4 {
+      folder = folder.deletingLastPathComponent()
+      if folder.path == "/" { break }
+      shipped.append(folder.appendingPathComponent("catalogs").path)
+    }
+    return candidates + ["catalogs"] + shipped
   }
 
   public static func loadCatalog(_ dir: String?) throws -> Catalog {

@@ -52,8 +52,9 @@ extension Workspace {
                    summary.reconciles ? "reconciled" : "NOT RECONCILED"])
     }
     let rules = try loadRules(path: rulesPath)
-    let report = try workspace.monthlyReport(month: DemoCompany.month, rules: rules, prices: prices,
+    var report = try workspace.monthlyReport(month: DemoCompany.month, rules: rules, prices: prices,
                                              title: "Northwind AI — cost per model")
+    if prices == nil { report.notes.append(missingCatalogNote(catalogs: nil)) }
     var files: [String: String] = [:]
     let base = "monthly-\(DemoCompany.month)"
     for format in ReportFormat.allCases {

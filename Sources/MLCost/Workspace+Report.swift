@@ -183,6 +183,13 @@ extension Workspace {
     if dir != nil { throw ImportError.missingInput(path: dir!, reason: "no api_prices.csv in the catalogs folder") }
     return nil
   }
+
+  /// What a report says when no API price catalog was found: where it looked and how to point at one (a demo run from
+  /// another folder silently dropped 134.84 USD of catalog-priced usage into "unpriced").
+  public static func missingCatalogNote(catalogs dir: String?) -> String {
+    "No API price catalog found (looked in: \(catalogCandidates(dir).joined(separator: ", "))): API usage without a stated cost is listed as "
+      + "unpriced, not counted. Pass --catalogs DIR or set MLCOST_CATALOGS to the folder with api_prices.csv."
+  }
 }
 
 /// Results written from concurrent iterations, each slot once.

@@ -9,7 +9,9 @@ struct Demo: ParsableCommand {
   var out: String = "reports/demo"
 
   func run() throws {
-    let outcome = try Workspace.runDemo(directory: out, prices: try Workspace.apiPrices(catalogs: nil))
+    let prices = try Workspace.apiPrices(catalogs: nil)
+    if prices == nil { printError("warning: " + Workspace.missingCatalogNote(catalogs: nil)) }
+    let outcome = try Workspace.runDemo(directory: out, prices: prices)
     print(outcome.text, terminator: "")
   }
 }

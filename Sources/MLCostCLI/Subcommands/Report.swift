@@ -57,7 +57,13 @@ struct Report: ParsableCommand {
       if !holdings.months.contains(BillingMonth(month)!) {
         throw Failure(message: "no charges or usage for \(month); the database holds \(holdings.monthSpan)", code: ExitStatus.missingInput)
       }
-      let report = try workspace.monthlyReport(month: BillingMonth(month)!, rules: ruleSet, prices: try Workspace.apiPrices(catalogs: catalogs))
+      let prices = try Workspace.apiPrices(catalogs: catalogs)
+      var report = try workspace.monthlyReport(month: BillingMonth(month)!, rules: ruleSet, prices: prices)
+      if prices == nil {
+        let note = Workspace.missingCatalogNote(catalogs: catalogs)
+        report.notes.append(note)
+        printError("warning: " + note)
+      }
       try emit(try Workspace.render(report, format: ReportFormat(rawValue: format)!, out: out))
     }
   }
