@@ -271,11 +271,12 @@ struct Builder {
         addTokens(model, currency, u)
         continue
       }
-      if stated.contains(u.provider.lowercased()) || u.model == nil || selfHosted.contains(model) {
+      if stated.contains(u.provider.lowercased()) || selfHosted.contains(model) {
         addTokens(model, "USD", u)
         continue
       }
-      guard let price = input.prices[TokenPrice.key(provider: u.provider, model: model)], let cost = priced(u, price) else {
+      // Without a model there is no price to look up: unpriced under "(no model)", never silently dropped.
+      guard u.model != nil, let price = input.prices[TokenPrice.key(provider: u.provider, model: model)], let cost = priced(u, price) else {
         let k = "\(u.provider)|\(model)|\(rt)"
         var p = unpriced[k] ?? UnpricedUsage(provider: u.provider, model: model, requestType: rt, requests: 0, inputTokens: 0, outputTokens: 0)
         p.requests.addSaturating(u.requests); p.inputTokens.addSaturating(u.inputTokens.plusSaturating(u.cachedInputTokens).plusSaturating(u.cacheWriteTokens)); p.outputTokens.addSaturating(u.outputTokens)

@@ -35,6 +35,19 @@ struct AttributionEngineTests {
     #expect(a.allocations.contains { $0.owner == .model("bge-large") && $0.requestType == "embedding" })
   }
 
+  /// Usage without a model (OpenAI's default when a usage query is not grouped by model) and without a stated cost
+  /// vanished: neither in costs nor in "unpriced". It is unpriced under `(no model)` now, tokens and requests kept.
+  @Test func usageWithoutAModelIsListedAsUnpriced() throws {
+    var input = FixtureMonth.input
+    var u = UsageGroup(provider: "Mistral", source: "t", model: nil, requestType: .chat, batch: false)
+    u.requests = 7; u.inputTokens = 7000; u.outputTokens = 700
+    input.usage.append(u)
+    let a = try AttributionEngine.run(input, rules: FixtureMonth.rules)
+    #expect(a.unpriced.contains(UnpricedUsage(provider: "Mistral", model: "(no model)", requestType: "chat", requests: 7, inputTokens: 7000,
+                                              outputTokens: 700)))
+    #expect(a.charges["USD"] == usd("8889.31"))   // still not counted as money
+  }
+
   @Test func tagCoverageCountsOnlyTheSourcesOwnTags() throws {
     let a = try AttributionEngine.run(FixtureMonth.input, rules: FixtureMonth.rules)
     let ec2 = a.coverage.first { $0.service == "Amazon Elastic Compute Cloud" }
