@@ -35,7 +35,8 @@ extension Workspace {
     var perDims: [Int64: (series: (Int, Int, Int), who: String)] = [:]
     for (id, text) in dims {
       var g = ChargeGroup(currency: text[.billingCurrency] ?? "?", billedCost: .zero, effectiveCost: .zero)
-      g.provider = text[.providerName]; g.service = text[.serviceName]; g.resourceId = text[.resourceId]
+      g.provider = text[.providerName]; g.service = ServiceNames.canonical(provider: text[.providerName], service: text[.serviceName])
+      g.resourceId = text[.resourceId]
       let raw = text[.tags] ?? ""
       let reading = readings[raw] ?? {
         if let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] { g.tags = object.mapValues { "\($0)" } }
@@ -47,7 +48,7 @@ extension Workspace {
       let model = r.values[.model] ?? Owner.unallocated.description, requestType = AttributionEngine.requestTypeName(r.values[.requestType])
       let currency = g.currency
       perDims[id] = ((seriesIndex("model", model, currency), seriesIndex("request type", requestType, currency),
-                      seriesIndex("service", "\(text[.providerName] ?? "?") \(text[.serviceName] ?? "?")", currency)),
+                      seriesIndex("service", "\(text[.providerName] ?? "?") \(g.service ?? "?")", currency)),
                      text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))")
     }
     for g in groups {

@@ -19,7 +19,7 @@ extension Workspace {
         var r = BilledResource(resourceId: w.resourceId, currency: w.currency,
                                cost: rules.basis == .amortised ? w.effectiveCost : w.billedCost, daysBilled: w.days.count)
         r.resourceName = w.text[.resourceName]; r.resourceType = w.text[.resourceType]; r.provider = w.text[.providerName]
-        r.service = w.text[.serviceName]; r.instanceType = w.text[.instanceType]; r.gpuModel = w.text[.gpuModel]
+        r.service = ServiceNames.canonical(provider: w.text[.providerName], service: w.text[.serviceName]); r.instanceType = w.text[.instanceType]; r.gpuModel = w.text[.gpuModel]
         r.serviceCategory = w.text[.serviceCategory]
         // Tag sets are read once each; virtual tags match per resource (they may name its id, service or type).
         let raw = w.text[.tags] ?? ""

@@ -30,7 +30,7 @@ extension Workspace {
                           chargeCategory: g.chargeCategory)
       c.pricingCategory = g.pricingCategory; c.gpuCount = g.gpuCount; c.consumedQuantity = g.consumedQuantity
       c.provider = g.text[.providerName]; c.account = g.text[.billingAccountId]; c.subAccount = g.text[.subAccountId]
-      c.service = g.text[.serviceName]; c.serviceCategory = g.text[.serviceCategory]; c.resourceId = g.text[.resourceId]
+      c.service = ServiceNames.canonical(provider: g.text[.providerName], service: g.text[.serviceName]); c.serviceCategory = g.text[.serviceCategory]; c.resourceId = g.text[.resourceId]
       c.resourceName = g.text[.resourceName]; c.resourceType = g.text[.resourceType]; c.sku = g.text[.skuId]
       c.region = g.text[.regionId]; c.instanceType = g.text[.instanceType]; c.gpuModel = g.text[.gpuModel]
       c.consumedUnit = g.text[.consumedUnit]; c.commitmentStatus = g.text[.commitmentDiscountStatus]
