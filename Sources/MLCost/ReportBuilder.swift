@@ -48,6 +48,7 @@ enum ReportBuilder {
       case .model: kind = "model"
       case .shared: kind = "shared"
       case .idle: kind = "idle"
+      case .commitmentPurchase: kind = "purchase"
       case .unallocated: kind = "unallocated"
       }
       var row = ModelRow(owner: key.owner.description, kind: kind, currency: key.currency, allocation: money(allocation))

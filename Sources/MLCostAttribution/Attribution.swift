@@ -7,6 +7,9 @@ public enum Owner: Hashable, Sendable, Comparable, CustomStringConvertible {
   case shared
   /// Commitments nobody used (unused reservations and savings plans).
   case idle
+  /// On cash basis, a commitment's fee in the month it is billed: a purchase, not idle (the use it covers is
+  /// known only amortised).
+  case commitmentPurchase
   /// Spend with no model, by tag or rule.
   case unallocated
 
@@ -15,6 +18,7 @@ public enum Owner: Hashable, Sendable, Comparable, CustomStringConvertible {
     case .model(let m): m
     case .shared: "(shared)"
     case .idle: "(idle commitment)"
+    case .commitmentPurchase: "(commitment purchase)"
     case .unallocated: "(unallocated)"
     }
   }
@@ -24,7 +28,8 @@ public enum Owner: Hashable, Sendable, Comparable, CustomStringConvertible {
     case .model(let m): (0, m)
     case .shared: (1, "")
     case .idle: (2, "")
-    case .unallocated: (3, "")
+    case .commitmentPurchase: (3, "")
+    case .unallocated: (4, "")
     }
   }
   public static func < (l: Owner, r: Owner) -> Bool { l.order < r.order }

@@ -200,7 +200,7 @@ struct Builder {
 
       let owner: Owner
       if c.commitmentStatus?.lowercased() == "unused" {
-        owner = .idle
+        owner = rules.basis == .cash && c.chargeCategory == .purchase ? .commitmentPurchase : .idle
       } else if let pool = poolIndex {
         pooled[pool, default: [:]][PoolBucket(currency: c.currency, component: component, phase: phase), default: .zero] += cost
         continue

@@ -55,7 +55,7 @@ public struct CurrencyTotals: Codable, Sendable, Equatable {
 /// One owner (a model, or `shared`, `idle`, `unallocated`) in one currency.
 public struct ModelRow: Codable, Sendable, Equatable {
   public var owner: String
-  /// `model`, `shared`, `idle` or `unallocated`.
+  /// `model`, `shared`, `idle`, `purchase` (a commitment fee on cash basis) or `unallocated`.
   public var kind: String
   public var currency: String
   /// Everything the owner holds: its GPUs busy or not, its API spend, its share of pools.

@@ -135,3 +135,23 @@ struct AttributionEngineTests {
     #expect(AttributionEngine.trimmingSpacesAndTabs(" \t ") == "")
   }
 }
+
+/// On cash basis a commitment's fee, billed whole in its month, was reported as "(idle commitment)".
+struct CashBasisPurchaseTests {
+  @Test func aCommitmentFeeOnCashBasisIsAPurchaseAndUnusedUsageStaysIdle() throws {
+    var fee = ChargeGroup(currency: "USD", billedCost: Amount(units: 1200), effectiveCost: Amount(units: 100), chargeCategory: .purchase)
+    fee.commitmentStatus = "Unused"
+    var unused = ChargeGroup(currency: "USD", billedCost: .zero, effectiveCost: Amount(units: 40), chargeCategory: .usage)
+    unused.commitmentStatus = "Unused"
+    let input = AttributionInput(month: BillingMonth(year: 2026, month: 10), charges: [fee, unused], usage: [], activity: [:], prices: [:])
+    var rules = Rules.defaults
+    rules.basis = .cash
+    let cash = try AttributionEngine.run(input, rules: rules)
+    #expect(cash.allocations.filter { $0.owner == .commitmentPurchase }.reduce(Amount.zero) { $0 + $1.cost } == Amount(units: 1200))
+    #expect(!cash.allocations.contains { $0.owner == .idle && !$0.cost.isZero })
+    rules.basis = .amortised
+    let amortised = try AttributionEngine.run(input, rules: rules)
+    #expect(amortised.allocations.filter { $0.owner == .idle }.reduce(Amount.zero) { $0 + $1.cost } == Amount(units: 140))
+    #expect(!amortised.allocations.contains { $0.owner == .commitmentPurchase })
+  }
+}
