@@ -83,7 +83,9 @@ enum ReportBuilder {
           if n > 0 { row.perMillionOutputTokens = money(LargestRemainder.scale(cost, 1_000_000, n)) }
         }
         let milliHours = Int64(clampingRounded: d.gpuHours * 1000)
-        let gpuCost = lines.filter { $0.component == .gpuCompute }.reduce(Amount.zero) { $0 + $1.cost }
+        // The model's own GPU charges over its own GPU-hours: a pool's share brings dollars but no GPU-hours (it made
+        // mistral-7b's $/GPU-h 18.57 where its GPUs list near 4).
+        let gpuCost = lines.filter { $0.component == .gpuCompute && $0.source == .charge }.reduce(Amount.zero) { $0 + $1.cost }
         if milliHours > 0 { row.perGPUHour = money(LargestRemainder.scale(gpuCost, 1000, milliHours)) }
       }
       models.append(row)
