@@ -39,8 +39,7 @@ extension Workspace {
       g.resourceId = text[.resourceId]
       let raw = text[.tags] ?? ""
       let reading = readings[raw] ?? {
-        if let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] { g.tags = object.mapValues { "\($0)" } }
-        let r = AttributionEngine.read(tags: g.tags, rules: rules)
+        let r = AttributionEngine.read(tags: Self.tags(json: raw), rules: rules)
         readings[raw] = r
         return r
       }()

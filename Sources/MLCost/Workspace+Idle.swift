@@ -24,8 +24,7 @@ extension Workspace {
         // Tag sets are read once each; virtual tags match per resource (they may name its id, service or type).
         let raw = w.text[.tags] ?? ""
         let reading = readings[raw] ?? {
-          let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
-          let read = AttributionEngine.read(tags: object.mapValues { "\($0)" }, rules: rules)
+          let read = AttributionEngine.read(tags: Self.tags(json: raw), rules: rules)
           readings[raw] = read
           return read
         }()

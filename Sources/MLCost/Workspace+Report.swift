@@ -36,8 +36,7 @@ extension Workspace {
       c.consumedUnit = g.text[.consumedUnit]; c.commitmentStatus = g.text[.commitmentDiscountStatus]
       if let raw = g.text[.tags] {
         if let cached = tagCache[raw] { c.tags = cached.tags; c.tagSet = cached.set } else {
-          let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
-          let tags = object.mapValues { "\($0)" }
+          let tags = tags(json: raw)
           tagCache[raw] = (tagCache.count, tags)
           c.tags = tags; c.tagSet = tagCache.count - 1
         }
@@ -60,6 +59,11 @@ extension Workspace {
       }
     }
     return AttributionInput(month: month, charges: groups, usage: usage, activity: withActivity ? try activity(month, store: store) : [:], prices: priceMap)
+  }
+
+  /// A charge's tags as stored (a JSON object); values that are not strings as their text; not an object → none.
+  static func tags(json raw: String) -> [String: String] {
+    ((try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]).mapValues { "\($0)" }
   }
 
   /// What the metrics say per resource over the month: GPU utilisation, or hours that served requests.

@@ -31,7 +31,7 @@ public enum AttributionEngine {
     r.normalised = Dictionary(tags.map { (Rules.normaliseKey($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
     for d in Dimension.allCases {
       for key in rules.dimensions[d] ?? [] {
-        if let v = r.normalised[key].map(trimmingSpacesAndTabs), !v.isEmpty { r.values[d] = v; break }
+        if let v = r.normalised[key]?.trimmingBlanks(), !v.isEmpty { r.values[d] = v; break }
       }
     }
     return r
@@ -53,9 +53,6 @@ public enum AttributionEngine {
     }
     return r
   }
-
-  /// `value` without leading and trailing blanks (spaces, tabs, other space separators), as `.whitespaces` trims.
-  static func trimmingSpacesAndTabs(_ value: String) -> String { value.trimmingBlanks() }
 
   static func matches(_ m: Match, _ c: ChargeGroup, _ tags: [String: String]) -> Bool {
     for (field, pattern) in m.fields {

@@ -110,8 +110,7 @@ extension Planner {
     var selfHosting = "Self-hosting here keeps at least \(w.selfHost.minReplicas) replica(s) up at every hour"
     if w.selfHost.minReplicas < 2 { selfHosting += " (no redundancy: one failure is an outage)" }
     if w.selfHost.fixedMonthlyTotal > 0 {
-      selfHosting += " and carries \(PlanText.dollars(w.selfHost.fixedMonthlyTotal)) a month fixed ("
-        + w.selfHost.fixedMonthly.map { "\($0.name) \(PlanText.dollars($0.usd))" }.joined(separator: ", ") + ")"
+      selfHosting += " and carries \(PlanText.dollars(w.selfHost.fixedMonthlyTotal)) a month fixed (\(w.selfHost.fixedMonthlyParts))"
     } else {
       selfHosting += "; no fixed cost of running it (engineering time, monitoring) is counted: set self_host.fixed_monthly_usd"
     }

@@ -200,8 +200,7 @@ public struct Planner: Sendable {
     let served = Double(f.instancesPerHour.reduce(0, +)) * c.capacity / w.selfHost.targetUtilisation
     var notes = p.notes
     if !w.selfHost.fixedMonthly.isEmpty {
-      notes.append("includes \(PlanText.dollars(w.selfHost.fixedMonthlyTotal)) a month fixed: "
-        + w.selfHost.fixedMonthly.map { "\($0.name) \(PlanText.dollars($0.usd))" }.joined(separator: ", "))
+      notes.append("includes \(PlanText.dollars(w.selfHost.fixedMonthlyTotal)) a month fixed: \(w.selfHost.fixedMonthlyParts)")
     }
     if let n = c.spotNote, p.spotHours > 0 { notes.append(n) }
     if o.zonesWithoutSpotDiscount > 0 && p.spotHours > 0 {

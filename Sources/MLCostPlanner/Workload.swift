@@ -1,5 +1,6 @@
 import Foundation
 import MLCostCatalogs
+import MLCostCore
 
 /// Everything a plan needs to know about the traffic and the choices allowed (a scenario file or
 /// imported usage becomes one of these).
@@ -45,6 +46,8 @@ public struct Workload: Sendable, Equatable {
     /// What running it yourself costs a month whatever the volume (engineering time, monitoring, egress), USD, by name.
     public var fixedMonthly: [FixedCost] = []
     public var fixedMonthlyTotal: Double { fixedMonthly.reduce(0) { $0 + $1.usd } }
+    /// `engineering $4,000.00, monitoring $300.00`.
+    public var fixedMonthlyParts: String { fixedMonthly.map { "\($0.name) \(PlanText.dollars($0.usd))" }.joined(separator: ", ") }
     public init(models: [String], precisions: [Precision] = [.bf16, .fp8], providers: [String] = [], regions: [String] = [], gpus: [String] = [],
                 residency: String = "any", minReplicas: Int = 2, scaleToZero: Bool = false, targetUtilisation: Double = 0.8,
                 includeOpenModelAPIs: Bool = true) {

@@ -128,11 +128,11 @@ struct AttributionEngineTests {
 
   /// Tag values lose spaces, tabs and other blanks (`.whitespaces`) at their ends, never newlines; untouched otherwise.
   @Test func tagValuesAreTrimmedOfSpacesAndTabsOnly() {
-    #expect(AttributionEngine.trimmingSpacesAndTabs("  a b\t") == "a b")
-    #expect(AttributionEngine.trimmingSpacesAndTabs("\u{A0}x\u{2003}") == "x")
-    #expect(AttributionEngine.trimmingSpacesAndTabs("x\n") == "x\n")
-    #expect(AttributionEngine.trimmingSpacesAndTabs("plain") == "plain")
-    #expect(AttributionEngine.trimmingSpacesAndTabs(" \t ") == "")
+    #expect("  a b\t".trimmingBlanks() == "a b")
+    #expect("\u{A0}x\u{2003}".trimmingBlanks() == "x")
+    #expect("x\n".trimmingBlanks() == "x\n")
+    #expect("plain".trimmingBlanks() == "plain")
+    #expect(" \t ".trimmingBlanks() == "")
   }
 }
 

@@ -18,9 +18,10 @@ public enum Binary {
     public var stderr: String
   }
 
-  public static func run(_ arguments: [String], environment: [String: String] = [:], cwd: String? = nil) throws -> Result {
+  /// Runs `executable` (the built mlcost by default; a copy elsewhere to test what it finds beside itself).
+  public static func run(_ arguments: [String], environment: [String: String] = [:], cwd: String? = nil, executable: String? = nil) throws -> Result {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: mlcost)
+    p.executableURL = URL(fileURLWithPath: executable ?? mlcost)
     p.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["MLCOST_DB"] = nil

@@ -18,20 +18,10 @@ struct CatalogDiscoveryTests {
     let dir = Repo.temporaryDirectory()
     let copy = (dir as NSString).appendingPathComponent("mlcost")
     try FileManager.default.copyItem(atPath: Binary.mlcost, toPath: copy)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: copy)
-    p.arguments = ["demo", "--out", "out"]
-    p.currentDirectoryURL = URL(fileURLWithPath: dir)
-    var env = ProcessInfo.processInfo.environment
-    env["MLCOST_CATALOGS"] = nil
-    p.environment = env
-    let err = Pipe()
-    p.standardError = err
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    #expect(p.terminationStatus == 0)
+    // An empty MLCOST_CATALOGS counts as unset.
+    let r = try Binary.run(["demo", "--out", "out"], environment: ["MLCOST_CATALOGS": ""], cwd: dir, executable: copy)
+    let stderr = r.stderr
+    #expect(r.status == 0)
     #expect(stderr.hasPrefix("warning: No API price catalog found (looked in: catalogs, \(dir)/catalogs"), "\(stderr)")
     let md = try String(contentsOfFile: (dir as NSString).appendingPathComponent("out/monthly-2026-10.md"), encoding: .utf8)
     #expect(md.contains("No API price catalog found"))
