@@ -3,14 +3,13 @@ import PackageDescription
 
 // The module graph is DESIGN.md's: arrows point down only, and
 // Tests/MLCostTests/ModuleGraphTests.swift enforces it from the import lines.
-// The bulk-import path (CSV reader, row mapper, loader) mutates class state per byte and per field;
-// Swift's dynamic exclusivity checks cost ~40% of the import there (measured with perf, docs/decisions.md).
-// Static checks stay; the dynamic ones are off in release builds of these modules only.
-let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+// No unsafe flags, so other packages can depend on the library products: the import path's hot class
+// state opts out of dynamic exclusivity checks per declaration (`@exclusivity(unchecked)`, docs/decisions.md).
 
 let package = Package(
   name: "MLCost",
-  platforms: [.macOS(.v14)],
+  // Built and tested on Linux (Debian 12). On Apple platforms, `Int128` money needs macOS 15; untested there.
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "mlcost", targets: ["MLCostCLI"]),
     .library(name: "MLCost", targets: ["MLCost"]),
@@ -29,15 +28,15 @@ let package = Package(
                    providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-    .target(name: "MLCostCore", swiftSettings: hotPath),
-    .target(name: "MLCostImporters", dependencies: ["MLCostCore", "CLibXML2", "CZlib"], swiftSettings: hotPath),
-    .target(name: "MLCostStore", dependencies: ["MLCostCore", "CSQLite"], swiftSettings: hotPath),
+    .target(name: "MLCostCore"),
+    .target(name: "MLCostImporters", dependencies: ["MLCostCore", "CLibXML2", "CZlib"]),
+    .target(name: "MLCostStore", dependencies: ["MLCostCore", "CSQLite"]),
     .target(name: "MLCostAttribution", dependencies: ["MLCostCore", .product(name: "Yams", package: "Yams")]),
     .target(name: "MLCostCatalogs", dependencies: ["MLCostCore"]),
     .target(name: "MLCostPlanner", dependencies: ["MLCostCore", "MLCostCatalogs", .product(name: "Yams", package: "Yams")]),
     .target(name: "MLCostReports", dependencies: ["MLCostCore", "CLibXML2"]),
     .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "MLCostAttribution", "MLCostCatalogs",
-                                           "MLCostPlanner", "MLCostReports", "CCrypto"], swiftSettings: hotPath),
+                                           "MLCostPlanner", "MLCostReports", "CCrypto"]),
     .executableTarget(name: "MLCostCLI", dependencies: [
       "MLCost",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),

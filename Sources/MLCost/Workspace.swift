@@ -38,33 +38,35 @@ public final class Workspace {
     let input = try Self.decompressing(source, file: file, fileName: fileName)
     let info = ImportFileInfo(fileName: fileName, path: path, sha256: "pending", format: "?", formatVersion: "?",
                               fileBytes: file.size, importedAt: Self.iso8601(now()), lenient: options.lenient)
-    let loader = try store.beginImport(info)
-    let result: ImportResult
-    do {
-      result = try PipelinedImport.run(source: input, fileName: fileName, options: options, sink: loader, progress: progress,
-                                       betweenBatches: source.catchUp)
-      try file.verifyUnchanged()
-    } catch {
-      store.abortImport()
-      try file.verifyUnchanged()  // a file that changed under the reader explains any row error it caused
-      throw error
+    var outcome: ImportOutcome?
+    var ran: (result: ImportResult, sha: String)?
+    let committed = try store.importing(info) { loader in
+      let result: ImportResult
+      do {
+        result = try PipelinedImport.run(source: input, fileName: fileName, options: options, sink: loader, progress: progress,
+                                         betweenBatches: source.catchUp)
+        try file.verifyUnchanged()
+      } catch {
+        try file.verifyUnchanged()  // a file that changed under the reader explains any row error it caused
+        throw error
+      }
+      let sha = source.finish()
+      // The same bytes imported by another process while this one waited for the write lock: nothing new.
+      if let existing = try? store.importRecord(sha256: sha), existing.id != loader.importId {
+        outcome = .alreadyImported(existing, path: path)
+        return .rollBack
+      }
+      ran = (result, sha)
+      return .commit(ImportCompletion(identity: (sha, result.format.rawValue, result.version), rowsRead: result.rowsRead,
+                                      fileTotals: result.fileTotals, rejectedTotals: result.rejectedTotals,
+                                      replacesOlderExports: result.replacesOlderExports))
     }
-    let sha = source.finish()
-    // The same bytes imported by another process while this one waited for the write lock: nothing new.
-    if let existing = try? store.importRecord(sha256: sha), existing.id != loader.importId {
-      store.abortImport()
-      return .alreadyImported(existing, path: path)
+    guard let committed, let ran else {
+      if let outcome { return outcome }
+      throw StoreError.schema("the import of \(fileName) rolled back without saying why")
     }
-    do {
-      try store.recordIdentity(importId: loader.importId, sha256: sha, format: result.format.rawValue, version: result.version)
-    } catch {
-      store.abortImport()
-      throw error
-    }
-    let (reconciliation, replacements) = try store.finishImport(loader, rowsRead: result.rowsRead,
-      fileTotals: result.fileTotals, rejectedTotals: result.rejectedTotals, replacesOlderExports: result.replacesOlderExports)
-    return .imported(ImportSummary(importId: loader.importId, path: path, fileName: fileName, sha256: sha, result: result,
-                                   reconciliation: reconciliation, replacements: replacements, dryRun: false))
+    return .imported(ImportSummary(importId: committed.importId, path: path, fileName: fileName, sha256: ran.sha, result: ran.result,
+                                   reconciliation: committed.reconciliation, replacements: committed.replacements, dryRun: false))
   }
 
   /// Reads and checks a file without writing anything: the format, the rows, the totals.

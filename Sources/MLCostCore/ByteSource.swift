@@ -81,7 +81,7 @@ public final class FileByteSource: ByteSource {
     }
   }
 
-  private var slot = -1
+  @exclusivity(unchecked) private var slot = -1
 
   /// A mapped file that shrank while it was read raises SIGBUS; the guard maps zeros over the lost pages
   /// and this says so, so the import stops with an error instead of a crash. Also catches a file that
@@ -94,11 +94,11 @@ public final class FileByteSource: ByteSource {
         + "nothing was imported — import it again once the export is complete")
     }
   }
-  private var openedAt = timespec()
+  @exclusivity(unchecked) private var openedAt = timespec()
 
-  private var mapping: UnsafeRawBufferPointer?
-  private var mappingTried = false
-  private var released = 0
+  @exclusivity(unchecked) private var mapping: UnsafeRawBufferPointer?
+  @exclusivity(unchecked) private var mappingTried = false
+  @exclusivity(unchecked) private var released = 0
 
   /// The file mapped read-only (sequential access advised), or nil when it cannot be (empty, not mappable).
   public var mappedBytes: UnsafeRawBufferPointer? {
@@ -149,7 +149,7 @@ public final class FileByteSource: ByteSource {
 public final class MemoryByteSource: ByteSource {
   private let bytes: [UInt8]
   private let chunkSize: Int
-  private var offset = 0
+  @exclusivity(unchecked) private var offset = 0
   public init(_ bytes: [UInt8], chunkSize: Int = 1 << 20) {
     self.bytes = bytes
     self.chunkSize = max(1, chunkSize)

@@ -26,36 +26,36 @@ public final class CSVReader {
     var inSide: Bool
   }
 
-  private var buffer: UnsafeMutablePointer<UInt8>
-  private var capacity: Int
-  private var length = 0
-  private var position = 0
-  private var rowStart = 0
-  private var rowEnd = 0
-  private var spans: UnsafeMutablePointer<Span>
-  private var spanCapacity = 64
-  public private(set) var fieldCount = 0
-  private var side: ScratchBytes
-  private var fieldStart = 0
-  private var fieldRawStart = 0
+  @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
+  @exclusivity(unchecked) private var capacity: Int
+  @exclusivity(unchecked) private var length = 0
+  @exclusivity(unchecked) private var position = 0
+  @exclusivity(unchecked) private var rowStart = 0
+  @exclusivity(unchecked) private var rowEnd = 0
+  @exclusivity(unchecked) private var spans: UnsafeMutablePointer<Span>
+  @exclusivity(unchecked) private var spanCapacity = 64
+  @exclusivity(unchecked) public private(set) var fieldCount = 0
+  @exclusivity(unchecked) private var side: ScratchBytes
+  @exclusivity(unchecked) private var fieldStart = 0
+  @exclusivity(unchecked) private var fieldRawStart = 0
 
   /// The whole input is mapped memory: parse it in place, never read, never move, never free.
   private let mapped: Bool
-  private var releasedUpTo = 0
-  private var started = false
-  private var finished = false
-  private var pendingCR = false
-  private var line = 1
+  @exclusivity(unchecked) private var releasedUpTo = 0
+  @exclusivity(unchecked) private var started = false
+  @exclusivity(unchecked) private var finished = false
+  @exclusivity(unchecked) private var pendingCR = false
+  @exclusivity(unchecked) private var line = 1
 
   /// Physical line on which the current row starts (1-based).
-  public private(set) var rowLine = 0
+  @exclusivity(unchecked) public private(set) var rowLine = 0
   /// Bytes consumed from the source so far.
   public var bytesRead: Int64 { mapped ? Int64(position) : readCount }
-  private var readCount: Int64 = 0
+  @exclusivity(unchecked) private var readCount: Int64 = 0
   /// Set when the current row is malformed (text after a closing quote); the row is still returned.
-  public private(set) var rowProblem: String?
+  @exclusivity(unchecked) public private(set) var rowProblem: String?
   /// True when the source began with a UTF-8 BOM.
-  public private(set) var hadBOM = false
+  @exclusivity(unchecked) public private(set) var hadBOM = false
 
   public init(source: any ByteSource, chunkSize: Int = 1 << 20) {
     self.source = source

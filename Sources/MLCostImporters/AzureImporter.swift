@@ -32,18 +32,18 @@ enum AzureColumns {
 /// by a commitment and `UnusedReservation`/`UnusedSavingsPlan` rows carry effective cost but are not
 /// billed again; every other row is both. So neither export is ever counted twice.
 public final class AzureImporter: ChargeRowMapper {
-  public private(set) var warnings: [Diagnostic] = []
+  @exclusivity(unchecked) public private(set) var warnings: [Diagnostic] = []
   private let f: ProviderFields
   private let constants = ConstantText()
-  private var scratch = ScratchBytes(capacity: 4096)
+  @exclusivity(unchecked) private var scratch = ScratchBytes(capacity: 4096)
   private let defaultCurrency: String?
   private let file: String
-  private var c = Cols()
+  @exclusivity(unchecked) private var c = Cols()
   private let extraColumns: [(Int, [UInt8])]
-  private var validTags = Set<UInt64>()
-  private var sawAmortised = false
-  private var sawPurchase = false
-  private var noted = false
+  @exclusivity(unchecked) private var validTags = Set<UInt64>()
+  @exclusivity(unchecked) private var sawAmortised = false
+  @exclusivity(unchecked) private var sawPurchase = false
+  @exclusivity(unchecked) private var noted = false
 
   struct Cols {
     var date, cost, currency, periodStart, periodEnd, account, accountName, subscription, subscriptionName: Int?

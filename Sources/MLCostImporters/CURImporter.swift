@@ -7,23 +7,23 @@ import MLCostCore
 /// Billed cost is `lineItem/UnblendedCost` on every row. Effective (amortised) cost follows AWS's CUR
 /// query library per line-item type (docs/import.md has the table and a worked example per type).
 public final class CURImporter: ChargeRowMapper {
-  public private(set) var warnings: [Diagnostic] = []
+  @exclusivity(unchecked) public private(set) var warnings: [Diagnostic] = []
   private let f: ProviderFields
   private let constants = ConstantText()
-  private var scratch = ScratchBytes(capacity: 4096)
+  @exclusivity(unchecked) private var scratch = ScratchBytes(capacity: 4096)
   private let defaultCurrency: String?
   private let c: Cols
   /// (column, JSON key) of each one-column-per-tag column.
   private let tagColumns: [(Int, [UInt8])]
   /// (column, JSON key) of the columns kept as extras (cost categories, line-item type, usage type …).
   private let extraColumns: [(Int, [UInt8])]
-  private var typeCache = EnumCache<LineItemType>()
-  private var lastCurrencyBytes: [UInt8] = []
-  private var lastCurrency = TextRef.null
-  private var gpuCache: [String: TextRef?] = [:]
-  private var lastInstance: [UInt8] = []
-  private var lastGPU = TextRef.null
-  private var validMaps = Set<UInt64>()
+  @exclusivity(unchecked) private var typeCache = EnumCache<LineItemType>()
+  @exclusivity(unchecked) private var lastCurrencyBytes: [UInt8] = []
+  @exclusivity(unchecked) private var lastCurrency = TextRef.null
+  @exclusivity(unchecked) private var gpuCache: [String: TextRef?] = [:]
+  @exclusivity(unchecked) private var lastInstance: [UInt8] = []
+  @exclusivity(unchecked) private var lastGPU = TextRef.null
+  @exclusivity(unchecked) private var validMaps = Set<UInt64>()
 
   struct Cols {
     var periodStart, periodEnd, usageStart, usageEnd, timeInterval, type, unblended, currency: Int?

@@ -3,21 +3,21 @@ import MLCostCore
 
 /// FOCUS 1.0–1.3 (and 1.0-preview) Cost and Usage CSV → canonical charges, by header name.
 public final class FocusImporter: ChargeRowMapper {
-  public private(set) var warnings: [Diagnostic] = []
+  @exclusivity(unchecked) public private(set) var warnings: [Diagnostic] = []
   private let header: [String]
   private let targets: [FocusColumns.Target]
   private let extraKeys: [[UInt8]]
   private let defaultCurrency: String?
-  private var scratch = ScratchBytes(capacity: 4096)
-  private var tagScratch = ScratchBytes(capacity: 1024)
+  @exclusivity(unchecked) private var scratch = ScratchBytes(capacity: 4096)
+  @exclusivity(unchecked) private var tagScratch = ScratchBytes(capacity: 1024)
   private static let tagsKey = Array("Tags".utf8)
-  private var categoryCache = EnumCache<ChargeCategory>()
-  private var classCache = EnumCache<ChargeClass>()
-  private var frequencyCache = EnumCache<ChargeFrequency>()
-  private var pricingCache = EnumCache<PricingCategory>()
-  private var validTags = Set<UInt64>()
-  private var lastCurrencyBytes: [UInt8] = []
-  private var lastCurrency = ""
+  @exclusivity(unchecked) private var categoryCache = EnumCache<ChargeCategory>()
+  @exclusivity(unchecked) private var classCache = EnumCache<ChargeClass>()
+  @exclusivity(unchecked) private var frequencyCache = EnumCache<ChargeFrequency>()
+  @exclusivity(unchecked) private var pricingCache = EnumCache<PricingCategory>()
+  @exclusivity(unchecked) private var validTags = Set<UInt64>()
+  @exclusivity(unchecked) private var lastCurrencyBytes: [UInt8] = []
+  @exclusivity(unchecked) private var lastCurrency = ""
 
   /// - Parameters:
   ///   - header: the header row as read.

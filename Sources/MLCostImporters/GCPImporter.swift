@@ -8,13 +8,13 @@ import MLCostCore
 /// the net `cost + Σ credits.amount`; the gross cost is kept as ContractedCost and the credits as an
 /// extra. The billing period is `invoice.month` (YYYYMM).
 public final class GCPImporter: ChargeRowMapper {
-  public private(set) var warnings: [Diagnostic] = []
+  @exclusivity(unchecked) public private(set) var warnings: [Diagnostic] = []
   private let f: ProviderFields
   private let constants = ConstantText()
-  private var scratch = ScratchBytes(capacity: 4096)
+  @exclusivity(unchecked) private var scratch = ScratchBytes(capacity: 4096)
   private let defaultCurrency: String?
-  private var c = Cols()
-  private var gpuCache: [String: String?] = [:]
+  @exclusivity(unchecked) private var c = Cols()
+  @exclusivity(unchecked) private var gpuCache: [String: String?] = [:]
 
   struct Cols {
     var account, serviceId, service, sku, skuDescription, start, end, project, projectName, projectLabels, labels, systemLabels: Int?

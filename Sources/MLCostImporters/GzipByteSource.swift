@@ -7,13 +7,13 @@ import MLCostCore
 public final class GzipByteSource: ByteSource {
   private let inner: any ByteSource
   private let fileName: String
-  private var stream = z_stream()
+  @exclusivity(unchecked) private var stream = z_stream()
   private let input: UnsafeMutableRawBufferPointer
-  private var inputEnded = false
-  private var finished = false
+  @exclusivity(unchecked) private var inputEnded = false
+  @exclusivity(unchecked) private var finished = false
   /// Compressed bytes consumed so far (for progress against the file size).
-  public private(set) var compressedBytesRead: Int64 = 0
-  public private(set) var inflatedBytes: Int64 = 0
+  @exclusivity(unchecked) public private(set) var compressedBytesRead: Int64 = 0
+  @exclusivity(unchecked) public private(set) var inflatedBytes: Int64 = 0
   public let limits: Limits
 
   /// A gzip bomb (1 MB of zeros → 1 GB) is refused, not inflated into memory and time: past `checkAfter`

@@ -5,8 +5,8 @@ import MLCostCore
 final class HeadSource: ByteSource {
   static let headSize = 64 << 10
   private let inner: any ByteSource
-  private(set) var head: [UInt8]
-  private var served = 0
+  @exclusivity(unchecked) private(set) var head: [UInt8]
+  @exclusivity(unchecked) private var served = 0
   private let mapped: UnsafeRawBufferPointer?
 
   init(_ inner: any ByteSource) throws {

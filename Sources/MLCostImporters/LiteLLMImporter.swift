@@ -4,11 +4,11 @@ import MLCostCore
 /// LiteLLM spend logs (`LiteLLM_SpendLogs` exported as CSV) → one usage record per request, with the
 /// spend LiteLLM computed as its cost. A request tag `request_type:<type>` overrides the call type.
 final class LiteLLMImporter: RecordRowMapper {
-  private(set) var warnings: [Diagnostic] = []
+  @exclusivity(unchecked) private(set) var warnings: [Diagnostic] = []
   private let f: ProviderFields
-  private var c = Cols()
+  @exclusivity(unchecked) private var c = Cols()
   /// Request ids seen in this file, with their line: a request logged twice would count its spend twice.
-  private var seen: [String: Int] = [:]
+  @exclusivity(unchecked) private var seen: [String: Int] = [:]
 
   struct Cols {
     var id, callType, apiKey, spend, prompt, completion, total, start, end, model, modelGroup, modelId, provider: Int?

@@ -4,7 +4,7 @@ import MLCostCore
 /// A long-format metrics CSV: `resource_id, metric, timestamp, value[, unit]`; every other column is
 /// a dimension of the series (e.g. `variant`, `namespace`). An empty value is rejected, not zero.
 final class MetricsCSVImporter: RecordRowMapper {
-  private(set) var warnings: [Diagnostic] = []
+  @exclusivity(unchecked) private(set) var warnings: [Diagnostic] = []
   private let f: ProviderFields
   private let resource, metric, time, value: Int
   private let unit, namespace, statistic: Int?

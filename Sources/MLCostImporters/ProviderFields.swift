@@ -117,8 +117,8 @@ final class ProviderFields {
 
 /// Strings a mapper points records at (provider names, derived categories), alive as long as the mapper.
 final class ConstantText {
-  private var storage: [UnsafeMutableRawBufferPointer] = []
-  private var cache: [String: TextRef] = [:]
+  @exclusivity(unchecked) private var storage: [UnsafeMutableRawBufferPointer] = []
+  @exclusivity(unchecked) private var cache: [String: TextRef] = [:]
   deinit { for b in storage { b.deallocate() } }
 
   func ref(_ s: String) -> TextRef {

@@ -6,8 +6,8 @@ public final class RecordContext {
   public let fileName: String
   let options: ImportOptions
   let sink: any ImportSink
-  var result: ImportResult
-  private var accepted = TotalsAccumulator()
+  @exclusivity(unchecked) var result: ImportResult
+  @exclusivity(unchecked) private var accepted = TotalsAccumulator()
 
   init(fileName: String, options: ImportOptions, sink: any ImportSink, format: ImportFormat, version: String) {
     self.fileName = fileName

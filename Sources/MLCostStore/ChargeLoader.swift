@@ -11,20 +11,20 @@ public final class ChargeLoader: ImportSink {
   private let insertDetail: Statement
   private let interner: Interner
   private let dims: DimsTable
-  private var key: [Int64]
-  private var lastDimsId: Int64 = -1
+  @exclusivity(unchecked) private var key: [Int64]
+  @exclusivity(unchecked) private var lastDimsId: Int64 = -1
   /// What this loader inserted, per billing period start and (currency, provider, account) ids.
-  private(set) var tallies: [ScopeKey: Totals] = [:]
-  private var scope = ScopeKey(periodStart: 0, currency: -1, provider: -1, account: -1)
+  @exclusivity(unchecked) private(set) var tallies: [ScopeKey: Totals] = [:]
+  @exclusivity(unchecked) private var scope = ScopeKey(periodStart: 0, currency: -1, provider: -1, account: -1)
   /// Per billing period and dimensions: what `charge_summary` gets (reports read it, not `charge`).
-  private(set) var summary: [SummaryKey: SummaryTotals] = [:]
-  private var summaryKey = SummaryKey(periodStart: .min, dimsId: -1)
-  private var summaryRunning = SummaryTotals()
+  @exclusivity(unchecked) private(set) var summary: [SummaryKey: SummaryTotals] = [:]
+  @exclusivity(unchecked) private var summaryKey = SummaryKey(periodStart: .min, dimsId: -1)
+  @exclusivity(unchecked) private var summaryRunning = SummaryTotals()
 
   /// Per billing period, day (of ChargePeriodStart) and dimensions: `charge_daily` (idle windows, anomalies).
-  private(set) var daily: [DailyKey: SummaryTotals] = [:]
-  private var dailyKey = DailyKey(periodStart: .min, day: .min, dimsId: -1)
-  private var dailyRunning = SummaryTotals()
+  @exclusivity(unchecked) private(set) var daily: [DailyKey: SummaryTotals] = [:]
+  @exclusivity(unchecked) private var dailyKey = DailyKey(periodStart: .min, day: .min, dimsId: -1)
+  @exclusivity(unchecked) private var dailyRunning = SummaryTotals()
   struct DailyKey: Hashable {
     var periodStart: Int64
     var day: Int64
@@ -48,8 +48,8 @@ public final class ChargeLoader: ImportSink {
       if let p = o.pricing { pricing = (pricing ?? 0) + p }
     }
   }
-  private var running = Totals()
-  private var runningKey: ScopeKey?
+  @exclusivity(unchecked) private var running = Totals()
+  @exclusivity(unchecked) private var runningKey: ScopeKey?
 
   /// The reconciliation and replacement unit, by interned ids (-1 = null).
   struct ScopeKey: Hashable {
@@ -58,13 +58,13 @@ public final class ChargeLoader: ImportSink {
     var provider: Int64
     var account: Int64
   }
-  public private(set) var rowsWritten = 0
-  public private(set) var rowsRejected = 0
-  public private(set) var rowsFlagged = 0
+  @exclusivity(unchecked) public private(set) var rowsWritten = 0
+  @exclusivity(unchecked) public private(set) var rowsRejected = 0
+  @exclusivity(unchecked) public private(set) var rowsFlagged = 0
   /// This import's charges get the rowids firstChargeId, firstChargeId + 1, … — never an id an
   /// earlier import used, even if its rows were deleted since.
   public let firstChargeId: Int64
-  private var nextChargeId: Int64
+  @exclusivity(unchecked) private var nextChargeId: Int64
 
   let fileName: String
 
@@ -210,14 +210,14 @@ public final class ChargeLoader: ImportSink {
   /// Daily and monthly tallies held in memory, each, before they go to `charge_daily` / `charge_summary`:
   /// (resource × day) groups grow with the file (~450k for a million realistic rows, ~60 MB), so past this many
   /// they are added to the table and dropped.
-  var tallyLimit = 1 << 16
-  private var spilledDaily = false
-  private var dailyInsert: Statement?
-  private var dailySelect: Statement?
+  @exclusivity(unchecked) var tallyLimit = 1 << 16
+  @exclusivity(unchecked) private var spilledDaily = false
+  @exclusivity(unchecked) private var dailyInsert: Statement?
+  @exclusivity(unchecked) private var dailySelect: Statement?
 
-  private var spilledSummary = false
-  private var summaryInsert: Statement?
-  private var summarySelect: Statement?
+  @exclusivity(unchecked) private var spilledSummary = false
+  @exclusivity(unchecked) private var summaryInsert: Statement?
+  @exclusivity(unchecked) private var summarySelect: Statement?
 
   /// Adds the monthly tallies to `charge_summary` (to the row an earlier spill wrote, if any) and empties them:
   /// bounded like the daily ones, for files where every row is its own dimensions.
@@ -294,7 +294,7 @@ public final class ChargeLoader: ImportSink {
   }
 
   /// Usage records and metric samples, written by a helper created on first use.
-  private(set) var recordWriter: RecordWriter?
+  @exclusivity(unchecked) private(set) var recordWriter: RecordWriter?
   private func records() throws(StoreError) -> RecordWriter {
     if let r = recordWriter { return r }
     let r = try RecordWriter(db: db, importId: importId)

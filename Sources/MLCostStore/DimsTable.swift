@@ -15,9 +15,9 @@ final class DimsTable {
   private let db: SQLiteDatabase
   private let select: Statement
   private let insert: Statement
-  private var cache = BytesTable(maxEntries: 16_384)
-  private var lastKey: [Int64] = []
-  private var lastId: Int64 = -1
+  @exclusivity(unchecked) private var cache = BytesTable(maxEntries: 16_384)
+  @exclusivity(unchecked) private var lastKey: [Int64] = []
+  @exclusivity(unchecked) private var lastId: Int64 = -1
 
   deinit { cache.free() }
 

@@ -12,9 +12,9 @@ final class Interner {
   private let db: SQLiteDatabase
   private let select: Statement
   private let insert: Statement
-  private var ids: BytesTable
-  private var last: [ScratchBytes]
-  private var lastIds: [Int64]
+  @exclusivity(unchecked) private var ids: BytesTable
+  @exclusivity(unchecked) private var last: [ScratchBytes]
+  @exclusivity(unchecked) private var lastIds: [Int64]
 
   init(db: SQLiteDatabase, slots: Int, cacheLimit: Int = 65_536) throws(StoreError) {
     self.db = db

@@ -11,15 +11,15 @@ final class RecordWriter {
   private let selectSeries: Statement
   private let insertSample: Statement
   private let interner: Interner
-  private var series: [String: Int64] = [:]
-  private(set) var usageTallies: [PeriodCurrency: Totals] = [:]
+  @exclusivity(unchecked) private var series: [String: Int64] = [:]
+  @exclusivity(unchecked) private(set) var usageTallies: [PeriodCurrency: Totals] = [:]
   /// (provider id, source id) → the bucket starts this import covers.
-  private(set) var usageScopes: [UsageScope: ClosedRange<Int64>] = [:]
+  @exclusivity(unchecked) private(set) var usageScopes: [UsageScope: ClosedRange<Int64>] = [:]
   /// (series, day) pairs this import touched: their `metric_daily` rows are recomputed at the end.
-  private var touchedDays = Set<SeriesDay>()
+  @exclusivity(unchecked) private var touchedDays = Set<SeriesDay>()
   struct SeriesDay: Hashable { var series: Int64; var day: Int64 }
-  private(set) var usageRows = 0
-  private(set) var metricRows = 0
+  @exclusivity(unchecked) private(set) var usageRows = 0
+  @exclusivity(unchecked) private(set) var metricRows = 0
 
   struct UsageScope: Hashable {
     var provider: Int64

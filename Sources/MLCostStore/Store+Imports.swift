@@ -92,8 +92,39 @@ extension Store {
     try db.scalar("SELECT count(*) FROM import WHERE file_bytes = ?", [.integer(fileBytes)]).int ?? 0 > 0
   }
 
+  /// One import, as one transaction: `body` streams rows into the loader and says how it ends. On
+  /// `.commit` the store reconciles, replaces what the file supersedes, records the totals and commits;
+  /// on `.rollBack` or an error (rethrown) nothing of the import stays. This is the only way to write one.
+  /// Returns nil when the body rolled back.
+  @discardableResult
+  public func importing(_ info: ImportFileInfo, _ body: (ChargeLoader) throws -> ImportEnding) throws -> ImportCommitted? {
+    let loader = try beginImport(info)
+    let ending: ImportEnding
+    do {
+      ending = try body(loader)
+    } catch {
+      abortImport()
+      throw error
+    }
+    guard case .commit(let c) = ending else {
+      abortImport()
+      return nil
+    }
+    if let identity = c.identity {
+      do throws(StoreError) {
+        try recordIdentity(importId: loader.importId, sha256: identity.sha256, format: identity.format, version: identity.version)
+      } catch {
+        abortImport()
+        throw error
+      }
+    }
+    let (reconciliation, replacements) = try finishImport(loader, rowsRead: c.rowsRead, fileTotals: c.fileTotals,
+                                                          rejectedTotals: c.rejectedTotals, replacesOlderExports: c.replacesOlderExports)
+    return ImportCommitted(importId: loader.importId, reconciliation: reconciliation, replacements: replacements)
+  }
+
   /// Starts the file's transaction and returns the loader to stream rows into.
-  public func beginImport(_ info: ImportFileInfo) throws(StoreError) -> ChargeLoader {
+  private func beginImport(_ info: ImportFileInfo) throws(StoreError) -> ChargeLoader {
     // Another process's import holds the write lock for as long as its file takes: wait for it (an
     // hour at most) rather than fail after the usual 5 s. WAL readers never wait.
     db.setBusyTimeout(milliseconds: 3_600_000)
@@ -113,19 +144,19 @@ extension Store {
   }
 
   /// Sets what is known only once the file has been read: its digest and detected format.
-  public func recordIdentity(importId: Int64, sha256: String, format: String, version: String) throws(StoreError) {
+  private func recordIdentity(importId: Int64, sha256: String, format: String, version: String) throws(StoreError) {
     _ = try db.rows("UPDATE import SET sha256 = ?, format = ?, format_version = ? WHERE id = ?",
                     [.text(sha256), .text(format), .text(version), .integer(importId)])
   }
 
   /// Undoes everything since `beginImport`.
-  public func abortImport() {
+  private func abortImport() {
     try? db.execute("ROLLBACK")
   }
 
   /// Reconciles, replaces what a newer export of the same provider, account and period supersedes,
   /// records the totals, and commits. Nothing is visible to readers before the commit.
-  public func finishImport(_ loader: ChargeLoader, rowsRead: Int, fileTotals: [PeriodCurrency: Totals],
+  private func finishImport(_ loader: ChargeLoader, rowsRead: Int, fileTotals: [PeriodCurrency: Totals],
                            rejectedTotals: [PeriodCurrency: Totals], replacesOlderExports: Bool = true)
     throws(StoreError) -> (reconciliation: [ReconciliationRow], replacements: [Replacement])
   {

@@ -73,8 +73,8 @@ struct ConverterTests {
     #expect(summary.skipped == ["not a GPU family": 1])
   }
 
-  @Test func theRealPublicFilesConvert() throws {
-    guard let data = Repo.sharedData else { print("skipping catalog conformance: ../shared/data is absent"); return }
+  @Test(Repo.needsSharedData) func theRealPublicFilesConvert() throws {
+    let data = try #require(Repo.sharedData)
     let dir = (data as NSString).appendingPathComponent("gpu-catalogs")
     for (file, provider) in [("aws_vms_gpu_p-family_excerpt.csv", "AWS"), ("azure_vms_gpu_rows.csv", "Azure"), ("lambda_vms_gpu_rows.csv", "Lambda"),
                              ("runpod_vms_gpu_excerpt.csv", "RunPod")] {

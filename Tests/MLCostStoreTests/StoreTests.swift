@@ -106,30 +106,31 @@ struct StoreTests {
   /// resource share one `charge_dims` row and intern nothing new, and `charge_v` still shows each line's text.
   @Test func lineDetailDoesNotMultiplyDimensions() throws {
     let store = try Store(path: ":memory:")
-    let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
-                                                      fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
-    let usd = Array("USD".utf8), res = Array("arn:a".utf8)
-    for k in 0..<50 {
-      let description = Array("$0.\(k) per hour, \"spot\"".utf8), price = Array("0.\(k)".utf8)
-      try usd.withUnsafeBytes { usd in
-        try res.withUnsafeBytes { res in
-          try description.withUnsafeBytes { d in
-            try price.withUnsafeBytes { p in
-              var r = ChargeRecord()
-              r.line = k + 2
-              r.billedCost = Amount(units: 1)
-              r.effectiveCost = Amount(units: 1)
-              r[.billingCurrency] = TextRef(usd)
-              r[.resourceId] = TextRef(res)
-              r[.chargeDescription] = TextRef(d)
-              if k % 2 == 0 { r[.listUnitPrice] = TextRef(p) }
-              try loader.write(r)
+    try store.importing(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
+                                                      fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false)) { loader in
+      let usd = Array("USD".utf8), res = Array("arn:a".utf8)
+      for k in 0..<50 {
+        let description = Array("$0.\(k) per hour, \"spot\"".utf8), price = Array("0.\(k)".utf8)
+        try usd.withUnsafeBytes { usd in
+          try res.withUnsafeBytes { res in
+            try description.withUnsafeBytes { d in
+              try price.withUnsafeBytes { p in
+                var r = ChargeRecord()
+                r.line = k + 2
+                r.billedCost = Amount(units: 1)
+                r.effectiveCost = Amount(units: 1)
+                r[.billingCurrency] = TextRef(usd)
+                r[.resourceId] = TextRef(res)
+                r[.chargeDescription] = TextRef(d)
+                if k % 2 == 0 { r[.listUnitPrice] = TextRef(p) }
+                try loader.write(r)
+              }
             }
           }
         }
       }
+      return .commit(ImportCompletion(rowsRead: 50))
     }
-    _ = try store.finishImport(loader, rowsRead: 50, fileTotals: [:], rejectedTotals: [:])
     #expect(try store.db.scalar("SELECT count(*) FROM charge_dims").int == 1)
     #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 2)
     #expect(try store.db.scalar("SELECT count(*) FROM charge_summary").int == 1)
@@ -143,29 +144,30 @@ struct StoreTests {
   @Test func dailyTalliesSpilledEarlyAddUpToTheSame() throws {
     func load(limit: Int) throws -> [[SQLValue]] {
       let store = try Store(path: ":memory:")
-      let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
-                                                        fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
-      loader.tallyLimit = limit
-      let usd = Array("USD".utf8)
-      let resources = (0..<7).map { Array("arn:\($0)".utf8) }
-      for k in 0..<300 {
-        try usd.withUnsafeBytes { u in
-          try resources[(k * 5) % 7].withUnsafeBytes { res in
-            var r = ChargeRecord()
-            r.line = k + 2
-            r.billingPeriodStart = 1_790_812_800
-            r.chargePeriodStart = 1_790_812_800 + Int64(k % 11) * 86_400 + Int64(k) * 60
-            r.chargePeriodEnd = r.chargePeriodStart + 3600
-            r.billedCost = Amount(picos: Int128(k) * 1_234_567_891_234 + 7)
-            r.effectiveCost = k == 5 ? Amount(picos: Int128(Int64.max) * 3) : Amount(units: 1)
-            r.consumedQuantity = k % 3 == 0 ? nil : Double(k) / 4
-            r[.billingCurrency] = TextRef(u)
-            r[.resourceId] = TextRef(res)
-            try loader.write(r)
+      try store.importing(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
+                                                        fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false)) { loader in
+        loader.tallyLimit = limit
+        let usd = Array("USD".utf8)
+        let resources = (0..<7).map { Array("arn:\($0)".utf8) }
+        for k in 0..<300 {
+          try usd.withUnsafeBytes { u in
+            try resources[(k * 5) % 7].withUnsafeBytes { res in
+              var r = ChargeRecord()
+              r.line = k + 2
+              r.billingPeriodStart = 1_790_812_800
+              r.chargePeriodStart = 1_790_812_800 + Int64(k % 11) * 86_400 + Int64(k) * 60
+              r.chargePeriodEnd = r.chargePeriodStart + 3600
+              r.billedCost = Amount(picos: Int128(k) * 1_234_567_891_234 + 7)
+              r.effectiveCost = k == 5 ? Amount(picos: Int128(Int64.max) * 3) : Amount(units: 1)
+              r.consumedQuantity = k % 3 == 0 ? nil : Double(k) / 4
+              r[.billingCurrency] = TextRef(u)
+              r[.resourceId] = TextRef(res)
+              try loader.write(r)
+            }
           }
         }
+        return .commit(ImportCompletion(rowsRead: 300))
       }
-      _ = try store.finishImport(loader, rowsRead: 300, fileTotals: [:], rejectedTotals: [:])
       return try store.db.rows("SELECT day, dims_id, rows, billed_cost, effective_cost FROM charge_daily ORDER BY 1, 2")
         + store.db.rows("SELECT billing_period_start, dims_id, rows, billed_cost, effective_cost, consumed_quantity FROM charge_summary ORDER BY 1, 2")
     }
@@ -177,26 +179,27 @@ struct StoreTests {
 
   @Test func theLoaderStoresEachDistinctDimensionsOnce() throws {
     let store = try Store(path: ":memory:")
-    let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
-                                                      fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
-    let texts = ["USD", "AWS", "arn:a", "arn:b"].map { Array($0.utf8) }
-    try texts[0].withUnsafeBytes { usd in
-      try texts[1].withUnsafeBytes { aws in
-        for (k, resource) in [texts[2], texts[3], texts[2], texts[2]].enumerated() {
-          try resource.withUnsafeBytes { res in
-            var r = ChargeRecord()
-            r.line = k + 2
-            r.billedCost = Amount(units: 1)
-            r.effectiveCost = Amount(units: 1)
-            r[.billingCurrency] = TextRef(usd)
-            r[.providerName] = TextRef(aws)
-            r[.resourceId] = TextRef(res)
-            try loader.write(r)
+    try store.importing(ImportFileInfo(fileName: "f", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
+                                                      fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false)) { loader in
+      let texts = ["USD", "AWS", "arn:a", "arn:b"].map { Array($0.utf8) }
+      try texts[0].withUnsafeBytes { usd in
+        try texts[1].withUnsafeBytes { aws in
+          for (k, resource) in [texts[2], texts[3], texts[2], texts[2]].enumerated() {
+            try resource.withUnsafeBytes { res in
+              var r = ChargeRecord()
+              r.line = k + 2
+              r.billedCost = Amount(units: 1)
+              r.effectiveCost = Amount(units: 1)
+              r[.billingCurrency] = TextRef(usd)
+              r[.providerName] = TextRef(aws)
+              r[.resourceId] = TextRef(res)
+              try loader.write(r)
+            }
           }
         }
       }
+      return .commit(ImportCompletion(rowsRead: 4))
     }
-    _ = try store.finishImport(loader, rowsRead: 4, fileTotals: [:], rejectedTotals: [:])
     #expect(try store.db.scalar("SELECT count(*) FROM charge").int == 4)
     #expect(try store.db.scalar("SELECT count(*) FROM charge_dims").int == 2)
     #expect(try store.db.scalar("SELECT count(*) FROM dict").int == 4)
@@ -243,22 +246,26 @@ struct InternerTests {
     let latin1: [UInt8] = [0x4D, 0x61, 0xDF], nul: [UInt8] = [0x41, 0x00, 0x42], usd = Array("USD".utf8)
     for bytes in [latin1, nul] {
       let store = try Store(path: ":memory:")
-      let loader = try store.beginImport(ImportFileInfo(fileName: "f.csv", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
-                                                        fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
+      let info = ImportFileInfo(fileName: "f.csv", path: "f", sha256: "x", format: "focus", formatVersion: "1.2",
+                                fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false)
       do {
-        try usd.withUnsafeBytes { u in
-          try bytes.withUnsafeBytes { b in
-            var r = ChargeRecord()
-            r.line = 7
-            r[.billingCurrency] = TextRef(u)
-            r[.chargeDescription] = TextRef(b)
-            try loader.write(r)
+        _ = try store.importing(info) { loader in
+          try usd.withUnsafeBytes { u in
+            try bytes.withUnsafeBytes { b in
+              var r = ChargeRecord()
+              r.line = 7
+              r[.billingCurrency] = TextRef(u)
+              r[.chargeDescription] = TextRef(b)
+              try loader.write(r)
+            }
           }
+          return .commit(ImportCompletion(rowsRead: 1))
         }
         Issue.record("stored \(bytes)")
       } catch {
         #expect("\(error)".contains("f.csv:7: chargeDescription") && "\(error)".contains(bytes == latin1 ? "not UTF-8" : "NUL byte"), "\(error)")
       }
+      #expect(try store.db.scalar("SELECT count(*) FROM import").int == 0)
       #expect(try store.db.scalar("SELECT count(*) FROM charge_detail").int == 0)
     }
   }
@@ -268,21 +275,50 @@ struct StoredTotalsVerificationTests {
   /// The per-period totals come from the loader's tallies; one read-back sum must agree, or nothing commits.
   @Test func aStoredRowThatGoesMissingFailsTheImport() throws {
     let store = try Store(path: ":memory:")
-    let loader = try store.beginImport(ImportFileInfo(fileName: "f", path: "f", sha256: "y", format: "focus", formatVersion: "1.2",
-                                                      fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false))
-    let usd = Array("USD".utf8)
-    try usd.withUnsafeBytes { u in
-      for k in 0..<3 {
+    let info = ImportFileInfo(fileName: "f", path: "f", sha256: "y", format: "focus", formatVersion: "1.2",
+                              fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false)
+    #expect(throws: StoreError.self) {
+      try store.importing(info) { loader in
+        let usd = Array("USD".utf8)
+        try usd.withUnsafeBytes { u in
+          for k in 0..<3 {
+            var r = ChargeRecord()
+            r.line = k + 2
+            r.billedCost = Amount(units: 2)
+            r.effectiveCost = Amount(units: 2)
+            r[.billingCurrency] = TextRef(u)
+            try loader.write(r)
+          }
+        }
+        try store.db.execute("DELETE FROM charge WHERE id = (SELECT max(id) FROM charge)")
+        return .commit(ImportCompletion(rowsRead: 3))
+      }
+    }
+    #expect(try store.db.scalar("SELECT count(*) FROM import").int == 0)
+  }
+
+  /// `importing` is the only door: a body that rolls back or throws leaves no import and no charge.
+  @Test func aBodyThatRollsBackOrThrowsLeavesNothing() throws {
+    struct Boom: Error {}
+    let store = try Store(path: ":memory:")
+    let info = ImportFileInfo(fileName: "f", path: "f", sha256: "z", format: "focus", formatVersion: "1.2",
+                              fileBytes: 1, importedAt: "2026-11-22T00:00:00Z", lenient: false)
+    func writeOne(_ loader: ChargeLoader) throws {
+      try Array("USD".utf8).withUnsafeBytes { u in
         var r = ChargeRecord()
-        r.line = k + 2
-        r.billedCost = Amount(units: 2)
-        r.effectiveCost = Amount(units: 2)
+        r.line = 2
+        r.billedCost = Amount(units: 1)
+        r.effectiveCost = Amount(units: 1)
         r[.billingCurrency] = TextRef(u)
         try loader.write(r)
       }
     }
-    try store.db.execute("DELETE FROM charge WHERE id = (SELECT max(id) FROM charge)")
-    #expect(throws: StoreError.self) { try store.finishImport(loader, rowsRead: 3, fileTotals: [:], rejectedTotals: [:]) }
+    #expect(try store.importing(info) { try writeOne($0); return .rollBack } == nil)
+    #expect(throws: Boom.self) { try store.importing(info) { try writeOne($0); throw Boom() } }
     #expect(try store.db.scalar("SELECT count(*) FROM import").int == 0)
+    #expect(try store.db.scalar("SELECT count(*) FROM charge").int == 0)
+    let committed = try #require(try store.importing(info) { try writeOne($0); return .commit(ImportCompletion(rowsRead: 1)) })
+    #expect(committed.importId == 1)
+    #expect(try store.db.scalar("SELECT count(*) FROM charge").int == 1)
   }
 }

@@ -32,10 +32,27 @@ public enum Binary {
     p.standardOutput = out
     p.standardError = err
     try p.run()
+    // Both pipes drain at once: a child that fills its stderr pipe while we wait on stdout would block forever.
+    let e = Drain(err.fileHandleForReading)
     let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e.wait(), as: UTF8.self))
+  }
+}
+
+/// Reads a pipe to its end on its own thread.
+final class Drain: @unchecked Sendable {
+  private var data = Data()
+  private let done = DispatchSemaphore(value: 0)
+  init(_ handle: FileHandle) {
+    Thread.detachNewThread { [self] in
+      data = handle.readDataToEndOfFile()
+      done.signal()
+    }
+  }
+  func wait() -> Data {
+    done.wait()
+    return data
   }
 }
 

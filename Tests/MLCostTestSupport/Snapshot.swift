@@ -18,18 +18,30 @@ public func assertSnapshot(_ actual: String, at path: String, sourceLocation: So
   }
 }
 
-/// A short unified-style diff: the differing lines with a little context.
+/// A line diff (the standard library's `difference(from:)`, a Myers diff): removed lines as `-N:` with
+/// their line number in `a`, inserted ones as `+N:` with theirs in `b`; one inserted line is one `+` line.
 public func lineDiff(_ a: String, _ b: String) -> String {
   let x = a.components(separatedBy: "\n"), y = b.components(separatedBy: "\n")
-  var out: [String] = []
-  for i in 0..<max(x.count, y.count) {
-    let l = i < x.count ? x[i] : nil, r = i < y.count ? y[i] : nil
-    if l != r {
-      if let l { out.append("-\(i + 1): \(l)") }
-      if let r { out.append("+\(i + 1): \(r)") }
+  let changes = y.difference(from: x)
+  var removed = Set<Int>(), inserted = Set<Int>()
+  for change in changes {
+    switch change {
+    case .remove(let offset, _, _): removed.insert(offset)
+    case .insert(let offset, _, _): inserted.insert(offset)
     }
-    if out.count > 40 { out.append("…"); break }
   }
+  var out: [String] = []
+  var i = 0, j = 0
+  while i < x.count || j < y.count, out.count <= 40 {
+    if i < x.count, removed.contains(i) {
+      out.append("-\(i + 1): \(x[i])"); i += 1
+    } else if j < y.count, inserted.contains(j) {
+      out.append("+\(j + 1): \(y[j])"); j += 1
+    } else {
+      i += 1; j += 1
+    }
+  }
+  if out.count > 40 { out.append("…") }
   return out.joined(separator: "\n")
 }
 
@@ -45,6 +57,10 @@ public enum Repo {
   public static var sharedData: String? {
     let p = ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent("shared/data")
     return FileManager.default.fileExists(atPath: p) ? p : nil
+  }
+  /// The trait of a test that reads `../shared/data`: without it the test is skipped, and the test run says why.
+  public static var needsSharedData: ConditionTrait {
+    .enabled(if: sharedData != nil, "../shared/data is absent (a user's checkout has none); CI runs with it beside the repository")
   }
   public static func temporaryDirectory(_ name: String = #function) -> String {
     let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("mlcost-tests-\(UUID().uuidString.prefix(8))")

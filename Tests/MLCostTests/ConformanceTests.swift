@@ -25,15 +25,11 @@ struct ConformanceTests {
     "saas_examples__simple_agreements__simple_saas_agreements_c.csv": (3, "currency symbols are not allowed"),
   ]
 
-  @Test func sharedDataIsPresentOrTheSkipIsSaid() {
-    if Repo.sharedData == nil {
-      print("skipping FOCUS conformance: ../shared/data is absent (a user's checkout has none)")
-    } else {
-      #expect(Self.files.count >= 20)
-    }
+  @Test(Repo.needsSharedData) func sharedDataHasTheFiles() {
+    #expect(Self.files.count >= 20)
   }
 
-  @Test(arguments: files)
+  @Test(Repo.needsSharedData, arguments: files)
   func importsLenientlyAndReconciles(_ path: String) throws {
     let name = (path as NSString).lastPathComponent
     let dir = Repo.temporaryDirectory()
@@ -51,7 +47,7 @@ struct ConformanceTests {
     }
   }
 
-  @Test(arguments: files)
+  @Test(Repo.needsSharedData, arguments: files)
   func strictModeStopsOnTheBadRowsWithTheirLocation(_ path: String) throws {
     let name = (path as NSString).lastPathComponent
     let dir = Repo.temporaryDirectory()

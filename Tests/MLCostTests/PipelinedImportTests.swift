@@ -47,4 +47,40 @@ struct PipelinedImportTests {
       #expect(d.location?.description == "late-error.csv:5002:1")
     }
   }
+
+  /// Every field of a charge survives the batch between the threads: a record with no field at its default
+  /// comes back equal field by field (read by reflection, so a new field is checked without an edit here).
+  @Test func aRecordCrossesTheBatchWhole() {
+    var r = ChargeRecord()
+    r.line = 7; r.billingPeriodStart = 1; r.billingPeriodEnd = 2; r.chargePeriodStart = 3; r.chargePeriodEnd = 4
+    r.chargeCategory = .credit; r.chargeClass = .correction; r.chargeFrequency = .recurring; r.pricingCategory = .committed
+    r.billedCost = Amount(units: 5); r.effectiveCost = Amount(units: 6); r.listCost = Amount(units: 7); r.contractedCost = Amount(units: 8)
+    r.consumedQuantity = 9; r.pricingQuantity = 10; r.commitmentDiscountQuantity = 11; r.gpuCount = 12; r.flags = .listCost
+    let words = ChargeText.allCases.map { Array("text of \($0)".utf8) }
+    let all = words.flatMap { $0 }
+    all.withUnsafeBytes { buffer in
+      var offset = 0
+      for (slot, w) in words.enumerated() {
+        if slot != ChargeText.tags.rawValue { r.text[slot] = TextRef(UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + w.count])) }
+        offset += w.count
+      }
+      let untouched = ChargeRecord()
+      for (set, fresh) in zip(Mirror(reflecting: r).children, Mirror(reflecting: untouched).children)
+      where set.label != "sameDimensionsAsPrevious" {
+        #expect(String(describing: set.value) != String(describing: fresh.value), "the test leaves \(set.label ?? "?") at its default")
+      }
+      let batch = RowBatch()
+      batch.append(r)
+      batch.append(r)
+      var back = ChargeRecord()
+      for row in 0..<2 {
+        batch.fill(&back, row: row)
+        for (a, b) in zip(Mirror(reflecting: r).children, Mirror(reflecting: back).children) where a.label != "text" && a.label != "sameDimensionsAsPrevious" {
+          #expect(String(describing: a.value) == String(describing: b.value), "\(a.label ?? "?") lost in the batch")
+        }
+        #expect(ChargeText.allCases.allSatisfy { back[$0].string == r[$0].string })
+        #expect(back.sameDimensionsAsPrevious == (row == 1))
+      }
+    }
+  }
 }

@@ -87,11 +87,11 @@ struct ReportRenderingTests {
   }
 
   /// The HTML as a browser renders it: headless Chromium's DOM has the four charts and the totals.
-  @Test func headlessChromiumRendersTheChartsAndTotals() throws {
-    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: FileManager.default.isExecutableFile) else {
-      print("skipping the browser check: no chromium here (apt-get install chromium; .ci/run installs it)")
-      return
-    }
+  static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: FileManager.default.isExecutableFile)
+
+  @Test(.enabled(if: chromium != nil, "no chromium here (apt-get install chromium; .ci/run installs it)"))
+  func headlessChromiumRendersTheChartsAndTotals() throws {
+    let chromium = try #require(Self.chromium)
     let dir = Repo.temporaryDirectory()
     let page = (dir as NSString).appendingPathComponent("report.html")
     try HTMLRenderer.render(try Self.report()).write(toFile: page, atomically: true, encoding: .utf8)

@@ -38,15 +38,11 @@ struct SourceConformanceTests {
   /// OCI is a documented gap (no importer yet): its files must be refused clearly, not misread.
   static let unsupported: Set<String> = ["reports_cost-csv_0001000000603747.csv", "reports_usage-csv_0001000000829494.csv"]
 
-  @Test func sharedDataIsPresentOrTheSkipIsSaid() {
-    if Repo.sharedData == nil {
-      print("skipping source conformance: ../shared/data is absent (a user's checkout has none)")
-    } else {
-      #expect(Self.files.count >= 40)
-    }
+  @Test(Repo.needsSharedData) func sharedDataHasTheFiles() {
+    #expect(Self.files.count >= 40)
   }
 
-  @Test(arguments: files)
+  @Test(Repo.needsSharedData, arguments: files)
   func detectedImportedAndReconciled(_ path: String) throws {
     let name = (path as NSString).lastPathComponent
     let dir = Repo.temporaryDirectory(name)
@@ -66,7 +62,7 @@ struct SourceConformanceTests {
   }
 
   /// The real UBL examples reconcile with their LegalMonetaryTotal (the importer refuses them otherwise).
-  @Test func peppolExamplesReconcileWithTheirLegalMonetaryTotal() throws {
+  @Test(Repo.needsSharedData) func peppolExamplesReconcileWithTheirLegalMonetaryTotal() throws {
     for path in Self.files where path.hasSuffix(".xml") {
       let ws = try Workspace(databasePath: (Repo.temporaryDirectory("ubl-" + (path as NSString).lastPathComponent) as NSString).appendingPathComponent("u.db"))
       guard case .imported(let s) = try ws.importFile(path, options: ImportOptions()) else { continue }
@@ -75,8 +71,8 @@ struct SourceConformanceTests {
   }
 
   /// Known numbers from the real files, checked by hand against the files' text.
-  @Test func realFilesGiveTheNumbersWorkedOutByHand() throws {
-    guard let data = Repo.sharedData else { return }
+  @Test(Repo.needsSharedData) func realFilesGiveTheNumbersWorkedOutByHand() throws {
+    let data = try #require(Repo.sharedData)
     func imported(_ relative: String) throws -> ImportSummary? {
       let ws = try Workspace(databasePath: (Repo.temporaryDirectory("hand-" + (relative as NSString).lastPathComponent) as NSString).appendingPathComponent("h.db"))
       guard case .imported(let s) = try ws.importFile((data as NSString).appendingPathComponent(relative), options: ImportOptions(lenient: true)) else { return nil }
