@@ -35,8 +35,10 @@ let package = Package(
     .target(name: "MLCostCatalogs", dependencies: ["MLCostCore"]),
     .target(name: "MLCostPlanner", dependencies: ["MLCostCore", "MLCostCatalogs", .product(name: "Yams", package: "Yams")]),
     .target(name: "MLCostReports", dependencies: ["MLCostCore", "CLibXML2"]),
+    // The demo company and the benchmark shapes: deterministic exports in FOCUS, CUR, OpenAI, LiteLLM and CloudWatch form.
+    .target(name: "MLCostDemo", dependencies: ["MLCostCore"]),
     .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "MLCostAttribution", "MLCostCatalogs",
-                                           "MLCostPlanner", "MLCostReports", "CCrypto"]),
+                                           "MLCostPlanner", "MLCostReports", "MLCostDemo", "CCrypto"]),
     .executableTarget(name: "MLCostCLI", dependencies: [
       "MLCost",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -50,7 +52,7 @@ let package = Package(
     .testTarget(name: "MLCostCatalogsTests", dependencies: ["MLCostCatalogs", "MLCostCore", "MLCostTestSupport"]),
     .testTarget(name: "MLCostPlannerTests", dependencies: ["MLCostPlanner", "MLCostCatalogs", "MLCostCore", "MLCostTestSupport"]),
     .testTarget(name: "MLCostReportsTests", dependencies: ["MLCostReports", "MLCostCore", "MLCostTestSupport"]),
-    .testTarget(name: "MLCostTests", dependencies: ["MLCost", "MLCostCore", "MLCostStore", "MLCostImporters", "MLCostTestSupport"]),
+    .testTarget(name: "MLCostTests", dependencies: ["MLCost", "MLCostCore", "MLCostStore", "MLCostImporters", "MLCostDemo", "MLCostTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

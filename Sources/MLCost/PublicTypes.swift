@@ -1,6 +1,7 @@
 import MLCostAttribution
 import MLCostCatalogs
 import MLCostCore
+import MLCostDemo
 import MLCostReports
 import MLCostImporters
 import MLCostPlanner
@@ -17,7 +18,7 @@ public typealias ImportRecord = MLCostStore.ImportRecord
 public typealias Diagnostic = MLCostCore.Diagnostic
 public typealias MonthlyReport = MLCostReports.MonthlyReport
 public typealias Rules = MLCostAttribution.Rules
-public typealias Basis = MLCostAttribution.Basis
+public typealias Basis = MLCostCore.Basis
 public typealias BillingMonth = MLCostCore.BillingMonth
 public typealias APIPriceBook = MLCostCatalogs.APIPriceBook
 public typealias ReportReadError = MLCostReports.ReportReadError
@@ -35,6 +36,7 @@ public typealias ThroughputError = MLCostPlanner.ThroughputError
 public typealias PlannerError = MLCostPlanner.PlannerError
 public typealias ScenarioError = MLCostPlanner.ScenarioError
 public typealias PlanRenderer = MLCostReports.PlanRenderer
+public typealias Precision = MLCostCatalogs.Precision
 
 /// The span of data in a database, for messages that say what is there when a question finds nothing.
 public struct DataHoldings: Sendable {
@@ -53,3 +55,5 @@ public struct DataHoldings: Sendable {
     return "\(Timestamp.iso8601(a).prefix(10)) … \(Timestamp.iso8601(b).prefix(10))"
   }
 }
+public typealias ExportShape = MLCostDemo.ExportShape
+public typealias DemoCompany = MLCostDemo.DemoCompany

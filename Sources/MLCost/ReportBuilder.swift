@@ -2,31 +2,17 @@ import MLCostAttribution
 import MLCostCore
 import MLCostReports
 
-/// Attribution → the report value. Every number the renderers show is computed here, exactly.
+/// Attribution → the report value. Every number the renderers show is computed here, exactly, and kept
+/// typed (`Amount`, `Percent`, enums): the renderers only format.
 enum ReportBuilder {
-  static func money(_ n: Amount) -> String { n.decimalString }
-
-  /// `numerator / denominator × 100` with one decimal, half-even; nil when the denominator is 0 (or a
-  /// ratio past 10^18 %, which no report can mean).
-  static func percent(_ numerator: Amount, _ denominator: Amount) -> String? {
-    guard !denominator.isZero, !numerator.isOverflow, !denominator.isOverflow else { return nil }
-    let negative = (numerator.picos < 0) != (denominator.picos < 0) && !numerator.isZero
-    let d = denominator.picos.magnitude
-    let product = numerator.picos.magnitude.multipliedFullWidth(by: 1000)
-    guard product.high < d else { return nil }
-    let (q, r) = d.dividingFullWidth(product)
-    let perMille = r.multipliedReportingOverflow(by: 2).overflow || r * 2 > d || (r * 2 == d && q & 1 == 1) ? q + 1 : q
-    return (negative ? "-" : "") + "\(perMille / 10).\(perMille % 10)"
-  }
-
   static func build(current: Attribution, previous: Attribution?, trend: [TrendPoint], title: String) -> MonthlyReport {
     let components = Component.allCases.map(\.rawValue)
     var totals: [CurrencyTotals] = []
     for (currency, charges) in current.charges.sorted(by: { $0.key < $1.key }) {
       let s = current.chargesBySource[currency] ?? [:]
-      totals.append(CurrencyTotals(currency: currency, charges: money(charges), allocated: money(current.allocated[currency] ?? .zero),
-                                   billing: money((s[.charge] ?? .zero) + (s[.pool] ?? .zero)), apiStated: money(s[.apiStated] ?? .zero),
-                                   apiCatalog: money(s[.apiCatalog] ?? .zero)))
+      totals.append(CurrencyTotals(currency: currency, charges: charges, allocated: current.allocated[currency] ?? .zero,
+                                   billing: (s[.charge] ?? .zero) + (s[.pool] ?? .zero), apiStated: s[.apiStated] ?? .zero,
+                                   apiCatalog: s[.apiCatalog] ?? .zero))
     }
 
     struct Key: Hashable { var owner: Owner; var currency: String }
@@ -43,28 +29,28 @@ enum ReportBuilder {
     for key in Set(per.keys).union(prevTotal.keys).sorted(by: { ($0.currency, $0.owner) < ($1.currency, $1.owner) }) {
       let lines = per[key] ?? []
       let allocation = lines.reduce(Amount.zero) { $0 + $1.cost }
-      let kind: String
+      let kind: OwnerKind
       switch key.owner {
-      case .model: kind = "model"
-      case .shared: kind = "shared"
-      case .idle: kind = "idle"
-      case .commitmentPurchase: kind = "purchase"
-      case .unallocated: kind = "unallocated"
+      case .model: kind = .model
+      case .shared: kind = .shared
+      case .idle: kind = .idle
+      case .commitmentPurchase: kind = .purchase
+      case .unallocated: kind = .unallocated
       }
-      var row = ModelRow(owner: key.owner.description, kind: kind, currency: key.currency, allocation: money(allocation))
-      for c in Component.allCases { row.byComponent[c.rawValue] = money(lines.filter { $0.component == c }.reduce(Amount.zero) { $0 + $1.cost }) }
+      var row = ModelRow(owner: key.owner.description, kind: kind, currency: key.currency, allocation: allocation)
+      for c in Component.allCases { row.byComponent[c.rawValue] = lines.filter { $0.component == c }.reduce(Amount.zero) { $0 + $1.cost } }
       if previous != nil {
         let p = prevTotal[key] ?? .zero
-        row.previous = money(p)
-        row.change = money(allocation - p)
-        row.changePercent = percent(allocation - p, p)
+        row.previous = p
+        row.change = allocation - p
+        row.changePercent = Percent(allocation - p, of: p)
       }
       let training = lines.filter { $0.phase == .training }.reduce(Amount.zero) { $0 + $1.cost }
-      if !training.isZero { row.trainingShare = percent(training, allocation) }
+      if !training.isZero { row.trainingShare = Percent(training, of: allocation) }
       let gpuLines = lines.filter { $0.component == .gpuCompute && $0.usageCost != nil }
       if !gpuLines.isEmpty {
         let usage = gpuLines.reduce(Amount.zero) { $0 + ($1.usageCost ?? .zero) }, observed = gpuLines.reduce(Amount.zero) { $0 + $1.observedCost }
-        row.gpuUsage = money(usage); row.gpuObserved = money(observed); row.utilisation = percent(usage, observed)
+        row.gpuUsage = usage; row.gpuObserved = observed; row.utilisation = Percent(usage, of: observed)
       }
       if let model = key.owner.model, let d = current.drivers[model]?[key.currency] {
         row.requests = d.requests
@@ -72,21 +58,21 @@ enum ReportBuilder {
         row.outputTokens = d.outputTokens
         row.gpuHours = d.gpuHours == 0 ? "0" : String(format: "%.1f", d.gpuHours)
         let tokens = row.inputTokens.plusSaturating(row.outputTokens)
-        if tokens > 0 { row.perMillionTokens = money(LargestRemainder.scale(allocation, 1_000_000, tokens)) }
-        if d.requests > 0 { row.perThousandRequests = money(LargestRemainder.scale(allocation, 1000, d.requests)) }
+        if tokens > 0 { row.perMillionTokens = LargestRemainder.scale(allocation, 1_000_000, tokens) }
+        if d.requests > 0 { row.perThousandRequests = LargestRemainder.scale(allocation, 1000, d.requests) }
         if let cost = d.inputTokenCost {
           let n = d.inputTokensPriced > 0 ? d.inputTokensPriced : row.inputTokens
-          if n > 0 { row.perMillionInputTokens = money(LargestRemainder.scale(cost, 1_000_000, n)) }
+          if n > 0 { row.perMillionInputTokens = LargestRemainder.scale(cost, 1_000_000, n) }
         }
         if let cost = d.outputTokenCost {
           let n = d.outputTokensPriced > 0 ? d.outputTokensPriced : row.outputTokens
-          if n > 0 { row.perMillionOutputTokens = money(LargestRemainder.scale(cost, 1_000_000, n)) }
+          if n > 0 { row.perMillionOutputTokens = LargestRemainder.scale(cost, 1_000_000, n) }
         }
         let milliHours = Int64(clampingRounded: d.gpuHours * 1000)
         // The model's own GPU charges over its own GPU-hours: a pool's share brings dollars but no GPU-hours (it made
         // mistral-7b's $/GPU-h 18.57 where its GPUs list near 4).
         let gpuCost = lines.filter { $0.component == .gpuCompute && $0.source == .charge }.reduce(Amount.zero) { $0 + $1.cost }
-        if milliHours > 0 { row.perGPUHour = money(LargestRemainder.scale(gpuCost, 1000, milliHours)) }
+        if milliHours > 0 { row.perGPUHour = LargestRemainder.scale(gpuCost, 1000, milliHours) }
       }
       models.append(row)
     }
@@ -99,8 +85,8 @@ enum ReportBuilder {
     }
     for (k, v) in byType.sorted(by: { ($0.value.2, $0.value.0, $0.value.1) < ($1.value.2, $1.value.0, $1.value.1) }) {
       let p = prevByType[k]
-      requestTypes.append(RequestTypeRow(owner: v.0.description, requestType: v.1, currency: v.2, cost: money(v.3),
-                                         previous: previous == nil ? nil : money(p ?? .zero), change: previous == nil ? nil : money(v.3 - (p ?? .zero))))
+      requestTypes.append(RequestTypeRow(owner: v.0.description, requestType: v.1, currency: v.2, cost: v.3,
+                                         previous: previous == nil ? nil : p ?? .zero, change: previous == nil ? nil : v.3 - (p ?? .zero)))
     }
 
     var teamCost: [String: (String, String, String, Amount)] = [:]
@@ -109,18 +95,18 @@ enum ReportBuilder {
       teamCost["\(team)|\(env)|\(a.currency)", default: (team, env, a.currency, .zero)].3 += a.cost
     }
     let teams = teamCost.values.sorted { ($0.2, $0.0, $0.1) < ($1.2, $1.0, $1.1) }.map {
-      TeamRow(team: $0.0, environment: $0.1, currency: $0.2, cost: money($0.3))
+      TeamRow(team: $0.0, environment: $0.1, currency: $0.2, cost: $0.3)
     }
     let pools = current.pools.map {
-      PoolRow(name: $0.name, currency: $0.currency, split: $0.split, cost: money($0.cost), shares: $0.shares.mapValues(money), unsplit: money($0.unsplit))
+      PoolRow(name: $0.name, currency: $0.currency, split: $0.split, cost: $0.cost, shares: $0.shares, unsplit: $0.unsplit)
     }
     let unpriced = current.unpriced
     let coverage = current.coverage.filter { !$0.total.isZero }.map {
-      CoverageRow(provider: $0.provider, service: $0.service, currency: $0.currency, total: money($0.total), tagged: money($0.tagged),
-                  share: percent($0.tagged, $0.total))
+      CoverageRow(provider: $0.provider, service: $0.service, currency: $0.currency, total: $0.total, tagged: $0.tagged,
+                  share: Percent($0.tagged, of: $0.total))
     }
     let untagged = current.untagged.prefix(10).map {
-      UntaggedRow(resource: $0.resource, provider: $0.provider, service: $0.service, currency: $0.currency, cost: money($0.cost))
+      UntaggedRow(resource: $0.resource, provider: $0.provider, service: $0.service, currency: $0.currency, cost: $0.cost)
     }
     var notes: [String] = []
     for t in totals { notes.append("\(t.currency): charges \(t.charges) = allocated \(t.allocated), to the nano.") }
@@ -132,7 +118,7 @@ enum ReportBuilder {
     } else {
       notes.append("Amortised basis: commitments are spread over the usage they covered; unused commitment is held by (idle commitment).")
     }
-    var report = MonthlyReport(title: title, month: current.month.description, previousMonth: previous?.month.description, basis: current.basis.rawValue,
+    var report = MonthlyReport(title: title, month: current.month.description, previousMonth: previous?.month.description, basis: current.basis,
                          rules: current.rulesSource, totals: totals, models: models, requestTypes: requestTypes, components: components,
                          pools: pools, unpriced: unpriced, coverage: coverage, untagged: Array(untagged), trend: trend, notes: notes)
     report.teams = teams

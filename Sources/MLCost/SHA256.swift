@@ -52,11 +52,11 @@ final class SHA256Hasher {
 final class HashingByteSource: ByteSource, @unchecked Sendable {
   let inner: any ByteSource
   private let hasher = SHA256Hasher()
-  private var hashed = 0
+  @exclusivity(unchecked) private var hashed = 0
   private let lock = NSLock()
-  private var readUpTo = 0
+  @exclusivity(unchecked) private var readUpTo = 0
   /// Set once a reader takes the mapping; otherwise every byte is hashed in `read(into:)`.
-  private var mapped = false
+  @exclusivity(unchecked) private var mapped = false
 
   init(_ inner: any ByteSource) { self.inner = inner }
 

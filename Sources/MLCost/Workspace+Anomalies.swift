@@ -81,7 +81,7 @@ extension Workspace {
     found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
     func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
     return AnomalyReport(
-      from: day(start), to: day(end), basis: rules.basis.rawValue,
+      from: day(start), to: day(end), basis: rules.basis,
       thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
                    "absolute": anomalyRules.absolute.decimalString, "robust z": String(format: "%.1f", anomalyRules.robustZ)],
       anomalies: found,

@@ -1,6 +1,8 @@
 import Foundation
 import MLCostCore
+import MLCostDemo
 import MLCostImporters
+import MLCostReports
 
 /// What `mlcost demo` did.
 public struct DemoOutcome: Sendable {
@@ -90,7 +92,7 @@ extension Workspace {
 
   /// Writes `rows` rows of the demo company's FOCUS export, repeating its GPU fleet (benchmarks).
   public static func generateFocus(to path: String, rows: Int, month: BillingMonth = DemoCompany.month) throws -> (rows: Int, bytes: Int) {
-    let perFleet = month.days * 24 * DemoCompany.endpoints(fleet: 0).count
+    let perFleet = month.days * 24 * DemoCompany.endpointsPerFleet
     return try writeWhole(path) { try DemoCompany.writeFocusExport(to: $0, month: month, fleets: rows / perFleet + 1, maxRows: rows) }
   }
 

@@ -47,15 +47,15 @@ extension Workspace {
     }
     let findings = IdleDetector.run(resources: resources, series: series, rules: idleRules, stopped: stopped)
     var totals: [String: Amount] = [:]
-    for f in findings { if let w = f.monthlyWaste, let n = try? ExactDecimal.parse(w) { totals[f.currency, default: .zero] += n } }
+    for f in findings { if let w = f.monthlyWaste { totals[f.currency, default: .zero] += w } }
     func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
     return IdleReport(
-      from: day(start), to: day(end), basis: rules.basis.rawValue,
+      from: day(start), to: day(end), basis: rules.basis,
       thresholds: ["window": "\(idleRules.windowDays) days", "min cost": idleRules.minCost.decimalString,
                    "GPU utilisation below": String(format: "%.0f%%", idleRules.gpuBelowPercent), "orphaned after": "\(idleRules.orphanDays) days",
                    "rules": rules.source],
       findings: findings,
-      totalMonthlyWaste: totals.mapValues(\.decimalString),
+      totalMonthlyWaste: totals,
       notes: ["Metrics are matched to a bill's resource by its id, the id's last path part, then its name; the dimensions of each series are in the evidence.",
               "An endpoint without metrics is unknown, never idle; under-used is tested on the window's highest GPU utilisation, so it errs towards not reporting.",
               "Monthly figures are the window's cost per billed day × 30."])

@@ -25,12 +25,12 @@ extension Workspace {
   }
 
   /// `mlcost throughput …`.
-  public static func throughput(model: String, gpu: String, gpus: Int, precision: String, input: Int, output: Int, ttftMs: Double?, tpotMs: Double?,
+  public static func throughput(model: String, gpu: String, gpus: Int, precision: Precision, input: Int, output: Int, ttftMs: Double?, tpotMs: Double?,
                                 catalogs dir: String?) throws -> ThroughputEstimate {
     let p = try planner(catalogs: dir)
     guard let m = p.catalog.model(named: model) else { throw ThroughputError.unknownModel(model) }
     guard let g = p.catalog.gpu(named: gpu) else { throw ThroughputError.unknownGPU(gpu) }
-    guard let precisionValue = Precision(rawValue: precision.lowercased()) else { throw ImportError.usage("precision must be bf16, fp8 or fp4") }
+    let precisionValue = precision
     guard g.supports(precisionValue) else {
       throw ThroughputError.unsupportedPrecision(gpu: g.name, precision: precisionValue.rawValue,
                                                  supportedBy: p.catalog.gpus.filter { $0.supports(precisionValue) }.map(\.name))

@@ -127,7 +127,7 @@ extension Workspace {
       for x in a.allocations { byOwner[x.currency, default: [:]][x.owner, default: .zero] += x.cost }
       for (currency, owners) in byOwner.sorted(by: { $0.key < $1.key }) {
         for (owner, cost) in owners.sorted(by: { $0.key < $1.key }) {
-          trend.append(TrendPoint(month: m.description, owner: owner.description, currency: currency, cost: cost.decimalString))
+          trend.append(TrendPoint(month: m.description, owner: owner.description, currency: currency, cost: cost))
         }
       }
     }

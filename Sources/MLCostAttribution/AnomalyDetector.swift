@@ -46,9 +46,9 @@ public enum AnomalyDetector {
         for r in run { for (k, v) in s.contributors[r.day] ?? [:] { contributors[k, default: .zero] += v } }
         let top = contributors.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
         out.append(Anomaly(dimension: s.dimension, value: s.value, currency: s.currency, start: date(first.day), end: date(last.day),
-                           days: run.count, expected: money(run.reduce(.zero) { $0 + $1.expected }), actual: money(run.reduce(.zero) { $0 + $1.actual }),
-                           impact: money(run.reduce(.zero) { $0 + $1.actual - $1.expected }), baseline: first.baseline,
-                           topContributors: Dictionary(uniqueKeysWithValues: top.map { ($0.key, money($0.value)) })))
+                           days: run.count, expected: run.reduce(.zero) { $0 + $1.expected }, actual: run.reduce(.zero) { $0 + $1.actual },
+                           impact: run.reduce(.zero) { $0 + $1.actual - $1.expected }, baseline: first.baseline,
+                           topContributors: Dictionary(uniqueKeysWithValues: top.map { ($0.key, $0.value) })))
         run.removeAll()
       }
       var day = since
@@ -65,8 +65,7 @@ public enum AnomalyDetector {
       close()
     }
     return out.sorted { a, b in
-      let ia = (try? ExactDecimal.parse(a.impact)) ?? .zero, ib = (try? ExactDecimal.parse(b.impact)) ?? .zero
-      return ia != ib ? ia > ib : (a.dimension, a.value, a.start) < (b.dimension, b.value, b.start)
+      a.impact != b.impact ? a.impact > b.impact : (a.dimension, a.value, a.start) < (b.dimension, b.value, b.start)
     }
   }
 
@@ -107,5 +106,4 @@ public enum AnomalyDetector {
   }
 
   static func date(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
-  static func money(_ n: Amount) -> String { n.decimalString }
 }

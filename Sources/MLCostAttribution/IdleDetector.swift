@@ -98,11 +98,11 @@ public enum IdleDetector {
       for (i, names) in zip(stopped, stoppedNames) {
         guard let hit = names.first(where: { contains(haystack, $0.bytes) })?.name, r.resourceId != i.resourceId else { continue }
         let perMonth = monthly(r.cost, days: r.daysBilled)
-        out.append(IdleFinding(kind: "stopped-but-billed", resourceId: r.resourceId, model: i.model, currency: r.currency,
-          windowCost: r.cost.decimalString, monthlyWaste: perMonth.decimalString,
+        out.append(IdleFinding(kind: .stoppedButBilled, resourceId: r.resourceId, model: i.model, currency: r.currency,
+          windowCost: r.cost, monthlyWaste: perMonth,
           rule: "storage billed in the window for an instance with no compute charges in it (billed before)",
           evidence: ["instance": i.resourceId, "matched on": hit, "cost": r.cost.decimalString, "daysBilled": String(r.daysBilled)],
-          action: "snapshot and delete the volume, or delete the stopped instance with it", monthlySaving: perMonth.decimalString))
+          action: "snapshot and delete the volume, or delete the stopped instance with it", monthlySaving: perMonth))
         break
       }
     }
@@ -130,18 +130,16 @@ public enum IdleDetector {
     var out = stoppedButBilled(resources, stopped: stopped, rules: rules)
     for r in resources where r.cost >= rules.minCost && isEndpoint(r, rules) {
       let found = key(r).lazy.compactMap { series[$0] }.first ?? []
-      let cost = r.cost.decimalString
       let perMonth = monthly(r.cost, days: r.daysBilled)
-      var evidence = ["cost": cost, "daysBilled": String(r.daysBilled)]
+      var evidence = ["cost": r.cost.decimalString, "daysBilled": String(r.daysBilled)]
       if let t = r.instanceType { evidence["instanceType"] = t }
-      func finding(_ kind: String, _ rule: String, _ action: String, waste: Amount?, saving: Amount?) -> IdleFinding {
-        IdleFinding(kind: kind, resourceId: r.resourceId, model: r.model, currency: r.currency, windowCost: cost,
-                    monthlyWaste: waste.map { $0.decimalString }, rule: rule, evidence: evidence, action: action,
-                    monthlySaving: saving.map { $0.decimalString })
+      func finding(_ kind: FindingKind, _ rule: String, _ action: String, waste: Amount?, saving: Amount?) -> IdleFinding {
+        IdleFinding(kind: kind, resourceId: r.resourceId, model: r.model, currency: r.currency, windowCost: r.cost,
+                    monthlyWaste: waste, rule: rule, evidence: evidence, action: action, monthlySaving: saving)
       }
       if found.isEmpty {
         evidence["metrics"] = "none for this resource (matched on \(key(r).joined(separator: ", ")))"
-        out.append(finding("unknown", "cost > \(rules.minCost.decimalString) with no activity data: never called idle",
+        out.append(finding(.unknown, "cost > \(rules.minCost.decimalString) with no activity data: never called idle",
                            "export its metrics (CloudWatch get-metric-data, or the long metrics CSV) and run again", waste: nil, saving: nil))
         continue
       }
@@ -159,23 +157,22 @@ public enum IdleDetector {
         evidence["gpuUtilisationMax"] = String(format: "%.1f%%", gpu.map(\.maximum).max() ?? 0)
       }
       if !invocations.isEmpty && invocations.allSatisfy({ $0.total == 0 && $0.samples > 0 }) {
-        out.append(finding("idle", "cost > \(rules.minCost.decimalString) and zero invocations over \(rules.windowDays) days (every variant)",
+        out.append(finding(.idle, "cost > \(rules.minCost.decimalString) and zero invocations over \(rules.windowDays) days (every variant)",
                            "delete the endpoint, or scale it to zero (serverless inference / minimum 0 instances)", waste: perMonth, saving: perMonth))
       } else if isNotebookOrCluster(r), !anyUtil.isEmpty, anyUtil.allSatisfy({ $0.maximum < 1 }), (anyUtil.map(\.days).max() ?? 0) >= rules.orphanDays {
-        out.append(finding("orphaned", "notebook or cluster with utilisation under 1% for \(rules.orphanDays)+ days",
+        out.append(finding(.orphaned, "notebook or cluster with utilisation under 1% for \(rules.orphanDays)+ days",
                            "stop or delete it; schedule it off outside working hours if it is used", waste: perMonth, saving: perMonth))
       } else if !gpu.isEmpty, let maxUtil = gpu.map(\.maximum).max(), maxUtil < rules.gpuBelowPercent {
         let saving = perMonth.scaled(by: 1, over: 2)
         let target = r.instanceType.flatMap(smaller).map { "downsize to \($0) if the family offers it (one size down, about half the price)" }
           ?? "downsize one instance size in the same family (about half the price)"
-        out.append(finding("under-used", "GPU utilisation never above \(String(format: "%.0f", rules.gpuBelowPercent))% in \(rules.windowDays) days (so p95 is below it)",
+        out.append(finding(.underUsed, "GPU utilisation never above \(String(format: "%.0f", rules.gpuBelowPercent))% in \(rules.windowDays) days (so p95 is below it)",
                            target + ", or move to serverless", waste: saving, saving: saving))
       }
     }
-    let order = ["idle": 0, "orphaned": 1, "stopped-but-billed": 2, "under-used": 3, "unknown": 4]
-    func waste(_ f: IdleFinding) -> Amount { f.monthlyWaste.flatMap { try? ExactDecimal.parse($0) } ?? .zero }
+    func waste(_ f: IdleFinding) -> Amount { f.monthlyWaste ?? .zero }
     return out.sorted { a, b in
-      if order[a.kind]! != order[b.kind]! { return order[a.kind]! < order[b.kind]! }
+      if a.kind != b.kind { return a.kind < b.kind }
       if waste(a) != waste(b) { return waste(a) > waste(b) }
       return a.resourceId < b.resourceId
     }

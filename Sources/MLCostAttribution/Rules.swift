@@ -16,13 +16,6 @@ public enum Phase: String, CaseIterable, Sendable, Codable {
   case inference, training
 }
 
-/// Which cost to sum: never both in one sum.
-public enum Basis: String, Sendable, Codable {
-  /// EffectiveCost: commitments spread over the usage they cover (the default).
-  case amortised
-  /// BilledCost: what the invoice says when.
-  case cash
-}
 
 /// One condition on a charge's fields. Values compare case-insensitively; `glob:` and `regex:`
 /// prefixes switch to patterns.

@@ -27,10 +27,9 @@ enum ExitStatus {
     case let e as Failure:
       return (e.message, e.code)
     default:
-      let name = String(describing: type(of: error))
-      if name.hasPrefix("CommandError") || name.hasPrefix("ValidationError") || name.hasPrefix("CleanExit") || name.hasPrefix("ExitCode") {
-        return nil
-      }
+      // ArgumentParser knows its own errors (help, usage, validation): it gives them a code other than its
+      // generic failure, and they keep its message. Anything else is unexpected.
+      if MLCostCommand.exitCode(for: error) != .failure { return nil }
       return ("error: \(error)", unexpected)
     }
   }

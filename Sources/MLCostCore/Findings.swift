@@ -1,19 +1,32 @@
 /// Findings of attribution, idle detection and anomaly detection: produced by the engines, carried as they are by the reports.
 
+/// What an idle finding says about a resource, in the order reports list them.
+public enum FindingKind: String, Sendable, Codable, CaseIterable, Comparable {
+  case idle, orphaned
+  case stoppedButBilled = "stopped-but-billed"
+  case underUsed = "under-used"
+  /// Cost but no activity data: never reported as idle.
+  case unknown
+
+  public static func < (a: FindingKind, b: FindingKind) -> Bool {
+    allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+  }
+}
+
 public struct IdleFinding: Sendable, Codable, Equatable {
-  /// `idle`, `under-used`, `orphaned`, `stopped-but-billed`, `unknown`.
-  public var kind: String
+  public var kind: FindingKind
   public var resourceId: String
   public var model: String?
   public var currency: String
-  public var windowCost: String
-  /// Exact decimal string; absent for `unknown` (no data is not zero).
-  public var monthlyWaste: String?
+  public var windowCost: Amount
+  /// Absent for `unknown` (no data is not zero).
+  public var monthlyWaste: Amount?
   public var rule: String
   public var evidence: [String: String]
   public var action: String
-  public var monthlySaving: String?
-  public init(kind: String, resourceId: String, model: String?, currency: String, windowCost: String, monthlyWaste: String?, rule: String, evidence: [String: String], action: String, monthlySaving: String?) {
+  public var monthlySaving: Amount?
+  public init(kind: FindingKind, resourceId: String, model: String?, currency: String, windowCost: Amount, monthlyWaste: Amount?, rule: String,
+              evidence: [String: String], action: String, monthlySaving: Amount?) {
     self.kind = kind; self.resourceId = resourceId; self.model = model; self.currency = currency; self.windowCost = windowCost; self.monthlyWaste = monthlyWaste; self.rule = rule; self.evidence = evidence; self.action = action; self.monthlySaving = monthlySaving
   }
 }
@@ -26,13 +39,14 @@ public struct Anomaly: Sendable, Equatable, Codable {
   public var start: String
   public var end: String
   public var days: Int
-  public var expected: String
-  public var actual: String
+  public var expected: Amount
+  public var actual: Amount
   /// Σ (actual − expected) over the anomalous days.
-  public var impact: String
+  public var impact: Amount
   public var baseline: String
-  public var topContributors: [String: String]
-  public init(dimension: String, value: String, currency: String, start: String, end: String, days: Int, expected: String, actual: String, impact: String, baseline: String, topContributors: [String: String]) {
+  public var topContributors: [String: Amount]
+  public init(dimension: String, value: String, currency: String, start: String, end: String, days: Int, expected: Amount, actual: Amount,
+              impact: Amount, baseline: String, topContributors: [String: Amount]) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.end = end; self.days = days; self.expected = expected; self.actual = actual; self.impact = impact; self.baseline = baseline; self.topContributors = topContributors
   }
 }

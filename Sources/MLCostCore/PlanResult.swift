@@ -160,10 +160,8 @@ public enum PlanText {
   /// `$1,437.19` (rounded to the cent).
   public static func dollars(_ v: Double) -> String {
     let cents = (v * 100).rounded()
-    var digits = String(Int64(abs(cents) / 100)), grouped = ""
-    while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
     let fraction = Int64(abs(cents)) % 100
-    return (cents < 0 ? "-$" : "$") + digits + grouped + "." + (fraction < 10 ? "0" : "") + String(fraction)
+    return (cents < 0 ? "-$" : "$") + Digits.grouped(String(Int64(abs(cents) / 100))) + "." + (fraction < 10 ? "0" : "") + String(fraction)
   }
 
   /// `66.16B`, `45.6M`, `950`.

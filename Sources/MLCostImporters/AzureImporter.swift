@@ -85,13 +85,8 @@ public final class AzureImporter: ChargeRowMapper {
     extraColumns = extras
     if c.date == nil { throw f.headerError("the Azure column Date (or UsageDateTime) is missing", fix: "export cost details with their Date column") }
     if c.cost == nil { throw f.headerError("the Azure cost column is missing", fix: "expected CostInBillingCurrency, Cost or PreTaxCost") }
-    if c.currency == nil {
-      defaultCurrency = currency ?? "USD"
-      warnings.append(Diagnostic(.warning, at: SourceLocation(file: file, line: 1, column: nil),
-        "there is no BillingCurrency column; every amount is taken as \(defaultCurrency!)", fix: "pass --currency CODE if that is wrong"))
-    } else {
-      defaultCurrency = nil
-    }
+    defaultCurrency = AssumedCurrency.resolve(hasColumn: c.currency != nil, columnName: "BillingCurrency", option: currency, file: file,
+                                              warnings: &warnings)
     if c.account == nil && c.subscription != nil {
       warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: 1, column: nil),
         "there is no BillingAccountId column; the subscription id stands in as the billing account (newer exports of the same subscription and month replace older ones)"))

@@ -101,13 +101,8 @@ public final class CURImporter: ChargeRowMapper {
     if c.usageStart == nil && c.timeInterval == nil {
       throw f.headerError("the CUR has neither lineItem/UsageStartDate nor identity/TimeInterval", fix: "export the report with its line-item columns")
     }
-    if c.currency == nil {
-      defaultCurrency = currency ?? "USD"
-      warnings.append(Diagnostic(.warning, at: SourceLocation(file: file, line: 1, column: nil),
-        "there is no lineItem/CurrencyCode column; every amount is taken as \(defaultCurrency!)", fix: "pass --currency CODE if that is wrong"))
-    } else {
-      defaultCurrency = nil
-    }
+    defaultCurrency = AssumedCurrency.resolve(hasColumn: c.currency != nil, columnName: "lineItem/CurrencyCode", option: currency, file: file,
+                                              warnings: &warnings)
   }
 
   deinit { scratch.free() }

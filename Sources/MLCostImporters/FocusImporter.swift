@@ -43,14 +43,8 @@ public final class FocusImporter: ChargeRowMapper {
       throw .badData(Diagnostic(.error, at: SourceLocation(file: file, line: 1, column: nil),
         "the FOCUS column \(name) is missing", fix: "FOCUS exports need BilledCost, EffectiveCost, ChargeCategory, ChargePeriodStart, ChargePeriodEnd and BillingPeriodStart; pin another format with --format if this is not FOCUS"))
     }
-    if seen["billingcurrency"] == nil {
-      let assumed = currency ?? "USD"
-      defaultCurrency = assumed
-      warnings.append(Diagnostic(.warning, at: SourceLocation(file: file, line: 1, column: nil),
-        "there is no BillingCurrency column; every amount is taken as \(assumed)", fix: "pass --currency CODE if that is wrong"))
-    } else {
-      defaultCurrency = nil
-    }
+    defaultCurrency = AssumedCurrency.resolve(hasColumn: seen["billingcurrency"] != nil, columnName: "BillingCurrency", option: currency,
+                                              file: file, warnings: &warnings)
     let extras = header.enumerated().filter { targets[$0.offset] == .extra }.map(\.element)
     if !extras.isEmpty {
       warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: 1, column: nil),
@@ -317,25 +311,6 @@ enum FNV {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
     return h
-  }
-}
-
-public enum JSON {
-  /// A JSON string literal body (without quotes).
-  public static func escaped(_ s: String) -> String {
-    var out = ""
-    for ch in s.unicodeScalars {
-      switch ch {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
-      }
-    }
-    return out
   }
 }
 

@@ -45,13 +45,8 @@ public final class GCPImporter: ChargeRowMapper {
     if c.cost == nil || c.start == nil {
       throw f.headerError("the GCP billing export columns cost and usage_start_time are required", fix: "export the standard or detailed billing table")
     }
-    if c.currency == nil {
-      defaultCurrency = currency ?? "USD"
-      warnings.append(Diagnostic(.warning, at: SourceLocation(file: file, line: 1, column: nil),
-        "there is no currency column; every amount is taken as \(defaultCurrency!)", fix: "pass --currency CODE if that is wrong"))
-    } else {
-      defaultCurrency = nil
-    }
+    defaultCurrency = AssumedCurrency.resolve(hasColumn: c.currency != nil, columnName: "currency", option: currency, file: file,
+                                              warnings: &warnings)
   }
 
   deinit { scratch.free() }

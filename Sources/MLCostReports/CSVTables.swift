@@ -8,17 +8,21 @@ public enum CSVTables {
       .joined(separator: "\n") + "\n"
   }
 
-  static func pairs(_ d: [String: String]) -> String { d.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+  static func pairs<V: CustomStringConvertible>(_ d: [String: V]) -> String {
+    d.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+  }
 
   public static func idle(_ r: IdleReport) -> String {
     csv(["kind", "resource_id", "model", "currency", "window_cost", "monthly_waste", "monthly_saving", "rule", "action", "evidence", "from", "to"],
-        r.findings.map { [$0.kind, $0.resourceId, $0.model, $0.currency, $0.windowCost, $0.monthlyWaste, $0.monthlySaving, $0.rule, $0.action,
+        r.findings.map { [$0.kind.rawValue, $0.resourceId, $0.model, $0.currency, $0.windowCost.decimalString, $0.monthlyWaste?.decimalString,
+                          $0.monthlySaving?.decimalString, $0.rule, $0.action,
                           pairs($0.evidence), r.from, r.to] })
   }
 
   public static func anomalies(_ r: AnomalyReport) -> String {
     csv(["dimension", "value", "currency", "start", "end", "days", "expected", "actual", "impact", "baseline", "top_contributors"],
-        r.anomalies.map { [$0.dimension, $0.value, $0.currency, $0.start, $0.end, String($0.days), $0.expected, $0.actual, $0.impact, $0.baseline,
+        r.anomalies.map { [$0.dimension, $0.value, $0.currency, $0.start, $0.end, String($0.days), $0.expected.decimalString, $0.actual.decimalString,
+                           $0.impact.decimalString, $0.baseline,
                            pairs($0.topContributors)] })
   }
 

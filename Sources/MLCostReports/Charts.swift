@@ -7,10 +7,10 @@ import MLCostCore
 enum Charts {
   static let palette = ["#0969da", "#1a7f37", "#bf8700", "#cf222e", "#8250df", "#57606a", "#0550ae", "#116329", "#953800", "#a40e26"]
 
-  /// Geometry only: an amount's approximate size for a bar's length.
-  static func nanos(_ s: String?) -> Double {
-    guard let s, let n = try? ExactDecimal.parse(s), !n.isOverflow else { return 0 }
-    return n.approximateDouble
+  /// Geometry only: an amount's approximate size for a bar's length (0 when absent).
+  static func size(_ a: Amount?) -> Double {
+    guard let a, !a.isOverflow else { return 0 }
+    return a.approximateDouble
   }
 
   static func svg(_ figure: xmlNodePtr, caption: String, width: Int, height: Int) -> xmlNodePtr {
@@ -50,17 +50,17 @@ enum Charts {
 
   /// Horizontal bars, one per owner, stacked by component.
   static func componentsPerModel(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: String) {
-    let rows = r.models.filter { $0.currency == currency && nanos($0.allocation) != 0 }
+    let rows = r.models.filter { $0.currency == currency && size($0.allocation) != 0 }
     let height = 24 + rows.count * 24 + 16 * legendRows(r.components)
     let svg = svg(figure, caption: "Cost per model by component (\(currency))", width: 760, height: height)
-    let maxValue = rows.map { m in r.components.map { c in max(0, nanos(m.byComponent[c])) }.reduce(0, +) }.max() ?? 1
+    let maxValue = rows.map { m in r.components.map { c in max(0, size(m.byComponent[c])) }.reduce(0, +) }.max() ?? 1
     let left = 210.0, width = 430.0
     for (i, m) in rows.enumerated() {
       let y = 10.0 + Double(i) * 24
       label(svg, x: left - 6, y: y + 13, m.owner, anchor: "end")
       var x = left
       for (ci, c) in r.components.enumerated() {
-        let v = max(0, nanos(m.byComponent[c]))
+        let v = max(0, size(m.byComponent[c]))
         let w = maxValue > 0 ? v / maxValue * width : 0
         rect(svg, x: x, y: y, w: w, h: 16, color: palette[ci % palette.count], title: "\(m.owner) — \(c): \(Display.money(m.byComponent[c])) \(currency)")
         x += w
@@ -77,7 +77,7 @@ enum Charts {
     let types = Set(rows.map(\.requestType)).sorted()
     let height = 24 + owners.count * 24 + 16 * legendRows(types)
     let svg = svg(figure, caption: "Request types per model (\(currency))", width: 760, height: height)
-    let totals = owners.map { o in rows.filter { $0.owner == o }.map { max(0, nanos($0.cost)) }.reduce(0, +) }
+    let totals = owners.map { o in rows.filter { $0.owner == o }.map { max(0, size($0.cost)) }.reduce(0, +) }
     let maxValue = totals.max() ?? 1
     let left = 210.0, width = 430.0
     for (i, o) in owners.enumerated() {
@@ -86,7 +86,7 @@ enum Charts {
       var x = left
       for (ti, t) in types.enumerated() {
         guard let row = rows.first(where: { $0.owner == o && $0.requestType == t }) else { continue }
-        let w = maxValue > 0 ? max(0, nanos(row.cost)) / maxValue * width : 0
+        let w = maxValue > 0 ? max(0, size(row.cost)) / maxValue * width : 0
         rect(svg, x: x, y: y, w: w, h: 16, color: palette[ti % palette.count], title: "\(o) — \(t): \(Display.money(row.cost)) \(currency)")
         x += w
       }
@@ -100,7 +100,7 @@ enum Charts {
     let months = Set(points.map(\.month)).sorted()
     let owners = points.map(\.owner).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     let svg = svg(figure, caption: "Cost per month by owner (\(currency))", width: 760, height: 236 + 16 * legendRows(owners))
-    let totals = months.map { m in points.filter { $0.month == m }.map { max(0, nanos($0.cost)) }.reduce(0, +) }
+    let totals = months.map { m in points.filter { $0.month == m }.map { max(0, size($0.cost)) }.reduce(0, +) }
     let maxValue = totals.max() ?? 1
     let bottom = 200.0, plot = 170.0
     let step = months.isEmpty ? 0 : min(120.0, 700.0 / Double(months.count))
@@ -109,12 +109,13 @@ enum Charts {
       var y = bottom
       for (oi, o) in owners.enumerated() {
         guard let p = points.first(where: { $0.month == m && $0.owner == o }) else { continue }
-        let h = maxValue > 0 ? max(0, nanos(p.cost)) / maxValue * plot : 0
+        let h = maxValue > 0 ? max(0, size(p.cost)) / maxValue * plot : 0
         rect(svg, x: x, y: y - h, w: step * 0.7, h: h, color: palette[oi % palette.count], title: "\(m) — \(o): \(Display.money(p.cost)) \(currency)")
         y -= h
       }
       label(svg, x: x + step * 0.35, y: bottom + 14, m, anchor: "middle")
-      label(svg, x: x + step * 0.35, y: y - 4, Display.money(String(format: "%.2f", totals[mi])), anchor: "middle")
+      let total = points.filter { $0.month == m && $0.cost > .zero }.reduce(Amount.zero) { $0 + $1.cost }
+      label(svg, x: x + step * 0.35, y: y - 4, Display.money(total), anchor: "middle")
     }
     legend(svg, owners, y: 234)
   }
@@ -129,7 +130,7 @@ enum Charts {
       let y = 6.0 + Double(i) * 22
       label(svg, x: left - 6, y: y + 12, "\(c.provider) · \(c.service)", anchor: "end")
       rect(svg, x: left, y: y, w: width, h: 14, color: "#eaeef2", title: "\(c.provider) \(c.service)")
-      let share = Double(c.share ?? "0") ?? 0
+      let share = Double(c.share?.perMille ?? 0) / 10
       rect(svg, x: left, y: y, w: width * share / 100, h: 14, color: share >= 80 ? "#1a7f37" : (share >= 50 ? "#bf8700" : "#cf222e"),
            title: "\(c.provider) \(c.service): \(Display.percent(c.share)) of \(Display.money(c.total)) \(c.currency) tagged")
       label(svg, x: left + width + 6, y: y + 12, Display.percent(c.share))

@@ -2,19 +2,19 @@ import MLCostCore
 
 /// Display formatting shared by the renderers: they format, never compute totals.
 public enum Display {
-  /// Exact decimal text → rounded to cents (half-even) with thousands separators: `1234.565` → `1,234.56`.
-  public static func money(_ exact: String?) -> String {
-    guard let exact, let amount = try? ExactDecimal.parse(exact), !amount.isOverflow else { return "—" }
+  /// Rounded to cents (half-even) with thousands separators: `1234.565` → `1,234.56`; `—` when absent.
+  public static func money(_ amount: Amount?) -> String {
+    guard let amount, !amount.isOverflow else { return "—" }
     let cents = LargeRounding.halfEven(amount.picos, 10_000_000_000)
     let negative = cents < 0
     let whole = String(cents.magnitude / 100), frac = cents.magnitude % 100
-    return (negative ? "-" : "") + grouped(whole) + "." + (frac < 10 ? "0" : "") + String(frac)
+    return (negative ? "-" : "") + Digits.grouped(whole) + "." + (frac < 10 ? "0" : "") + String(frac)
   }
 
   /// A unit cost keeps more digits when small: `$0.0042` stays visible.
-  public static func rate(_ exact: String?) -> String {
-    guard let exact, let amount = try? ExactDecimal.parse(exact), !amount.isOverflow else { return "—" }
-    if amount.picos.magnitude >= 100_000_000_000 { return money(exact) }
+  public static func rate(_ amount: Amount?) -> String {
+    guard let amount, !amount.isOverflow else { return "—" }
+    if amount.picos.magnitude >= 100_000_000_000 { return money(amount) }
     let tenThousandths = LargeRounding.halfEven(amount.picos, 100_000_000)
     let negative = tenThousandths < 0
     let m = tenThousandths.magnitude
@@ -22,15 +22,12 @@ public enum Display {
     return (negative ? "-" : "") + String(m / 10_000) + "." + String(repeating: "0", count: 4 - f.count) + f
   }
 
-  public static func count(_ n: Int64) -> String { (n < 0 ? "-" : "") + grouped(String(n.magnitude)) }
+  public static func count(_ n: Int64) -> String { Digits.grouped(String(n)) }
 
-  static func grouped(_ digits: String) -> String {
-    var s = digits, out = ""
-    while s.count > 3 { out = "," + s.suffix(3) + out; s.removeLast(3) }
-    return s + out
-  }
+  public static func percent(_ p: Percent?) -> String { p.map { "\($0)%" } ?? "—" }
 
-  public static func percent(_ p: String?) -> String { p.map { $0 + "%" } ?? "—" }
+  /// How a report names its basis.
+  public static func basis(_ b: Basis) -> String { b == .cash ? "cash (BilledCost)" : "amortised (EffectiveCost)" }
 }
 
 enum LargeRounding {
@@ -43,14 +40,23 @@ enum LargeRounding {
   }
 }
 
-/// An aligned plain-text table: money right-aligned, an optional totals row under a rule.
-struct PlainTable {
-  enum Align { case left, right }
-  var columns: [(String, Align)]
-  var rows: [[String]] = []
-  var totals: [String]?
+/// The one text-table printer: aligned columns (text left, numbers right), trailing blanks trimmed; report
+/// sections add a dashed rule under the header and a totals row under a `=` rule, listings neither.
+public struct TextTable {
+  public enum Align: Sendable { case left, right }
+  public var columns: [(String, Align)]
+  public var rows: [[String]] = []
+  public var totals: [String]?
+  public var headerRule: Bool
 
-  func render() -> String {
+  public init(_ columns: [(String, Align)], headerRule: Bool = false) {
+    self.columns = columns
+    self.headerRule = headerRule
+  }
+
+  public mutating func add(_ row: [String]) { rows.append(row) }
+
+  public func render(indent: String = "") -> String {
     var widths = columns.map { $0.0.count }
     for row in rows + (totals.map { [$0] } ?? []) {
       for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -61,14 +67,16 @@ struct PlainTable {
         let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
         parts.append(columns[i].1 == .right ? pad + cell : cell + pad)
       }
-      var s = "  " + parts.joined(separator: "  ")
+      var s = indent + parts.joined(separator: "  ")
       while s.hasSuffix(" ") { s.removeLast() }
       return s
     }
-    var out = [line(columns.map(\.0)), "  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+    func rule(_ c: String) -> String { indent + widths.map { String(repeating: c, count: $0) }.joined(separator: "  ") }
+    var out = [line(columns.map(\.0))]
+    if headerRule { out.append(rule("-")) }
     out += rows.map(line)
     if let totals {
-      out.append("  " + widths.map { String(repeating: "=", count: $0) }.joined(separator: "  "))
+      out.append(rule("="))
       out.append(line(totals))
     }
     return out.joined(separator: "\n")

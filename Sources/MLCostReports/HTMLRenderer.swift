@@ -32,14 +32,14 @@ public enum HTMLRenderer {
   static func monthly(_ r: MonthlyReport, _ body: xmlNodePtr) {
     text(element(body, "h1"), "\(r.title) — \(r.month)")
     text(element(body, "p", ["class": "meta"]),
-         "Basis: \(r.basis == "cash" ? "cash (BilledCost)" : "amortised (EffectiveCost)"). Rules: \(r.rules)."
+         "Basis: \(Display.basis(r.basis)). Rules: \(r.rules)."
            + (r.previousMonth.map { " Compared with \($0)." } ?? ""))
 
     let cards = element(body, "div", ["class": "cards", "id": "totals-cards"])
     for t in r.totals {
       let card = element(cards, "div", ["class": "card"])
       text(element(card, "div", ["class": "label"]), "Charges (\(t.currency))")
-      text(element(card, "div", ["class": "value", "data-exact": t.charges]), Display.money(t.charges))
+      text(element(card, "div", ["class": "value", "data-exact": t.charges.decimalString]), Display.money(t.charges))
       text(element(card, "div", ["class": "label"]), "Allocated: \(Display.money(t.allocated)) — every cent has an owner")
     }
 
@@ -62,14 +62,14 @@ public enum HTMLRenderer {
         let tr = element(tbody, "tr")
         for (value, (_, kind)) in zip(row, s.columns) {
           var attrs: [String: String] = kind == .text ? [:] : ["class": "num"]
-          if kind == .money, let value { attrs["data-exact"] = value }
-          text(element(tr, "td", attrs), MonthlyReport.display(value, kind))
+          if kind == .money, let exact = value.exact { attrs["data-exact"] = exact }
+          text(element(tr, "td", attrs), value.display)
         }
       }
       if let totals = s.totals {
         let tr = element(element(table, "tfoot"), "tr")
         for (value, (_, kind)) in zip(totals, s.columns) {
-          text(element(tr, "td", kind == .text ? [:] : ["class": "num"]), value == nil ? "" : MonthlyReport.display(value, kind))
+          text(element(tr, "td", kind == .text ? [:] : ["class": "num"]), value?.display ?? "")
         }
       }
     }

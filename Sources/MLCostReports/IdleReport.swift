@@ -7,16 +7,16 @@ public struct IdleReport: Codable, Sendable, Equatable {
   /// The window, `[from, to)`, as dates.
   public var from: String
   public var to: String
-  public var basis: String
+  public var basis: Basis
   /// The thresholds as applied, so a reader can check every finding.
   public var thresholds: [String: String]
   public var findings: [IdleFinding]
   /// Per currency: the monthly waste of all findings.
-  public var totalMonthlyWaste: [String: String]
+  public var totalMonthlyWaste: [String: Amount]
   public var notes: [String]
 
-  public init(from: String, to: String, basis: String, thresholds: [String: String], findings: [IdleFinding],
-              totalMonthlyWaste: [String: String], notes: [String]) {
+  public init(from: String, to: String, basis: Basis, thresholds: [String: String], findings: [IdleFinding],
+              totalMonthlyWaste: [String: Amount], notes: [String]) {
     self.from = from; self.to = to; self.basis = basis; self.thresholds = thresholds; self.findings = findings
     self.totalMonthlyWaste = totalMonthlyWaste; self.notes = notes
   }
@@ -24,21 +24,21 @@ public struct IdleReport: Codable, Sendable, Equatable {
 
 public enum IdleRenderer {
   public static func table(_ r: IdleReport) -> String {
-    var out = ["Idle and under-used endpoints, \(r.from) to \(r.to) (basis: \(r.basis))",
+    var out = ["Idle and under-used endpoints, \(r.from) to \(r.to) (basis: \(r.basis.rawValue))",
                "thresholds: " + r.thresholds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; "), ""]
     if r.findings.isEmpty { out.append("  no endpoint with cost over the threshold in the window") }
-    var t = PlainTable(columns: [("kind", .left), ("resource", .left), ("model", .left), ("currency", .left), ("window cost", .right),
-                                 ("waste / month", .right), ("action", .left)])
-    t.rows = r.findings.map { [$0.kind, $0.resourceId, $0.model ?? "—", $0.currency, Display.money($0.windowCost),
+    var t = TextTable([("kind", .left), ("resource", .left), ("model", .left), ("currency", .left), ("window cost", .right),
+                                 ("waste / month", .right), ("action", .left)], headerRule: true)
+    t.rows = r.findings.map { [$0.kind.rawValue, $0.resourceId, $0.model ?? "—", $0.currency, Display.money($0.windowCost),
                                Display.money($0.monthlyWaste), $0.action] }
-    if !r.findings.isEmpty { out.append(t.render()) }
+    if !r.findings.isEmpty { out.append(t.render(indent: "  ")) }
     for (currency, total) in r.totalMonthlyWaste.sorted(by: { $0.key < $1.key }) {
       out.append("  total waste per month: \(Display.money(total)) \(currency)")
     }
     out.append("")
     out.append("Evidence")
     for f in r.findings {
-      out.append("  \(f.resourceId) — \(f.kind): \(f.rule)")
+      out.append("  \(f.resourceId) — \(f.kind.rawValue): \(f.rule)")
       for (k, v) in f.evidence.sorted(by: { $0.key < $1.key }) { out.append("    \(k): \(v)") }
     }
     out += r.notes.map { "- " + $0 }
@@ -47,11 +47,11 @@ public enum IdleRenderer {
 
   public static func markdown(_ r: IdleReport) -> String {
     var out = ["# Idle and under-used endpoints, \(r.from) to \(r.to)", "",
-               "Basis: \(r.basis). Thresholds: " + r.thresholds.sorted { $0.key < $1.key }.map { "`\($0.key)` \($0.value)" }.joined(separator: ", ") + ".", ""]
+               "Basis: \(r.basis.rawValue). Thresholds: " + r.thresholds.sorted { $0.key < $1.key }.map { "`\($0.key)` \($0.value)" }.joined(separator: ", ") + ".", ""]
     out.append("| kind | resource | model | currency | window cost | waste / month | rule | action |")
     out.append("| --- | --- | --- | --- | ---: | ---: | --- | --- |")
     for f in r.findings {
-      out.append("| " + [f.kind, f.resourceId, f.model ?? "—", f.currency, Display.money(f.windowCost), Display.money(f.monthlyWaste), f.rule, f.action]
+      out.append("| " + [f.kind.rawValue, f.resourceId, f.model ?? "—", f.currency, Display.money(f.windowCost), Display.money(f.monthlyWaste), f.rule, f.action]
         .map(MarkdownRenderer.escape).joined(separator: " | ") + " |")
     }
     for (currency, total) in r.totalMonthlyWaste.sorted(by: { $0.key < $1.key }) { out.append(""); out.append("Total waste per month: **\(Display.money(total)) \(currency)**") }
@@ -70,35 +70,35 @@ public struct AnomalyReport: Codable, Sendable, Equatable {
   public var schema = "mlcost.anomaly-report/1"
   public var from: String
   public var to: String
-  public var basis: String
+  public var basis: Basis
   public var thresholds: [String: String]
   public var anomalies: [Anomaly]
   public var seriesWatched: Int
 
-  public init(from: String, to: String, basis: String, thresholds: [String: String], anomalies: [Anomaly], seriesWatched: Int) {
+  public init(from: String, to: String, basis: Basis, thresholds: [String: String], anomalies: [Anomaly], seriesWatched: Int) {
     self.from = from; self.to = to; self.basis = basis; self.thresholds = thresholds; self.anomalies = anomalies; self.seriesWatched = seriesWatched
   }
 }
 
 public enum AnomalyRenderer {
   public static func table(_ r: AnomalyReport) -> String {
-    var out = ["Cost anomalies, \(r.from) to \(r.to) (basis: \(r.basis); \(r.seriesWatched) daily series watched)",
+    var out = ["Cost anomalies, \(r.from) to \(r.to) (basis: \(r.basis.rawValue); \(r.seriesWatched) daily series watched)",
                "thresholds: " + r.thresholds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; "), ""]
     if r.anomalies.isEmpty { out.append("  no anomalies") } else {
-      var t = PlainTable(columns: [("dimension", .left), ("value", .left), ("currency", .left), ("from", .left), ("to", .left), ("days", .right),
-                                   ("expected", .right), ("actual", .right), ("impact", .right), ("top contributors", .left)])
+      var t = TextTable([("dimension", .left), ("value", .left), ("currency", .left), ("from", .left), ("to", .left), ("days", .right),
+                                   ("expected", .right), ("actual", .right), ("impact", .right), ("top contributors", .left)], headerRule: true)
       t.rows = r.anomalies.map {
         [$0.dimension, $0.value, $0.currency, $0.start, $0.end, String($0.days), Display.money($0.expected), Display.money($0.actual),
          Display.money($0.impact), $0.topContributors.sorted { $0.key < $1.key }.map { "\($0.key) \(Display.money($0.value))" }.joined(separator: "; ")]
       }
-      out.append(t.render())
+      out.append(t.render(indent: "  "))
     }
     return out.joined(separator: "\n") + "\n"
   }
 
   public static func markdown(_ r: AnomalyReport) -> String {
     var out = ["# Cost anomalies, \(r.from) to \(r.to)", "",
-               "Basis: \(r.basis); \(r.seriesWatched) daily series watched. Thresholds: "
+               "Basis: \(r.basis.rawValue); \(r.seriesWatched) daily series watched. Thresholds: "
                  + r.thresholds.sorted { $0.key < $1.key }.map { "`\($0.key)` \($0.value)" }.joined(separator: ", ") + ".", ""]
     if r.anomalies.isEmpty { out.append("_No anomalies._") } else {
       out.append("| dimension | value | currency | from | to | days | expected | actual | impact | top contributors |")

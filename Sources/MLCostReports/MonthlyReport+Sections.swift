@@ -1,13 +1,46 @@
-/// The report's sections as rows of cells, shared by the table, Markdown and CSV renderers so the
-/// three always show the same thing.
+import MLCostCore
+
+/// The report's sections as rows of typed cells, shared by the table, Markdown, CSV and HTML renderers so
+/// they always show the same thing; each renderer decides how a cell looks.
 struct Section {
   enum Kind { case money, rate, count, text, percent }
   var id: String
   var title: String
   var columns: [(String, Kind)]
-  var rows: [[String?]]
-  var totals: [String?]?
+  var rows: [[Cell]]
+  /// A totals row: nil cells are blank.
+  var totals: [Cell?]?
   var empty: String
+}
+
+/// One value of a section, typed; `nil` payloads are shown as `—` and written as empty CSV cells.
+enum Cell {
+  case text(String?)
+  case money(Amount?)
+  case rate(Amount?)
+  case count(Int64)
+  case percent(Percent?)
+
+  /// For people: cents with separators, rates with four decimals, percent with `%`.
+  var display: String {
+    switch self {
+    case .text(let t): t ?? "—"
+    case .money(let a): Display.money(a)
+    case .rate(let a): Display.rate(a)
+    case .count(let n): Display.count(n)
+    case .percent(let p): Display.percent(p)
+    }
+  }
+
+  /// For machines (CSV, HTML `data-exact`): the exact value as text; nil when absent.
+  var exact: String? {
+    switch self {
+    case .text(let t): t
+    case .money(let a), .rate(let a): a?.decimalString
+    case .count(let n): String(n)
+    case .percent(let p): p?.description
+    }
+  }
 }
 
 extension MonthlyReport {
@@ -21,69 +54,73 @@ extension MonthlyReport {
                      ("output tokens", .count), ("GPU-hours", .text), ("$/1M input", .rate), ("$/1M output", .rate), ("$/1M tokens", .rate),
                      ("$/1k requests", .rate), ("$/GPU-hour", .rate)]
     out.append(Section(id: "models", title: "Cost per model", columns: modelColumns, rows: models.map { m in
-      var r: [String?] = [m.owner, m.currency, m.allocation]
-      if previousMonth != nil { r += [m.change, m.changePercent] }
-      r += comps.map { m.byComponent[$0] }
-      r += [m.gpuUsage, m.utilisation, String(m.requests), String(m.inputTokens), String(m.outputTokens), m.gpuHours,
-            m.perMillionInputTokens, m.perMillionOutputTokens, m.perMillionTokens, m.perThousandRequests, m.perGPUHour]
+      var r: [Cell] = [.text(m.owner), .text(m.currency), .money(m.allocation)]
+      if previousMonth != nil { r += [.money(m.change), .percent(m.changePercent)] }
+      r += comps.map { .money(m.byComponent[$0]) }
+      r += [.money(m.gpuUsage), .percent(m.utilisation), .count(m.requests), .count(m.inputTokens), .count(m.outputTokens), .text(m.gpuHours),
+            .rate(m.perMillionInputTokens), .rate(m.perMillionOutputTokens), .rate(m.perMillionTokens), .rate(m.perThousandRequests),
+            .rate(m.perGPUHour)]
       return r
     }, totals: totals.count == 1 ? {
-      var t: [String?] = ["total", totals[0].currency, totals[0].allocated]
+      var t: [Cell?] = [.text("total"), .text(totals[0].currency), .money(totals[0].allocated)]
       t += Array(repeating: nil, count: modelColumns.count - 3)
       return t
     }() : nil, empty: "no costs this month"))
     out.append(Section(id: "request-types", title: "Cost per model and request type",
                        columns: [("owner", .text), ("request type", .text), ("currency", .text), ("cost", .money)]
                          + (previousMonth != nil ? [("change", .money)] : []),
-                       rows: requestTypes.map { r in [r.owner, r.requestType, r.currency, r.cost] + (previousMonth != nil ? [r.change] : []) },
+                       rows: requestTypes.map { r in
+                         [.text(r.owner), .text(r.requestType), .text(r.currency), .money(r.cost)] + (previousMonth != nil ? [.money(r.change)] : [])
+                       },
                        totals: nil, empty: "none"))
     out.append(Section(id: "teams", title: "Cost per team and environment",
                        columns: [("team", .text), ("environment", .text), ("currency", .text), ("cost", .money)],
-                       rows: teams.map { [$0.team, $0.environment, $0.currency, $0.cost] }, totals: nil, empty: "none"))
+                       rows: teams.map { [.text($0.team), .text($0.environment), .text($0.currency), .money($0.cost)] }, totals: nil, empty: "none"))
     out.append(Section(id: "totals", title: "Totals (charges = allocated, to the nano)",
                        columns: [("currency", .text), ("charges", .money), ("allocated", .money), ("billing charges", .money),
                                  ("API, stated cost", .money), ("API, catalog price", .money)],
-                       rows: totals.map { [$0.currency, $0.charges, $0.allocated, $0.billing, $0.apiStated, $0.apiCatalog] },
+                       rows: totals.map {
+                         [.text($0.currency), .money($0.charges), .money($0.allocated), .money($0.billing), .money($0.apiStated), .money($0.apiCatalog)]
+                       },
                        totals: nil, empty: "no costs"))
     out.append(Section(id: "pools", title: "Shared pools", columns: [("pool", .text), ("currency", .text), ("split by", .text),
                                                                        ("cost", .money), ("shares", .text), ("unsplit", .money)],
                        rows: pools.map { p in
-                         [p.name, p.currency, p.split, p.cost, p.shares.sorted { $0.key < $1.key }.map { "\($0.key) \(Display.money($0.value))" }
-                           .joined(separator: "; "), p.unsplit]
+                         [.text(p.name), .text(p.currency), .text(p.split), .money(p.cost),
+                          .text(p.shares.sorted { $0.key < $1.key }.map { "\($0.key) \(Display.money($0.value))" }.joined(separator: "; ")),
+                          .money(p.unsplit)]
                        }, totals: nil, empty: "no shared pools in the rules"))
     out.append(Section(id: "unpriced", title: "Unpriced API usage (no stated cost, no catalog price: not counted as $0)",
                        columns: [("provider", .text), ("model", .text), ("request type", .text), ("requests", .count),
                                  ("input tokens", .count), ("output tokens", .count)],
-                       rows: unpriced.map { [$0.provider, $0.model, $0.requestType, String($0.requests), String($0.inputTokens), String($0.outputTokens)] },
+                       rows: unpriced.map {
+                         [.text($0.provider), .text($0.model), .text($0.requestType), .count($0.requests), .count($0.inputTokens), .count($0.outputTokens)]
+                       },
                        totals: nil, empty: "none"))
     out.append(Section(id: "idle", title: "Idle and waste (endpoints that cost money and serve nobody; unknown = no metrics)",
                        columns: [("kind", .text), ("resource", .text), ("model", .text), ("currency", .text), ("waste / month", .money),
                                  ("action", .text)],
-                       rows: idle.map { [$0.kind, $0.resourceId, $0.model, $0.currency, $0.monthlyWaste, $0.action] },
+                       rows: idle.map {
+                         [.text($0.kind.rawValue), .text($0.resourceId), .text($0.model), .text($0.currency), .money($0.monthlyWaste), .text($0.action)]
+                       },
                        totals: nil, empty: "no endpoint with cost over the threshold"))
     out.append(Section(id: "anomalies", title: "Anomalies (days above their trailing same-weekday baseline)",
                        columns: [("dimension", .text), ("value", .text), ("currency", .text), ("from", .text), ("days", .count),
                                  ("expected", .money), ("actual", .money), ("impact", .money)],
-                       rows: anomalies.map { [$0.dimension, $0.value, $0.currency, $0.start, String($0.days), $0.expected, $0.actual, $0.impact] },
+                       rows: anomalies.map {
+                         [.text($0.dimension), .text($0.value), .text($0.currency), .text($0.start), .count(Int64($0.days)), .money($0.expected),
+                          .money($0.actual), .money($0.impact)]
+                       },
                        totals: nil, empty: "none"))
     out.append(Section(id: "coverage", title: "Tag coverage (share of spend with a model tag)",
                        columns: [("provider", .text), ("service", .text), ("currency", .text), ("spend", .money), ("tagged", .money),
                                  ("coverage", .percent)],
-                       rows: coverage.map { [$0.provider, $0.service, $0.currency, $0.total, $0.tagged, $0.share] },
+                       rows: coverage.map { [.text($0.provider), .text($0.service), .text($0.currency), .money($0.total), .money($0.tagged), .percent($0.share)] },
                        totals: nil, empty: "no charges"))
     out.append(Section(id: "untagged", title: "Top untagged resources",
                        columns: [("resource", .text), ("provider", .text), ("service", .text), ("currency", .text), ("cost", .money)],
-                       rows: untagged.map { [$0.resource, $0.provider, $0.service, $0.currency, $0.cost] }, totals: nil, empty: "none"))
+                       rows: untagged.map { [.text($0.resource), .text($0.provider), .text($0.service), .text($0.currency), .money($0.cost)] },
+                       totals: nil, empty: "none"))
     return out
-  }
-
-  static func display(_ v: String?, _ kind: Section.Kind) -> String {
-    switch kind {
-    case .money: Display.money(v)
-    case .rate: Display.rate(v)
-    case .count: v.flatMap { Int64($0) }.map(Display.count) ?? "—"
-    case .percent: Display.percent(v)
-    case .text: v ?? "—"
-    }
   }
 }

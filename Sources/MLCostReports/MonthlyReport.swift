@@ -1,7 +1,8 @@
 import MLCostCore
 
 /// The monthly per-model cost report: one value, built once by the use case, formatted by every
-/// renderer (none computes). Money is exact decimal text; the JSON form is the documented schema
+/// renderer (none computes). Values are typed (`Amount`, `Percent`, enums); only renderers format them. The JSON
+/// carries money as exact decimal text; its form is the documented schema
 /// (docs/report-schema.md) and can be read back and re-rendered.
 public struct MonthlyReport: Codable, Sendable, Equatable {
   public var schema = "mlcost.monthly-report/1"
@@ -9,7 +10,7 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var month: String
   public var previousMonth: String?
   /// `amortised` (EffectiveCost) or `cash` (BilledCost).
-  public var basis: String
+  public var basis: Basis
   public var rules: String
   public var totals: [CurrencyTotals]
   public var models: [ModelRow]
@@ -28,7 +29,7 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var trend: [TrendPoint]
   public var notes: [String]
 
-  public init(title: String, month: String, previousMonth: String?, basis: String, rules: String, totals: [CurrencyTotals],
+  public init(title: String, month: String, previousMonth: String?, basis: Basis, rules: String, totals: [CurrencyTotals],
               models: [ModelRow], requestTypes: [RequestTypeRow], components: [String], pools: [PoolRow], unpriced: [UnpricedUsage],
               coverage: [CoverageRow], untagged: [UntaggedRow], trend: [TrendPoint], notes: [String]) {
     self.title = title; self.month = month; self.previousMonth = previousMonth; self.basis = basis; self.rules = rules
@@ -40,48 +41,55 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
 /// Per currency: the month's charges on the basis, and the sum over all owners (equal by construction).
 public struct CurrencyTotals: Codable, Sendable, Equatable {
   public var currency: String
-  public var charges: String
-  public var allocated: String
+  public var charges: Amount
+  public var allocated: Amount
   /// What `charges` is made of: billing charges, API costs the sources stated, API usage priced from the catalog.
-  public var billing: String
-  public var apiStated: String
-  public var apiCatalog: String
-  public init(currency: String, charges: String, allocated: String, billing: String, apiStated: String, apiCatalog: String) {
+  public var billing: Amount
+  public var apiStated: Amount
+  public var apiCatalog: Amount
+  public init(currency: String, charges: Amount, allocated: Amount, billing: Amount, apiStated: Amount, apiCatalog: Amount) {
     self.currency = currency; self.charges = charges; self.allocated = allocated; self.billing = billing
     self.apiStated = apiStated; self.apiCatalog = apiCatalog
   }
 }
 
+/// What kind of owner a row of the report is.
+public enum OwnerKind: String, Codable, Sendable {
+  case model, shared, idle
+  /// A commitment fee on cash basis.
+  case purchase
+  case unallocated
+}
+
 /// One owner (a model, or `shared`, `idle`, `unallocated`) in one currency.
 public struct ModelRow: Codable, Sendable, Equatable {
   public var owner: String
-  /// `model`, `shared`, `idle`, `purchase` (a commitment fee on cash basis) or `unallocated`.
-  public var kind: String
+  public var kind: OwnerKind
   public var currency: String
   /// Everything the owner holds: its GPUs busy or not, its API spend, its share of pools.
-  public var allocation: String
-  public var previous: String?
-  public var change: String?
-  /// Percent, one decimal; nil when the previous month had nothing.
-  public var changePercent: String?
-  /// Component → amount (every component present, "0.00" when none).
-  public var byComponent: [String: String]
-  public var trainingShare: String?
+  public var allocation: Amount
+  public var previous: Amount?
+  public var change: Amount?
+  /// nil when the previous month had nothing.
+  public var changePercent: Percent?
+  /// Component → amount (every component present, 0.00 when none).
+  public var byComponent: [String: Amount]
+  public var trainingShare: Percent?
   /// GPU compute that did work, from activity metrics; nil when no metrics cover it.
-  public var gpuUsage: String?
-  public var gpuObserved: String?
-  /// usage ÷ observed allocation, percent with one decimal.
-  public var utilisation: String?
+  public var gpuUsage: Amount?
+  public var gpuObserved: Amount?
+  /// usage ÷ observed allocation.
+  public var utilisation: Percent?
   public var requests: Int64
   public var inputTokens: Int64
   public var outputTokens: Int64
   public var gpuHours: String
-  public var perMillionInputTokens: String?
-  public var perMillionOutputTokens: String?
-  public var perMillionTokens: String?
-  public var perThousandRequests: String?
-  public var perGPUHour: String?
-  public init(owner: String, kind: String, currency: String, allocation: String) {
+  public var perMillionInputTokens: Amount?
+  public var perMillionOutputTokens: Amount?
+  public var perMillionTokens: Amount?
+  public var perThousandRequests: Amount?
+  public var perGPUHour: Amount?
+  public init(owner: String, kind: OwnerKind, currency: String, allocation: Amount) {
     self.owner = owner; self.kind = kind; self.currency = currency; self.allocation = allocation
     byComponent = [:]; requests = 0; inputTokens = 0; outputTokens = 0; gpuHours = "0"
   }
@@ -91,10 +99,10 @@ public struct RequestTypeRow: Codable, Sendable, Equatable {
   public var owner: String
   public var requestType: String
   public var currency: String
-  public var cost: String
-  public var previous: String?
-  public var change: String?
-  public init(owner: String, requestType: String, currency: String, cost: String, previous: String?, change: String?) {
+  public var cost: Amount
+  public var previous: Amount?
+  public var change: Amount?
+  public init(owner: String, requestType: String, currency: String, cost: Amount, previous: Amount?, change: Amount?) {
     self.owner = owner; self.requestType = requestType; self.currency = currency; self.cost = cost; self.previous = previous; self.change = change
   }
 }
@@ -103,10 +111,10 @@ public struct PoolRow: Codable, Sendable, Equatable {
   public var name: String
   public var currency: String
   public var split: String
-  public var cost: String
-  public var shares: [String: String]
-  public var unsplit: String
-  public init(name: String, currency: String, split: String, cost: String, shares: [String: String], unsplit: String) {
+  public var cost: Amount
+  public var shares: [String: Amount]
+  public var unsplit: Amount
+  public init(name: String, currency: String, split: String, cost: Amount, shares: [String: Amount], unsplit: Amount) {
     self.name = name; self.currency = currency; self.split = split; self.cost = cost; self.shares = shares; self.unsplit = unsplit
   }
 }
@@ -115,11 +123,11 @@ public struct CoverageRow: Codable, Sendable, Equatable {
   public var provider: String
   public var service: String
   public var currency: String
-  public var total: String
-  public var tagged: String
-  /// Percent with one decimal; nil when the total is 0.
-  public var share: String?
-  public init(provider: String, service: String, currency: String, total: String, tagged: String, share: String?) {
+  public var total: Amount
+  public var tagged: Amount
+  /// nil when the total is 0.
+  public var share: Percent?
+  public init(provider: String, service: String, currency: String, total: Amount, tagged: Amount, share: Percent?) {
     self.provider = provider; self.service = service; self.currency = currency; self.total = total; self.tagged = tagged; self.share = share
   }
 }
@@ -129,8 +137,8 @@ public struct UntaggedRow: Codable, Sendable, Equatable {
   public var provider: String
   public var service: String
   public var currency: String
-  public var cost: String
-  public init(resource: String, provider: String, service: String, currency: String, cost: String) {
+  public var cost: Amount
+  public init(resource: String, provider: String, service: String, currency: String, cost: Amount) {
     self.resource = resource; self.provider = provider; self.service = service; self.currency = currency; self.cost = cost
   }
 }
@@ -140,8 +148,8 @@ public struct TrendPoint: Codable, Sendable, Equatable {
   public var month: String
   public var owner: String
   public var currency: String
-  public var cost: String
-  public init(month: String, owner: String, currency: String, cost: String) {
+  public var cost: Amount
+  public init(month: String, owner: String, currency: String, cost: Amount) {
     self.month = month; self.owner = owner; self.currency = currency; self.cost = cost
   }
 }
@@ -150,20 +158,20 @@ public struct TeamRow: Codable, Sendable, Equatable {
   public var team: String
   public var environment: String
   public var currency: String
-  public var cost: String
-  public init(team: String, environment: String, currency: String, cost: String) {
+  public var cost: Amount
+  public init(team: String, environment: String, currency: String, cost: Amount) {
     self.team = team; self.environment = environment; self.currency = currency; self.cost = cost
   }
 }
 
 public struct IdleRow: Codable, Sendable, Equatable {
-  public var kind: String
+  public var kind: FindingKind
   public var resourceId: String
   public var model: String?
   public var currency: String
-  public var monthlyWaste: String?
+  public var monthlyWaste: Amount?
   public var action: String
-  public init(kind: String, resourceId: String, model: String?, currency: String, monthlyWaste: String?, action: String) {
+  public init(kind: FindingKind, resourceId: String, model: String?, currency: String, monthlyWaste: Amount?, action: String) {
     self.kind = kind; self.resourceId = resourceId; self.model = model; self.currency = currency; self.monthlyWaste = monthlyWaste; self.action = action
   }
 }
@@ -174,10 +182,10 @@ public struct AnomalyRow: Codable, Sendable, Equatable {
   public var currency: String
   public var start: String
   public var days: Int
-  public var expected: String
-  public var actual: String
-  public var impact: String
-  public init(dimension: String, value: String, currency: String, start: String, days: Int, expected: String, actual: String, impact: String) {
+  public var expected: Amount
+  public var actual: Amount
+  public var impact: Amount
+  public init(dimension: String, value: String, currency: String, start: String, days: Int, expected: Amount, actual: Amount, impact: Amount) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.days = days
     self.expected = expected; self.actual = actual; self.impact = impact
   }

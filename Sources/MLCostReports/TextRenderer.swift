@@ -4,16 +4,16 @@ import Foundation
 public enum TextRenderer {
   public static func render(_ r: MonthlyReport) -> String {
     var out = ["\(r.title) — \(r.month)",
-               "basis: \(r.basis == "cash" ? "cash (BilledCost)" : "amortised (EffectiveCost)"); rules: \(r.rules)"
+               "basis: \(Display.basis(r.basis)); rules: \(r.rules)"
                  + (r.previousMonth.map { "; compared with \($0)" } ?? "")]
     for s in r.sections {
       out.append("")
       out.append(s.title)
       if s.rows.isEmpty { out.append("  \(s.empty)"); continue }
-      var t = PlainTable(columns: s.columns.map { ($0.0, $0.1 == .text ? .left : .right) })
-      t.rows = s.rows.map { row in zip(row, s.columns).map { MonthlyReport.display($0, $1.1) } }
-      t.totals = s.totals.map { row in zip(row, s.columns).map { $0 == nil ? "" : MonthlyReport.display($0, $1.1) } }
-      out.append(t.render())
+      var t = TextTable(s.columns.map { ($0.0, $0.1 == .text ? .left : .right) }, headerRule: true)
+      t.rows = s.rows.map { row in row.map(\.display) }
+      t.totals = s.totals.map { row in row.map { $0?.display ?? "" } }
+      out.append(t.render(indent: "  "))
     }
     if !r.notes.isEmpty {
       out.append("")
@@ -28,16 +28,16 @@ public enum TextRenderer {
 public enum MarkdownRenderer {
   public static func render(_ r: MonthlyReport) -> String {
     var out = ["# \(r.title) — \(r.month)", "",
-               "Basis: **\(r.basis == "cash" ? "cash (BilledCost)" : "amortised (EffectiveCost)")**. Rules: `\(r.rules)`."
+               "Basis: **\(Display.basis(r.basis))**. Rules: `\(r.rules)`."
                  + (r.previousMonth.map { " Compared with \($0)." } ?? "")]
     for s in r.sections {
       out += ["", "## \(s.title)", ""]
       if s.rows.isEmpty { out.append("_\(s.empty)_"); continue }
       out.append("| " + s.columns.map { escape($0.0) }.joined(separator: " | ") + " |")
       out.append("| " + s.columns.map { $0.1 == .text ? "---" : "---:" }.joined(separator: " | ") + " |")
-      for row in s.rows { out.append("| " + zip(row, s.columns).map { escape(MonthlyReport.display($0, $1.1)) }.joined(separator: " | ") + " |") }
+      for row in s.rows { out.append("| " + row.map { escape($0.display) }.joined(separator: " | ") + " |") }
       if let t = s.totals {
-        out.append("| " + zip(t, s.columns).map { $0 == nil ? "" : "**" + escape(MonthlyReport.display($0, $1.1)) + "**" }.joined(separator: " | ") + " |")
+        out.append("| " + t.map { $0 == nil ? "" : "**" + escape($0!.display) + "**" }.joined(separator: " | ") + " |")
       }
     }
     if !r.notes.isEmpty { out += ["", "## Notes", ""] + r.notes.map { "- " + escape($0) } }
@@ -65,7 +65,7 @@ public enum CSVRenderer {
   public static func render(_ r: MonthlyReport) -> [(String, String)] {
     r.sections.map { s in
       var lines = [s.columns.map { cell($0.0) }.joined(separator: ",")]
-      for row in s.rows { lines.append(row.map { cell($0 ?? "") }.joined(separator: ",")) }
+      for row in s.rows { lines.append(row.map { cell($0.exact ?? "") }.joined(separator: ",")) }
       return (s.id, lines.joined(separator: "\n") + "\n")
     }
   }

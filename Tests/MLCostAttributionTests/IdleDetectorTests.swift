@@ -30,7 +30,7 @@ struct IdleDetectorTests {
       "cheap": [series("cheap", "Invocations", total: 0, max: 0)],
     ]
     let findings = IdleDetector.run(resources: resources, series: series, rules: IdleRules())
-    #expect(findings.map(\.kind) == ["idle", "orphaned", "under-used", "unknown"])
+    #expect(findings.map(\.kind) == [.idle, .orphaned, .underUsed, .unknown])
     #expect(findings.map { $0.resourceId.split(separator: "/").last! } == ["idle", "nb", "quiet", "vm-without-metrics"])
     // 420.00 over 14 billed days → 30 days: 900.00; the under-used one saves half of 600.00.
     #expect(findings[0].monthlyWaste == "900.00")
@@ -68,7 +68,7 @@ struct IdleDetectorTests {
     disk.serviceCategory = "Storage"
     let vm = resource("/subscriptions/s/resourceGroups/ml/providers/Microsoft.Compute/virtualMachines/train-vm-07", cost: "900.00", type: "Virtual machine")
     let f = IdleDetector.run(resources: [disk], series: [:], rules: IdleRules(), stopped: [vm])
-    #expect(f.map(\.kind) == ["stopped-but-billed"])
+    #expect(f.map(\.kind) == [.stoppedButBilled])
     #expect(f.first?.monthlyWaste == "30.00" && f.first?.evidence["instance"] == vm.resourceId)
     // The same disk with its instance still running is not a finding.
     #expect(IdleDetector.run(resources: [disk], series: [:], rules: IdleRules(), stopped: []).isEmpty)

@@ -51,14 +51,14 @@ struct DemoTests {
     let types = Set(outcome.report.requestTypes.map(\.requestType))
     #expect(types.isSuperset(of: ["chat", "embedding", "batch", "fine-tune"]))
     let sdxl = try #require(outcome.report.models.first { $0.owner == "sdxl-1.0" })
-    #expect(Double(sdxl.utilisation ?? "100")! < 1)
+    #expect((sdxl.utilisation?.perMille ?? 1000) < 10)
     // the Azure eval VM has no metrics: its usage is unknown, not zero
     #expect(outcome.report.models.first { $0.owner == "qwen2.5-7b" }?.utilisation == nil)
     // idle: the staging image endpoint is found; the busy ones are not; the Azure eval VM (no metrics) is unknown
-    #expect(outcome.idle.findings.filter { $0.kind == "idle" }.map(\.resourceId) == ["arn:aws:sagemaker:us-east-1:345678901234:endpoint/sdxl-image-staging"])
+    #expect(outcome.idle.findings.filter { $0.kind == .idle }.map(\.resourceId) == ["arn:aws:sagemaker:us-east-1:345678901234:endpoint/sdxl-image-staging"])
     #expect(!outcome.idle.findings.contains { $0.resourceId.contains("llama-31-70b-chat-prod") || $0.resourceId.contains("bge-large-embed") })
-    #expect(outcome.idle.findings.first { $0.resourceId.hasSuffix("eval-a100-01") }?.kind == "unknown")
-    #expect(outcome.report.idle.contains { $0.kind == "idle" })
+    #expect(outcome.idle.findings.first { $0.resourceId.hasSuffix("eval-a100-01") }?.kind == .unknown)
+    #expect(outcome.report.idle.contains { $0.kind == .idle })
     // deterministic
     let again = try Workspace.runDemo(directory: Repo.temporaryDirectory(), prices: try Self.prices())
     #expect(again.summaries.map(\.sha256) == outcome.summaries.map(\.sha256))

@@ -18,7 +18,7 @@ struct ReportRenderingTests {
     let previous = try AttributionEngine.run(september, rules: FixtureMonth.rules)
     let trend = [previous, current].flatMap { a in
       a.allocations.reduce(into: [Owner: Amount]()) { $0[$1.owner, default: .zero] += $1.cost }.sorted { $0.key < $1.key }.map {
-        TrendPoint(month: a.month.description, owner: $0.key.description, currency: "USD", cost: $0.value.decimalString)
+        TrendPoint(month: a.month.description, owner: $0.key.description, currency: "USD", cost: $0.value)
       }
     }
     var report = ReportBuilder.build(current: current, previous: previous, trend: trend, title: "Fixture month")

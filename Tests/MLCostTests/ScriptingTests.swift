@@ -27,7 +27,15 @@ struct ScriptingTests {
     #expect((try? JSONSerialization.jsonObject(with: Data(ok.stdout.utf8))) != nil)
     let near = try Binary.run(["idle", "--db", db, "--format", "cvs"])
     #expect(near.status == 64)
-    #expect(near.stderr.hasPrefix("error: unknown format 'cvs': use table, md, csv or json (did you mean 'csv'?)"), "\(near.stderr)")
+    #expect(near.stderr.hasPrefix("error: The value 'cvs' is invalid for '--format <format>': use table, md, csv or json (did you mean 'csv'?)"),
+            "\(near.stderr)")
+    // An alias is written once, in the option's type: `amortized` is `amortised`, and its near misses are suggested.
+    let alias = try Binary.run(["report", "monthly", "--db", db, "--month", "2026-10", "--basis", "Amortized"])
+    #expect(alias.status == 66 && alias.stderr.contains("no database here yet"), "\(alias.stderr)")
+    let basis = try Binary.run(["report", "monthly", "--db", db, "--month", "2026-10", "--basis", "amortizd"])
+    #expect(basis.status == 64 && basis.stderr.contains("use amortised or cash (did you mean 'amortised'?)"), "\(basis.stderr)")
+    let precision = try Binary.run(["throughput", "--model", "m", "--gpu", "g", "--precision", "fp16"])
+    #expect(precision.status == 64 && precision.stderr.contains("use bf16, fp8 or fp4"), "\(precision.stderr)")
     // Argument-parser's own errors take the same style.
     let missing = try Binary.run(["report", "monthly", "--db", db])
     #expect(missing.status == 64 && missing.stderr.hasPrefix("error: "), "\(missing.stderr)")

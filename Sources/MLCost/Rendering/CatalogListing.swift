@@ -1,6 +1,7 @@
 import MLCostCore
 import Foundation
 import MLCostCatalogs
+import MLCostReports
 
 /// `mlcost catalog list`: one catalog file as an aligned table.
 public enum CatalogListing {

@@ -1,5 +1,6 @@
 import MLCostCore
 import MLCostImporters
+import MLCostReports
 import MLCostStore
 
 extension ImportSummary {
@@ -119,12 +120,12 @@ public enum ImportsListing {
             rowsFlagged: rec.rowsFlagged, rowsLive: rec.rowsLive, replacedBy: rec.replacedBy,
             totals: rec.reconciliation.map {
               Total(billingPeriod: $0.key.period?.description ?? "unreadable", currency: $0.key.currency,
-                    billedCost: MoneyText.exact($0.stored.billedCost), effectiveCost: MoneyText.exact($0.stored.effectiveCost),
+                    billedCost: $0.stored.billedCost.decimalString, effectiveCost: $0.stored.effectiveCost.decimalString,
                     rows: $0.stored.rows, fileRows: $0.file.rows, fileBilledCost: $0.fileBilledText,
                     fileEffectiveCost: $0.fileEffectiveText, fileBilledResidual: $0.file.billedResidual.decimalString,
                     fileEffectiveResidual: $0.file.effectiveResidual.decimalString, rejectedRows: $0.rejected.rows,
-                    rejectedBilledCost: MoneyText.exact($0.rejected.billedCost),
-                    rejectedEffectiveCost: MoneyText.exact($0.rejected.effectiveCost), reconciled: $0.balances)
+                    rejectedBilledCost: $0.rejected.billedCost.decimalString,
+                    rejectedEffectiveCost: $0.rejected.effectiveCost.decimalString, reconciled: $0.balances)
             })
     }
     let encoder = JSONEncoder()

@@ -17,8 +17,8 @@ struct Anomalies: ParsableCommand {
   @Option(help: ArgumentHelp("The first day to examine, YYYY-MM-DD (default: 30 days before the last charge).", valueName: "date"))
   var since: String?
 
-  @Option(help: ArgumentHelp("table, md, csv or json.", valueName: "format"))
-  var format: String = "table"
+  @Option(help: FindingsFormat.help("table, md, csv or json.", valueName: "format", default: .table), transform: FindingsFormat.parse)
+  var format: FindingsFormat = .table
 
   @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
   var out: String?
@@ -27,7 +27,6 @@ struct Anomalies: ParsableCommand {
   var rules: String?
 
   mutating func validate() throws {
-    format = try Choice.pick(format, from: ["table", "md", "csv", "json"], option: "format")
     if let since, since.count != 10 || BillingMonth(String(since.prefix(7))) == nil { throw ValidationError("--since must look like 2026-10-01") }
   }
 
@@ -46,10 +45,10 @@ struct Anomalies: ParsableCommand {
     let report = try workspace.anomalies(since: sinceDay, rules: ruleSet)
     let text: String
     switch format {
-    case "json": text = try AnomalyRenderer.json(report)
-    case "md": text = AnomalyRenderer.markdown(report)
-    case "csv": text = CSVTables.anomalies(report)
-    default: text = AnomalyRenderer.table(report)
+    case .json: text = try AnomalyRenderer.json(report)
+    case .md: text = AnomalyRenderer.markdown(report)
+    case .csv: text = CSVTables.anomalies(report)
+    case .table: text = AnomalyRenderer.table(report)
     }
     try emit([(out, text)])
   }

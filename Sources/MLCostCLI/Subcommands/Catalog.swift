@@ -71,21 +71,20 @@ struct CatalogList: ParsableCommand {
   @Option(help: ArgumentHelp("Only rows mentioning this text (a GPU, provider, region, model …).", valueName: "text"))
   var filter: String?
 
-  @Option(help: ArgumentHelp("table, csv or json (csv and json: every column of the catalog file, exact).", valueName: "format"))
-  var format: String = "table"
+  @Option(help: CatalogFormat.help("table, csv or json (csv and json: every column of the catalog file, exact).", valueName: "format", default: .table), transform: CatalogFormat.parse)
+  var format: CatalogFormat = .table
 
   @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
   var out: String?
 
   mutating func validate() throws {
     table = try Choice.pick(table, from: CatalogListing.tables, option: "catalog")
-    format = try Choice.pick(format, from: ["table", "csv", "json"], option: "format")
   }
 
   func run() throws {
     let catalog = try Workspace.loadCatalog(options.catalogs)
-    let text = format == "table" ? CatalogListing.render(catalog, table: table, filter: filter)
-      : try CatalogListing.data(catalog, table: table, filter: filter, json: format == "json")
+    let text = format == .table ? CatalogListing.render(catalog, table: table, filter: filter)
+      : try CatalogListing.data(catalog, table: table, filter: filter, json: format == .json)
     try emit([(out, text)])
   }
 }

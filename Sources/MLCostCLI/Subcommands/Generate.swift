@@ -13,11 +13,11 @@ struct Generate: ParsableCommand {
       SKU, description and tag set.
       """)
 
-  @Option(help: ArgumentHelp("focus, cur (legacy) or cur2 (CUR 2.0 snake_case with a resource_tags map).", valueName: "format"))
-  var format: String = "focus"
+  @Option(help: Workspace.GeneratedFormat.help("focus, cur (legacy) or cur2 (CUR 2.0 snake_case with a resource_tags map).", valueName: "format", default: .focus), transform: Workspace.GeneratedFormat.parse)
+  var format: Workspace.GeneratedFormat = .focus
 
-  @Option(help: ArgumentHelp("demo, realistic or adversarial.", valueName: "shape"))
-  var shape: String = "demo"
+  @Option(help: ExportShape.help("demo, realistic or adversarial.", valueName: "shape", default: .demo), transform: ExportShape.parse)
+  var shape: ExportShape = .demo
 
   @Option(help: "How many data rows.")
   var rows: Int = 1_000_000
@@ -34,16 +34,12 @@ struct Generate: ParsableCommand {
   mutating func validate() throws {
     if rows < 1 || rows > 1_000_000_000 { throw ValidationError("--rows must be 1 to 1,000,000,000") }
     if resources < 1 || resources > 10_000_000 { throw ValidationError("--resources must be 1 to 10,000,000") }
-    format = try Choice.pick(format, from: Workspace.GeneratedFormat.allCases.map(\.rawValue), option: "format")
-    let f = Workspace.GeneratedFormat(rawValue: format)!
-    shape = try Choice.pick(shape, from: ExportShape.allCases.map(\.rawValue), option: "shape")
-    let s = ExportShape(rawValue: shape)!
-    if f == .cur2 && s == .demo { throw ValidationError("--format cur2 needs --shape realistic or adversarial") }
+    if format == .cur2 && shape == .demo { throw ValidationError("--format cur2 needs --shape realistic or adversarial") }
     if let month, BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
   }
 
   func run() throws {
-    let written = try Workspace.generate(Workspace.GeneratedFormat(rawValue: format)!, shape: ExportShape(rawValue: shape)!, to: file,
+    let written = try Workspace.generate(format, shape: shape, to: file,
                                          rows: rows, resources: resources,
                                          month: month.flatMap(BillingMonth.init) ?? BillingMonth(year: 2026, month: 10))
     print("\(file): \(written.rows) rows, \(written.bytes) bytes")

@@ -20,8 +20,8 @@ struct Idle: ParsableCommand {
   @Option(name: .customLong("as-of"), help: ArgumentHelp("The day after the window, YYYY-MM-DD (default: the day after the last charge).", valueName: "date"))
   var asOf: String?
 
-  @Option(help: ArgumentHelp("table, md, csv or json.", valueName: "format"))
-  var format: String = "table"
+  @Option(help: FindingsFormat.help("table, md, csv or json.", valueName: "format", default: .table), transform: FindingsFormat.parse)
+  var format: FindingsFormat = .table
 
   @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
   var out: String?
@@ -35,7 +35,6 @@ struct Idle: ParsableCommand {
     if window != nil && (windowDays ?? 0) <= 0 { throw ValidationError("--window must look like 14d") }
     if let d = windowDays, d > 3660 { throw ValidationError("--window must be at most 3660d (ten years)") }
     if let asOf, BillingMonth(String(asOf.prefix(7))) == nil || asOf.count != 10 { throw ValidationError("--as-of must look like 2026-11-01") }
-    format = try Choice.pick(format, from: ["table", "md", "csv", "json"], option: "format")
   }
 
   func run() throws {
@@ -49,10 +48,10 @@ struct Idle: ParsableCommand {
     let report = try workspace.idle(asOf: try asOf.map { try Workspace.parseDay($0) }, windowDays: windowDays, rules: ruleSet)
     let text: String
     switch format {
-    case "json": text = try IdleRenderer.json(report)
-    case "md": text = IdleRenderer.markdown(report)
-    case "csv": text = CSVTables.idle(report)
-    default: text = IdleRenderer.table(report)
+    case .json: text = try IdleRenderer.json(report)
+    case .md: text = IdleRenderer.markdown(report)
+    case .csv: text = CSVTables.idle(report)
+    case .table: text = IdleRenderer.table(report)
     }
     try emit([(out, text)])
   }

@@ -14,8 +14,8 @@ struct Import: ParsableCommand {
 
   @OptionGroup var database: DatabaseOptions
 
-  @Option(help: ArgumentHelp("The file format: auto (sniff the header) or \(ImportFormat.names).", valueName: "format"))
-  var format: String = "auto"
+  @Option(help: ImportFormatOption.help("The file format: auto (sniff the header) or \(ImportFormat.names).", valueName: "format", default: .auto), transform: ImportFormatOption.parse)
+  var format: ImportFormatOption = .auto
 
   @Flag(help: "Import the good rows and keep each bad row (raw text, location, reason) in the reject table.")
   var lenient = false
@@ -31,11 +31,10 @@ struct Import: ParsableCommand {
 
   mutating func validate() throws {
     if files.isEmpty { throw ValidationError("name at least one file to import") }
-    format = try Choice.pick(format, from: ["auto"] + ImportFormat.allCases.map(\.rawValue), option: "format")
   }
 
   func run() throws {
-    let options = ImportOptions(format: ImportFormat(rawValue: format), lenient: lenient, currency: currency)
+    let options = ImportOptions(format: format.format, lenient: lenient, currency: currency)
     let (files, skipped) = Workspace.expand(self.files)
     let hasDirectory = files.count != self.files.count || !skipped.isEmpty
     for s in skipped { printError("\(s.path): skipped: \(s.reason)") }

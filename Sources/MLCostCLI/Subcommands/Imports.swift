@@ -8,16 +8,12 @@ struct Imports: ParsableCommand {
 
   @OptionGroup var database: DatabaseOptions
 
-  @Option(help: ArgumentHelp("table or json (the machine-readable reconciliation).", valueName: "format"))
-  var format: String = "table"
-
-  mutating func validate() throws {
-    format = try Choice.pick(format, from: ["table", "json"], option: "format")
-  }
+  @Option(help: TableOrJSON.help("table or json (the machine-readable reconciliation).", valueName: "format", default: .table), transform: TableOrJSON.parse)
+  var format: TableOrJSON = .table
 
   func run() throws {
     let db = try database.existing()
     let records = try Workspace(databasePath: db).imports()
-    print(format == "json" ? try ImportsListing.json(records) : ImportsListing.table(records))
+    print(format == .json ? try ImportsListing.json(records) : ImportsListing.table(records))
   }
 }

@@ -18,14 +18,14 @@ struct Plan: ParsableCommand {
   @Option(help: ArgumentHelp("With --from-usage: the month, YYYY-MM.", valueName: "month")) var month: String?
   @Option(name: .customLong("self-host"), help: ArgumentHelp("With --from-usage: open models to consider, comma-separated (default: the usage's own model when it is open, else Llama-3.1-8B,Llama-3.1-70B).", valueName: "models"))
   var selfHost: String?
-  @Option(help: ArgumentHelp("table, md, csv (one row per option), json or html.", valueName: "format")) var format: String = "table"
+  @Option(help: PlanFormat.help("table, md, csv (one row per option), json or html.", valueName: "format", default: .table), transform: PlanFormat.parse)
+  var format: PlanFormat = .table
   @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
   @Option(help: ArgumentHelp("Self-hosted options to list.", valueName: "n")) var top: Int = 15
   @OptionGroup var options: CatalogOptions
   @OptionGroup var database: DatabaseOptions
 
   mutating func validate() throws {
-    format = try Choice.pick(format, from: ["table", "md", "csv", "json", "html"], option: "format")
     if fromUsage == (scenario != nil) { throw ValidationError("give a scenario file or --from-usage (not both)") }
     if fromUsage && (model == nil || requestType == nil || month.flatMap(BillingMonth.init) == nil) {
       throw ValidationError("--from-usage needs --model, --request-type and --month YYYY-MM")
@@ -51,11 +51,11 @@ struct Plan: ParsableCommand {
     }
     let text: String
     switch format {
-    case "json": text = try PlanRenderer.json(plan)
-    case "md": text = PlanRenderer.markdown(plan)
-    case "csv": text = CSVTables.plan(plan)
-    case "html": text = PlanRenderer.html(plan)
-    default: text = PlanRenderer.table(plan)
+    case .json: text = try PlanRenderer.json(plan)
+    case .md: text = PlanRenderer.markdown(plan)
+    case .csv: text = CSVTables.plan(plan)
+    case .html: text = PlanRenderer.html(plan)
+    case .table: text = PlanRenderer.table(plan)
     }
     try emit([(out, text)])
   }

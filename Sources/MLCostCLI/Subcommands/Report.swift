@@ -21,8 +21,8 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
     var month: String
 
-    @Option(help: ArgumentHelp("\(ReportFormat.names).", valueName: "format"))
-    var format: String = "table"
+    @Option(help: ReportFormat.help("\(ReportFormat.names).", valueName: "format", default: .table), transform: ReportFormat.parse)
+    var format: ReportFormat = .table
 
     @Option(help: ArgumentHelp("Write to this file instead of printing (CSV: one file per section, FILE-<section>.csv).", valueName: "file"))
     var out: String?
@@ -30,25 +30,21 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
     var rules: String?
 
-    @Option(help: ArgumentHelp("amortised (EffectiveCost) or cash (BilledCost); overrides the rules file.", valueName: "basis"))
-    var basis: String?
+    @Option(help: ArgumentHelp("amortised (EffectiveCost) or cash (BilledCost); overrides the rules file.", valueName: "basis"),
+            transform: Basis.parse)
+    var basis: Basis?
 
     @Option(help: ArgumentHelp("The catalogs folder with api_prices.csv (default: $MLCOST_CATALOGS, next to the binary, ./catalogs).", valueName: "dir"))
     var catalogs: String?
 
     mutating func validate() throws {
       if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
-      format = try Choice.pick(format, from: ReportFormat.allCases.map(\.rawValue), option: "format")
-      if let b = basis {
-        let picked = try Choice.pick(b, from: ["amortised", "amortized", "cash"], option: "basis")
-        basis = picked == "amortized" ? "amortised" : picked
-      }
     }
 
     func run() throws {
       let db = try database.existing()
       var ruleSet = try MLCostCLI.rules(from: rules)
-      if let basis { ruleSet.basis = Basis(rawValue: basis)! }
+      if let basis { ruleSet.basis = basis }
       let workspace = try Workspace(databasePath: db)
       let holdings = try workspace.holdings()
       if holdings.isEmpty {
@@ -64,7 +60,7 @@ struct Report: ParsableCommand {
         report.notes.append(note)
         printError("warning: " + note)
       }
-      try emit(try Workspace.render(report, format: ReportFormat(rawValue: format)!, out: out))
+      try emit(try Workspace.render(report, format: format, out: out))
     }
   }
 
@@ -74,18 +70,14 @@ struct Report: ParsableCommand {
     @Argument(help: ArgumentHelp("A report written with --format json.", valueName: "report.json"))
     var file: String
 
-    @Option(help: ArgumentHelp("\(ReportFormat.names).", valueName: "format"))
-    var format: String = "table"
+    @Option(help: ReportFormat.help("\(ReportFormat.names).", valueName: "format", default: .table), transform: ReportFormat.parse)
+    var format: ReportFormat = .table
 
     @Option(help: ArgumentHelp("Write to this file instead of printing.", valueName: "file"))
     var out: String?
 
-    mutating func validate() throws {
-      format = try Choice.pick(format, from: ReportFormat.allCases.map(\.rawValue), option: "format")
-    }
-
     func run() throws {
-      try emit(try Workspace.render(try Workspace.readReport(path: file), format: ReportFormat(rawValue: format)!, out: out))
+      try emit(try Workspace.render(try Workspace.readReport(path: file), format: format, out: out))
     }
   }
 }

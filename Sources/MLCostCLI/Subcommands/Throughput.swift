@@ -14,17 +14,16 @@ struct Throughput: ParsableCommand {
   @Option(help: ArgumentHelp("Model name or alias (see `mlcost catalog list models`).", valueName: "name")) var model: String?
   @Option(help: ArgumentHelp("GPU name or alias (see `mlcost catalog list gpus`).", valueName: "name")) var gpu: String?
   @Option(help: ArgumentHelp("GPUs available.", valueName: "n")) var gpus: Int = 1
-  @Option(help: ArgumentHelp("bf16, fp8 or fp4.", valueName: "precision")) var precision: String = "bf16"
+  @Option(help: Precision.help("bf16, fp8 or fp4.", valueName: "precision", default: .bf16), transform: Precision.parse) var precision: Precision = .bf16
   @Option(name: .customLong("input-tokens"), help: ArgumentHelp("Input tokens per request.", valueName: "n")) var inputTokens: Int = 1000
   @Option(name: .customLong("output-tokens"), help: ArgumentHelp("Output tokens per request.", valueName: "n")) var outputTokens: Int = 1000
   @Option(name: .customLong("ttft-ms"), help: ArgumentHelp("Time-to-first-token target.", valueName: "ms")) var ttftMs: Double?
   @Option(name: .customLong("tpot-ms"), help: ArgumentHelp("Time-per-output-token target.", valueName: "ms")) var tpotMs: Double?
-  @Option(help: ArgumentHelp("table or json.", valueName: "format")) var format: String = "table"
+  @Option(help: TableOrJSON.help("table or json.", valueName: "format", default: .table), transform: TableOrJSON.parse) var format: TableOrJSON = .table
   @Flag(help: "Refit the efficiency factors on the benchmarks and print the calibration table.") var calibrate = false
   @OptionGroup var options: CatalogOptions
 
   mutating func validate() throws {
-    format = try Choice.pick(format, from: ["table", "json"], option: "format")
     if !calibrate && (model == nil || gpu == nil) { throw ValidationError("name --model and --gpu (or pass --calibrate)") }
     if gpus < 1 || inputTokens < 1 || outputTokens < 1 { throw ValidationError("--gpus, --input-tokens and --output-tokens must be positive") }
     if gpus > 4096 { throw ValidationError("--gpus must be at most 4096 (one serving deployment)") }
@@ -32,7 +31,6 @@ struct Throughput: ParsableCommand {
     for (name, v) in [("--ttft-ms", ttftMs), ("--tpot-ms", tpotMs)] {
       if let v, !(v > 0 && v <= 3_600_000) { throw ValidationError("\(name) must be a positive number of milliseconds (at most an hour)") }
     }
-    if !["bf16", "fp8", "fp4"].contains(precision.lowercased()) { throw ValidationError("--precision must be bf16, fp8 or fp4") }
   }
 
   func run() throws {
@@ -44,7 +42,7 @@ struct Throughput: ParsableCommand {
     do {
       let e = try Workspace.throughput(model: model!, gpu: gpu!, gpus: gpus, precision: precision, input: inputTokens, output: outputTokens,
                                        ttftMs: ttftMs, tpotMs: tpotMs, catalogs: options.catalogs)
-      if format == "json" {
+      if format == .json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         print(String(decoding: try encoder.encode(e), as: UTF8.self))

@@ -5,7 +5,7 @@ import MLCostCore
 /// GPU training cluster on a reserved instance), OpenAI organisation usage, the LiteLLM gateway's
 /// spend logs in front of the self-hosted endpoints, CloudWatch metrics of the endpoints, and the
 /// rules file. Deterministic: the same bytes on every run.
-enum DemoSources {
+public enum DemoSources {
   static func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
   static func money(_ n: Int64) -> String { Amount(nanos: n).decimalString }
   static func rng(_ month: BillingMonth, _ salt: UInt64) -> SplitMix64 {
@@ -18,7 +18,7 @@ enum DemoSources {
 
   /// Legacy CUR: two p4d.24xlarge nodes of the shared training cluster, hourly, covered by a reserved
   /// instance (DiscountedUsage), its monthly RIFee, and tax.
-  static func writeCUR(to path: String, month: BillingMonth) throws {
+  public static func writeCUR(to path: String, month: BillingMonth) throws {
     let out = try CSVFile(path: path)
     let columns = ["identity/LineItemId", "identity/TimeInterval", "bill/InvoiceId", "bill/BillingEntity", "bill/PayerAccountId",
                    "bill/BillingPeriodStartDate", "bill/BillingPeriodEndDate", "lineItem/UsageAccountId", "lineItem/LineItemType",
@@ -79,7 +79,7 @@ enum DemoSources {
 
   /// OpenAI organisation usage: daily buckets of gpt-4o-mini chat (support bot) and embeddings (RAG
   /// index refresh), grouped by model and project. No costs: they are priced from the catalog.
-  static func writeOpenAIUsage(to path: String, month: BillingMonth) throws {
+  public static func writeOpenAIUsage(to path: String, month: BillingMonth) throws {
     var r = rng(month, 0x0A)
     var buckets: [String] = []
     let growth = Int64(month.month - 7)   // traffic grows month by month
@@ -101,7 +101,7 @@ enum DemoSources {
 
   /// The LiteLLM gateway in front of the self-hosted endpoints: hourly summary rows per model (tokens,
   /// no spend — the GPUs are on the bill). They drive the vector database split.
-  static func writeLiteLLM(to path: String, month: BillingMonth) throws {
+  public static func writeLiteLLM(to path: String, month: BillingMonth) throws {
     let out = try CSVFile(path: path)
     out.write(["request_id", "call_type", "api_key", "spend", "total_tokens", "prompt_tokens", "completion_tokens", "startTime", "endTime",
                "model", "model_group", "custom_llm_provider", "user", "metadata", "cache_hit", "request_tags", "team_id", "end_user", "status"])
@@ -132,7 +132,7 @@ enum DemoSources {
   /// `aws cloudwatch get-metric-data` output for the SageMaker endpoints, with its queries: hourly
   /// Invocations per endpoint and variant, and GPUUtilization. The staging image endpoint serves
   /// nothing; the Azure eval VM has no metrics at all (unknown, not idle).
-  static func writeCloudWatch(to path: String, month: BillingMonth) throws {
+  public static func writeCloudWatch(to path: String, month: BillingMonth) throws {
     var r = rng(month, 0xCC)
     let endpoints = DemoCompany.endpoints(fleet: 0).filter { $0.resourceType == "Endpoint" }
     var queries: [String] = [], results: [String] = []
@@ -168,7 +168,7 @@ enum DemoSources {
   }
 
   /// The demo's rules: two shared pools, a component rule for the vector database.
-  static let rules = """
+  public static let rules = """
     # MLCost attribution rules for the Northwind AI demo (docs/rules.md explains every key).
     # Sum EffectiveCost: commitments spread over the usage they covered.
     basis: amortised

@@ -20,7 +20,7 @@ final class FocusWriter {
   static let index: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
 
   private let file: CSVFile
-  private(set) var rows = 0
+  @exclusivity(unchecked) private(set) var rows = 0
   var bytes: Int { file.bytes }
 
   init(path: String) throws {

@@ -1,14 +1,14 @@
 import Foundation
 import MLCostCore
-import MLCostImporters
+
 
 /// Writes the `realistic` and `adversarial` shapes (see `ExportShape`) as FOCUS 1.2, a legacy AWS CUR
 /// or a CUR 2.0 export. Deterministic for a given shape, row count, resource count and month; rows run
 /// through the month hour by hour.
-enum ShapedExport {
+public enum ShapedExport {
   static let seed: UInt64 = 0x6D6C_636F_7374_2026
 
-  static func writeFocus(to path: String, rows: Int, shape: ExportShape, resources: Int, month: BillingMonth) throws -> (rows: Int, bytes: Int) {
+  public static func writeFocus(to path: String, rows: Int, shape: ExportShape, resources: Int, month: BillingMonth) throws -> (rows: Int, bytes: Int) {
     let w = try FocusWriter(path: path)
     let fleet = SyntheticFleet(shape: shape, resources: resources, seed: seed)
     var rng = SplitMix64(seed: seed ^ 0xF0C5)
@@ -86,7 +86,7 @@ enum ShapedExport {
   /// The user tags a shaped CUR carries as columns (legacy) or in `resource_tags` (2.0).
   static let curTagKeys = ["model", "request-type", "team", "env", "cost-center", "owner", "run-id"]
 
-  static func writeCUR(to path: String, rows: Int, shape: ExportShape, resources: Int, month: BillingMonth, version2: Bool) throws -> (rows: Int, bytes: Int) {
+  public static func writeCUR(to path: String, rows: Int, shape: ExportShape, resources: Int, month: BillingMonth, version2: Bool) throws -> (rows: Int, bytes: Int) {
     let legacyColumns = CURWriter.identity + CURWriter.bill + CURWriter.lineItem + CURWriter.product + CURWriter.pricing
       + CURWriter.reservation + CURWriter.savingsPlan
     let columns = version2 ? legacyColumns.map(snakeCase) + ["resource_tags"] : legacyColumns + curTagKeys.map { "resourceTags/user:\($0)" }

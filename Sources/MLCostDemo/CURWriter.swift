@@ -5,7 +5,7 @@ import MLCostCore
 /// report with GPU instances has) for the demo company's AWS fleet, hour by hour (benchmarks).
 /// The 70B endpoint runs under a savings plan (covered usage plus its negation); the rest on demand
 /// or spot; a monthly savings-plan fee, an RI fee and tax close the month.
-enum CURWriter {
+public enum CURWriter {
   static let identity = ["identity/LineItemId", "identity/TimeInterval"]
   static let bill = ["bill/InvoiceId", "bill/InvoicingEntity", "bill/BillingEntity", "bill/BillType", "bill/PayerAccountId",
                      "bill/BillingPeriodStartDate", "bill/BillingPeriodEndDate"]
@@ -50,7 +50,7 @@ enum CURWriter {
   static let index: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
 
   /// Writes `rows` rows; returns (rows, bytes).
-  static func write(to path: String, rows maxRows: Int) throws -> (rows: Int, bytes: Int) {
+  public static func write(to path: String, rows maxRows: Int) throws -> (rows: Int, bytes: Int) {
     let out = try CSVFile(path: path)
     out.write(columns)
     var rng = SplitMix64(seed: DemoCompany.seed)
@@ -129,8 +129,8 @@ enum CURWriter {
 /// A buffered CSV file writer (quotes only where needed).
 final class CSVFile {
   private let handle: FileHandle
-  private var buffer: [UInt8] = []
-  private(set) var bytes = 0
+  @exclusivity(unchecked) private var buffer: [UInt8] = []
+  @exclusivity(unchecked) private(set) var bytes = 0
 
   init(path: String) throws {
     guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
@@ -156,7 +156,7 @@ final class CSVFile {
   }
 
   /// The first write error (a full disk): later writes are skipped and `close()` throws it.
-  private var failure: (any Error)?
+  @exclusivity(unchecked) private var failure: (any Error)?
 
   func flush() {
     bytes += buffer.count

@@ -25,6 +25,9 @@ public enum DemoCompany {
   static let aws = (account: "123456789012", name: "Northwind AI", issuer: "Amazon Web Services, Inc.")
   static let prod = ("210987654321", "ml-prod"), research = ("345678901234", "ml-research")
 
+  /// How many endpoints one copy of the fleet has (rows per hour of a generated export).
+  public static var endpointsPerFleet: Int { endpoints(fleet: 0).count }
+
   static func endpoints(fleet: Int) -> [Endpoint] {
     let f = fleet == 0 ? "" : String(format: "-f%03d", fleet)
     return [
