@@ -5,98 +5,29 @@ import MLCostReports
 /// Attribution → the report value. Every number the renderers show is computed here, exactly, and kept
 /// typed (`Amount`, `Percent`, enums): the renderers only format.
 enum ReportBuilder {
-  static func build(current: Attribution, previous: Attribution?, trend: [TrendPoint], title: String) -> MonthlyReport {
-    let components = Component.allCases.map(\.rawValue)
-    var totals: [CurrencyTotals] = []
-    for (currency, charges) in current.charges.sorted(by: { $0.key < $1.key }) {
-      let s = current.chargesBySource[currency] ?? [:]
-      totals.append(CurrencyTotals(currency: currency, charges: charges, allocated: current.allocated[currency] ?? .zero,
-                                   billing: (s[.charge] ?? .zero) + (s[.pool] ?? .zero), apiStated: s[.apiStated] ?? .zero,
-                                   apiCatalog: s[.apiCatalog] ?? .zero))
-    }
+  struct Key: Hashable { var owner: Owner; var currency: String }
 
-    struct Key: Hashable { var owner: Owner; var currency: String }
+  /// What the previous month held, per owner and per owner × request type.
+  struct Previous {
+    var total: [Key: Amount] = [:]
+    var byType: [String: Amount] = [:]
+    init(_ previous: Attribution?) {
+      for a in previous?.allocations ?? [] {
+        total[Key(owner: a.owner, currency: a.currency), default: .zero] += a.cost
+        byType["\(a.owner)|\(a.requestType)|\(a.currency)", default: .zero] += a.cost
+      }
+    }
+  }
+
+  static func build(current: Attribution, previous: Attribution?, trend: [TrendPoint], title: String) -> MonthlyReport {
+    let totals = currencyTotals(current)
+    let before = Previous(previous)
     var per: [Key: [Allocation]] = [:]
     for a in current.allocations { per[Key(owner: a.owner, currency: a.currency), default: []].append(a) }
-    var prevTotal: [Key: Amount] = [:]
-    var prevByType: [String: Amount] = [:]
-    for a in previous?.allocations ?? [] {
-      prevTotal[Key(owner: a.owner, currency: a.currency), default: .zero] += a.cost
-      prevByType["\(a.owner)|\(a.requestType)|\(a.currency)", default: .zero] += a.cost
+    let models = Set(per.keys).union(before.total.keys).sorted(by: { ($0.currency, $0.owner) < ($1.currency, $1.owner) }).map {
+      modelRow($0, lines: per[$0] ?? [], current: current, previous: previous == nil ? nil : before.total[$0] ?? .zero)
     }
-
-    var models: [ModelRow] = []
-    for key in Set(per.keys).union(prevTotal.keys).sorted(by: { ($0.currency, $0.owner) < ($1.currency, $1.owner) }) {
-      let lines = per[key] ?? []
-      let allocation = lines.reduce(Amount.zero) { $0 + $1.cost }
-      let kind: OwnerKind
-      switch key.owner {
-      case .model: kind = .model
-      case .shared: kind = .shared
-      case .idle: kind = .idle
-      case .commitmentPurchase: kind = .purchase
-      case .unallocated: kind = .unallocated
-      }
-      var row = ModelRow(owner: key.owner.description, kind: kind, currency: key.currency, allocation: allocation)
-      for c in Component.allCases { row.byComponent[c.rawValue] = lines.filter { $0.component == c }.reduce(Amount.zero) { $0 + $1.cost } }
-      if previous != nil {
-        let p = prevTotal[key] ?? .zero
-        row.previous = p
-        row.change = allocation - p
-        row.changePercent = Percent(allocation - p, of: p)
-      }
-      let training = lines.filter { $0.phase == .training }.reduce(Amount.zero) { $0 + $1.cost }
-      if !training.isZero { row.trainingShare = Percent(training, of: allocation) }
-      let gpuLines = lines.filter { $0.component == .gpuCompute && $0.usageCost != nil }
-      if !gpuLines.isEmpty {
-        let usage = gpuLines.reduce(Amount.zero) { $0 + ($1.usageCost ?? .zero) }, observed = gpuLines.reduce(Amount.zero) { $0 + $1.observedCost }
-        row.gpuUsage = usage; row.gpuObserved = observed; row.utilisation = Percent(usage, of: observed)
-      }
-      if let model = key.owner.model, let d = current.drivers[model]?[key.currency] {
-        row.requests = d.requests
-        row.inputTokens = d.inputTokens.plusSaturating(d.cachedInputTokens).plusSaturating(d.cacheWriteTokens)
-        row.outputTokens = d.outputTokens
-        row.gpuHours = d.gpuHours == 0 ? "0" : String(format: "%.1f", d.gpuHours)
-        let tokens = row.inputTokens.plusSaturating(row.outputTokens)
-        if tokens > 0 { row.perMillionTokens = LargestRemainder.scale(allocation, 1_000_000, tokens) }
-        if d.requests > 0 { row.perThousandRequests = LargestRemainder.scale(allocation, 1000, d.requests) }
-        if let cost = d.inputTokenCost {
-          let n = d.inputTokensPriced > 0 ? d.inputTokensPriced : row.inputTokens
-          if n > 0 { row.perMillionInputTokens = LargestRemainder.scale(cost, 1_000_000, n) }
-        }
-        if let cost = d.outputTokenCost {
-          let n = d.outputTokensPriced > 0 ? d.outputTokensPriced : row.outputTokens
-          if n > 0 { row.perMillionOutputTokens = LargestRemainder.scale(cost, 1_000_000, n) }
-        }
-        let milliHours = Int64(clampingRounded: d.gpuHours * 1000)
-        // The model's own GPU charges over its own GPU-hours: a pool's share brings dollars but no GPU-hours (it made
-        // mistral-7b's $/GPU-h 18.57 where its GPUs list near 4).
-        let gpuCost = lines.filter { $0.component == .gpuCompute && $0.source == .charge }.reduce(Amount.zero) { $0 + $1.cost }
-        if milliHours > 0 { row.perGPUHour = LargestRemainder.scale(gpuCost, 1000, milliHours) }
-      }
-      models.append(row)
-    }
-
-    var requestTypes: [RequestTypeRow] = []
-    var byType: [String: (Owner, String, String, Amount)] = [:]
-    for a in current.allocations {
-      let k = "\(a.owner)|\(a.requestType)|\(a.currency)"
-      byType[k, default: (a.owner, a.requestType, a.currency, .zero)].3 += a.cost
-    }
-    for (k, v) in byType.sorted(by: { ($0.value.2, $0.value.0, $0.value.1) < ($1.value.2, $1.value.0, $1.value.1) }) {
-      let p = prevByType[k]
-      requestTypes.append(RequestTypeRow(owner: v.0.description, requestType: v.1, currency: v.2, cost: v.3,
-                                         previous: previous == nil ? nil : p ?? .zero, change: previous == nil ? nil : v.3 - (p ?? .zero)))
-    }
-
-    var teamCost: [String: (String, String, String, Amount)] = [:]
-    for a in current.allocations {
-      let team = a.team ?? "unspecified", env = a.environment ?? "unspecified"
-      teamCost["\(team)|\(env)|\(a.currency)", default: (team, env, a.currency, .zero)].3 += a.cost
-    }
-    let teams = teamCost.values.sorted { ($0.2, $0.0, $0.1) < ($1.2, $1.0, $1.1) }.map {
-      TeamRow(team: $0.0, environment: $0.1, currency: $0.2, cost: $0.3)
-    }
+    let requestTypes = requestTypeRows(current, previous: previous == nil ? nil : before)
     let pools = current.pools.map {
       PoolRow(name: $0.name, currency: $0.currency, split: $0.split, cost: $0.cost, shares: $0.shares, unsplit: $0.unsplit)
     }
@@ -108,6 +39,104 @@ enum ReportBuilder {
     let untagged = current.untagged.prefix(10).map {
       UntaggedRow(resource: $0.resource, provider: $0.provider, service: $0.service, currency: $0.currency, cost: $0.cost)
     }
+    var report = MonthlyReport(title: title, month: current.month.description, previousMonth: previous?.month.description, basis: current.basis,
+                         rules: current.rulesSource, totals: totals, models: models, requestTypes: requestTypes, components: Component.allCases.map(\.rawValue),
+                         pools: pools, unpriced: unpriced, coverage: coverage, untagged: Array(untagged), trend: trend,
+                         notes: notes(current, totals: totals, unpriced: unpriced))
+    report.teams = teamRows(current)
+    return report
+  }
+
+  static func currencyTotals(_ current: Attribution) -> [CurrencyTotals] {
+    var totals: [CurrencyTotals] = []
+    for (currency, charges) in current.charges.sorted(by: { $0.key < $1.key }) {
+      let s = current.chargesBySource[currency] ?? [:]
+      totals.append(CurrencyTotals(currency: currency, charges: charges, allocated: current.allocated[currency] ?? .zero,
+                                   billing: (s[.charge] ?? .zero) + (s[.pool] ?? .zero), apiStated: s[.apiStated] ?? .zero,
+                                   apiCatalog: s[.apiCatalog] ?? .zero))
+    }
+
+    return totals
+  }
+
+  /// One owner's row: its allocation by component, change, utilisation, drivers and unit costs.
+  static func modelRow(_ key: Key, lines: [Allocation], current: Attribution, previous p: Amount?) -> ModelRow {
+    let allocation = lines.reduce(Amount.zero) { $0 + $1.cost }
+    let kind: OwnerKind
+    switch key.owner {
+    case .model: kind = .model
+    case .shared: kind = .shared
+    case .idle: kind = .idle
+    case .commitmentPurchase: kind = .purchase
+    case .unallocated: kind = .unallocated
+    }
+    var row = ModelRow(owner: key.owner.description, kind: kind, currency: key.currency, allocation: allocation)
+    for c in Component.allCases { row.byComponent[c.rawValue] = lines.filter { $0.component == c }.reduce(Amount.zero) { $0 + $1.cost } }
+    if let p {
+      row.previous = p
+      row.change = allocation - p
+      row.changePercent = Percent(allocation - p, of: p)
+    }
+    let training = lines.filter { $0.phase == .training }.reduce(Amount.zero) { $0 + $1.cost }
+    if !training.isZero { row.trainingShare = Percent(training, of: allocation) }
+    let gpuLines = lines.filter { $0.component == .gpuCompute && $0.usageCost != nil }
+    if !gpuLines.isEmpty {
+      let usage = gpuLines.reduce(Amount.zero) { $0 + ($1.usageCost ?? .zero) }, observed = gpuLines.reduce(Amount.zero) { $0 + $1.observedCost }
+      row.gpuUsage = usage; row.gpuObserved = observed; row.utilisation = Percent(usage, of: observed)
+    }
+    if let model = key.owner.model, let d = current.drivers[model]?[key.currency] {
+      row.requests = d.requests
+      row.inputTokens = d.inputTokens.plusSaturating(d.cachedInputTokens).plusSaturating(d.cacheWriteTokens)
+      row.outputTokens = d.outputTokens
+      row.gpuHours = d.gpuHours == 0 ? "0" : String(format: "%.1f", d.gpuHours)
+      let tokens = row.inputTokens.plusSaturating(row.outputTokens)
+      if tokens > 0 { row.perMillionTokens = LargestRemainder.scale(allocation, 1_000_000, tokens) }
+      if d.requests > 0 { row.perThousandRequests = LargestRemainder.scale(allocation, 1000, d.requests) }
+      if let cost = d.inputTokenCost {
+        let n = d.inputTokensPriced > 0 ? d.inputTokensPriced : row.inputTokens
+        if n > 0 { row.perMillionInputTokens = LargestRemainder.scale(cost, 1_000_000, n) }
+      }
+      if let cost = d.outputTokenCost {
+        let n = d.outputTokensPriced > 0 ? d.outputTokensPriced : row.outputTokens
+        if n > 0 { row.perMillionOutputTokens = LargestRemainder.scale(cost, 1_000_000, n) }
+      }
+      let milliHours = Int64(clampingRounded: d.gpuHours * 1000)
+      // The model's own GPU charges over its own GPU-hours: a pool's share brings dollars but no GPU-hours (it made
+      // mistral-7b's $/GPU-h 18.57 where its GPUs list near 4).
+      let gpuCost = lines.filter { $0.component == .gpuCompute && $0.source == .charge }.reduce(Amount.zero) { $0 + $1.cost }
+      if milliHours > 0 { row.perGPUHour = LargestRemainder.scale(gpuCost, 1000, milliHours) }
+    }
+    return row
+  }
+
+  static func requestTypeRows(_ current: Attribution, previous: Previous?) -> [RequestTypeRow] {
+    var requestTypes: [RequestTypeRow] = []
+    var byType: [String: (Owner, String, String, Amount)] = [:]
+    for a in current.allocations {
+      let k = "\(a.owner)|\(a.requestType)|\(a.currency)"
+      byType[k, default: (a.owner, a.requestType, a.currency, .zero)].3 += a.cost
+    }
+    for (k, v) in byType.sorted(by: { ($0.value.2, $0.value.0, $0.value.1) < ($1.value.2, $1.value.0, $1.value.1) }) {
+      let p = previous?.byType[k]
+      let before: Amount? = previous == nil ? nil : p ?? .zero
+      requestTypes.append(RequestTypeRow(owner: v.0.description, requestType: v.1, currency: v.2, cost: v.3,
+                                         previous: before, change: before.map { v.3 - $0 }))
+    }
+    return requestTypes
+  }
+
+  static func teamRows(_ current: Attribution) -> [TeamRow] {
+    var teamCost: [String: (String, String, String, Amount)] = [:]
+    for a in current.allocations {
+      let team = a.team ?? "unspecified", env = a.environment ?? "unspecified"
+      teamCost["\(team)|\(env)|\(a.currency)", default: (team, env, a.currency, .zero)].3 += a.cost
+    }
+    return teamCost.values.sorted { ($0.2, $0.0, $0.1) < ($1.2, $1.0, $1.1) }.map {
+      TeamRow(team: $0.0, environment: $0.1, currency: $0.2, cost: $0.3)
+    }
+  }
+
+  static func notes(_ current: Attribution, totals: [CurrencyTotals], unpriced: [UnpricedUsage]) -> [String] {
     var notes: [String] = []
     for t in totals { notes.append("\(t.currency): charges \(t.charges) = allocated \(t.allocated), to the nano.") }
     if !unpriced.isEmpty { notes.append("\(unpriced.count) API usage line(s) have no stated cost and no catalog price: listed as unpriced, not counted.") }
@@ -118,10 +147,6 @@ enum ReportBuilder {
     } else {
       notes.append("Amortised basis: commitments are spread over the usage they covered; unused commitment is held by (idle commitment).")
     }
-    var report = MonthlyReport(title: title, month: current.month.description, previousMonth: previous?.month.description, basis: current.basis,
-                         rules: current.rulesSource, totals: totals, models: models, requestTypes: requestTypes, components: components,
-                         pools: pools, unpriced: unpriced, coverage: coverage, untagged: Array(untagged), trend: trend, notes: notes)
-    report.teams = teams
-    return report
+    return notes
   }
 }

@@ -45,3 +45,17 @@ enum AnthropicImporter: DocumentImporter {
     return u
   }
 }
+
+extension ImportFormat {
+  /// Anthropic Admin API usage report or cost report JSON.
+  public static let anthropic = ImportFormat(declaring: "anthropic")
+}
+
+extension FormatDescriptor {
+  static let anthropic = FormatDescriptor(.anthropic, document: .importer(AnthropicImporter.self) { head in
+    guard !head.isXML, head.has("\"uncached_input_tokens\"") || head.has("\"cache_read_input_tokens\"")
+            || (head.has("\"starting_at\"") && head.has("\"amount\"") && head.has("\"cost_type\"")) else { return nil }
+    return SniffResult(format: .anthropic, version: head.has("\"cost_type\"") || head.has("\"token_type\"") ? "cost_report" : "usage_report",
+                       evidence: ["starting_at", "uncached_input_tokens / amount"])
+  })
+}

@@ -291,3 +291,13 @@ enum AzureVMGPU {
     return nil
   }
 }
+
+extension ImportFormat {
+  /// Azure cost details (EA, MCA, pay-as-you-go; actual or amortised).
+  public static let azure = ImportFormat(declaring: "azure")
+}
+
+extension FormatDescriptor {
+  static let azure = FormatDescriptor(.azure, csv: CSVReading(sniff: AzureColumns.sniff,
+                                                              mapper: .charges { try AzureImporter(header: $0, file: $1, currency: $2) }))
+}

@@ -362,3 +362,19 @@ public enum AWSInstanceGPU {
     return families.first { $0.0 == family }?.1
   }
 }
+
+extension ImportFormat {
+  /// AWS Cost and Usage Report: legacy, Athena snake_case and CUR 2.0.
+  public static let cur = ImportFormat(declaring: "cur")
+}
+
+extension FormatDescriptor {
+  static let cur = FormatDescriptor(.cur, csv: CSVReading(sniff: { header in
+    let keys = Set(header.map(CURImporter.key))
+    guard keys.contains("lineitemunblendedcost") && keys.contains("lineitemlineitemtype") else { return nil }
+    let legacy = header.contains { $0.contains("/") }
+    let v2 = header.contains { ["resource_tags", "bill_payer_account_name", "line_item_usage_account_name", "product"].contains($0.lowercased()) }
+    return SniffResult(format: .cur, version: legacy ? "legacy" : (v2 ? "2.0" : "athena"),
+                       evidence: [legacy ? "lineItem/UnblendedCost" : "line_item_unblended_cost", legacy ? "lineItem/LineItemType" : "line_item_line_item_type"])
+  }, mapper: .charges { try CURImporter(header: $0, file: $1, currency: $2) }))
+}

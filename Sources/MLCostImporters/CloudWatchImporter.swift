@@ -79,3 +79,14 @@ enum CloudWatchImporter: DocumentImporter {
     return s.dimensions.first?.1 ?? (s.namespace ?? "unknown")
   }
 }
+
+extension ImportFormat {
+  /// `aws cloudwatch get-metric-data` JSON.
+  public static let cloudwatch = ImportFormat(declaring: "cloudwatch")
+}
+
+extension FormatDescriptor {
+  static let cloudwatch = FormatDescriptor(.cloudwatch, document: .importer(CloudWatchImporter.self) { head in
+    !head.isXML && head.has("\"MetricDataResults\"") ? SniffResult(format: .cloudwatch, version: "get-metric-data", evidence: ["MetricDataResults"]) : nil
+  })
+}

@@ -345,3 +345,17 @@ extension ScratchBytes {
     append(UInt8(ascii: "\""))
   }
 }
+
+extension ImportFormat {
+  /// FOCUS 1.0–1.3 cost and usage rows (CSV).
+  public static let focus = ImportFormat(declaring: "focus")
+}
+
+extension FormatDescriptor {
+  static let focus = FormatDescriptor(.focus, csv: CSVReading(sniff: { header in
+    let names = Set(header.map { FocusColumns.normalise($0) })
+    guard ["billedcost", "effectivecost", "chargecategory", "chargeperiodstart"].allSatisfy(names.contains) else { return nil }
+    return SniffResult(format: .focus, version: FocusColumns.version(of: names),
+                       evidence: ["BilledCost", "EffectiveCost", "ChargeCategory", "ChargePeriodStart"])
+  }, mapper: .charges { try FocusImporter(header: $0, file: $1, currency: $2) }))
+}

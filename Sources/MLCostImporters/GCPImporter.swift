@@ -205,3 +205,21 @@ public final class GCPImporter: ChargeRowMapper {
     }
   }
 }
+
+extension ImportFormat {
+  /// Google Cloud billing export (CSV or JSON lines).
+  public static let gcp = ImportFormat(declaring: "gcp")
+}
+
+extension FormatDescriptor {
+  static let gcp = FormatDescriptor(.gcp, csv: CSVReading(sniff: { header in
+    let names = Set(header.map { $0.lowercased() })
+    guard names.contains("cost") && names.contains("usage_start_time")
+      && (names.contains("sku.id") || names.contains("service.description") || names.contains("invoice.month")) else { return nil }
+    return SniffResult(format: .gcp, version: "csv", evidence: ["cost", "usage_start_time", "sku.id"])
+  }, mapper: .charges { try GCPImporter(header: $0, file: $1, currency: $2) }),
+  document: DocumentReading(sniff: { head in
+    !head.isXML && head.has("\"usage_start_time\"") && head.has("\"cost\"")
+      ? SniffResult(format: .gcp, version: "jsonl", evidence: ["usage_start_time", "cost"]) : nil
+  }, run: { bytes, file in try GCPJSONLines.run(bytes, fileName: file.name, options: file.options, sink: file.sink) }))
+}

@@ -1,15 +1,18 @@
 import MLCostCore
 
 /// GCP billing export as JSON lines (one BigQuery row per line): each row is flattened into the
-/// dotted CSV columns `GCPImporter` reads, so both shapes share one mapping. Errors keep the line
-/// number of the JSON line.
+/// dotted CSV columns `GCPImporter` reads, so both shapes share one mapping (a second mapping over JSON
+/// nodes would copy its 90 lines; the flattening costs one more parse, docs/decisions.md). Values keep
+/// their newlines (quoted), and errors keep the line number of the JSON line: each CSV record's first
+/// line maps back to its JSON line.
 enum GCPJSONLines {
   static func run(_ bytes: UnsafeRawBufferPointer, fileName: String, options: ImportOptions, sink: any ImportSink) throws -> ImportResult {
     var csv = [UInt8]()
     csv.reserveCapacity(bytes.count)
     csv.append(contentsOf: Array(GCPImporter.columns.joined(separator: ",").utf8))
     csv.append(0x0A)
-    var lines: [Int] = [1]
+    var jsonLine: [Int: Int] = [1: 1]
+    var csvLine = 2
     var lineNumber = 0
     var start = 0
     while start < bytes.count {
@@ -28,18 +31,19 @@ enum GCPJSONLines {
         var v: JSONNode? = node
         for part in path.split(separator: ".") { v = v?[String(part)] }
         guard let v, !v.isNull else { return "" }
-        // One CSV line per JSON line, so line numbers map back (a newline inside a value becomes a space).
-        return (v.text ?? v.json).replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        return v.text ?? v.json
       }
-      csv.append(contentsOf: Array(cells.map(quote).joined(separator: ",").utf8))
+      let record = Array(cells.map(quote).joined(separator: ",").utf8)
+      csv.append(contentsOf: record)
       csv.append(0x0A)
-      lines.append(lineNumber)
+      jsonLine[csvLine] = lineNumber
+      csvLine += 1 + record.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
     let reader = CSVReader(source: MemoryByteSource(csv))
     var pinned = options
     pinned.format = .gcp
     return try ImportDriver.runCSV(reader: reader, source: MemoryByteSource([]), fileName: fileName, options: pinned, sink: sink,
-                                   progress: nil, lineMap: { $0 >= 1 && $0 - 1 < lines.count ? lines[$0 - 1] : $0 }, version: "jsonl")
+                                   progress: nil, lineMap: { jsonLine[$0] ?? $0 }, version: "jsonl")
   }
 
   static func quote(_ s: String) -> String {

@@ -65,7 +65,7 @@ public enum ImportDriver {
     let head = try HeadSource(source)
     try head.refuseUTF16(fileName: fileName)
     var result: ImportResult
-    if head.looksLikeDocument && options.format.map({ $0.isDocument || $0 == .gcp }) ?? true {
+    if head.looksLikeDocument && options.format.map({ $0.descriptor.document != nil }) ?? true {
       let format: SniffResult
       let sniffed = head.head.withUnsafeBytes { FormatSniffer.sniffDocument($0) }
       if let pinned = options.format {
@@ -73,22 +73,13 @@ public enum ImportDriver {
       } else {
         format = try decide(sniffed, fileName: fileName, what: "document")
       }
+      guard let reading = format.format.descriptor.document else {
+        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1),
+          "the file is JSON or XML but --format \(format.format.rawValue) reads CSV", fix: "pin a document format or let auto choose"))
+      }
       let bytes = try head.readAll()
-      result = try bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> ImportResult in
-        if format.format == .gcp {
-          return try GCPJSONLines.run(raw, fileName: fileName, options: options, sink: sink)
-        }
-        let context = RecordContext(fileName: fileName, options: options, sink: sink, format: format.format, version: format.version)
-        switch format.format {
-        case .openai: try OpenAIImporter.run(raw, context: context)
-        case .anthropic: try AnthropicImporter.run(raw, context: context)
-        case .cloudwatch: try CloudWatchImporter.run(raw, context: context)
-        case .ubl: try UBLImporter.run(raw, context: context)
-        default:
-          throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1),
-            "the file is JSON or XML but --format \(format.format.rawValue) reads CSV", fix: "pin a document format or let auto choose"))
-        }
-        return context.finish()
+      result = try bytes.withUnsafeBytes { raw in
+        try reading.run(raw, DocumentFile(name: fileName, options: options, sink: sink, sniffed: format))
       }
       result.bytesRead = Int64(bytes.count)
       if options.format == nil { result.sniffed = format }
@@ -115,25 +106,18 @@ public enum ImportDriver {
       sniffedVersion = chosen.version
     }
     if let version { sniffedVersion = version }
-    switch format {
-    case .litellm, .metrics:
-      let mapper: any RecordRowMapper = format == .litellm
-        ? try LiteLLMImporter(header: header, file: fileName) : try MetricsCSVImporter(header: header, file: fileName)
-      return try runRecords(reader: reader, mapper: mapper, fileName: fileName, options: options, sink: sink,
-                            format: format, version: sniffedVersion, sniffed: options.format == nil ? candidates.first : nil,
-                            progress: progress, source: source)
-    case .focus, .cur, .azure, .gcp:
-      break
-    default:
+    guard let csv = format.descriptor.csv else {
       throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1),
         "--format \(format.rawValue) reads JSON or XML, but this file is CSV", fix: "let --format auto choose, or pin a CSV format"))
     }
     let mapper: any ChargeRowMapper
-    switch format {
-    case .cur: mapper = try CURImporter(header: header, file: fileName, currency: options.currency)
-    case .azure: mapper = try AzureImporter(header: header, file: fileName, currency: options.currency)
-    case .gcp: mapper = try GCPImporter(header: header, file: fileName, currency: options.currency)
-    default: mapper = try FocusImporter(header: header, file: fileName, currency: options.currency)
+    switch csv.mapper {
+    case .records(let make):
+      return try runRecords(reader: reader, mapper: try make(header, fileName), fileName: fileName, options: options, sink: sink,
+                            format: format, version: sniffedVersion, sniffed: options.format == nil ? candidates.first : nil,
+                            progress: progress, source: source)
+    case .charges(let make):
+      mapper = try make(header, fileName, options.currency)
     }
     var result = ImportResult(format: format, version: sniffedVersion)
     if options.format == nil { result.sniffed = candidates.first }

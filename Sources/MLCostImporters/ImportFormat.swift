@@ -1,32 +1,31 @@
 import MLCostCore
 
-/// The source formats MLCost reads. Each has one mapper or document importer file.
-public enum ImportFormat: String, CaseIterable, Sendable {
-  case focus
-  /// AWS Cost and Usage Report: legacy, Athena snake_case and CUR 2.0.
-  case cur
-  /// Azure cost details (EA, MCA, pay-as-you-go; actual or amortised).
-  case azure
-  /// Google Cloud billing export (CSV or JSON lines).
-  case gcp
-  /// OpenAI organisation Usage API or Costs API JSON.
-  case openai
-  /// Anthropic Admin API usage report or cost report JSON.
-  case anthropic
-  /// LiteLLM spend logs (`LiteLLM_SpendLogs`) CSV.
-  case litellm
-  /// Long-format metrics CSV: resource id, metric, timestamp, value, unit.
-  case metrics
-  /// `aws cloudwatch get-metric-data` JSON.
-  case cloudwatch
-  /// UBL 2.1 / Peppol BIS Billing 3.0 XML invoice or credit note.
-  case ubl
+/// A source format MLCost reads: its name as `--format` takes it. The formats are the registry's
+/// (`FormatRegistry.all`); each is declared in its importer's file with its `FormatDescriptor`.
+public struct ImportFormat: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+  public let rawValue: String
+
+  /// A registered format by name; nil for any other name.
+  public init?(rawValue: String) {
+    guard FormatRegistry.all.contains(where: { $0.format.rawValue == rawValue }) else { return nil }
+    self.rawValue = rawValue
+  }
+
+  /// For the descriptors' own declarations.
+  init(declaring name: String) { rawValue = name }
+
+  public static var allCases: [ImportFormat] { FormatRegistry.all.map(\.format) }
 
   /// What `--format` accepts besides `auto`.
-  public static let names = allCases.map(\.rawValue).joined(separator: ", ")
+  public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+  public var description: String { rawValue }
+
+  /// How this format is read.
+  public var descriptor: FormatDescriptor { FormatRegistry.all.first { $0.format == self }! }
 
   /// Formats read whole (JSON, XML) rather than streamed row by row as CSV.
-  public var isDocument: Bool { [.openai, .anthropic, .cloudwatch, .ubl].contains(self) }
+  public var isDocument: Bool { descriptor.csv == nil }
 }
 
 /// What the sniffer concluded from a header, and how sure it is.

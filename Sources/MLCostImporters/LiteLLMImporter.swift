@@ -91,3 +91,16 @@ final class LiteLLMImporter: RecordRowMapper {
     }
   }
 }
+
+extension ImportFormat {
+  /// LiteLLM spend logs (`LiteLLM_SpendLogs`) CSV.
+  public static let litellm = ImportFormat(declaring: "litellm")
+}
+
+extension FormatDescriptor {
+  static let litellm = FormatDescriptor(.litellm, csv: CSVReading(sniff: { header in
+    let names = Set(header.map { $0.lowercased() })
+    guard names.contains("request_id") && names.contains("call_type") && names.contains("spend") else { return nil }
+    return SniffResult(format: .litellm, version: "spend-logs", evidence: ["request_id", "call_type", "spend"])
+  }, mapper: .records { try LiteLLMImporter(header: $0, file: $1) }))
+}

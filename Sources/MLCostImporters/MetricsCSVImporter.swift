@@ -61,3 +61,13 @@ final class MetricsCSVImporter: RecordRowMapper {
     return .metric(m)
   }
 }
+
+extension ImportFormat {
+  /// Long-format metrics CSV: resource id, metric, timestamp, value, unit.
+  public static let metrics = ImportFormat(declaring: "metrics")
+}
+
+extension FormatDescriptor {
+  static let metrics = FormatDescriptor(.metrics, csv: CSVReading(sniff: MetricsCSVImporter.sniff,
+                                                                  mapper: .records { try MetricsCSVImporter(header: $0, file: $1) }))
+}

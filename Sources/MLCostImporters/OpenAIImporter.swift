@@ -89,3 +89,16 @@ enum OpenAIImporter: DocumentImporter {
     return .other
   }
 }
+
+extension ImportFormat {
+  /// OpenAI organisation Usage API or Costs API JSON.
+  public static let openai = ImportFormat(declaring: "openai")
+}
+
+extension FormatDescriptor {
+  static let openai = FormatDescriptor(.openai, document: .importer(OpenAIImporter.self) { head in
+    guard !head.isXML, head.has("\"organization.usage.") || head.has("\"organization.costs.result\"") else { return nil }
+    return SniffResult(format: .openai, version: head.has("organization.costs.result") ? "costs" : "usage",
+                       evidence: ["\"object\": \"organization.…\""])
+  })
+}

@@ -82,4 +82,18 @@ struct AdversarialImportTests {
     let e = error(broken, format: .ubl)
     #expect(e.contains("'2026-13-45' is not a date"), "\(e)")
   }
+
+  /// GCP JSON lines: a value holding a newline keeps it (it became a space), and a bad row after it is
+  /// reported at its own JSON line.
+  @Test func gcpJSONLinesKeepNewlinesInValuesAndTheirLineNumbers() throws {
+    func row(_ cost: String, _ sku: String) -> String {
+      #"{"billing_account_id": "A", "service": {"id": "S", "description": "Compute Engine"}, "sku": {"id": "K", "description": "\#(sku)"}, "usage_start_time": "2026-10-02T00:00:00Z", "usage_end_time": "2026-10-02T01:00:00Z", "cost": \#(cost), "currency": "USD"}"#
+    }
+    let (r, sink) = try run([row("1.5", "GPU\\nhours"), row("2", "plain")].joined(separator: "\n") + "\n")
+    #expect(r.rowsStored == 2 && r.format == .gcp && r.version == "jsonl")
+    #expect(sink.lines.first?.contains("GPU\nhours") == true, "\(sink.lines)")
+    #expect(sink.lines.map { $0.prefix(7) } == ["line 1:", "line 2:"])
+    let bad = error([row("1", "a\\nb\\nc"), "", row("\"x\"", "d")].joined(separator: "\n") + "\n")
+    #expect(bad.contains("f:3") && bad.contains("cost"), "\(bad)")
+  }
 }
