@@ -1,7 +1,8 @@
 /// Findings of attribution, idle detection and anomaly detection: produced by the engines, carried as they are by the reports.
 
 /// What an idle finding says about a resource, in the order reports list them.
-public enum FindingKind: String, Sendable, Codable, CaseIterable, Comparable {
+public enum FindingKind: String, Sendable, Codable, CaseIterable, Comparable, CustomStringConvertible {
+  public var description: String { rawValue }
   case idle, orphaned
   case stoppedButBilled = "stopped-but-billed"
   case underUsed = "under-used"

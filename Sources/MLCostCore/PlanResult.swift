@@ -57,11 +57,38 @@ public struct PlanWorkload: Sendable, Codable, Equatable {
   public var monthlyTokens: Double { monthlyInputTokens + monthlyOutputTokens }
 }
 
+/// A hosted API, or GPUs the team runs itself.
+public enum PlanOptionKind: String, Sendable, Codable, CustomStringConvertible {
+  case api
+  case selfHosted = "self-hosted"
+  public var description: String { rawValue }
+}
+
+/// How an option is paid for: per token (at once or in batch), or per instance-hour on demand, on spot,
+/// or a 1- or 3-year commitment for the base load with on-demand or spot above it.
+public enum PlanPricing: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+  case api
+  case apiBatch = "api-batch"
+  case onDemand = "on-demand"
+  case spot
+  case oneYearOnDemand = "1y+on-demand"
+  case oneYearSpot = "1y+spot"
+  case threeYearOnDemand = "3y+on-demand"
+  case threeYearSpot = "3y+spot"
+  public var description: String { rawValue }
+}
+
+/// How likely an option is to hold its GPUs and its price.
+public enum PlanRisk: String, Sendable, Codable, Comparable, CustomStringConvertible {
+  case low, medium, high
+  public var description: String { rawValue }
+  public static func < (a: PlanRisk, b: PlanRisk) -> Bool { [low, medium, high].firstIndex(of: a)! < [low, medium, high].firstIndex(of: b)! }
+}
+
 public struct PlanOption: Sendable, Codable, Equatable {
   public var rank: Int
   public var id: String
-  /// `api` or `self-hosted`.
-  public var kind: String
+  public var kind: PlanOptionKind
   public var provider: String
   public var region: String?
   public var instanceType: String?
@@ -69,8 +96,7 @@ public struct PlanOption: Sendable, Codable, Equatable {
   public var gpusPerInstance: Int?
   public var model: String
   public var precision: String?
-  /// `api`, `api-batch`, `on-demand`, `spot`, `1y+on-demand`, `1y+spot`, `3y+on-demand`, `3y+spot`.
-  public var pricing: String
+  public var pricing: PlanPricing
   @MoneyEstimate public var monthlyCost: Double
   /// Monthly cost ÷ (input + output tokens) × 1M.
   @RateEstimate public var costPer1MTokens: Double
@@ -86,8 +112,8 @@ public struct PlanOption: Sendable, Codable, Equatable {
   public var availability: PlanAvailability?
   public var notes: [String]
 
-  public init(rank: Int = 0, id: String, kind: String, provider: String, region: String? = nil, instanceType: String? = nil, gpu: String? = nil,
-              gpusPerInstance: Int? = nil, model: String, precision: String? = nil, pricing: String, monthlyCost: Double, costPer1MTokens: Double,
+  public init(rank: Int = 0, id: String, kind: PlanOptionKind, provider: String, region: String? = nil, instanceType: String? = nil, gpu: String? = nil,
+              gpusPerInstance: Int? = nil, model: String, precision: String? = nil, pricing: PlanPricing, monthlyCost: Double, costPer1MTokens: Double,
               layout: String? = nil, instancesPeak: Int? = nil, instancesMin: Int? = nil, instanceHoursPerMonth: Double? = nil,
               utilisation: Double? = nil, ttftMs: Double? = nil, tpotMs: Double? = nil, meetsTargets: Bool = true,
               availability: PlanAvailability? = nil, notes: [String] = []) {
@@ -110,11 +136,10 @@ public struct PlanAvailability: Sendable, Codable, Equatable {
   public var band: String
   /// True when the band is assumed (no spot-risk row for this provider/region/type).
   public var bandAssumed: Bool
-  /// `low`, `medium` or `high`.
-  public var risk: String
+  public var risk: PlanRisk
 
   public init(gpusNeeded: Int, probabilityToHold: Double, expectedInterruptionsPerMonth: Double, p50MonthlyCost: Double, p90MonthlyCost: Double,
-              band: String, bandAssumed: Bool, risk: String) {
+              band: String, bandAssumed: Bool, risk: PlanRisk) {
     self.gpusNeeded = gpusNeeded; self.probabilityToHold = probabilityToHold; self.expectedInterruptionsPerMonth = expectedInterruptionsPerMonth
     self.p50MonthlyCost = p50MonthlyCost; self.p90MonthlyCost = p90MonthlyCost; self.band = band; self.bandAssumed = bandAssumed; self.risk = risk
   }

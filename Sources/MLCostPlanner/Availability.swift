@@ -78,10 +78,10 @@ struct AvailabilitySimulator {
     let expected = interruptions / Double(max(1, trials))
     let p50 = costs.isEmpty ? p.monthlyCost : costs[costs.count / 2]
     let p90 = costs.isEmpty ? p.monthlyCost : costs[min(costs.count - 1, Int(Double(costs.count) * 0.9))]
-    var risk = probability >= 0.95 && expected < 1 ? "low" : probability >= minProbability ? "medium" : "high"
+    var risk: PlanRisk = probability >= 0.95 && expected < 1 ? .low : probability >= minProbability ? .medium : .high
     // The bill's spread is a risk too: a P90 month at 3× the median is high risk however likely the GPUs are.
     let spread = p50 > 0 ? p90 / p50 : 1
-    if spread > Self.highSpread { risk = "high" } else if spread > Self.mediumSpread && risk == "low" { risk = "medium" }
+    if spread > Self.highSpread { risk = .high } else if spread > Self.mediumSpread && risk == .low { risk = .medium }
     return PlanAvailability(gpusNeeded: input.peak * o.gpuCount, probabilityToHold: probability, expectedInterruptionsPerMonth: expected,
                             p50MonthlyCost: p50, p90MonthlyCost: p90,
                             band: p.spotHours > 0 ? input.band : "n/a", bandAssumed: p.spotHours > 0 && input.bandAssumed, risk: risk)

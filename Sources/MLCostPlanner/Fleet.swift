@@ -1,3 +1,4 @@
+import MLCostCore
 import Foundation
 import MLCostCatalogs
 
@@ -36,7 +37,7 @@ struct Fleet {
 
 /// One way to pay for a fleet.
 struct Pricing {
-  var name: String
+  var name: PlanPricing
   var monthlyCost: Double
   /// Instance-hours per month on spot.
   var spotHours: Double
@@ -50,7 +51,7 @@ extension Fleet {
   func pricings(_ o: InstanceOffer, policy: Workload.PricingPolicy, horizonMonths: Int, spotRate: Double, withNotes: Bool = true) -> [Pricing] {
     var out: [Pricing] = []
     let od = o.onDemandPerHour
-    if let od { out.append(Pricing(name: "on-demand", monthlyCost: hours * od, spotHours: 0, spotPeak: 0)) }
+    if let od { out.append(Pricing(name: .onDemand, monthlyCost: hours * od, spotHours: 0, spotPeak: 0)) }
     /// Spot above `floor` instances: its hours at the spot rate, plus each interruption's replacement boot time.
     func spotCost(aboveHours: Double, spot: Double) -> Double {
       aboveHours * spot + spotRate * aboveHours / Workload.hoursPerMonth * policy.restartMinutes / 60 * spot
@@ -58,11 +59,14 @@ extension Fleet {
     if let spot = o.spotPerHour, let od {
       let floor = min(policy.spotOnDemandFloor, peak)
       let s = split(floor: floor)
-      out.append(Pricing(name: "spot", monthlyCost: s.below * od + spotCost(aboveHours: s.above, spot: spot), spotHours: s.above,
+      out.append(Pricing(name: .spot, monthlyCost: s.below * od + spotCost(aboveHours: s.above, spot: spot), spotHours: s.above,
                          spotPeak: peak - floor, notes: floor > 0 && withNotes ? ["\(floor) on-demand replica(s) under the spot fleet"] : []))
     }
     let discounts = policy.commitmentDiscount(provider: o.provider)
-    for (term, months, catalogRate, discount) in [("1y", 12, o.commit1yPerHour, discounts?.oneYear), ("3y", 36, o.commit3yPerHour, discounts?.threeYear)] {
+    for (term, months, catalogRate, discount, withOnDemand, withSpot) in [
+      ("1y", 12, o.commit1yPerHour, discounts?.oneYear, PlanPricing.oneYearOnDemand, PlanPricing.oneYearSpot),
+      ("3y", 36, o.commit3yPerHour, discounts?.threeYear, PlanPricing.threeYearOnDemand, PlanPricing.threeYearSpot),
+    ] {
       guard base > 0, let rate = catalogRate ?? (od.flatMap { od in discount.map { od * (1 - $0) } }) else { continue }
       // A commitment longer than the horizon is paid in full: spread it over the horizon.
       let termFactor = max(1, Double(months) / Double(max(1, horizonMonths)))
@@ -75,10 +79,10 @@ extension Fleet {
         if termFactor > 1 { notes.append("the \(term) term outlasts the \(horizonMonths)-month horizon: its cost is spread over the horizon") }
       }
       if let od {
-        out.append(Pricing(name: "\(term)+on-demand", monthlyCost: committed + s.above * od, spotHours: 0, spotPeak: 0, notes: notes))
+        out.append(Pricing(name: withOnDemand, monthlyCost: committed + s.above * od, spotHours: 0, spotPeak: 0, notes: notes))
       }
       if let spot = o.spotPerHour, o.onDemandPerHour != nil, s.above > 0 {
-        out.append(Pricing(name: "\(term)+spot", monthlyCost: committed + spotCost(aboveHours: s.above, spot: spot), spotHours: s.above,
+        out.append(Pricing(name: withSpot, monthlyCost: committed + spotCost(aboveHours: s.above, spot: spot), spotHours: s.above,
                            spotPeak: peak - base, notes: notes))
       }
     }

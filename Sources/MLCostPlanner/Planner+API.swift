@@ -64,8 +64,8 @@ extension Planner {
         let zone = p.dataZone.isEmpty ? "" : "@\(p.dataZone)"
         let id = "api/\(p.provider)/\(p.model)\(zone)/\(batch ? "api-batch" : "api")"
         if isOwn { own.insert(id) }
-        out.append(PlanOption(id: id, kind: "api", provider: p.provider, region: p.dataZone.isEmpty ? nil : p.dataZone,
-                              model: p.model, pricing: batch ? "api-batch" : "api", monthlyCost: cost, costPer1MTokens: cost / max(1, tokens) * 1e6,
+        out.append(PlanOption(id: id, kind: .api, provider: p.provider, region: p.dataZone.isEmpty ? nil : p.dataZone,
+                              model: p.model, pricing: batch ? .apiBatch : .api, monthlyCost: cost, costPer1MTokens: cost / max(1, tokens) * 1e6,
                               meetsTargets: compliant, notes: notes))
       }
     }
@@ -76,7 +76,7 @@ extension Planner {
   /// cheapest API option that meets the constraints.
   func referenceAPI(_ options: [PlanOption], own: Set<String>) -> PlanOption? {
     let mine = options.filter { own.contains($0.id) }
-    return (mine.isEmpty ? options.filter { $0.kind == "api" && $0.meetsTargets } : mine).min { $0.monthlyCost < $1.monthlyCost }
+    return (mine.isEmpty ? options.filter { $0.kind == .api && $0.meetsTargets } : mine).min { $0.monthlyCost < $1.monthlyCost }
   }
 
   /// Whether two API model names are the same model: equal ignoring case, or the same model in models.csv.
@@ -88,7 +88,7 @@ extension Planner {
 
   /// The cheapest other host of the reference's model that meets the constraints.
   func cheapestHost(_ options: [PlanOption], of reference: PlanOption) -> PlanOption? {
-    options.filter { $0.kind == "api" && $0.meetsTargets && $0.id != reference.id && sameModel($0.model, reference.model)
+    options.filter { $0.kind == .api && $0.meetsTargets && $0.id != reference.id && sameModel($0.model, reference.model)
       && $0.monthlyCost < reference.monthlyCost }.min { $0.monthlyCost < $1.monthlyCost }
   }
 }

@@ -60,7 +60,7 @@ extension Planner {
   /// One line a reader can act on: switch to the best option that meets the targets and save what, or stay.
   static func verdict(best: PlanOption, api: PlanOption?, meetsTargets: Bool) -> String {
     func label(_ o: PlanOption) -> String {
-      o.kind == "api" ? "\(o.provider) \(o.model) (\(o.pricing))"
+      o.kind == .api ? "\(o.provider) \(o.model) (\(o.pricing))"
         : "\(o.model) \(o.precision ?? "") self-hosted on \(o.provider) \(o.instanceType ?? "") in \(o.region ?? ""), \(o.pricing)"
     }
     guard let api else { return "Verdict: \(label(best)), \(PlanText.dollars(best.monthlyCost)) a month (no API used today to compare with)." }
@@ -76,8 +76,8 @@ extension Planner {
   func recommend(_ options: [PlanOption], _ w: Workload, api: PlanOption?, breakEven: PlanBreakEven) -> PlanRecommendation? {
     guard let best = options.first else { return nil }
     var reasons: [String] = [Self.verdict(best: best, api: api, meetsTargets: ok(best, w))]
-    let cheapestSelf = options.first { $0.kind == "self-hosted" }
-    if best.kind == "api" {
+    let cheapestSelf = options.first { $0.kind == .selfHosted }
+    if best.kind == .api {
       reasons.append("\(best.provider) \(best.model) (\(best.pricing)) costs \(PlanText.dollars(best.monthlyCost)) a month, \(String(format: "$%.3f", best.costPer1MTokens)) per 1M tokens.")
       if let s = cheapestSelf {
         reasons.append("The cheapest self-hosted option (\(s.model) \(s.precision ?? "") on \(s.instanceType ?? "") in \(s.provider) \(s.region ?? ""), \(s.pricing)) would cost \(PlanText.dollars(s.monthlyCost)).")
@@ -104,7 +104,7 @@ extension Planner {
     if let api, let host = cheapestHost(options, of: api) {
       let saving = api.monthlyCost - host.monthlyCost
       reasons.append(String(format: "The same model for less: %@ %@ (%@) at %@ a month, %@ (%.0f%%) less than %@ %@.", host.provider, host.model,
-                            host.pricing, PlanText.dollars(host.monthlyCost), PlanText.dollars(saving), saving / max(api.monthlyCost, 1e-9) * 100,
+                            host.pricing.rawValue, PlanText.dollars(host.monthlyCost), PlanText.dollars(saving), saving / max(api.monthlyCost, 1e-9) * 100,
                             api.provider, api.model))
     }
     var selfHosting = "Self-hosting here keeps at least \(w.selfHost.minReplicas) replica(s) up at every hour"

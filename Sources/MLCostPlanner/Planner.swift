@@ -101,9 +101,9 @@ public struct Planner: Sendable {
       let (x, y) = (ok(a, w), ok(b, w))
       return x != y ? x : (a.monthlyCost, a.id) < (b.monthlyCost, b.id)
     }
-    let shownSelfHosted = Set(options.filter { $0.kind == "self-hosted" }.prefix(top).map(\.id))
-    let bestStem = options.first { $0.kind == "self-hosted" && ok($0, w) }.map { Self.stem($0.id) }
-    options = options.filter { $0.kind == "api" || shownSelfHosted.contains($0.id) || bestStem.map($0.id.hasPrefix) == true }
+    let shownSelfHosted = Set(options.filter { $0.kind == .selfHosted }.prefix(top).map(\.id))
+    let bestStem = options.first { $0.kind == .selfHosted && ok($0, w) }.map { Self.stem($0.id) }
+    options = options.filter { $0.kind == .api || shownSelfHosted.contains($0.id) || bestStem.map($0.id.hasPrefix) == true }
     for i in options.indices { options[i].rank = i + 1 }
 
     let apiReference = referenceAPI(options, own: ownAPIs)
@@ -207,7 +207,7 @@ public struct Planner: Sendable {
       notes.append("\(o.zonesWithoutSpotDiscount) of \(o.zones) zones price spot at on-demand (no spare capacity there)")
     }
     return PlanOption(
-      id: "self-hosted/\(o.provider)/\(o.region)/\(o.instanceType)/\(c.model.name)/\(c.precision.rawValue)/\(p.name)", kind: "self-hosted",
+      id: "self-hosted/\(o.provider)/\(o.region)/\(o.instanceType)/\(c.model.name)/\(c.precision.rawValue)/\(p.name)", kind: .selfHosted,
       provider: o.provider, region: o.region, instanceType: o.instanceType, gpu: o.gpu, gpusPerInstance: o.gpuCount, model: c.model.name,
       precision: c.precision.rawValue, pricing: p.name, monthlyCost: p.monthlyCost, costPer1MTokens: p.monthlyCost / max(1, monthlyTokens(w)) * 1e6,
       layout: c.estimate.layout, instancesPeak: f.peak, instancesMin: f.base, instanceHoursPerMonth: f.hours,

@@ -33,11 +33,11 @@ public enum CSVTables {
                 "monthly_cost_usd", "cost_per_1m_tokens_usd", "instances_min", "instances_peak", "utilisation", "ttft_ms", "tpot_ms",
                 "meets_targets", "p_gpus", "p90_monthly_cost_usd", "risk", "recommended", "notes"],
                p.options.map { o in
-                 [String(o.rank), o.id, o.kind, o.provider, o.region, o.instanceType, o.gpu, o.gpusPerInstance.map(String.init), o.model, o.precision,
-                  o.pricing, cents(o.monthlyCost), String(format: "%.6f", o.costPer1MTokens), o.instancesMin.map(String.init),
+                 [String(o.rank), o.id, o.kind.rawValue, o.provider, o.region, o.instanceType, o.gpu, o.gpusPerInstance.map(String.init), o.model, o.precision,
+                  o.pricing.rawValue, cents(o.monthlyCost), String(format: "%.6f", o.costPer1MTokens), o.instancesMin.map(String.init),
                   o.instancesPeak.map(String.init), o.utilisation.map { String(format: "%.3f", $0) }, o.ttftMs.map { String(format: "%.0f", $0) },
                   o.tpotMs.map { String(format: "%.1f", $0) }, o.meetsTargets ? "yes" : "no",
-                  o.availability.map { String(format: "%.3f", $0.probabilityToHold) }, cents(o.availability?.p90MonthlyCost), o.availability?.risk,
+                  o.availability.map { String(format: "%.3f", $0.probabilityToHold) }, cents(o.availability?.p90MonthlyCost), o.availability?.risk.rawValue,
                   p.recommendation?.optionId == o.id ? "yes" : "no", o.notes.joined(separator: "; ")]
                })
   }

@@ -78,9 +78,9 @@ extension PlanRenderer {
     for (i, o) in rows.enumerated() {
       let y = 10 + Double(i) * 22
       let w = maxValue > 0 ? o.monthlyCost / maxValue * 420 : 0
-      let name = "#\(o.rank) " + (o.kind == "api" ? "\(o.provider) \(o.model)" : "\(o.provider) \(o.instanceType ?? "") \(o.pricing)")
+      let name = "#\(o.rank) " + (o.kind == .api ? "\(o.provider) \(o.model)" : "\(o.provider) \(o.instanceType ?? "") \(o.pricing)")
       Charts.label(svg, x: 0, y: y + 13, String(name.prefix(44)))
-      Charts.rect(svg, x: 300, y: y, w: w, h: 16, color: o.kind == "api" ? Charts.palette[0] : Charts.palette[1], title: "\(name): \(PlanText.dollars(o.monthlyCost)) a month")
+      Charts.rect(svg, x: 300, y: y, w: w, h: 16, color: o.kind == .api ? Charts.palette[0] : Charts.palette[1], title: "\(name): \(PlanText.dollars(o.monthlyCost)) a month")
       if let a = o.availability, a.p90MonthlyCost > a.p50MonthlyCost {
         HTMLRenderer.element(svg, "line", ["x1": Charts.f(300 + a.p50MonthlyCost / maxValue * 420), "x2": Charts.f(300 + a.p90MonthlyCost / maxValue * 420),
                                            "y1": Charts.f(y + 8), "y2": Charts.f(y + 8), "stroke": "#1f2328"])

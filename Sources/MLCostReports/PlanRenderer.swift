@@ -11,12 +11,12 @@ public enum PlanRenderer {
   static let columns = ["#", "option", "pricing", "model", "GPUs", "cost/month", "$/1M tok", "util", "TTFT ms", "TPOT ms", "P(GPUs)", "P90/month", "risk"]
 
   static func cells(_ o: PlanOption) -> [String] {
-    let what = o.kind == "api" ? "\(o.provider) API" + (o.region.map { " (\($0))" } ?? "") : "\(o.provider) \(o.region ?? "") \(o.instanceType ?? "")"
+    let what = o.kind == .api ? "\(o.provider) API" + (o.region.map { " (\($0))" } ?? "") : "\(o.provider) \(o.region ?? "") \(o.instanceType ?? "")"
     let gpus = o.gpusPerInstance.map { "\(o.instancesMin ?? 0)–\(o.instancesPeak ?? 0) × \($0) \(o.gpu ?? "") (\(o.layout ?? ""))" } ?? "—"
     let model = o.precision.map { "\(o.model) \($0)" } ?? o.model
-    return ["\(o.rank)", what, o.pricing, model, gpus, PlanText.dollars(o.monthlyCost), String(format: "%.3f", o.costPer1MTokens), pct(o.utilisation),
+    return ["\(o.rank)", what, o.pricing.rawValue, model, gpus, PlanText.dollars(o.monthlyCost), String(format: "%.3f", o.costPer1MTokens), pct(o.utilisation),
             ms(o.ttftMs), ms(o.tpotMs), pct(o.availability?.probabilityToHold), o.availability.map { PlanText.dollars($0.p90MonthlyCost) } ?? "—",
-            o.availability.map { $0.risk + ($0.bandAssumed ? " (band assumed)" : "") } ?? (o.kind == "api" ? "provider" : "—")]
+            o.availability.map { $0.risk.rawValue + ($0.bandAssumed ? " (band assumed)" : "") } ?? (o.kind == .api ? "provider" : "—")]
   }
 
   static func header(_ p: PlanResult) -> [String] {

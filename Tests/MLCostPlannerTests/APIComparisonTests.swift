@@ -64,7 +64,7 @@ struct APIComparisonTests {
   @Test func euResidencyKeepsOnlyAPIsThatProcessDataInTheEU() throws {
     let w = Self.workload(api: [.init(provider: "OpenAI", model: "gpt-4.1-mini")], residency: "eu")
     let plan = try planner().plan(w, at: PlannerTests.time)
-    let apis = plan.options.filter { $0.kind == "api" }
+    let apis = plan.options.filter { $0.kind == .api }
     // Bedrock in eu-west-1 stays; DeepInfra, Together and Groq state no EU processing and are left out, with a note.
     #expect(apis.contains { $0.provider == "Amazon Bedrock" && $0.meetsTargets && $0.region == "eu-west-1" })
     #expect(!apis.contains { ["DeepInfra", "Together", "Groq"].contains($0.provider) })
@@ -76,7 +76,7 @@ struct APIComparisonTests {
     #expect(plan.breakEven.apiOptionId == own.id)
     // Without the constraint every host is an option.
     let any = try planner().plan(Self.workload(api: [.init(provider: "OpenAI", model: "gpt-4.1-mini")]), at: PlannerTests.time)
-    #expect(Set(any.options.filter { $0.kind == "api" }.map(\.provider)) == ["OpenAI", "DeepInfra", "Together", "Groq", "Amazon Bedrock"])
+    #expect(Set(any.options.filter { $0.kind == .api }.map(\.provider)) == ["OpenAI", "DeepInfra", "Together", "Groq", "Amazon Bedrock"])
   }
 
   @Test func anEUZonePriceOfTheTeamsOwnAPIIsUsedUnderEUResidency() throws {

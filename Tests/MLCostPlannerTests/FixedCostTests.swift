@@ -33,7 +33,7 @@ struct FixedCostTests {
     w.selfHost.fixedMonthly = [.init(name: "engineering", usd: 5000)]
     let with = try planner.plan(w, at: PlannerTests.time)
     var compared = 0
-    for o in with.options where o.kind == "self-hosted" {
+    for o in with.options where o.kind == .selfHosted {
       guard let before = without.options.first(where: { $0.id == o.id }) else { continue }
       #expect(abs(o.monthlyCost - before.monthlyCost - 5000) < 0.01, "\(o.id)")
       #expect(o.notes.contains { $0.hasPrefix("includes $5,000.00 a month fixed: engineering $5,000.00") })

@@ -34,7 +34,7 @@ struct PlannerTests {
                               onDemandPerHour: 2, spotPerHour: 1, zones: 1, zonesWithoutSpotDiscount: 0, provenance: Provenance(source: "s", asOf: "2025-01-01"))
     let prices = Dictionary(uniqueKeysWithValues: fleet.pricings(offer, policy: .init(spotOnDemandFloor: 1, restartMinutes: 10,
                                                                                        commitmentDiscounts: ["AWS": (0.3, 0.5)]),
-                                                                  horizonMonths: 12, spotRate: 0.25).map { ($0.name, $0.monthlyCost) })
+                                                                  horizonMonths: 12, spotRate: 0.25).map { ($0.name.rawValue, $0.monthlyCost) })
     #expect(abs(prices["on-demand"]! - 2920) < 1e-9)
     // One on-demand floor (730 h × $2) + 730 spot hours × $1 + 0.25 interruptions × 10 min × $1.
     #expect(abs(prices["spot"]! - (1460 + 730 + 0.25 * 10 / 60)) < 1e-9)
@@ -87,11 +87,11 @@ struct PlannerTests {
   @Test func theSameSeedGivesTheSamePlanAndResidencyIsHonoured() throws {
     let a = try planner().plan(Self.workload(), at: Self.time), b = try planner().plan(Self.workload(), at: Self.time)
     #expect(a == b)
-    #expect(a.options.contains { $0.kind == "self-hosted" && $0.availability != nil })
+    #expect(a.options.contains { $0.kind == .selfHosted && $0.availability != nil })
     var eu = Self.workload()
     eu.selfHost.residency = "eu"
     let plan = try planner().plan(eu, at: Self.time)
-    #expect(plan.options.filter { $0.kind == "self-hosted" }.allSatisfy { $0.region == "europe-west4" })
+    #expect(plan.options.filter { $0.kind == .selfHosted }.allSatisfy { $0.region == "europe-west4" })
   }
 
   @Test func onDemandHasNoSpreadAndSpotDoes() {
@@ -99,10 +99,10 @@ struct PlannerTests {
     let fleet = Fleet(hourlyRequests: Array(repeating: 36_000, count: 168), capacityPerSecond: 2, minReplicas: 1, scaleToZero: false)
     let pricings = fleet.pricings(offer, policy: .init(), horizonMonths: 12, spotRate: 0.075)
     let sim = AvailabilitySimulator(trials: 2000, seed: 1)
-    let od = sim.run(.init(id: "od", offer: offer, pricing: pricings.first { $0.name == "on-demand" }!, peak: fleet.peak, rate: 0.075, band: "5-10%",
+    let od = sim.run(.init(id: "od", offer: offer, pricing: pricings.first { $0.name == .onDemand }!, peak: fleet.peak, rate: 0.075, band: "5-10%",
                            bandAssumed: false, restartHours: 1 / 6), minProbability: 0.9)
     #expect(od.p50MonthlyCost == od.p90MonthlyCost && od.expectedInterruptionsPerMonth == 0)
-    let spot = sim.run(.init(id: "spot", offer: offer, pricing: pricings.first { $0.name == "spot" }!, peak: fleet.peak, rate: 0.075, band: "5-10%",
+    let spot = sim.run(.init(id: "spot", offer: offer, pricing: pricings.first { $0.name == .spot }!, peak: fleet.peak, rate: 0.075, band: "5-10%",
                              bandAssumed: false, restartHours: 1 / 6), minProbability: 0.9)
     #expect(spot.p90MonthlyCost > spot.p50MonthlyCost && spot.expectedInterruptionsPerMonth > 0)
     #expect(od.gpusNeeded == fleet.peak * 8)
@@ -114,12 +114,12 @@ struct PlannerTests {
     let offer = InstanceOffer(provider: "AWS", region: "r", instanceType: "t", gpu: "H100", gpuCount: 8, vcpus: nil, memoryGiB: nil,
                               onDemandPerHour: 100, spotPerHour: 10, zones: 3, zonesWithoutSpotDiscount: 0, provenance: Provenance(source: "s", asOf: "2025-01-01"))
     let fleet = Fleet(hourlyRequests: Array(repeating: 3_600, count: 168), capacityPerSecond: 1, minReplicas: 1, scaleToZero: false)
-    let spot = fleet.pricings(offer, policy: .init(spotOnDemandFloor: 0), horizonMonths: 12, spotRate: 0.5).first { $0.name == "spot" }!
+    let spot = fleet.pricings(offer, policy: .init(spotOnDemandFloor: 0), horizonMonths: 12, spotRate: 0.5).first { $0.name == .spot }!
     let a = AvailabilitySimulator(trials: 2000, seed: 3).run(.init(id: "spot", offer: offer, pricing: spot, peak: fleet.peak, rate: 0.5, band: "<5%",
                                                                    bandAssumed: false, restartHours: 1 / 6), minProbability: 0.5)
     #expect(a.p90MonthlyCost / a.p50MonthlyCost > AvailabilitySimulator.mediumSpread)
     #expect(a.expectedInterruptionsPerMonth < 1 && a.probabilityToHold >= 0.95)
-    #expect(a.risk != "low")
+    #expect(a.risk != .low)
   }
 
   /// The break-even search prices candidates through `minimumCost`; it must be exactly the cheapest of `pricings`

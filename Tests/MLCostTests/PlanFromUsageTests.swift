@@ -55,7 +55,7 @@ struct PlanFromUsageTests {
     guard case .imported = try ws.importFile(path, options: ImportOptions()) else { Issue.record("not imported"); return }
     let plan = try ws.plan(model: "meta-llama/Meta-Llama-3.1-70B-Instruct", requestType: "chat", month: Self.october, selfHost: nil,
                            catalogs: Repo.path("catalogs"))
-    #expect(plan.options.filter { $0.kind == "self-hosted" }.allSatisfy { $0.model == "Llama-3.1-70B" })
+    #expect(plan.options.filter { $0.kind == .selfHosted }.allSatisfy { $0.model == "Llama-3.1-70B" })
     let reasons = try #require(plan.recommendation?.reasons)
     #expect(reasons[0] == "Today: the imported meta-llama/Meta-Llama-3.1-70B-Instruct chat usage in 2026-10 cost 35.00 USD as stated by the provider; "
             + "self-hosting Llama-3.1-70B itself is compared (--self-host to add others).")
