@@ -13,23 +13,47 @@ extension Workspace {
     let end = try until ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
     let start = since ?? end - 30 * 86_400
     let historyStart = start - Int64(anomalyRules.baselineDays) * 86_400
-    let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus]
-    let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
-    // Series in an array, found by key: each daily group adds to three of them in place.
-    struct SeriesKey: Hashable { var dimension: String, value: String, currency: String }
-    var index: [SeriesKey: Int] = [:]
+    let series = try costSeries(from: historyStart, to: end, rules: rules)
+    var found = AnomalyDetector.run(series.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
+                                    from: start, to: end, rules: anomalyRules)
+    // Cost per 1M tokens per model, watched the same way (a price or routing change shows there first);
+    // a floor of 0.01 per 1M instead of the $ floor.
+    let rates = try rateSeries(series, from: historyStart, to: end)
+    var rateRules = anomalyRules
+    rateRules.absolute = Amount(nanos: 10_000_000)
+    found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
+    func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
+    return AnomalyReport(
+      from: day(start), to: day(end), basis: rules.basis,
+      thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
+                   "absolute": anomalyRules.absolute.decimalString, "robust z": String(format: "%.1f", anomalyRules.robustZ)],
+      anomalies: found,
+      seriesWatched: series.count + rates.count)
+  }
+
+  /// Series in an array, found by key: each daily group adds to three of them in place.
+  private struct SeriesSet {
+    struct Key: Hashable { var dimension: String, value: String, currency: String }
+    var index: [Key: Int] = [:]
     var list: [DailySeries] = []
-    func seriesIndex(_ dimension: String, _ value: String, _ currency: String) -> Int {
-      let k = SeriesKey(dimension: dimension, value: value, currency: currency)
+    mutating func at(_ dimension: String, _ value: String, _ currency: String) -> Int {
+      let k = Key(dimension: dimension, value: value, currency: currency)
       if let i = index[k] { return i }
       index[k] = list.count
       list.append(DailySeries(dimension: dimension, value: value, currency: currency, days: [:]))
       return list.count - 1
     }
-    func add(_ i: Int, _ day: Int64, _ cost: Amount, _ contributor: String) {
+    mutating func add(_ i: Int, _ day: Int64, _ cost: Amount, _ contributor: String) {
       list[i].days[day, default: .zero] += cost
       list[i].contributors[day, default: [:]][contributor, default: .zero] += cost
     }
+  }
+
+  /// Daily cost per model, request type and service (charges + stated API costs), with who contributed.
+  private func costSeries(from historyStart: Int64, to end: Int64, rules: Rules) throws -> [DailySeries] {
+    let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus]
+    let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
+    var set = SeriesSet()
     // Per dimension combination, once: its three series and who it is. Tag sets are read once each.
     var readings: [String: AttributionEngine.TagReading] = [:]
     var perDims: [Int64: (series: (Int, Int, Int), who: String)] = [:]
@@ -46,27 +70,27 @@ extension Workspace {
       let r = AttributionEngine.resolve(g, reading: reading, rules: rules)
       let model = r.values[.model] ?? Owner.unallocated.description, requestType = AttributionEngine.requestTypeName(r.values[.requestType])
       let currency = g.currency
-      perDims[id] = ((seriesIndex("model", model, currency), seriesIndex("request type", requestType, currency),
-                      seriesIndex("service", "\(text[.providerName] ?? "?") \(g.service ?? "?")", currency)),
+      perDims[id] = ((set.at("model", model, currency), set.at("request type", requestType, currency),
+                      set.at("service", "\(text[.providerName] ?? "?") \(g.service ?? "?")", currency)),
                      text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))")
     }
     for g in groups {
       guard let d = perDims[g.dimsId] else { continue }
       let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
-      add(d.series.0, g.day, cost, d.who)
-      add(d.series.1, g.day, cost, d.who)
-      add(d.series.2, g.day, cost, d.who)
+      set.add(d.series.0, g.day, cost, d.who)
+      set.add(d.series.1, g.day, cost, d.who)
+      set.add(d.series.2, g.day, cost, d.who)
     }
     for u in try store.dailyUsageCosts(from: historyStart, to: end) {
       let who = u.key.map { "api key \($0)" } ?? u.provider
-      add(seriesIndex("model", u.model ?? "(unallocated)", u.currency), u.day, u.cost, who)
-      add(seriesIndex("service", "\(u.provider) API", u.currency), u.day, u.cost, who)
+      set.add(set.at("model", u.model ?? "(unallocated)", u.currency), u.day, u.cost, who)
+      set.add(set.at("service", "\(u.provider) API", u.currency), u.day, u.cost, who)
     }
-    let series = list
-    var found = AnomalyDetector.run(series.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
-                                    from: start, to: end, rules: anomalyRules)
-    // Cost per 1M tokens per model, watched the same way (a price or routing change shows there first);
-    // only days with at least 100k tokens, and a floor of 0.01 per 1M instead of the $ floor.
+    return set.list
+  }
+
+  /// Cost per 1M tokens per model and day, on days with at least 100k tokens (7 such days at least).
+  private func rateSeries(_ series: [DailySeries], from historyStart: Int64, to end: Int64) throws -> [DailySeries] {
     var rates: [DailySeries] = []
     var tokens: [String: [Int64: Int64]] = [:]
     for t in try store.dailyTokens(from: historyStart, to: end) { tokens[t.model, default: [:]][t.day, default: 0] += t.tokens }
@@ -76,15 +100,6 @@ extension Workspace {
       for (day, n) in perDay where n >= 100_000 { values[day] = LargestRemainder.scale(s.days[day] ?? .zero, 1_000_000, n) }
       if values.count >= 7 { rates.append(DailySeries(dimension: "cost per 1M tokens", value: s.value, currency: s.currency, days: values, missingIsZero: false)) }
     }
-    var rateRules = anomalyRules
-    rateRules.absolute = Amount(nanos: 10_000_000)
-    found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
-    func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
-    return AnomalyReport(
-      from: day(start), to: day(end), basis: rules.basis,
-      thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
-                   "absolute": anomalyRules.absolute.decimalString, "robust z": String(format: "%.1f", anomalyRules.robustZ)],
-      anomalies: found,
-      seriesWatched: series.count + rates.count)
+    return rates
   }
 }

@@ -121,6 +121,47 @@ public final class AzureImporter: ChargeRowMapper {
     r[.billingCurrency] = constants.ref(currency)
     let cost = try f.money(row, c.cost, required: true)!
 
+    try categoryAndCosts(row, cost, &r, &amounts)
+    if let freq = f.string(row, c.frequency) {
+      switch freq.lowercased() {
+      case "onetime": r.chargeFrequency = .oneTime
+      case "recurring": r.chargeFrequency = .recurring
+      case "usagebased": r.chargeFrequency = .usageBased
+      default: break
+      }
+    }
+
+    textFields(row, &r)
+
+    // "10 Hours", "1/Month", "10K": the block size divides the quantity into pricing units.
+    let quantity = try f.quantity(row, c.quantity)
+    r.consumedQuantity = quantity
+    if let unit = f.string(row, c.unit) {
+      let (block, name) = Self.block(unit)
+      r[.consumedUnit] = constants.ref(name)
+      r[.pricingUnit] = constants.ref(unit)
+      r.pricingQuantity = quantity.map { $0 / block }
+    } else {
+      r.pricingQuantity = quantity
+    }
+
+    // The VM size (for GPU attribution) is in AdditionalInfo's ServiceType.
+    if let info = f.raw(row, c.additionalInfo), let size = Self.serviceType(info) {
+      r[.instanceType] = constants.ref(size)
+      if let gpu = AzureVMGPU.model(size) { r[.gpuModel] = constants.ref(gpu.model); r.gpuCount = gpu.count }
+    }
+    try tagsAndExtras(row, &r)
+    if r.chargeCategory == .credit && r.effectiveCost != r.billedCost { r.flags.insert(.creditEffective) }
+    if !noted && sawAmortised && sawPurchase {
+      noted = true
+      warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: row.rowLine, column: nil),
+        "this file mixes amortised usage and commitment purchases; each is counted once (purchases as billed, amortised usage as effective)"))
+    }
+  }
+
+  /// ChargeType and PricingModel → category, billed and effective cost, pricing category and commitment fields.
+  @inline(__always)
+  private func categoryAndCosts(_ row: CSVReader, _ cost: Amount, _ r: inout ChargeRecord, _ amounts: inout RowAmounts) throws(RowError) {
     let chargeType = f.string(row, c.chargeType)?.lowercased() ?? "usage"
     let model = f.string(row, c.pricingModel)?.lowercased().replacingOccurrences(of: " ", with: "") ?? ""
     let committed = model == "reservation" || model == "savingsplan"
@@ -159,15 +200,11 @@ public final class AzureImporter: ChargeRowMapper {
       r[.commitmentDiscountType] = constants.ref(model == "reservation" ? "Reservation" : "Savings Plan")
     default: r.pricingCategory = .other
     }
-    if let freq = f.string(row, c.frequency) {
-      switch freq.lowercased() {
-      case "onetime": r.chargeFrequency = .oneTime
-      case "recurring": r.chargeFrequency = .recurring
-      case "usagebased": r.chargeFrequency = .usageBased
-      default: break
-      }
-    }
+  }
 
+  /// The text columns, named after FOCUS.
+  @inline(__always)
+  private func textFields(_ row: CSVReader, _ r: inout ChargeRecord) {
     r[.providerName] = constants.ref("Microsoft")
     r[.invoiceIssuerName] = constants.ref("Microsoft")
     let publisher = f.text(row, c.publisher)
@@ -190,31 +227,6 @@ public final class AzureImporter: ChargeRowMapper {
     let reservationName = f.text(row, c.reservationName)
     r[.commitmentDiscountName] = reservationName.isNull ? f.text(row, c.benefitName) : reservationName
     if r[.commitmentDiscountId].isNull { r[.commitmentDiscountStatus] = .null; r[.commitmentDiscountCategory] = .null; r[.commitmentDiscountType] = .null }
-
-    // "10 Hours", "1/Month", "10K": the block size divides the quantity into pricing units.
-    let quantity = try f.quantity(row, c.quantity)
-    r.consumedQuantity = quantity
-    if let unit = f.string(row, c.unit) {
-      let (block, name) = Self.block(unit)
-      r[.consumedUnit] = constants.ref(name)
-      r[.pricingUnit] = constants.ref(unit)
-      r.pricingQuantity = quantity.map { $0 / block }
-    } else {
-      r.pricingQuantity = quantity
-    }
-
-    // The VM size (for GPU attribution) is in AdditionalInfo's ServiceType.
-    if let info = f.raw(row, c.additionalInfo), let size = Self.serviceType(info) {
-      r[.instanceType] = constants.ref(size)
-      if let gpu = AzureVMGPU.model(size) { r[.gpuModel] = constants.ref(gpu.model); r.gpuCount = gpu.count }
-    }
-    try tagsAndExtras(row, &r)
-    if r.chargeCategory == .credit && r.effectiveCost != r.billedCost { r.flags.insert(.creditEffective) }
-    if !noted && sawAmortised && sawPurchase {
-      noted = true
-      warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: row.rowLine, column: nil),
-        "this file mixes amortised usage and commitment purchases; each is counted once (purchases as billed, amortised usage as effective)"))
-    }
   }
 
   private func tagsAndExtras(_ row: CSVReader, _ r: inout ChargeRecord) throws(RowError) {

@@ -59,10 +59,45 @@ public final class FocusImporter: ChargeRowMapper {
     tagScratch.free()
   }
 
+  /// What one row's fields leave for after the loop.
+  struct RowState {
+    var firstError: RowError?
+    var hasTags = false
+    var extraStart = -1
+    var currency = TextRef.null
+  }
+
   public func map(_ row: CSVReader, into r: inout ChargeRecord, amounts: inout RowAmounts) throws(RowError) {
     r.reset()
     scratch.reset()
     tagScratch.reset()
+    try checkShape(row)
+    var state = RowState()
+    for i in 0..<targets.count {
+      do throws(RowError) {
+        try field(i, Self.nonNull(row.field(i)), into: &r, amounts: &amounts, state: &state)
+      } catch {
+        if state.firstError == nil { state.firstError = error }
+      }
+    }
+    try resolveCurrency(&state, &amounts)
+    // Scratch is final after these appends: resolve the views into it.
+    var extraRange: (Int, Int)? = nil
+    if state.extraStart >= 0 {
+      scratch.append(UInt8(ascii: "}"))
+      extraRange = (state.extraStart, scratch.count - state.extraStart)
+    }
+    let currency = amounts.currency!
+    let currencyOffset = scratch.count
+    scratch.append(currency)
+    r[.billingCurrency] = scratch.ref(currencyOffset, scratch.count - currencyOffset)
+    if state.hasTags { r[.tags] = tagScratch.ref(0, tagScratch.count) }
+    if let (start, count) = extraRange { r[.extra] = scratch.ref(start, count) }
+    checkArithmetic(&r)
+  }
+
+  @inline(__always)
+  private func checkShape(_ row: CSVReader) throws(RowError) {
     let n = targets.count
     if let problem = row.rowProblem {
       throw RowError(fieldIndex: nil, field: nil, message: problem, fix: "quote the whole field and double any quote inside it")
@@ -72,110 +107,104 @@ public final class FocusImporter: ChargeRowMapper {
         message: "the row has \(row.fieldCount) fields but the header has \(n)",
         fix: "check for an unquoted comma or a missing field")
     }
-    var firstError: RowError?
-    var hasTags = false
-    var extraStart = -1
-    var currencyRef = TextRef.null
+  }
 
-    for i in 0..<n {
-      let raw = row.field(i)
-      let target = targets[i]
-      let value = Self.nonNull(raw)
-      do throws(RowError) {
-        switch target {
-        case .text(let f):
-          if f == .billingCurrency {
-            currencyRef = value.map(TextRef.init) ?? .null
-          } else if let value { r[f] = TextRef(value) }
-        case .billedCost:
-          let m = try exactMoney(value, i, required: true)!
-          r.billedCost = m.amount; amounts.billedCost = m.amount; amounts.billedResidual = m.residual
-        case .effectiveCost:
-          let m = try exactMoney(value, i, required: true)!
-          r.effectiveCost = m.amount; amounts.effectiveCost = m.amount; amounts.effectiveResidual = m.residual
-        case .listCost: r.listCost = try money(value, i, required: false)
-        case .contractedCost: r.contractedCost = try money(value, i, required: false)
-        case .billingPeriodStart:
-          r.billingPeriodStart = try time(value, i, required: true, wallClock: true)!
-          amounts.period = BillingMonth(containing: r.billingPeriodStart)
-        case .billingPeriodEnd: r.billingPeriodEnd = try time(value, i, required: false, wallClock: true)
-        case .chargePeriodStart: r.chargePeriodStart = try time(value, i, required: true)!
-        case .chargePeriodEnd: r.chargePeriodEnd = try time(value, i, required: true)!
-        case .chargeCategory:
-          guard let value else { throw missing(i) }
-          guard let c = categoryCache.value(value, ChargeCategory.init(focus:)) else {
-            throw invalid(i, value, expected: ChargeCategory.expected)
-          }
-          r.chargeCategory = c
-        case .chargeClass:
-          if let value {
-            guard let c = classCache.value(value, ChargeClass.init(focus:)) else { throw invalid(i, value, expected: "Correction or null") }
-            r.chargeClass = c
-          }
-        case .chargeFrequency:
-          if let value {
-            guard let c = frequencyCache.value(value, ChargeFrequency.init(focus:)) else { throw invalid(i, value, expected: ChargeFrequency.expected) }
-            r.chargeFrequency = c
-          }
-        case .pricingCategory:
-          if let value {
-            guard let c = pricingCache.value(value, PricingCategory.init(focus:)) else { throw invalid(i, value, expected: PricingCategory.expected) }
-            r.pricingCategory = c
-          }
-        case .consumedQuantity: r.consumedQuantity = try quantity(value, i)
-        case .pricingQuantity: r.pricingQuantity = try quantity(value, i)
-        case .commitmentDiscountQuantity: r.commitmentDiscountQuantity = try quantity(value, i)
-        case .gpuCount:
-          if let q = try quantity(value, i) {
-            guard let n = gpuCount(q) else {
-              throw RowError(fieldIndex: i, field: header[i], message: "'\(q)' in \(header[i]) is not a GPU count",
-                             fix: "write a whole number of GPUs from 0 to \(maxGPUCount)")
-            }
-            r.gpuCount = n
-          }
-        case .tags:
-          if let value {
-            hasTags = tags(Self.trimmed(value))
-            if !hasTags {
-              r.flags.insert(.unreadableTags)
-              scratch.appendExtra(key: Self.tagsKey, value: value, first: &extraStart)
-            }
-          }
-        case .extra:
-          if let value { scratch.appendExtra(key: extraKeys[i], value: value, first: &extraStart) }
+  /// One field into the record, by the column's target.
+  @inline(__always)
+  private func field(_ i: Int, _ value: UnsafeRawBufferPointer?, into r: inout ChargeRecord, amounts: inout RowAmounts,
+                     state: inout RowState) throws(RowError) {
+    let target = targets[i]
+    switch target {
+    case .text(let f):
+      if f == .billingCurrency {
+        state.currency = value.map(TextRef.init) ?? .null
+      } else if let value { r[f] = TextRef(value) }
+    case .billedCost:
+      let m = try exactMoney(value, i, required: true)!
+      r.billedCost = m.amount; amounts.billedCost = m.amount; amounts.billedResidual = m.residual
+    case .effectiveCost:
+      let m = try exactMoney(value, i, required: true)!
+      r.effectiveCost = m.amount; amounts.effectiveCost = m.amount; amounts.effectiveResidual = m.residual
+    case .listCost: r.listCost = try money(value, i, required: false)
+    case .contractedCost: r.contractedCost = try money(value, i, required: false)
+    case .billingPeriodStart:
+      r.billingPeriodStart = try time(value, i, required: true, wallClock: true)!
+      amounts.period = BillingMonth(containing: r.billingPeriodStart)
+    case .billingPeriodEnd: r.billingPeriodEnd = try time(value, i, required: false, wallClock: true)
+    case .chargePeriodStart: r.chargePeriodStart = try time(value, i, required: true)!
+    case .chargePeriodEnd: r.chargePeriodEnd = try time(value, i, required: true)!
+    case .chargeCategory, .chargeClass, .chargeFrequency, .pricingCategory:
+      try category(target, value, i, into: &r)
+    case .consumedQuantity: r.consumedQuantity = try quantity(value, i)
+    case .pricingQuantity: r.pricingQuantity = try quantity(value, i)
+    case .commitmentDiscountQuantity: r.commitmentDiscountQuantity = try quantity(value, i)
+    case .gpuCount:
+      if let q = try quantity(value, i) {
+        guard let n = gpuCount(q) else {
+          throw RowError(fieldIndex: i, field: header[i], message: "'\(q)' in \(header[i]) is not a GPU count",
+                         fix: "write a whole number of GPUs from 0 to \(maxGPUCount)")
         }
-      } catch {
-        if firstError == nil { firstError = error }
+        r.gpuCount = n
       }
+    case .tags:
+      if let value {
+        state.hasTags = tags(Self.trimmed(value))
+        if !state.hasTags {
+          r.flags.insert(.unreadableTags)
+          scratch.appendExtra(key: Self.tagsKey, value: value, first: &state.extraStart)
+        }
+      }
+    case .extra:
+      if let value { scratch.appendExtra(key: extraKeys[i], value: value, first: &state.extraStart) }
     }
-    if !currencyRef.isNull {
-      if !lastCurrencyBytes.elementsEqual(currencyRef.bytes) {
-        lastCurrencyBytes = Array(currencyRef.bytes)
-        lastCurrency = Self.currencyCode(currencyRef.bytes)
+  }
+
+  /// ChargeCategory, ChargeClass, ChargeFrequency and PricingCategory, through their caches.
+  @inline(__always)
+  private func category(_ target: FocusColumns.Target, _ value: UnsafeRawBufferPointer?, _ i: Int, into r: inout ChargeRecord) throws(RowError) {
+    switch target {
+  case .chargeCategory:
+    guard let value else { throw missing(i) }
+    guard let c = categoryCache.value(value, ChargeCategory.init(focus:)) else {
+      throw invalid(i, value, expected: ChargeCategory.expected)
+    }
+    r.chargeCategory = c
+  case .chargeClass:
+    if let value {
+      guard let c = classCache.value(value, ChargeClass.init(focus:)) else { throw invalid(i, value, expected: "Correction or null") }
+      r.chargeClass = c
+    }
+  case .chargeFrequency:
+    if let value {
+      guard let c = frequencyCache.value(value, ChargeFrequency.init(focus:)) else { throw invalid(i, value, expected: ChargeFrequency.expected) }
+      r.chargeFrequency = c
+    }
+  case .pricingCategory:
+    if let value {
+      guard let c = pricingCache.value(value, PricingCategory.init(focus:)) else { throw invalid(i, value, expected: PricingCategory.expected) }
+      r.pricingCategory = c
+    }
+    default: break
+    }
+  }
+
+  /// The row's currency (its column, else the assumed one); the row's first error, if any, is thrown here.
+  @inline(__always)
+  private func resolveCurrency(_ state: inout RowState, _ amounts: inout RowAmounts) throws(RowError) {
+    if !state.currency.isNull {
+      if !lastCurrencyBytes.elementsEqual(state.currency.bytes) {
+        lastCurrencyBytes = Array(state.currency.bytes)
+        lastCurrency = Self.currencyCode(state.currency.bytes)
       }
       amounts.currency = lastCurrency
     } else if let defaultCurrency {
       amounts.currency = defaultCurrency
-    } else if firstError == nil {
-      firstError = RowError(fieldIndex: header.firstIndex { FocusColumns.normalise($0) == "billingcurrency" },
-                            field: "BillingCurrency", message: "BillingCurrency is required but empty",
-                            fix: "fill in the ISO 4217 code, e.g. USD")
+    } else if state.firstError == nil {
+      state.firstError = RowError(fieldIndex: header.firstIndex { FocusColumns.normalise($0) == "billingcurrency" },
+                                  field: "BillingCurrency", message: "BillingCurrency is required but empty",
+                                  fix: "fill in the ISO 4217 code, e.g. USD")
     }
-    if let firstError { throw firstError }
-
-    // Scratch is final after these appends: resolve the views into it.
-    var extraRange: (Int, Int)? = nil
-    if extraStart >= 0 {
-      scratch.append(UInt8(ascii: "}"))
-      extraRange = (extraStart, scratch.count - extraStart)
-    }
-    let currency = amounts.currency!
-    let currencyOffset = scratch.count
-    scratch.append(currency)
-    r[.billingCurrency] = scratch.ref(currencyOffset, scratch.count - currencyOffset)
-    if hasTags { r[.tags] = tagScratch.ref(0, tagScratch.count) }
-    if let (start, count) = extraRange { r[.extra] = scratch.ref(start, count) }
-    checkArithmetic(&r)
+    if let firstError = state.firstError { throw firstError }
   }
 
   // MARK: - Fields

@@ -57,16 +57,7 @@ public final class GCPImporter: ChargeRowMapper {
     try f.checkShape(row)
     r.chargePeriodStart = try f.time(row, c.start, required: true)!
     r.chargePeriodEnd = try f.time(row, c.end) ?? r.chargePeriodStart
-    let month: BillingMonth
-    if let raw = f.raw(row, c.invoiceMonth) {
-      let s = String(decoding: raw, as: UTF8.self)
-      guard s.count == 6, let y = Int(s.prefix(4)), let m = Int(s.suffix(2)), (1...12).contains(m) else {
-        throw RowError(fieldIndex: c.invoiceMonth, field: "invoice.month", message: "'\(s)' is not a valid invoice.month", fix: "expected YYYYMM, e.g. 202610")
-      }
-      month = BillingMonth(year: y, month: m)
-    } else {
-      month = BillingMonth(containing: r.chargePeriodStart)
-    }
+    let month = try invoiceMonth(row) ?? BillingMonth(containing: r.chargePeriodStart)
     r.billingPeriodStart = month.start
     r.billingPeriodEnd = month.next.start
     amounts.period = month
@@ -96,6 +87,25 @@ public final class GCPImporter: ChargeRowMapper {
     case "adjustment", "rounding_error": r.chargeCategory = .adjustment
     default: throw f.invalid(row, c.costType!, expected: "regular, tax, adjustment or rounding_error")
     }
+    try textAndQuantities(row, &r)
+
+    labelsAndExtras(row, credits: credits, &r)
+  }
+
+  /// `invoice.month` (YYYYMM), nil when the column is absent or empty.
+  @inline(__always)
+  private func invoiceMonth(_ row: CSVReader) throws(RowError) -> BillingMonth? {
+    guard let raw = f.raw(row, c.invoiceMonth) else { return nil }
+    let s = String(decoding: raw, as: UTF8.self)
+    guard s.count == 6, let y = Int(s.prefix(4)), let m = Int(s.suffix(2)), (1...12).contains(m) else {
+      throw RowError(fieldIndex: c.invoiceMonth, field: "invoice.month", message: "'\(s)' is not a valid invoice.month", fix: "expected YYYYMM, e.g. 202610")
+    }
+    return BillingMonth(year: y, month: m)
+  }
+
+  /// Provider, account, project, service, SKU, resource, location, quantities and the GPU the SKU names.
+  @inline(__always)
+  private func textAndQuantities(_ row: CSVReader, _ r: inout ChargeRecord) throws(RowError) {
     r[.providerName] = constants.ref("Google Cloud"); r[.publisherName] = constants.ref("Google Cloud")
     r[.invoiceIssuerName] = constants.ref("Google Cloud")
     r[.billingAccountId] = f.text(row, c.account)
@@ -115,8 +125,12 @@ public final class GCPImporter: ChargeRowMapper {
       if gpuCache[sku] == nil { gpuCache[sku] = .some(Self.gpuModel(skuDescription: sku)) }
       if let model = gpuCache[sku]! { r[.gpuModel] = constants.ref(model) }
     }
+  }
 
-    // Labels: [{key, value}] (JSON or the Python repr some pipelines write) → a JSON object.
+  /// Labels: [{key, value}] (JSON or the Python repr some pipelines write) → a JSON object; system labels,
+  /// credits and the service id are kept as extras.
+  @inline(__always)
+  private func labelsAndExtras(_ row: CSVReader, credits: Amount, _ r: inout ChargeRecord) {
     var tags = JSONObjectBuilder()
     var extra = JSONObjectBuilder()
     for col in [c.projectLabels, c.labels] {

@@ -134,23 +134,8 @@ public enum ImportDriver {
           try Self.checkRange(record)
           record.line = lineMap?(reader.rowLine) ?? reader.rowLine
         } catch {
-          let key = PeriodCurrency(period: amounts.period, currency: amounts.currency ?? "?")
-          if amounts.billedCost != nil || amounts.effectiveCost != nil {
-            result.fileTotals[key, default: Totals()].add(amounts)
-            result.rejectedTotals[key, default: Totals()].add(amounts)
-          } else {
-            result.rejectedWithoutAmounts += 1
-          }
-          let location = location(reader, error.fieldIndex, fileName, lineMap)
-          guard options.lenient else {
-            throw ImportError.badData(Diagnostic(.error, at: location, error.message,
-              fix: (error.fix.map { $0 + "; " } ?? "") + "nothing was imported (or pass --lenient to import the good rows and keep this one in the rejects table)"))
-          }
-          let rejected = RejectedRow(location: location, field: error.field, rawText: reader.rawText,
-                                     reason: error.message + (error.fix.map { "; " + $0 } ?? ""))
-          try sink.reject(rejected)
-          result.rowsRejected += 1
-          if result.firstRejects.count < options.rejectsShown { result.firstRejects.append(rejected) }
+          try reject(error, amounts: amounts, at: location(reader, error.fieldIndex, fileName, lineMap), raw: reader.rawText,
+                     options: options, sink: sink, result: &result)
           continue
         }
         try sink.write(record)
@@ -175,6 +160,27 @@ public enum ImportDriver {
     result.bytesRead = reader.bytesRead
     progress?(ImportProgress(bytesRead: source.sourceBytesRead ?? reader.bytesRead, rows: result.rowsRead))
     return result
+  }
+
+  /// A row that could not be mapped: its amounts still count in the file's totals (as rejected); strict mode
+  /// stops the import here, lenient mode keeps the row in the rejects table.
+  static func reject(_ error: RowError, amounts: RowAmounts, at location: SourceLocation, raw: @autoclosure () -> String,
+                     options: ImportOptions, sink: any ImportSink, result: inout ImportResult) throws {
+    let key = PeriodCurrency(period: amounts.period, currency: amounts.currency ?? "?")
+    if amounts.billedCost != nil || amounts.effectiveCost != nil {
+      result.fileTotals[key, default: Totals()].add(amounts)
+      result.rejectedTotals[key, default: Totals()].add(amounts)
+    } else {
+      result.rejectedWithoutAmounts += 1
+    }
+    guard options.lenient else {
+      throw ImportError.badData(Diagnostic(.error, at: location, error.message,
+        fix: (error.fix.map { $0 + "; " } ?? "") + "nothing was imported (or pass --lenient to import the good rows and keep this one in the rejects table)"))
+    }
+    let rejected = RejectedRow(location: location, field: error.field, rawText: raw(), reason: error.message + (error.fix.map { "; " + $0 } ?? ""))
+    try sink.reject(rejected)
+    result.rowsRejected += 1
+    if result.firstRejects.count < options.rejectsShown { result.firstRejects.append(rejected) }
   }
 
   /// Usage and metrics CSVs: each row becomes one record through the context.
