@@ -31,3 +31,15 @@ func rules(from path: String?) throws -> Rules {
   if FileManager.default.fileExists(atPath: "mlcost.yaml") { return try Workspace.loadRules(path: "mlcost.yaml") }
   return Rules.defaults
 }
+
+/// `--format`, `--out` and `--rules` of the commands that list findings (`idle`, `anomalies`).
+struct FindingsOutput: ParsableArguments {
+  @Option(help: FindingsFormat.help("table, md, csv or json.", valueName: "format", default: .table), transform: FindingsFormat.parse)
+  var format: FindingsFormat = .table
+
+  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+  var out: String?
+
+  @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
+  var rules: String?
+}

@@ -17,14 +17,7 @@ struct Anomalies: ParsableCommand {
   @Option(help: ArgumentHelp("The first day to examine, YYYY-MM-DD (default: 30 days before the last charge).", valueName: "date"))
   var since: String?
 
-  @Option(help: FindingsFormat.help("table, md, csv or json.", valueName: "format", default: .table), transform: FindingsFormat.parse)
-  var format: FindingsFormat = .table
-
-  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-  var out: String?
-
-  @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
-  var rules: String?
+  @OptionGroup var output: FindingsOutput
 
   mutating func validate() throws {
     if let since, since.count != 10 || BillingMonth(String(since.prefix(7))) == nil { throw ValidationError("--since must look like 2026-10-01") }
@@ -32,7 +25,7 @@ struct Anomalies: ParsableCommand {
 
   func run() throws {
     let db = try database.existing()
-    let ruleSet = try MLCostCLI.rules(from: rules)
+    let ruleSet = try MLCostCLI.rules(from: output.rules)
     let workspace = try Workspace(databasePath: db)
     let holdings = try workspace.holdings()
     guard let last = holdings.lastChargeDay else {
@@ -44,12 +37,12 @@ struct Anomalies: ParsableCommand {
     }
     let report = try workspace.anomalies(since: sinceDay, rules: ruleSet)
     let text: String
-    switch format {
+    switch output.format {
     case .json: text = try AnomalyRenderer.json(report)
     case .md: text = AnomalyRenderer.markdown(report)
     case .csv: text = CSVTables.anomalies(report)
     case .table: text = AnomalyRenderer.table(report)
     }
-    try emit([(out, text)])
+    try emit([(output.out, text)])
   }
 }

@@ -20,14 +20,7 @@ struct Idle: ParsableCommand {
   @Option(name: .customLong("as-of"), help: ArgumentHelp("The day after the window, YYYY-MM-DD (default: the day after the last charge).", valueName: "date"))
   var asOf: String?
 
-  @Option(help: FindingsFormat.help("table, md, csv or json.", valueName: "format", default: .table), transform: FindingsFormat.parse)
-  var format: FindingsFormat = .table
-
-  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-  var out: String?
-
-  @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
-  var rules: String?
+  @OptionGroup var output: FindingsOutput
 
   var windowDays: Int? { window.flatMap { Int($0.hasSuffix("d") ? String($0.dropLast()) : $0) } }
 
@@ -39,7 +32,7 @@ struct Idle: ParsableCommand {
 
   func run() throws {
     let db = try database.existing()
-    let ruleSet = try MLCostCLI.rules(from: rules)
+    let ruleSet = try MLCostCLI.rules(from: output.rules)
     let workspace = try Workspace(databasePath: db)
     let holdings = try workspace.holdings()
     if holdings.lastChargeDay == nil {
@@ -47,12 +40,12 @@ struct Idle: ParsableCommand {
     }
     let report = try workspace.idle(asOf: try asOf.map { try Workspace.parseDay($0) }, windowDays: windowDays, rules: ruleSet)
     let text: String
-    switch format {
+    switch output.format {
     case .json: text = try IdleRenderer.json(report)
     case .md: text = IdleRenderer.markdown(report)
     case .csv: text = CSVTables.idle(report)
     case .table: text = IdleRenderer.table(report)
     }
-    try emit([(out, text)])
+    try emit([(output.out, text)])
   }
 }
