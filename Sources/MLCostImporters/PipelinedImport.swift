@@ -1,17 +1,16 @@
 import Foundation
 import MLCostCore
-import MLCostImporters
 
 /// Runs an import on both cores: one thread reads, hashes, parses and maps rows (the driver); the
 /// calling thread interns and inserts them (the loader, which owns the SQLite connection). Rows cross
 /// in batches of copied bytes, through a bounded queue, so memory stays flat whatever the file size.
 /// Measured in docs/decisions.md; the result is the same as the single-threaded path, row for row.
-enum PipelinedImport {
+public enum PipelinedImport {
   static let batchRows = 2048
   static let queueDepth = 4
 
   /// - Parameter betweenBatches: work for the storing thread while it would otherwise wait (hashing).
-  static func run(source: any ByteSource, fileName: String, options: ImportOptions, sink: any ImportSink,
+  public static func run(source: any ByteSource, fileName: String, options: ImportOptions, sink: any ImportSink,
                   progress: ((ImportProgress) -> Void)?, betweenBatches: () -> Void = {}) throws -> ImportResult {
     let queue = BatchQueue(depth: queueDepth)
     let job = ProducerJob(source: source, fileName: fileName, options: options, queue: queue, progress: progress)
