@@ -5,7 +5,7 @@ import MLCostReports
 /// Attribution → the report value. Every number the renderers show is computed here, exactly, and kept
 /// typed (`Amount`, `Percent`, enums): the renderers only format.
 enum ReportBuilder {
-  struct Key: Hashable { var owner: Owner; var currency: String }
+  struct Key: Hashable { var owner: Owner; var currency: Currency }
 
   /// What the previous month held, per owner and per owner × request type.
   struct Previous {
@@ -111,7 +111,7 @@ enum ReportBuilder {
 
   static func requestTypeRows(_ current: Attribution, previous: Previous?) -> [RequestTypeRow] {
     var requestTypes: [RequestTypeRow] = []
-    var byType: [String: (Owner, String, String, Amount)] = [:]
+    var byType: [String: (Owner, String, Currency, Amount)] = [:]
     for a in current.allocations {
       let k = "\(a.owner)|\(a.requestType)|\(a.currency)"
       byType[k, default: (a.owner, a.requestType, a.currency, .zero)].3 += a.cost
@@ -126,7 +126,7 @@ enum ReportBuilder {
   }
 
   static func teamRows(_ current: Attribution) -> [TeamRow] {
-    var teamCost: [String: (String, String, String, Amount)] = [:]
+    var teamCost: [String: (String, String, Currency, Amount)] = [:]
     for a in current.allocations {
       let team = a.team ?? "unspecified", env = a.environment ?? "unspecified"
       teamCost["\(team)|\(env)|\(a.currency)", default: (team, env, a.currency, .zero)].3 += a.cost

@@ -33,10 +33,10 @@ extension Workspace {
 
   /// Series in an array, found by key: each daily group adds to three of them in place.
   private struct SeriesSet {
-    struct Key: Hashable { var dimension: String, value: String, currency: String }
+    struct Key: Hashable { var dimension: String, value: String, currency: Currency }
     var index: [Key: Int] = [:]
     var list: [DailySeries] = []
-    mutating func at(_ dimension: String, _ value: String, _ currency: String) -> Int {
+    mutating func at(_ dimension: String, _ value: String, _ currency: Currency) -> Int {
       let k = Key(dimension: dimension, value: value, currency: currency)
       if let i = index[k] { return i }
       index[k] = list.count
@@ -58,7 +58,7 @@ extension Workspace {
     var readings: [String: AttributionEngine.TagReading] = [:]
     var perDims: [Int64: (series: (Int, Int, Int), who: String)] = [:]
     for (id, text) in dims {
-      var g = ChargeGroup(currency: text[.billingCurrency] ?? "?", billedCost: .zero, effectiveCost: .zero)
+      var g = ChargeGroup(currency: Currency(text[.billingCurrency] ?? "?"), billedCost: .zero, effectiveCost: .zero)
       g.provider = text[.providerName]; g.service = ServiceNames.canonical(provider: text[.providerName], service: text[.serviceName])
       g.resourceId = text[.resourceId]
       let raw = text[.tags] ?? ""
@@ -83,8 +83,8 @@ extension Workspace {
     }
     for u in try store.dailyUsageCosts(from: historyStart, to: end) {
       let who = u.key.map { "api key \($0)" } ?? u.provider
-      set.add(set.at("model", u.model ?? "(unallocated)", u.currency), u.day, u.cost, who)
-      set.add(set.at("service", "\(u.provider) API", u.currency), u.day, u.cost, who)
+      set.add(set.at("model", u.model ?? "(unallocated)", Currency(u.currency)), u.day, u.cost, who)
+      set.add(set.at("service", "\(u.provider) API", Currency(u.currency)), u.day, u.cost, who)
     }
     return set.list
   }

@@ -16,7 +16,7 @@ extension Workspace {
     var readings: [String: AttributionEngine.TagReading] = [:]
     func billed(_ windows: [StoredResourceWindow]) -> [BilledResource] {
       windows.map { w in
-        var r = BilledResource(resourceId: w.resourceId, currency: w.currency,
+        var r = BilledResource(resourceId: w.resourceId, currency: Currency(w.currency),
                                cost: rules.basis == .amortised ? w.effectiveCost : w.billedCost, daysBilled: w.days.count)
         r.resourceName = w.text[.resourceName]; r.resourceType = w.text[.resourceType]; r.provider = w.text[.providerName]
         r.service = ServiceNames.canonical(provider: w.text[.providerName], service: w.text[.serviceName]); r.instanceType = w.text[.instanceType]; r.gpuModel = w.text[.gpuModel]
@@ -28,7 +28,7 @@ extension Workspace {
           readings[raw] = read
           return read
         }()
-        var g = ChargeGroup(currency: w.currency, billedCost: .zero, effectiveCost: .zero)
+        var g = ChargeGroup(currency: r.currency, billedCost: .zero, effectiveCost: .zero)
         g.resourceId = w.resourceId; g.resourceName = r.resourceName; g.resourceType = r.resourceType; g.provider = r.provider
         g.service = r.service; g.serviceCategory = r.serviceCategory; g.instanceType = r.instanceType; g.gpuModel = r.gpuModel
         r.model = AttributionEngine.resolve(g, reading: reading, rules: rules).values[.model]
@@ -47,7 +47,7 @@ extension Workspace {
     }
     let findings = IdleDetector.run(resources: resources, series: series, rules: idleRules, stopped: stopped)
     var totals: [String: Amount] = [:]
-    for f in findings { if let w = f.monthlyWaste { totals[f.currency, default: .zero] += w } }
+    for f in findings { if let w = f.monthlyWaste { totals[f.currency.code, default: .zero] += w } }
     func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
     return IdleReport(
       from: day(start), to: day(end), basis: rules.basis,

@@ -26,7 +26,7 @@ extension Workspace {
   static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store, withActivity: Bool = true) throws -> AttributionInput {
     var tagCache: [String: (set: Int, tags: [String: String])] = [:]
     let groups = try store.chargeGroups(month: month, fields: Self.reportFields).map { g -> ChargeGroup in
-      var c = ChargeGroup(currency: g.text[.billingCurrency] ?? "?", billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
+      var c = ChargeGroup(currency: Currency(g.text[.billingCurrency] ?? "?"), billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
                           chargeCategory: g.chargeCategory)
       c.pricingCategory = g.pricingCategory; c.gpuCount = g.gpuCount; c.consumedQuantity = g.consumedQuantity
       c.provider = g.text[.providerName]; c.account = g.text[.billingAccountId]; c.subAccount = g.text[.subAccountId]
@@ -48,7 +48,7 @@ extension Workspace {
     for u in try store.usageGroups(month: month) {
       var g = UsageGroup(provider: u.provider, source: u.source, model: u.model, requestType: RequestType(rawValue: u.requestType) ?? .other,
                          batch: u.batch)
-      g.sourceRequestType = u.sourceRequestType; g.currency = u.currency; g.cost = u.cost; g.requests = u.requests
+      g.sourceRequestType = u.sourceRequestType; g.currency = u.currency.map { Currency($0) }; g.cost = u.cost; g.requests = u.requests
       g.inputTokens = u.inputTokens; g.cachedInputTokens = u.cachedInputTokens; g.cacheWriteTokens = u.cacheWriteTokens
       g.outputTokens = u.outputTokens
       usage.append(g)
@@ -123,7 +123,7 @@ extension Workspace {
     var trend: [TrendPoint] = []
     for m in months.suffix(6) {
       let a = byMonth[m]!
-      var byOwner: [String: [Owner: Amount]] = [:]
+      var byOwner: [Currency: [Owner: Amount]] = [:]
       for x in a.allocations { byOwner[x.currency, default: [:]][x.owner, default: .zero] += x.cost }
       for (currency, owners) in byOwner.sorted(by: { $0.key < $1.key }) {
         for (owner, cost) in owners.sorted(by: { $0.key < $1.key }) {

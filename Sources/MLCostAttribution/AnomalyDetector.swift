@@ -19,13 +19,13 @@ public struct DailySeries: Sendable {
   /// `model`, `request type`, `service`, or `cost per 1M tokens`.
   public var dimension: String
   public var value: String
-  public var currency: String
+  public var currency: Currency
   public var days: [Int64: Amount]
   /// Per day, the contributors (resource ids, API keys) and their cost, for explaining an anomaly.
   public var contributors: [Int64: [String: Amount]]
   /// Costs: a missing day cost 0. Rates: a missing day has no value and is neither judged nor part of a baseline.
   public var missingIsZero: Bool
-  public init(dimension: String, value: String, currency: String, days: [Int64: Amount], contributors: [Int64: [String: Amount]] = [:],
+  public init(dimension: String, value: String, currency: Currency, days: [Int64: Amount], contributors: [Int64: [String: Amount]] = [:],
               missingIsZero: Bool = true) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.days = days; self.contributors = contributors
     self.missingIsZero = missingIsZero

@@ -53,7 +53,7 @@ public struct Allocation: Sendable, Hashable {
   public var requestType: String
   public var component: Component
   public var phase: Phase
-  public var currency: String
+  public var currency: Currency
   public var source: CostSource
   public var cost: Amount
   /// The part that did work, where activity metrics tell (GPU compute only); nil when unknown.
@@ -84,7 +84,7 @@ public struct ModelDrivers: Sendable, Equatable {
 public struct TagCoverage: Sendable, Equatable {
   public var provider: String
   public var service: String
-  public var currency: String
+  public var currency: Currency
   public var total: Amount
   public var tagged: Amount
 }
@@ -94,14 +94,14 @@ public struct UntaggedResource: Sendable, Equatable {
   public var resource: String
   public var provider: String
   public var service: String
-  public var currency: String
+  public var currency: Currency
   public var cost: Amount
 }
 
 /// How a pool was split this month.
 public struct PoolSplit: Sendable, Equatable {
   public var name: String
-  public var currency: String
+  public var currency: Currency
   public var split: String
   public var cost: Amount
   public var shares: [String: Amount]
@@ -115,13 +115,13 @@ public struct Attribution: Sendable {
   public var basis: Basis
   public var rulesSource: String
   /// Per currency: the sum of the inputs on the basis (charges + stated API costs + catalog-priced usage).
-  public var charges: [String: Amount]
+  public var charges: [Currency: Amount]
   /// Per currency: the sum over every owner.
-  public var allocated: [String: Amount]
+  public var allocated: [Currency: Amount]
   /// Per currency and source: what the `charges` total is made of.
-  public var chargesBySource: [String: [CostSource: Amount]]
+  public var chargesBySource: [Currency: [CostSource: Amount]]
   public var allocations: [Allocation]
-  public var drivers: [String: [String: ModelDrivers]]
+  public var drivers: [String: [Currency: ModelDrivers]]
   public var unpriced: [UnpricedUsage]
   public var coverage: [TagCoverage]
   public var untagged: [UntaggedResource]
@@ -134,7 +134,7 @@ public struct Attribution: Sendable {
 }
 
 public struct ConservationError: Error, CustomStringConvertible {
-  public var currency: String
+  public var currency: Currency
   public var charges: Amount
   public var allocated: Amount
   public var description: String {

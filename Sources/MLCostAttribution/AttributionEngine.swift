@@ -111,20 +111,20 @@ struct Builder {
   let input: AttributionInput
   let rules: Rules
   var cells: [CellKey: Cell] = [:]
-  var charges: [String: Amount] = [:]
-  var bySource: [String: [CostSource: Amount]] = [:]
-  var drivers: [String: [String: ModelDrivers]] = [:]
+  var charges: [Currency: Amount] = [:]
+  var bySource: [Currency: [CostSource: Amount]] = [:]
+  var drivers: [String: [Currency: ModelDrivers]] = [:]
   /// Per pool index, currency, component and phase: the pooled cost.
   var pooled: [Int: [PoolBucket: Amount]] = [:]
   struct PoolBucket: Hashable, Comparable {
-    var currency: String, component: Component, phase: Phase
+    var currency: Currency, component: Component, phase: Phase
     static func < (l: PoolBucket, r: PoolBucket) -> Bool {
       (l.currency, l.component.rawValue, l.phase.rawValue) < (r.currency, r.component.rawValue, r.phase.rawValue)
     }
   }
   var unpriced: [String: UnpricedUsage] = [:]
   var coverage: [CoverageKey: TagCoverage] = [:]
-  struct CoverageKey: Hashable { var provider: String, service: String, currency: String }
+  struct CoverageKey: Hashable { var provider: String, service: String, currency: Currency }
   /// Per tag set (`ChargeGroup.tagSet`): its reading, made once.
   var readings: [Int: AttributionEngine.TagReading] = [:]
   /// Per raw request-type value: its name.
@@ -155,7 +155,7 @@ struct Builder {
   var modelsSeen: Set<String> = []
 
   struct CellKey: Hashable {
-    var owner: Owner, requestType: String, component: Component, phase: Phase, currency: String, source: CostSource
+    var owner: Owner, requestType: String, component: Component, phase: Phase, currency: Currency, source: CostSource
     var team: String?, environment: String?
   }
   struct Cell { var cost = Amount.zero; var usage = Amount.zero; var observed = Amount.zero; var hasUsage = false }
@@ -170,7 +170,7 @@ struct Builder {
     cells[key] = cell
   }
 
-  mutating func count(_ currency: String, _ source: CostSource, _ cost: Amount) {
+  mutating func count(_ currency: Currency, _ source: CostSource, _ cost: Amount) {
     charges[currency, default: .zero] += cost
     bySource[currency, default: [:]][source, default: .zero] += cost
   }
@@ -294,7 +294,7 @@ struct Builder {
     }
   }
 
-  mutating func addTokens(_ model: String, _ currency: String, _ u: UsageGroup) {
+  mutating func addTokens(_ model: String, _ currency: Currency, _ u: UsageGroup) {
     var d = drivers[model, default: [:]][currency, default: ModelDrivers()]
     d.requests.addSaturating(u.requests); d.inputTokens.addSaturating(u.inputTokens); d.cachedInputTokens.addSaturating(u.cachedInputTokens)
     d.cacheWriteTokens.addSaturating(u.cacheWriteTokens); d.outputTokens.addSaturating(u.outputTokens)

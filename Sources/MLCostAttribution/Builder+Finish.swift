@@ -43,7 +43,7 @@ extension Builder {
           keys.append(DriverKey(model: m, requestType: "unspecified")); weights.append(Int64(clampingRounded: s * 1_000_000))
         }
       }
-      var splits: [String: PoolSplit] = [:]
+      var splits: [Currency: PoolSplit] = [:]
       for (bucket, cost) in buckets.sorted(by: { $0.key < $1.key }) {
         var split = splits[bucket.currency] ?? PoolSplit(name: pool.name, currency: bucket.currency, split: pool.split.name, cost: .zero, shares: [:], unsplit: .zero)
         split.cost += cost
@@ -89,7 +89,7 @@ extension Builder {
 
   func finish() throws(ConservationError) -> Attribution {
     var allocations: [Allocation] = []
-    var allocated: [String: Amount] = [:]
+    var allocated: [Currency: Amount] = [:]
     for (k, c) in cells {
       allocations.append(Allocation(owner: k.owner, requestType: k.requestType, component: k.component, phase: k.phase, currency: k.currency,
                                     source: k.source, cost: c.cost, usageCost: c.hasUsage ? c.usage : nil, observedCost: c.observed,

@@ -34,10 +34,10 @@ public struct BilledResource: Sendable {
   public var instanceType: String?
   public var gpuModel: String?
   public var model: String?
-  public var currency: String
+  public var currency: Currency
   public var cost: Amount
   public var daysBilled: Int
-  public init(resourceId: String, currency: String, cost: Amount, daysBilled: Int) {
+  public init(resourceId: String, currency: Currency, cost: Amount, daysBilled: Int) {
     self.resourceId = resourceId; self.currency = currency; self.cost = cost; self.daysBilled = daysBilled
   }
 }

@@ -2,7 +2,7 @@ import MLCostCore
 
 /// Charges of one month with identical dimensions, summed (the store's `charge_summary` rows).
 public struct ChargeGroup: Sendable {
-  public var currency: String
+  public var currency: Currency
   public var billedCost: Amount
   public var effectiveCost: Amount
   public var rows: Int
@@ -29,7 +29,7 @@ public struct ChargeGroup: Sendable {
   /// Groups with the same non-nil `tagSet` carry the same `tags`; the engine then reads each tag set once.
   public var tagSet: Int?
 
-  public init(currency: String, billedCost: Amount, effectiveCost: Amount, rows: Int = 1, chargeCategory: ChargeCategory = .usage,
+  public init(currency: Currency, billedCost: Amount, effectiveCost: Amount, rows: Int = 1, chargeCategory: ChargeCategory = .usage,
               tags: [String: String] = [:]) {
     self.currency = currency; self.billedCost = billedCost; self.effectiveCost = effectiveCost; self.rows = rows
     self.chargeCategory = chargeCategory; self.tags = tags
@@ -47,7 +47,7 @@ public struct UsageGroup: Sendable {
   public var batch: Bool
   /// The source's word for what the cost line is (`input`, `output`, a token type), for unit costs.
   public var sourceRequestType: String?
-  public var currency: String?
+  public var currency: Currency?
   /// Stated by the source; nil when it states none.
   public var cost: Amount?
   public var requests: Int64 = 0
@@ -85,7 +85,7 @@ public struct Activity: Sendable, Equatable {
 
 /// A token price resolved from the catalog (an amount of the currency per 1M tokens).
 public struct TokenPrice: Sendable, Equatable {
-  public var currency = "USD"
+  public var currency: Currency = .usd
   public var inputPer1M: Amount?
   public var cachedInputPer1M: Amount?
   public var cacheWritePer1M: Amount?

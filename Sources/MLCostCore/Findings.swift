@@ -18,7 +18,7 @@ public struct IdleFinding: Sendable, Codable, Equatable {
   public var kind: FindingKind
   public var resourceId: String
   public var model: String?
-  public var currency: String
+  public var currency: Currency
   public var windowCost: Amount
   /// Absent for `unknown` (no data is not zero).
   public var monthlyWaste: Amount?
@@ -26,7 +26,7 @@ public struct IdleFinding: Sendable, Codable, Equatable {
   public var evidence: [String: String]
   public var action: String
   public var monthlySaving: Amount?
-  public init(kind: FindingKind, resourceId: String, model: String?, currency: String, windowCost: Amount, monthlyWaste: Amount?, rule: String,
+  public init(kind: FindingKind, resourceId: String, model: String?, currency: Currency, windowCost: Amount, monthlyWaste: Amount?, rule: String,
               evidence: [String: String], action: String, monthlySaving: Amount?) {
     self.kind = kind; self.resourceId = resourceId; self.model = model; self.currency = currency; self.windowCost = windowCost; self.monthlyWaste = monthlyWaste; self.rule = rule; self.evidence = evidence; self.action = action; self.monthlySaving = monthlySaving
   }
@@ -35,7 +35,7 @@ public struct IdleFinding: Sendable, Codable, Equatable {
 public struct Anomaly: Sendable, Equatable, Codable {
   public var dimension: String
   public var value: String
-  public var currency: String
+  public var currency: Currency
   /// First and last anomalous day (YYYY-MM-DD); a level shift spans several days.
   public var start: String
   public var end: String
@@ -46,7 +46,7 @@ public struct Anomaly: Sendable, Equatable, Codable {
   public var impact: Amount
   public var baseline: String
   public var topContributors: [String: Amount]
-  public init(dimension: String, value: String, currency: String, start: String, end: String, days: Int, expected: Amount, actual: Amount,
+  public init(dimension: String, value: String, currency: Currency, start: String, end: String, days: Int, expected: Amount, actual: Amount,
               impact: Amount, baseline: String, topContributors: [String: Amount]) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.end = end; self.days = days; self.expected = expected; self.actual = actual; self.impact = impact; self.baseline = baseline; self.topContributors = topContributors
   }

@@ -164,12 +164,23 @@ public enum MoneyError: Error, Equatable, Sendable, CustomStringConvertible {
   }
 }
 
-/// A currency code: ISO 4217 (`USD`) or, from FOCUS 1.2 on, a virtual currency (`Token`).
-public struct Currency: RawRepresentable, Hashable, Sendable, Comparable, Codable {
+/// A currency code: ISO 4217 (`USD`) or, from FOCUS 1.2 on, a virtual currency (`Token`). Its text (in
+/// JSON, CSV and any interpolation) is the code; `?` is a file's unreadable currency.
+public struct Currency: RawRepresentable, Hashable, Sendable, Comparable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
   public var rawValue: String
   public init(rawValue: String) { self.rawValue = rawValue }
   public init(_ code: String) { self.rawValue = code }
+  public init(stringLiteral code: String) { self.rawValue = code }
   public var code: String { rawValue }
+  public var description: String { rawValue }
   public static let usd = Currency("USD")
+  /// A row whose currency could not be read.
+  public static let unknown = Currency("?")
   public static func < (lhs: Currency, rhs: Currency) -> Bool { lhs.rawValue < rhs.rawValue }
+
+  public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(rawValue)
+  }
 }

@@ -3,8 +3,8 @@
 /// A billing period and currency: the unit of reconciliation. `period` is nil when unreadable.
 public struct PeriodCurrency: Hashable, Sendable, Comparable, CustomStringConvertible {
   public var period: BillingMonth?
-  public var currency: String
-  public init(period: BillingMonth?, currency: String) { self.period = period; self.currency = currency }
+  public var currency: Currency
+  public init(period: BillingMonth?, currency: Currency) { self.period = period; self.currency = currency }
   public static func < (l: Self, r: Self) -> Bool {
     (l.period.map(\.description) ?? "~", l.currency) < (r.period.map(\.description) ?? "~", r.currency)
   }

@@ -57,7 +57,7 @@ public struct UsageRecord: Sendable, Equatable {
   public var unit: String?
   /// The cost the source states, exactly; nil when it states none (priced later, or shown as unpriced).
   public var cost: Amount?
-  public var currency: String?
+  public var currency: Currency?
   /// JSON object of tags (LiteLLM request tags, metadata), or nil.
   public var tags: String?
   /// JSON object of source fields kept as they came.

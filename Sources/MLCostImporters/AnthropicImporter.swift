@@ -17,7 +17,7 @@ enum AnthropicImporter: DocumentImporter {
     if r["amount"] != nil {
       u.source = "anthropic.cost_report"
       u.cost = try r.money("amount", scaleDown100: true)
-      u.currency = r.string("currency")?.uppercased() ?? "USD"
+      u.currency = Currency(r.string("currency")?.uppercased() ?? "USD")
       let costType = r.string("cost_type")
       u.sourceRequestType = [costType, r.string("token_type"), r.string("description")].compactMap { $0 }.joined(separator: " / ")
       u.requestType = u.batch == true ? .batch : (costType == nil || costType == "tokens" ? .chat : .other)

@@ -117,7 +117,7 @@ public final class AzureImporter: ChargeRowMapper {
     if let raw = f.raw(row, c.currency) { currency = FocusImporter.currencyCode(raw) } else if let defaultCurrency { currency = defaultCurrency } else {
       throw f.missing(c.currency)
     }
-    amounts.currency = currency
+    amounts.currency = Currency(currency)
     r[.billingCurrency] = constants.ref(currency)
     let cost = try f.money(row, c.cost, required: true)!
 

@@ -153,7 +153,7 @@ public final class CURImporter: ChargeRowMapper {
     try f.checkShape(row, allowShortBy: 1)
     r.billingPeriodStart = try f.time(row, c.periodStart, required: true, wallClock: true)!
     amounts.period = BillingMonth(containing: r.billingPeriodStart)
-    amounts.currency = try currency(row, &r)
+    amounts.currency = Currency(try currency(row, &r))
     r.billedCost = try f.money(row, c.unblended, required: true)!
     amounts.billedCost = r.billedCost
     guard let typeRaw = f.raw(row, c.type) else { throw f.missing(c.type) }

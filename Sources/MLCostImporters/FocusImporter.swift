@@ -89,7 +89,7 @@ public final class FocusImporter: ChargeRowMapper {
     }
     let currency = amounts.currency!
     let currencyOffset = scratch.count
-    scratch.append(currency)
+    scratch.append(currency.code)
     r[.billingCurrency] = scratch.ref(currencyOffset, scratch.count - currencyOffset)
     if state.hasTags { r[.tags] = tagScratch.ref(0, tagScratch.count) }
     if let (start, count) = extraRange { r[.extra] = scratch.ref(start, count) }
@@ -196,9 +196,9 @@ public final class FocusImporter: ChargeRowMapper {
         lastCurrencyBytes = Array(state.currency.bytes)
         lastCurrency = Self.currencyCode(state.currency.bytes)
       }
-      amounts.currency = lastCurrency
+      amounts.currency = Currency(lastCurrency)
     } else if let defaultCurrency {
-      amounts.currency = defaultCurrency
+      amounts.currency = Currency(defaultCurrency)
     } else if state.firstError == nil {
       state.firstError = RowError(fieldIndex: header.firstIndex { FocusColumns.normalise($0) == "billingcurrency" },
                                   field: "BillingCurrency", message: "BillingCurrency is required but empty",

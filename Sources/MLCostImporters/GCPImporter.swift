@@ -63,7 +63,7 @@ public final class GCPImporter: ChargeRowMapper {
     amounts.period = month
     let currency = f.raw(row, c.currency).map(FocusImporter.currencyCode) ?? defaultCurrency
     guard let currency else { throw f.missing(c.currency) }
-    amounts.currency = currency
+    amounts.currency = Currency(currency)
     r[.billingCurrency] = constants.ref(currency)
 
     let gross = try f.money(row, c.cost, required: true)!

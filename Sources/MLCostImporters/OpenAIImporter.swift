@@ -21,7 +21,7 @@ enum OpenAIImporter: DocumentImporter {
         throw FieldError(line: r.line, column: r.column, field: "amount", message: "a costs result has no amount", fix: "expected {\"value\": 0.06, \"currency\": \"usd\"}")
       }
       u.cost = try amount.money("value")
-      u.currency = amount.string("currency")?.uppercased() ?? "USD"
+      u.currency = Currency(amount.string("currency")?.uppercased() ?? "USD")
       u.sourceRequestType = r.string("line_item")
       u.quantity = try r.double("quantity"); u.unit = r.string("quantity_unit")
       if let item = u.sourceRequestType {

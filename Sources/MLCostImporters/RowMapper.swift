@@ -13,7 +13,7 @@ public protocol ChargeRowMapper: AnyObject {
 /// What reconciliation needs of a row, read independently of whether the row is accepted.
 public struct RowAmounts: Sendable {
   public var period: BillingMonth?
-  public var currency: String?
+  public var currency: Currency?
   public var billedCost: Amount?
   public var effectiveCost: Amount?
   /// What rounding to 12 decimals dropped from the BilledCost / EffectiveCost text (zero when computed).

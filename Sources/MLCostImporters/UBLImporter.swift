@@ -228,7 +228,7 @@ struct UBLDocument {
   }
   func amounts(_ r: ChargeRecord) -> RowAmounts {
     var a = RowAmounts()
-    a.period = month; a.currency = currency; a.billedCost = r.billedCost; a.effectiveCost = r.effectiveCost
+    a.period = month; a.currency = Currency(currency); a.billedCost = r.billedCost; a.effectiveCost = r.effectiveCost
     return a
   }
   func amount(_ node: xmlNodePtr?, _ what: String) throws(FieldError) -> Amount {

@@ -14,14 +14,14 @@ public enum CSVTables {
 
   public static func idle(_ r: IdleReport) -> String {
     csv(["kind", "resource_id", "model", "currency", "window_cost", "monthly_waste", "monthly_saving", "rule", "action", "evidence", "from", "to"],
-        r.findings.map { [$0.kind.rawValue, $0.resourceId, $0.model, $0.currency, $0.windowCost.decimalString, $0.monthlyWaste?.decimalString,
+        r.findings.map { [$0.kind.rawValue, $0.resourceId, $0.model, $0.currency.code, $0.windowCost.decimalString, $0.monthlyWaste?.decimalString,
                           $0.monthlySaving?.decimalString, $0.rule, $0.action,
                           pairs($0.evidence), r.from, r.to] })
   }
 
   public static func anomalies(_ r: AnomalyReport) -> String {
     csv(["dimension", "value", "currency", "start", "end", "days", "expected", "actual", "impact", "baseline", "top_contributors"],
-        r.anomalies.map { [$0.dimension, $0.value, $0.currency, $0.start, $0.end, String($0.days), $0.expected.decimalString, $0.actual.decimalString,
+        r.anomalies.map { [$0.dimension, $0.value, $0.currency.code, $0.start, $0.end, String($0.days), $0.expected.decimalString, $0.actual.decimalString,
                            $0.impact.decimalString, $0.baseline,
                            pairs($0.topContributors)] })
   }

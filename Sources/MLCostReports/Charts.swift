@@ -49,7 +49,7 @@ enum Charts {
   }
 
   /// Horizontal bars, one per owner, stacked by component.
-  static func componentsPerModel(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: String) {
+  static func componentsPerModel(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: Currency) {
     let rows = r.models.filter { $0.currency == currency && size($0.allocation) != 0 }
     let height = 24 + rows.count * 24 + 16 * legendRows(r.components)
     let svg = svg(figure, caption: "Cost per model by component (\(currency))", width: 760, height: height)
@@ -71,7 +71,7 @@ enum Charts {
   }
 
   /// Horizontal bars per owner, stacked by request type.
-  static func requestTypesPerModel(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: String) {
+  static func requestTypesPerModel(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: Currency) {
     let rows = r.requestTypes.filter { $0.currency == currency }
     let owners = rows.map(\.owner).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     let types = Set(rows.map(\.requestType)).sorted()
@@ -95,7 +95,7 @@ enum Charts {
   }
 
   /// Stacked columns per month in the database, one segment per owner.
-  static func trend(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: String) {
+  static func trend(_ figure: xmlNodePtr, _ r: MonthlyReport, currency: Currency) {
     let points = r.trend.filter { $0.currency == currency }
     let months = Set(points.map(\.month)).sorted()
     let owners = points.map(\.owner).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

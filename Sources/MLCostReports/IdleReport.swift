@@ -29,7 +29,7 @@ public enum IdleRenderer {
     if r.findings.isEmpty { out.append("  no endpoint with cost over the threshold in the window") }
     var t = TextTable([("kind", .left), ("resource", .left), ("model", .left), ("currency", .left), ("window cost", .right),
                                  ("waste / month", .right), ("action", .left)], headerRule: true)
-    t.rows = r.findings.map { [$0.kind.rawValue, $0.resourceId, $0.model ?? "—", $0.currency, Display.money($0.windowCost),
+    t.rows = r.findings.map { [$0.kind.rawValue, $0.resourceId, $0.model ?? "—", $0.currency.code, Display.money($0.windowCost),
                                Display.money($0.monthlyWaste), $0.action] }
     if !r.findings.isEmpty { out.append(t.render(indent: "  ")) }
     for (currency, total) in r.totalMonthlyWaste.sorted(by: { $0.key < $1.key }) {
@@ -51,7 +51,7 @@ public enum IdleRenderer {
     out.append("| kind | resource | model | currency | window cost | waste / month | rule | action |")
     out.append("| --- | --- | --- | --- | ---: | ---: | --- | --- |")
     for f in r.findings {
-      out.append("| " + [f.kind.rawValue, f.resourceId, f.model ?? "—", f.currency, Display.money(f.windowCost), Display.money(f.monthlyWaste), f.rule, f.action]
+      out.append("| " + [f.kind.rawValue, f.resourceId, f.model ?? "—", f.currency.code, Display.money(f.windowCost), Display.money(f.monthlyWaste), f.rule, f.action]
         .map(MarkdownRenderer.escape).joined(separator: " | ") + " |")
     }
     for (currency, total) in r.totalMonthlyWaste.sorted(by: { $0.key < $1.key }) { out.append(""); out.append("Total waste per month: **\(Display.money(total)) \(currency)**") }
@@ -88,7 +88,7 @@ public enum AnomalyRenderer {
       var t = TextTable([("dimension", .left), ("value", .left), ("currency", .left), ("from", .left), ("to", .left), ("days", .right),
                                    ("expected", .right), ("actual", .right), ("impact", .right), ("top contributors", .left)], headerRule: true)
       t.rows = r.anomalies.map {
-        [$0.dimension, $0.value, $0.currency, $0.start, $0.end, String($0.days), Display.money($0.expected), Display.money($0.actual),
+        [$0.dimension, $0.value, $0.currency.code, $0.start, $0.end, String($0.days), Display.money($0.expected), Display.money($0.actual),
          Display.money($0.impact), $0.topContributors.sorted { $0.key < $1.key }.map { "\($0.key) \(Display.money($0.value))" }.joined(separator: "; ")]
       }
       out.append(t.render(indent: "  "))
@@ -104,7 +104,7 @@ public enum AnomalyRenderer {
       out.append("| dimension | value | currency | from | to | days | expected | actual | impact | top contributors |")
       out.append("| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |")
       for a in r.anomalies {
-        out.append("| " + [a.dimension, a.value, a.currency, a.start, a.end, String(a.days), Display.money(a.expected), Display.money(a.actual),
+        out.append("| " + [a.dimension, a.value, a.currency.code, a.start, a.end, String(a.days), Display.money(a.expected), Display.money(a.actual),
                            Display.money(a.impact), a.topContributors.sorted { $0.key < $1.key }.map { "\($0.key) \(Display.money($0.value))" }
                              .joined(separator: "; ")].map(MarkdownRenderer.escape).joined(separator: " | ") + " |")
       }

@@ -54,7 +54,7 @@ extension MonthlyReport {
                      ("output tokens", .count), ("GPU-hours", .text), ("$/1M input", .rate), ("$/1M output", .rate), ("$/1M tokens", .rate),
                      ("$/1k requests", .rate), ("$/GPU-hour", .rate)]
     out.append(Section(id: "models", title: "Cost per model", columns: modelColumns, rows: models.map { m in
-      var r: [Cell] = [.text(m.owner), .text(m.currency), .money(m.allocation)]
+      var r: [Cell] = [.text(m.owner), .text(m.currency.code), .money(m.allocation)]
       if previousMonth != nil { r += [.money(m.change), .percent(m.changePercent)] }
       r += comps.map { .money(m.byComponent[$0]) }
       r += [.money(m.gpuUsage), .percent(m.utilisation), .count(m.requests), .count(m.inputTokens), .count(m.outputTokens), .text(m.gpuHours),
@@ -62,7 +62,7 @@ extension MonthlyReport {
             .rate(m.perGPUHour)]
       return r
     }, totals: totals.count == 1 ? {
-      var t: [Cell?] = [.text("total"), .text(totals[0].currency), .money(totals[0].allocated)]
+      var t: [Cell?] = [.text("total"), .text(totals[0].currency.code), .money(totals[0].allocated)]
       t += Array(repeating: nil, count: modelColumns.count - 3)
       return t
     }() : nil, empty: "no costs this month"))
@@ -70,23 +70,23 @@ extension MonthlyReport {
                        columns: [("owner", .text), ("request type", .text), ("currency", .text), ("cost", .money)]
                          + (previousMonth != nil ? [("change", .money)] : []),
                        rows: requestTypes.map { r in
-                         [.text(r.owner), .text(r.requestType), .text(r.currency), .money(r.cost)] + (previousMonth != nil ? [.money(r.change)] : [])
+                         [.text(r.owner), .text(r.requestType), .text(r.currency.code), .money(r.cost)] + (previousMonth != nil ? [.money(r.change)] : [])
                        },
                        totals: nil, empty: "none"))
     out.append(Section(id: "teams", title: "Cost per team and environment",
                        columns: [("team", .text), ("environment", .text), ("currency", .text), ("cost", .money)],
-                       rows: teams.map { [.text($0.team), .text($0.environment), .text($0.currency), .money($0.cost)] }, totals: nil, empty: "none"))
+                       rows: teams.map { [.text($0.team), .text($0.environment), .text($0.currency.code), .money($0.cost)] }, totals: nil, empty: "none"))
     out.append(Section(id: "totals", title: "Totals (charges = allocated, to the nano)",
                        columns: [("currency", .text), ("charges", .money), ("allocated", .money), ("billing charges", .money),
                                  ("API, stated cost", .money), ("API, catalog price", .money)],
                        rows: totals.map {
-                         [.text($0.currency), .money($0.charges), .money($0.allocated), .money($0.billing), .money($0.apiStated), .money($0.apiCatalog)]
+                         [.text($0.currency.code), .money($0.charges), .money($0.allocated), .money($0.billing), .money($0.apiStated), .money($0.apiCatalog)]
                        },
                        totals: nil, empty: "no costs"))
     out.append(Section(id: "pools", title: "Shared pools", columns: [("pool", .text), ("currency", .text), ("split by", .text),
                                                                        ("cost", .money), ("shares", .text), ("unsplit", .money)],
                        rows: pools.map { p in
-                         [.text(p.name), .text(p.currency), .text(p.split), .money(p.cost),
+                         [.text(p.name), .text(p.currency.code), .text(p.split), .money(p.cost),
                           .text(p.shares.sorted { $0.key < $1.key }.map { "\($0.key) \(Display.money($0.value))" }.joined(separator: "; ")),
                           .money(p.unsplit)]
                        }, totals: nil, empty: "no shared pools in the rules"))
@@ -101,25 +101,25 @@ extension MonthlyReport {
                        columns: [("kind", .text), ("resource", .text), ("model", .text), ("currency", .text), ("waste / month", .money),
                                  ("action", .text)],
                        rows: idle.map {
-                         [.text($0.kind.rawValue), .text($0.resourceId), .text($0.model), .text($0.currency), .money($0.monthlyWaste), .text($0.action)]
+                         [.text($0.kind.rawValue), .text($0.resourceId), .text($0.model), .text($0.currency.code), .money($0.monthlyWaste), .text($0.action)]
                        },
                        totals: nil, empty: "no endpoint with cost over the threshold"))
     out.append(Section(id: "anomalies", title: "Anomalies (days above their trailing same-weekday baseline)",
                        columns: [("dimension", .text), ("value", .text), ("currency", .text), ("from", .text), ("days", .count),
                                  ("expected", .money), ("actual", .money), ("impact", .money)],
                        rows: anomalies.map {
-                         [.text($0.dimension), .text($0.value), .text($0.currency), .text($0.start), .count(Int64($0.days)), .money($0.expected),
+                         [.text($0.dimension), .text($0.value), .text($0.currency.code), .text($0.start), .count(Int64($0.days)), .money($0.expected),
                           .money($0.actual), .money($0.impact)]
                        },
                        totals: nil, empty: "none"))
     out.append(Section(id: "coverage", title: "Tag coverage (share of spend with a model tag)",
                        columns: [("provider", .text), ("service", .text), ("currency", .text), ("spend", .money), ("tagged", .money),
                                  ("coverage", .percent)],
-                       rows: coverage.map { [.text($0.provider), .text($0.service), .text($0.currency), .money($0.total), .money($0.tagged), .percent($0.share)] },
+                       rows: coverage.map { [.text($0.provider), .text($0.service), .text($0.currency.code), .money($0.total), .money($0.tagged), .percent($0.share)] },
                        totals: nil, empty: "no charges"))
     out.append(Section(id: "untagged", title: "Top untagged resources",
                        columns: [("resource", .text), ("provider", .text), ("service", .text), ("currency", .text), ("cost", .money)],
-                       rows: untagged.map { [.text($0.resource), .text($0.provider), .text($0.service), .text($0.currency), .money($0.cost)] },
+                       rows: untagged.map { [.text($0.resource), .text($0.provider), .text($0.service), .text($0.currency.code), .money($0.cost)] },
                        totals: nil, empty: "none"))
     return out
   }

@@ -40,14 +40,14 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
 
 /// Per currency: the month's charges on the basis, and the sum over all owners (equal by construction).
 public struct CurrencyTotals: Codable, Sendable, Equatable {
-  public var currency: String
+  public var currency: Currency
   public var charges: Amount
   public var allocated: Amount
   /// What `charges` is made of: billing charges, API costs the sources stated, API usage priced from the catalog.
   public var billing: Amount
   public var apiStated: Amount
   public var apiCatalog: Amount
-  public init(currency: String, charges: Amount, allocated: Amount, billing: Amount, apiStated: Amount, apiCatalog: Amount) {
+  public init(currency: Currency, charges: Amount, allocated: Amount, billing: Amount, apiStated: Amount, apiCatalog: Amount) {
     self.currency = currency; self.charges = charges; self.allocated = allocated; self.billing = billing
     self.apiStated = apiStated; self.apiCatalog = apiCatalog
   }
@@ -65,7 +65,7 @@ public enum OwnerKind: String, Codable, Sendable {
 public struct ModelRow: Codable, Sendable, Equatable {
   public var owner: String
   public var kind: OwnerKind
-  public var currency: String
+  public var currency: Currency
   /// Everything the owner holds: its GPUs busy or not, its API spend, its share of pools.
   public var allocation: Amount
   public var previous: Amount?
@@ -89,7 +89,7 @@ public struct ModelRow: Codable, Sendable, Equatable {
   public var perMillionTokens: Amount?
   public var perThousandRequests: Amount?
   public var perGPUHour: Amount?
-  public init(owner: String, kind: OwnerKind, currency: String, allocation: Amount) {
+  public init(owner: String, kind: OwnerKind, currency: Currency, allocation: Amount) {
     self.owner = owner; self.kind = kind; self.currency = currency; self.allocation = allocation
     byComponent = [:]; requests = 0; inputTokens = 0; outputTokens = 0; gpuHours = "0"
   }
@@ -98,23 +98,23 @@ public struct ModelRow: Codable, Sendable, Equatable {
 public struct RequestTypeRow: Codable, Sendable, Equatable {
   public var owner: String
   public var requestType: String
-  public var currency: String
+  public var currency: Currency
   public var cost: Amount
   public var previous: Amount?
   public var change: Amount?
-  public init(owner: String, requestType: String, currency: String, cost: Amount, previous: Amount?, change: Amount?) {
+  public init(owner: String, requestType: String, currency: Currency, cost: Amount, previous: Amount?, change: Amount?) {
     self.owner = owner; self.requestType = requestType; self.currency = currency; self.cost = cost; self.previous = previous; self.change = change
   }
 }
 
 public struct PoolRow: Codable, Sendable, Equatable {
   public var name: String
-  public var currency: String
+  public var currency: Currency
   public var split: String
   public var cost: Amount
   public var shares: [String: Amount]
   public var unsplit: Amount
-  public init(name: String, currency: String, split: String, cost: Amount, shares: [String: Amount], unsplit: Amount) {
+  public init(name: String, currency: Currency, split: String, cost: Amount, shares: [String: Amount], unsplit: Amount) {
     self.name = name; self.currency = currency; self.split = split; self.cost = cost; self.shares = shares; self.unsplit = unsplit
   }
 }
@@ -122,12 +122,12 @@ public struct PoolRow: Codable, Sendable, Equatable {
 public struct CoverageRow: Codable, Sendable, Equatable {
   public var provider: String
   public var service: String
-  public var currency: String
+  public var currency: Currency
   public var total: Amount
   public var tagged: Amount
   /// nil when the total is 0.
   public var share: Percent?
-  public init(provider: String, service: String, currency: String, total: Amount, tagged: Amount, share: Percent?) {
+  public init(provider: String, service: String, currency: Currency, total: Amount, tagged: Amount, share: Percent?) {
     self.provider = provider; self.service = service; self.currency = currency; self.total = total; self.tagged = tagged; self.share = share
   }
 }
@@ -136,9 +136,9 @@ public struct UntaggedRow: Codable, Sendable, Equatable {
   public var resource: String
   public var provider: String
   public var service: String
-  public var currency: String
+  public var currency: Currency
   public var cost: Amount
-  public init(resource: String, provider: String, service: String, currency: String, cost: Amount) {
+  public init(resource: String, provider: String, service: String, currency: Currency, cost: Amount) {
     self.resource = resource; self.provider = provider; self.service = service; self.currency = currency; self.cost = cost
   }
 }
@@ -147,9 +147,9 @@ public struct UntaggedRow: Codable, Sendable, Equatable {
 public struct TrendPoint: Codable, Sendable, Equatable {
   public var month: String
   public var owner: String
-  public var currency: String
+  public var currency: Currency
   public var cost: Amount
-  public init(month: String, owner: String, currency: String, cost: Amount) {
+  public init(month: String, owner: String, currency: Currency, cost: Amount) {
     self.month = month; self.owner = owner; self.currency = currency; self.cost = cost
   }
 }
@@ -157,9 +157,9 @@ public struct TrendPoint: Codable, Sendable, Equatable {
 public struct TeamRow: Codable, Sendable, Equatable {
   public var team: String
   public var environment: String
-  public var currency: String
+  public var currency: Currency
   public var cost: Amount
-  public init(team: String, environment: String, currency: String, cost: Amount) {
+  public init(team: String, environment: String, currency: Currency, cost: Amount) {
     self.team = team; self.environment = environment; self.currency = currency; self.cost = cost
   }
 }
@@ -168,10 +168,10 @@ public struct IdleRow: Codable, Sendable, Equatable {
   public var kind: FindingKind
   public var resourceId: String
   public var model: String?
-  public var currency: String
+  public var currency: Currency
   public var monthlyWaste: Amount?
   public var action: String
-  public init(kind: FindingKind, resourceId: String, model: String?, currency: String, monthlyWaste: Amount?, action: String) {
+  public init(kind: FindingKind, resourceId: String, model: String?, currency: Currency, monthlyWaste: Amount?, action: String) {
     self.kind = kind; self.resourceId = resourceId; self.model = model; self.currency = currency; self.monthlyWaste = monthlyWaste; self.action = action
   }
 }
@@ -179,13 +179,13 @@ public struct IdleRow: Codable, Sendable, Equatable {
 public struct AnomalyRow: Codable, Sendable, Equatable {
   public var dimension: String
   public var value: String
-  public var currency: String
+  public var currency: Currency
   public var start: String
   public var days: Int
   public var expected: Amount
   public var actual: Amount
   public var impact: Amount
-  public init(dimension: String, value: String, currency: String, start: String, days: Int, expected: Amount, actual: Amount, impact: Amount) {
+  public init(dimension: String, value: String, currency: Currency, start: String, days: Int, expected: Amount, actual: Amount, impact: Amount) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.days = days
     self.expected = expected; self.actual = actual; self.impact = impact
   }

@@ -62,10 +62,10 @@ final class RecordWriter {
     s.bind(15, try id(u.serviceTier, 9)); s.bind(16, u.batch.map { $0 ? Int64(1) : 0 }); s.bind(17, u.requestId)
     s.bind(18, u.requests); s.bind(19, u.inputTokens); s.bind(20, u.cachedInputTokens); s.bind(21, u.cacheWriteTokens)
     s.bind(22, u.outputTokens); s.bind(23, u.quantity); s.bind(24, try id(u.unit, 10)); s.bind(25, u.cost)
-    s.bind(26, try id(u.cost == nil ? nil : (u.currency ?? "USD"), 11)); s.bind(27, try id(u.tags, 12)); s.bind(28, try id(u.extra, 13))
+    s.bind(26, try id(u.cost == nil ? nil : (u.currency?.code ?? "USD"), 11)); s.bind(27, try id(u.tags, 12)); s.bind(28, try id(u.extra, 13))
     try s.run()
     usageRows += 1
-    let key = PeriodCurrency(period: BillingMonth(containing: u.bucketStart), currency: u.cost == nil ? "none" : (u.currency ?? "USD"))
+    let key = PeriodCurrency(period: BillingMonth(containing: u.bucketStart), currency: u.cost == nil ? "none" : (u.currency ?? .usd))
     usageTallies[key, default: Totals()].add(billed: u.cost, effective: u.cost)
     let scope = UsageScope(provider: provider, source: source)
     if let r = usageScopes[scope] {

@@ -183,7 +183,7 @@ extension Store {
           throw StoreError.overflow("the \(side) total of \(r.key) passes ±1.7 × 10^26 units")
         }
         func residual(_ x: ExactDecimal.Residual) -> SQLValue { x.isZero ? .null : .text(String(x.yoctoPicos) + (x.inexact ? "+" : "")) }
-        try insertTotal.bind([.integer(id), .text(r.key.period?.description ?? "unreadable"), .text(r.key.currency),
+        try insertTotal.bind([.integer(id), .text(r.key.period?.description ?? "unreadable"), .text(r.key.currency.code),
           .integer(Int64(r.file.rows)), .money(r.file.billedCost), .money(r.file.effectiveCost),
           .integer(Int64(r.stored.rows)), .money(r.stored.billedCost), .money(r.stored.effectiveCost),
           .integer(Int64(r.rejected.rows)), .money(r.rejected.billedCost), .money(r.rejected.effectiveCost),
@@ -221,7 +221,7 @@ extension Store {
     var stored: [PeriodCurrency: Totals] = [:]
     var scopes: [ChargeLoader.ScopeKey: Int] = [:]
     for (key, totals) in loader.tallies {
-      stored[PeriodCurrency(period: BillingMonth(containing: key.periodStart), currency: codes[key.currency] ?? "?"), default: Totals()].merge(totals)
+      stored[PeriodCurrency(period: BillingMonth(containing: key.periodStart), currency: Currency(codes[key.currency] ?? "?")), default: Totals()].merge(totals)
       scopes[ChargeLoader.ScopeKey(periodStart: key.periodStart, currency: -1, provider: key.provider, account: key.account), default: 0] += totals.rows
     }
     let insertScope = try db.prepare("INSERT INTO import_scope (import_id, provider_name_id, billing_account_id_id, billing_period_start, rows) VALUES (?,?,?,?,?)")
@@ -349,7 +349,7 @@ extension Store {
         }
         var file = totals(3)
         file.billedResidual = residual(t[12]); file.effectiveResidual = residual(t[13])
-        rec.reconciliation.append(ReconciliationRow(key: PeriodCurrency(period: BillingMonth(t[1].string ?? ""), currency: t[2].string ?? "?"),
+        rec.reconciliation.append(ReconciliationRow(key: PeriodCurrency(period: BillingMonth(t[1].string ?? ""), currency: Currency(t[2].string ?? "?")),
           file: file, stored: totals(6), rejected: totals(9)))
       }
       records.append(rec)
@@ -372,7 +372,7 @@ extension Store {
       SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), money_sum(c.billed_cost), money_sum(c.effective_cost)
       FROM charge c JOIN charge_dims k ON k.id = c.dims_id JOIN dict d ON d.id = k.billing_currency_id GROUP BY 1, 2
       """) {
-      out[PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: row[1].string ?? "?")] =
+      out[PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: Currency(row[1].string ?? "?"))] =
         Totals(rows: Int(row[2].int ?? 0), billedCost: row[3].amountOrOverflow, effectiveCost: row[4].amountOrOverflow)
     }
     return out

@@ -83,7 +83,7 @@ struct AttributionEngineTests {
   /// Contract 5, as a property: random charges, pools, drivers and rules; every currency balances to the nano.
   @Test func moneyIsConservedForRandomMonths() throws {
     var rng = SplitMix64(seed: 7)
-    let models = ["m1", "m2", "m3", "m4"], currencies = ["USD", "EUR"]
+    let models = ["m1", "m2", "m3", "m4"]; let currencies: [Currency] = ["USD", "EUR"]
     for _ in 0..<300 {
       var charges: [ChargeGroup] = []
       for _ in 0..<rng.between(0, 40) {
@@ -120,7 +120,7 @@ struct AttributionEngineTests {
                                                                                  batchDiscountPPB: 500_000_000, source: "t")]
       let a = try AttributionEngine.run(AttributionInput(month: FixtureMonth.month, charges: charges, usage: usage, prices: prices), rules: rules)
       #expect(a.allocated == a.charges)
-      let byOwner = a.allocations.reduce(into: [String: Amount]()) { $0[$1.currency, default: .zero] += $1.cost }
+      let byOwner = a.allocations.reduce(into: [Currency: Amount]()) { $0[$1.currency, default: .zero] += $1.cost }
       #expect(byOwner.filter { !$0.value.isZero } == a.charges.filter { !$0.value.isZero })
       for p in a.pools { #expect(p.shares.values.reduce(Amount.zero, +) + p.unsplit == p.cost) }
     }

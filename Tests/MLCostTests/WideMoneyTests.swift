@@ -62,14 +62,14 @@ struct WideMoneyTests {
     // When it is imported, then it reconciles to the exact sum of its text
     guard case .imported(let s) = try ws.importFile(path, options: ImportOptions()) else { Issue.record("not imported"); return }
     #expect(s.reconciles)
-    let row = try #require(s.reconciliation.first { $0.key.currency == currency })
+    let row = try #require(s.reconciliation.first { $0.key.currency.code == currency })
     #expect(row.fileBilledText == Amount(picos: total).decimalString)
     #expect(row.stored.billedCost == Amount(picos: total))
     #expect(try ws.storedTotals()[row.key]?.billedCost == Amount(picos: total))
 
     // And the monthly report, idle and anomalies print the exact totals without a crash
     let report = try ws.monthlyReport(month: BillingMonth(year: 2026, month: 10), rules: .defaults)
-    let totals = try #require(report.totals.first { $0.currency == currency })
+    let totals = try #require(report.totals.first { $0.currency.code == currency })
     #expect(totals.charges == Amount(picos: total))
     #expect(totals.allocated == totals.charges)
     let json = try JSONRenderer.render(report)

@@ -21,7 +21,7 @@ extension ImportSummary {
                            ("stored", .right), ("rejected", .right), ("EffectiveCost in file", .right), ("stored", .right),
                            ("rejected", .right), ("check", .left)])
     for row in reconciliation {
-      table.add([row.key.period?.description ?? "unreadable", row.key.currency, Format.count(row.file.rows),
+      table.add([row.key.period?.description ?? "unreadable", row.key.currency.code, Format.count(row.file.rows),
                  Format.grouped(row.fileBilledText), Format.money(row.stored.billedCost),
                  Format.money(row.rejected.billedCost), Format.grouped(row.fileEffectiveText),
                  Format.money(row.stored.effectiveCost), Format.money(row.rejected.effectiveCost),
@@ -91,7 +91,7 @@ public enum ImportsListing {
           ? [String(rec.id), rec.fileName, "\(rec.format) \(rec.formatVersion)", rec.importedAt, Format.count(rec.rowsRead),
              Format.count(rec.rowsStored), Format.count(rec.rowsRejected), Format.count(rec.rowsLive)]
           : Array(repeating: "", count: 8)
-        let tail = total.map { [$0.key.period?.description ?? "unreadable", $0.key.currency, Format.money($0.stored.billedCost),
+        let tail = total.map { [$0.key.period?.description ?? "unreadable", $0.key.currency.code, Format.money($0.stored.billedCost),
                                 Format.money($0.stored.effectiveCost)] } ?? ["", "", "", ""]
         t.add(head + tail + [k == 0 ? note : ""])
       }
@@ -119,7 +119,7 @@ public enum ImportsListing {
             importedAt: rec.importedAt, rowsRead: rec.rowsRead, rowsStored: rec.rowsStored, rowsRejected: rec.rowsRejected,
             rowsFlagged: rec.rowsFlagged, rowsLive: rec.rowsLive, replacedBy: rec.replacedBy,
             totals: rec.reconciliation.map {
-              Total(billingPeriod: $0.key.period?.description ?? "unreadable", currency: $0.key.currency,
+              Total(billingPeriod: $0.key.period?.description ?? "unreadable", currency: $0.key.currency.code,
                     billedCost: $0.stored.billedCost.decimalString, effectiveCost: $0.stored.effectiveCost.decimalString,
                     rows: $0.stored.rows, fileRows: $0.file.rows, fileBilledCost: $0.fileBilledText,
                     fileEffectiveCost: $0.fileEffectiveText, fileBilledResidual: $0.file.billedResidual.decimalString,
