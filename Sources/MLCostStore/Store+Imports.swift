@@ -59,17 +59,13 @@ public struct Replacement: Sendable, Equatable {
   public var rowsRemoved: Int
 }
 
-/// A recorded import, as `mlcost imports` lists it.
+/// A recorded import, as `mlcost imports` lists it: the file as the ledger recorded it (its fields read
+/// through: `record.fileName`), and what the import did.
+@dynamicMemberLookup
 public struct ImportRecord: Sendable {
   public var id: Int64
-  public var fileName: String
-  public var path: String
-  public var sha256: String
-  public var format: String
-  public var formatVersion: String
-  public var fileBytes: Int64
-  public var importedAt: String
-  public var lenient: Bool
+  public var file: ImportFileInfo
+  public subscript<T>(dynamicMember field: KeyPath<ImportFileInfo, T>) -> T { file[keyPath: field] }
   public var rowsRead: Int
   public var rowsStored: Int
   public var rowsRejected: Int
@@ -335,9 +331,10 @@ extension Store {
       FROM import \(filter) ORDER BY id
       """) {
       let importId = r[0].int ?? 0
-      var rec = ImportRecord(id: importId, fileName: r[1].string ?? "", path: r[2].string ?? "", sha256: r[3].string ?? "",
+      let file = ImportFileInfo(fileName: r[1].string ?? "", path: r[2].string ?? "", sha256: r[3].string ?? "",
         format: r[4].string ?? "", formatVersion: r[5].string ?? "", fileBytes: r[6].int ?? 0, importedAt: r[7].string ?? "",
-        lenient: r[8].int == 1, rowsRead: Int(r[9].int ?? 0), rowsStored: Int(r[10].int ?? 0), rowsRejected: Int(r[11].int ?? 0),
+        lenient: r[8].int == 1)
+      var rec = ImportRecord(id: importId, file: file, rowsRead: Int(r[9].int ?? 0), rowsStored: Int(r[10].int ?? 0), rowsRejected: Int(r[11].int ?? 0),
         rowsFlagged: Int(r[12].int ?? 0), replacedBy: r[13].int, reconciliation: [], rowsLive: Int(r[14].int ?? 0))
       for t in try db.rows("SELECT * FROM import_total WHERE import_id = ? ORDER BY billing_period, currency", [.integer(importId)]) {
         func totals(_ k: Int) -> Totals { Totals(rows: Int(t[k].int ?? 0), billedCost: t[k + 1].amountOrOverflow, effectiveCost: t[k + 2].amountOrOverflow) }

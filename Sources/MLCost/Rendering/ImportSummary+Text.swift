@@ -69,7 +69,7 @@ extension ImportSummary {
 extension ImportRecord {
   /// One line for `mlcost import` when the bytes were already imported.
   public func alreadyImportedText(path: String) -> String {
-    "\((path as NSString).lastPathComponent): already imported as #\(id) on \(importedAt) (same sha256 \(sha256.prefix(12))…); nothing stored"
+    "\((path as NSString).lastPathComponent): already imported as #\(id) on \(file.importedAt) (same sha256 \(file.sha256.prefix(12))…); nothing stored"
       + (replacedBy.map { " (its rows were since replaced by import #\($0))" } ?? "")
   }
 }
