@@ -102,49 +102,61 @@ struct RulesParser {
       case "components":
         guard let seq = value.sequence else { throw fail(value, "components must be a list") }
         for item in seq { r.components.append(try componentRule(item)) }
-      case "idle":
-        for (k, kNode, v) in try pairs(value, "idle") {
-          switch k {
-          case "window_days":
-            guard let n = Int(try string(v, k)), n > 0, n <= 3660 else { throw fail(v, "window_days must be a whole number of days from 1 to 3660") }
-            r.idle.windowDays = n
-          case "min_cost":
-            guard let n = try? ExactDecimal.parse(try string(v, k)), n >= .zero else { throw fail(v, "min_cost must be an amount such as 1.00") }
-            r.idle.minCost = n
-          case "gpu_below_percent":
-            guard let d = Double(try string(v, k)), d >= 0, d <= 100 else { throw fail(v, "gpu_below_percent must be 0–100") }
-            r.idle.gpuBelowPercent = d
-          case "orphan_days":
-            guard let n = Int(try string(v, k)), n > 0 else { throw fail(v, "orphan_days must be a whole number of days > 0") }
-            r.idle.orphanDays = n
-          case "endpoints":
-            let items: [Node] = v.sequence.map(Array.init) ?? [v]
-            for item in items { r.idle.endpoints.append(try pattern(item)) }
-          default:
-            throw fail(kNode, "unknown key '\(k)' in idle", fix: "idle has window_days, min_cost, gpu_below_percent, orphan_days and endpoints")
-          }
-        }
-      case "anomalies":
-        for (k, kNode, v) in try pairs(value, "anomalies") {
-          switch k {
-          case "baseline_days":
-            guard let n = Int(try string(v, k)), n >= 7, n <= 3660 else { throw fail(v, "baseline_days must be a whole number from 7 to 3660") }
-            r.anomalies.baselineDays = n
-          case "relative_percent":
-            guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "relative_percent must be a number ≥ 0") }
-            r.anomalies.relative = d / 100
-          case "absolute":
-            guard let n = try? ExactDecimal.parse(try string(v, k)), n >= .zero else { throw fail(v, "absolute must be an amount such as 50.00") }
-            r.anomalies.absolute = n
-          case "robust_z":
-            guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "robust_z must be a number ≥ 0") }
-            r.anomalies.robustZ = d
-          default:
-            throw fail(kNode, "unknown key '\(k)' in anomalies", fix: "anomalies has baseline_days, relative_percent, absolute and robust_z")
-          }
-        }
+      case "idle": r.idle = try idle(value, r.idle)
+      case "anomalies": r.anomalies = try anomalies(value, r.anomalies)
       default:
         throw fail(keyNode, "unknown key '\(key)'", fix: "the rules file has basis, dimensions, virtual_tags, pools, components, idle and anomalies")
+      }
+    }
+    return r
+  }
+
+  /// The `idle:` block over the defaults.
+  func idle(_ value: Node, _ defaults: IdleRules) throws(RulesError) -> IdleRules {
+    var r = defaults
+    for (k, kNode, v) in try pairs(value, "idle") {
+      switch k {
+      case "window_days":
+        guard let n = Int(try string(v, k)), n > 0, n <= 3660 else { throw fail(v, "window_days must be a whole number of days from 1 to 3660") }
+        r.windowDays = n
+      case "min_cost":
+        guard let n = try? ExactDecimal.parse(try string(v, k)), n >= .zero else { throw fail(v, "min_cost must be an amount such as 1.00") }
+        r.minCost = n
+      case "gpu_below_percent":
+        guard let d = Double(try string(v, k)), d >= 0, d <= 100 else { throw fail(v, "gpu_below_percent must be 0–100") }
+        r.gpuBelowPercent = d
+      case "orphan_days":
+        guard let n = Int(try string(v, k)), n > 0 else { throw fail(v, "orphan_days must be a whole number of days > 0") }
+        r.orphanDays = n
+      case "endpoints":
+        let items: [Node] = v.sequence.map(Array.init) ?? [v]
+        for item in items { r.endpoints.append(try pattern(item)) }
+      default:
+        throw fail(kNode, "unknown key '\(k)' in idle", fix: "idle has window_days, min_cost, gpu_below_percent, orphan_days and endpoints")
+      }
+    }
+    return r
+  }
+
+  /// The `anomalies:` block over the defaults.
+  func anomalies(_ value: Node, _ defaults: AnomalyRules) throws(RulesError) -> AnomalyRules {
+    var r = defaults
+    for (k, kNode, v) in try pairs(value, "anomalies") {
+      switch k {
+      case "baseline_days":
+        guard let n = Int(try string(v, k)), n >= 7, n <= 3660 else { throw fail(v, "baseline_days must be a whole number from 7 to 3660") }
+        r.baselineDays = n
+      case "relative_percent":
+        guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "relative_percent must be a number ≥ 0") }
+        r.relative = d / 100
+      case "absolute":
+        guard let n = try? ExactDecimal.parse(try string(v, k)), n >= .zero else { throw fail(v, "absolute must be an amount such as 50.00") }
+        r.absolute = n
+      case "robust_z":
+        guard let d = Double(try string(v, k)), d >= 0 else { throw fail(v, "robust_z must be a number ≥ 0") }
+        r.robustZ = d
+      default:
+        throw fail(kNode, "unknown key '\(k)' in anomalies", fix: "anomalies has baseline_days, relative_percent, absolute and robust_z")
       }
     }
     return r

@@ -53,49 +53,9 @@ public struct Planner: Sendable {
     var notes: [String] = []
     let candidates = try self.candidates(w, notes: &notes)
     var (options, ownAPIs) = apiOptions(w, at: time, notes: &notes)
-    var selfHosted: [(PlanOption, Candidate, Pricing)] = []
-    var fleets: [Double: Fleet] = [:]   // offers with the same GPUs share a capacity, hence a fleet
-    for c in candidates {
-      let fleet = fleets[c.capacity] ?? Fleet(hourlyRequests: w.hourlyRequests, capacityPerSecond: c.capacity,
-                                              minReplicas: w.selfHost.minReplicas, scaleToZero: w.selfHost.scaleToZero)
-      fleets[c.capacity] = fleet
-      for var p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate) {
-        // The scenario's fixed monthly costs are part of every self-hosted option (and of its P50/P90).
-        p.monthlyCost += w.selfHost.fixedMonthlyTotal
-        selfHosted.append((option(w, c, fleet, p), c, p))
-      }
-    }
+    let selfHosted = selfHostedOptions(w, candidates)
     notes.append("\(selfHosted.count) self-hosted options evaluated (\(candidates.count) model × precision × instance × region combinations that fit).")
-    // Same instance type and price in several regions (Lambda, RunPod price alike everywhere): list it once.
-    selfHosted.sort { ($0.0.monthlyCost, $0.0.id) < ($1.0.monthlyCost, $1.0.id) }
-    var firstOf: [String: Int] = [:]
-    var unique: [(PlanOption, Candidate, Pricing)] = []
-    var alsoIn: [[String]] = []
-    for entry in selfHosted {
-      let o = entry.0
-      let key = "\(o.provider)|\(o.instanceType ?? "")|\(o.model)|\(o.precision ?? "")|\(o.pricing)|\(Int64((o.monthlyCost * 100).rounded()))"
-      if let i = firstOf[key] { alsoIn[i].append(o.region ?? "") } else { firstOf[key] = unique.count; unique.append(entry); alsoIn.append([]) }
-    }
-    for (i, same) in alsoIn.enumerated() where !same.isEmpty {
-      unique[i].0.notes.append("same price in \(same.count) other region(s): \(same.prefix(8).joined(separator: ", "))\(same.count > 8 ? " …" : "")")
-    }
-    // The Monte Carlo runs for the cheapest options (it is the expensive part), then availability re-ranks them.
-    let simulator = AvailabilitySimulator(trials: w.availability.trials, seed: w.availability.seed)
-    func simulate(_ entry: (PlanOption, Candidate, Pricing)) -> PlanOption {
-      var (o, c, p) = entry
-      let risk = spotRisk(c.offer)
-      o.availability = simulator.run(.init(id: o.id, offer: c.offer, pricing: p, peak: o.instancesPeak ?? 0, rate: risk.rate, band: risk.band,
-                                           bandAssumed: risk.assumed, restartHours: w.pricing.restartMinutes / 60),
-                                     minProbability: w.availability.minProbability)
-      return o
-    }
-    var simulated = unique.prefix(max(top * 3, 30)).map(simulate)
-    // Show every pricing of the best instance (on-demand vs spot vs commitments side by side).
-    if let best = simulated.first(where: { ok($0, w) }) ?? simulated.first {
-      for entry in unique where entry.0.id.hasPrefix(Self.stem(best.id)) && !simulated.contains(where: { $0.id == entry.0.id }) {
-        simulated.append(simulate(entry))
-      }
-    }
+    let simulated = simulatedCheapest(w, Self.oncePerPrice(selfHosted))
     options += simulated
     options.sort { a, b in
       let (x, y) = (ok(a, w), ok(b, w))
@@ -115,6 +75,64 @@ public struct Planner: Sendable {
     return PlanResult(name: w.name, requestType: w.requestType, workload: summary(w), options: options, recommendation: recommendation,
                       breakEven: breakEven, calibration: calibration, notes: notes, seed: w.availability.seed, trials: w.availability.trials)
   }
+
+  typealias Entry = (PlanOption, Candidate, Pricing)
+
+  /// Every pricing of every candidate on the fleet its capacity needs, cheapest first.
+  func selfHostedOptions(_ w: Workload, _ candidates: [Candidate]) -> [Entry] {
+    var selfHosted: [Entry] = []
+    var fleets: [Double: Fleet] = [:]   // offers with the same GPUs share a capacity, hence a fleet
+    for c in candidates {
+      let fleet = fleets[c.capacity] ?? Fleet(hourlyRequests: w.hourlyRequests, capacityPerSecond: c.capacity,
+                                              minReplicas: w.selfHost.minReplicas, scaleToZero: w.selfHost.scaleToZero)
+      fleets[c.capacity] = fleet
+      for var p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate) {
+        // The scenario's fixed monthly costs are part of every self-hosted option (and of its P50/P90).
+        p.monthlyCost += w.selfHost.fixedMonthlyTotal
+        selfHosted.append((option(w, c, fleet, p), c, p))
+      }
+    }
+    return selfHosted.sorted { ($0.0.monthlyCost, $0.0.id) < ($1.0.monthlyCost, $1.0.id) }
+  }
+
+  /// Same instance type and price in several regions (Lambda, RunPod price alike everywhere): listed once, with a note.
+  static func oncePerPrice(_ selfHosted: [Entry]) -> [Entry] {
+    var firstOf: [String: Int] = [:]
+    var unique: [Entry] = []
+    var alsoIn: [[String]] = []
+    for entry in selfHosted {
+      let o = entry.0
+      let key = "\(o.provider)|\(o.instanceType ?? "")|\(o.model)|\(o.precision ?? "")|\(o.pricing)|\(Int64((o.monthlyCost * 100).rounded()))"
+      if let i = firstOf[key] { alsoIn[i].append(o.region ?? "") } else { firstOf[key] = unique.count; unique.append(entry); alsoIn.append([]) }
+    }
+    for (i, same) in alsoIn.enumerated() where !same.isEmpty {
+      unique[i].0.notes.append("same price in \(same.count) other region(s): \(same.prefix(8).joined(separator: ", "))\(same.count > 8 ? " …" : "")")
+    }
+    return unique
+  }
+
+  /// The Monte Carlo for the cheapest options (it is the expensive part), and for every pricing of the best instance
+  /// (on-demand vs spot vs commitments side by side); availability then re-ranks them.
+  func simulatedCheapest(_ w: Workload, _ unique: [Entry]) -> [PlanOption] {
+    let simulator = AvailabilitySimulator(trials: w.availability.trials, seed: w.availability.seed)
+    func simulate(_ entry: Entry) -> PlanOption {
+      var (o, c, p) = entry
+      let risk = spotRisk(c.offer)
+      o.availability = simulator.run(.init(id: o.id, offer: c.offer, pricing: p, peak: o.instancesPeak ?? 0, rate: risk.rate, band: risk.band,
+                                           bandAssumed: risk.assumed, restartHours: w.pricing.restartMinutes / 60),
+                                     minProbability: w.availability.minProbability)
+      return o
+    }
+    var simulated = unique.prefix(max(top * 3, 30)).map(simulate)
+    // Show every pricing of the best instance (on-demand vs spot vs commitments side by side).
+    if let best = simulated.first(where: { ok($0, w) }) ?? simulated.first {
+      for entry in unique where entry.0.id.hasPrefix(Self.stem(best.id)) && !simulated.contains(where: { $0.id == entry.0.id }) {
+        simulated.append(simulate(entry))
+      }
+    }
+    return simulated
+  }
+
 
   /// `self-hosted/AWS/us-east-1/p5.48xlarge/Llama-3.1-70B/fp8/spot` → everything before the pricing.
   static func stem(_ id: String) -> String { String(id[..<(id.lastIndex(of: "/") ?? id.endIndex)]) + "/" }

@@ -39,17 +39,7 @@ struct Import: ParsableCommand {
     let hasDirectory = files.count != self.files.count || !skipped.isEmpty
     for s in skipped { printError("\(s.path): skipped: \(s.reason)") }
     if files.isEmpty { throw Failure(message: "no recognised files to import", code: ExitStatus.missingInput) }
-    if dryRun {
-      for file in files {
-        let (sniffed, summary) = try Workspace.dryRun(file, options: options)
-        if let sniffed {
-          print("\(file): looks like \(sniffed.format.rawValue) \(sniffed.version) (columns \(sniffed.evidence.joined(separator: ", ")))")
-          print("  to pin this guess: mlcost import --format \(sniffed.format.rawValue)\(lenient ? " --lenient" : "") \(ImportSummary.quoted(file))")
-        }
-        print(summary.renderText())
-      }
-      return
-    }
+    if dryRun { return try checkOnly(files, options: options) }
     // A first import that fails leaves no database behind (an empty one would look like an answer).
     let databaseExisted = FileManager.default.fileExists(atPath: database.path)
     var imported = 0
@@ -63,15 +53,7 @@ struct Import: ParsableCommand {
     var allRejected: [String] = []
     var rows: [[String]] = []
     for file in files {
-      let bar = ProgressBar(label: (file as NSString).lastPathComponent, totalBytes: Self.size(of: file))
-      let outcome: Workspace.ImportOutcome
-      do {
-        outcome = try workspace.importFile(file, options: options, progress: bar.enabled ? bar.update : nil)
-        bar.finish()
-      } catch {
-        bar.finish()
-        guard files.count > 1, let (message, _) = ExitStatus.map(error) else { throw error }
-        printError(message)
+      guard let outcome = try importOne(file, workspace: workspace, options: options, many: files.count > 1) else {
         failures += 1
         rows.append([(file as NSString).lastPathComponent, "-", "-", "-", "FAILED (nothing imported)"])
         continue
@@ -99,6 +81,33 @@ struct Import: ParsableCommand {
     }
     if failures > 0 {
       throw Failure(message: "\(failures) of \(files.count) files were not imported (see above); the others were", code: ExitStatus.badData)
+    }
+  }
+
+  /// Reads and checks each file, printing the detected format and the command that pins it; writes nothing.
+  func checkOnly(_ files: [String], options: ImportOptions) throws {
+    for file in files {
+      let (sniffed, summary) = try Workspace.dryRun(file, options: options)
+      if let sniffed {
+        print("\(file): looks like \(sniffed.format.rawValue) \(sniffed.version) (columns \(sniffed.evidence.joined(separator: ", ")))")
+        print("  to pin this guess: mlcost import --format \(sniffed.format.rawValue)\(lenient ? " --lenient" : "") \(ImportSummary.quoted(file))")
+      }
+      print(summary.renderText())
+    }
+  }
+
+  /// One file with its progress bar; nil when it failed and others follow (its error is printed, the batch goes on).
+  func importOne(_ file: String, workspace: Workspace, options: ImportOptions, many: Bool) throws -> Workspace.ImportOutcome? {
+    let bar = ProgressBar(label: (file as NSString).lastPathComponent, totalBytes: Self.size(of: file))
+    do {
+      let outcome = try workspace.importFile(file, options: options, progress: bar.enabled ? bar.update : nil)
+      bar.finish()
+      return outcome
+    } catch {
+      bar.finish()
+      guard many, let (message, _) = ExitStatus.map(error) else { throw error }
+      printError(message)
+      return nil
     }
   }
 
