@@ -48,8 +48,9 @@ struct PipelinedImportTests {
     }
   }
 
-  /// Every field of a charge survives the batch between the threads: a record with no field at its default
-  /// comes back equal field by field (read by reflection, so a new field is checked without an edit here).
+  /// Every field of a charge survives the batch between the threads (`RowBatch.Fixed` mirrors them): a record with
+  /// no field at its default comes back equal field by field, read by reflection. A field added to `ChargeRecord`
+  /// fails here first (left at its default) and then, once set, if the batch does not carry it.
   @Test func aRecordCrossesTheBatchWhole() {
     var r = ChargeRecord()
     r.line = 7; r.billingPeriodStart = 1; r.billingPeriodEnd = 2; r.chargePeriodStart = 3; r.chargePeriodEnd = 4
