@@ -1,3 +1,4 @@
+import Foundation
 import MLCostCore
 
 /// The embedded SQLite store: one file, WAL mode, frozen migrations.
@@ -8,11 +9,28 @@ public final class Store {
   public init(path: String) throws(StoreError) {
     db = try SQLiteDatabase(path: path)
     if path != ":memory:" {
-      let mode = try db.scalar("PRAGMA journal_mode=WAL").string ?? ""
+      let mode = try Self.switchToWAL(db)
       guard mode.lowercased() == "wal" else { throw .schema("could not switch \(path) to WAL mode (got \(mode))") }
     }
     try db.execute("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8192;")
     try migrate()
+  }
+
+  /// `PRAGMA journal_mode=WAL`, retried while another process holds the lock it needs: SQLite answers
+  /// SQLITE_BUSY at once there (no busy handler, to avoid a deadlock) when several processes open a new
+  /// database together. Waits up to a minute, backing off from 5 ms to 200 ms.
+  static func switchToWAL(_ db: SQLiteDatabase) throws(StoreError) -> String {
+    var waited = 0, pause = 5
+    while true {
+      do throws(StoreError) {
+        return try db.scalar("PRAGMA journal_mode=WAL").string ?? ""
+      } catch {
+        guard case .sqlite(let code, _, _) = error, code == 5 || code == 6, waited < 60_000 else { throw error }
+        usleep(UInt32(pause * 1000))
+        waited += pause
+        pause = min(pause * 2, 200)
+      }
+    }
   }
 
   /// Applies the migrations not yet applied, in one transaction. Several processes may open a new or

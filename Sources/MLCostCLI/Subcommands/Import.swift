@@ -40,11 +40,13 @@ struct Import: ParsableCommand {
     for s in skipped { printError("\(s.path): skipped: \(s.reason)") }
     if files.isEmpty { throw Failure(message: "no recognised files to import", code: ExitStatus.missingInput) }
     if dryRun { return try checkOnly(files, options: options) }
-    // A first import that fails leaves no database behind (an empty one would look like an answer).
-    let databaseExisted = FileManager.default.fileExists(atPath: database.path)
+    // A first import that fails leaves no database behind (an empty one would look like an answer) — but only
+    // a database this process created and that holds no import: another process may be creating or filling
+    // the same new file at the same moment, and deleting it under them fails their imports.
+    let createdHere = Self.createIfAbsent(database.path)
     var imported = 0
     defer {
-      if !databaseExisted && imported == 0 {
+      if createdHere && imported == 0 && Self.holdsNoImport(database.path) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
       }
     }
@@ -109,6 +111,22 @@ struct Import: ParsableCommand {
       printError(message)
       return nil
     }
+  }
+
+  /// Creates the database file empty when it does not exist yet (SQLite makes an empty file a new database);
+  /// true when this call created it.
+  static func createIfAbsent(_ path: String) -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    guard fd >= 0 else { return false }
+    close(fd)
+    return true
+  }
+
+  /// Whether the database at `path` holds no import (an empty file, or a schema with nothing in it).
+  static func holdsNoImport(_ path: String) -> Bool {
+    if size(of: path) == 0 { return true }
+    guard let workspace = try? Workspace(databasePath: path), let imports = try? workspace.imports() else { return false }
+    return imports.isEmpty
   }
 
   static func size(of path: String) -> Int64 {
