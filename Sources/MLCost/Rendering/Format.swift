@@ -3,10 +3,7 @@ import MLCostReports
 
 enum Format {
   /// `1234567.5` exactly, with thousands separators: `1,234,567.50`.
-  static func money(_ amount: Amount) -> String { grouped(amount.decimalString) }
-
-  /// An exact decimal text (`-1234.5`) with thousands separators.
-  static func grouped(_ plain: String) -> String { Digits.grouped(plain) }
+  static func money(_ amount: Amount) -> String { Digits.grouped(amount.decimalString) }
 
   static func count(_ n: Int) -> String { Digits.grouped(String(n)) }
 }

@@ -22,8 +22,8 @@ extension ImportSummary {
                            ("rejected", .right), ("check", .left)])
     for row in reconciliation {
       table.add([row.key.period?.description ?? "unreadable", row.key.currency.code, Format.count(row.file.rows),
-                 Format.grouped(row.fileBilledText), Format.money(row.stored.billedCost),
-                 Format.money(row.rejected.billedCost), Format.grouped(row.fileEffectiveText),
+                 Digits.grouped(row.fileBilledText), Format.money(row.stored.billedCost),
+                 Format.money(row.rejected.billedCost), Digits.grouped(row.fileEffectiveText),
                  Format.money(row.stored.effectiveCost), Format.money(row.rejected.effectiveCost),
                  row.balances ? "ok" : "MISMATCH"])
     }
