@@ -12,7 +12,8 @@ extension Workspace {
     let anomalyRules = rules.anomalies
     let end = try until ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
     let start = since ?? end - 30 * 86_400
-    let historyStart = start - Int64(anomalyRules.baselineDays) * 86_400
+    // The baseline window, or three months back for the same day of each month, whichever is longer.
+    let historyStart = start - Int64(max(anomalyRules.baselineDays, 92)) * 86_400
     let series = try costSeries(from: historyStart, to: end, rules: rules)
     var found = AnomalyDetector.run(series.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
                                     from: start, to: end, rules: anomalyRules)
@@ -22,13 +23,23 @@ extension Workspace {
     var rateRules = anomalyRules
     rateRules.absolute = Amount(nanos: 10_000_000)
     found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
+    var muted: [MutedAnomaly] = []
+    found = AnomalyDetector.oneEachEvent(found).filter { a in
+      guard let startDay = try? Self.parseDay(a.start) else { return true }
+      let names = [(a.dimension, a.value)] + a.alsoSeenAs.compactMap { n in
+        ["model", "request type", "service"].first { n.hasPrefix($0 + " ") }.map { ($0, String(n.dropFirst($0.count + 1))) }
+      }
+      guard let mute = rules.mutes.first(where: { m in names.contains { m.covers(dimension: $0.0, value: $0.1, start: startDay) } }) else { return true }
+      muted.append(MutedAnomaly(anomaly: a, reason: mute.reason))
+      return false
+    }
     func day(_ t: Int64) -> String { String(Timestamp.iso8601(t).prefix(10)) }
     return AnomalyReport(
       from: day(start), to: day(end), basis: rules.basis,
-      thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
+      thresholds: ["baseline": "\(anomalyRules.baselineDays) days, same weekday when 3+ weeks; same day of the month when 2+ months", "relative": String(format: "%.0f%%", anomalyRules.relative * 100),
                    "absolute": anomalyRules.absolute.decimalString, "robust z": String(format: "%.1f", anomalyRules.robustZ)],
       anomalies: found,
-      seriesWatched: series.count + rates.count)
+      seriesWatched: series.count + rates.count, muted: muted)
   }
 
   /// Series in an array, found by key: each daily group adds to three of them in place.

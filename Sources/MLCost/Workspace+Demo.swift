@@ -72,6 +72,14 @@ extension Workspace {
     files["anomalies-\(DemoCompany.month).txt"] = AnomalyRenderer.table(anomalies)
     files["anomalies-\(DemoCompany.month).json"] = try AnomalyRenderer.json(anomalies)
     files["anomalies-\(DemoCompany.month).md"] = AnomalyRenderer.markdown(anomalies)
+    // Budgets three weeks into the month: what `mlcost budget` and `mlcost alerts` say on the 22nd.
+    let midMonth = DemoCompany.month.start + 21 * 86_400
+    let budgets = try workspace.budgets(asOf: midMonth, rules: rules)
+    files["budget-\(Self.date(midMonth)).txt"] = BudgetRenderer.table(budgets)
+    files["budget-\(Self.date(midMonth)).json"] = try BudgetRenderer.json(budgets)
+    let alerts = try workspace.alerts(asOf: midMonth, rules: rules, dryRun: true, now: Int64(now().timeIntervalSince1970))
+    files["alerts-\(Self.date(midMonth)).json"] = try AlertRenderer.json(alerts)
+    files["forecast-backtest.txt"] = BudgetRenderer.table(try workspace.forecastBacktest(rules: rules))
     let intro = """
       MLCost demo — Northwind AI, \(DemoCompany.months.first!)…\(DemoCompany.month): billing in FOCUS 1.2 (AWS, Google Cloud,
       Microsoft, Lambda, Pinecone) and a legacy AWS CUR (the research org's shared GPU cluster on a reserved instance),
@@ -85,7 +93,8 @@ extension Workspace {
     files["import-summary.txt"] = intro + "Imports\n" + table.render(indent: "  ") + "\n"
     let text = files["import-summary.txt"]! + "\n" + files[base + ".txt"]!
       + "\nEvery format of this report is in \(directory)/: \(base).{txt,md,json,html} and \(base)-<section>.csv;"
-      + " idle endpoints in idle-\(DemoCompany.month).{txt,md,json}, anomalies in anomalies-\(DemoCompany.month).{txt,md,json}\n"
+      + " idle endpoints in idle-\(DemoCompany.month).{txt,md,json}, anomalies in anomalies-\(DemoCompany.month).{txt,md,json},"
+      + " budgets on the 22nd in budget-\(Self.date(midMonth)).{txt,json} and alerts-\(Self.date(midMonth)).json\n"
     for (name, content) in files { try content.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8) }
     return DemoOutcome(inputDirectory: inputDir, databasePath: db, files: files, summaries: summaries, report: report, idle: idle, text: text)
   }

@@ -29,11 +29,7 @@ extension Workspace {
       var c = ChargeGroup(currency: Currency(g.text[.billingCurrency] ?? "?"), billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
                           chargeCategory: g.chargeCategory)
       c.pricingCategory = g.pricingCategory; c.gpuCount = g.gpuCount; c.consumedQuantity = g.consumedQuantity
-      c.provider = g.text[.providerName]; c.account = g.text[.billingAccountId]; c.subAccount = g.text[.subAccountId]
-      c.service = ServiceNames.canonical(provider: g.text[.providerName], service: g.text[.serviceName]); c.serviceCategory = g.text[.serviceCategory]; c.resourceId = g.text[.resourceId]
-      c.resourceName = g.text[.resourceName]; c.resourceType = g.text[.resourceType]; c.sku = g.text[.skuId]
-      c.region = g.text[.regionId]; c.instanceType = g.text[.instanceType]; c.gpuModel = g.text[.gpuModel]
-      c.consumedUnit = g.text[.consumedUnit]; c.commitmentStatus = g.text[.commitmentDiscountStatus]
+      fill(&c, text: g.text)
       if let raw = g.text[.tags] {
         if let cached = tagCache[raw] { c.tags = cached.tags; c.tagSet = cached.set } else {
           let tags = tags(json: raw)
@@ -59,6 +55,15 @@ extension Workspace {
       }
     }
     return AttributionInput(month: month, charges: groups, usage: usage, activity: withActivity ? try activity(month, store: store) : [:], prices: priceMap)
+  }
+
+  /// A charge group's text fields, from the store's dimensions (tags apart).
+  static func fill(_ c: inout ChargeGroup, text: [ChargeText: String]) {
+    c.provider = text[.providerName]; c.account = text[.billingAccountId]; c.subAccount = text[.subAccountId]
+    c.service = ServiceNames.canonical(provider: text[.providerName], service: text[.serviceName]); c.serviceCategory = text[.serviceCategory]
+    c.resourceId = text[.resourceId]; c.resourceName = text[.resourceName]; c.resourceType = text[.resourceType]; c.sku = text[.skuId]
+    c.region = text[.regionId]; c.instanceType = text[.instanceType]; c.gpuModel = text[.gpuModel]
+    c.consumedUnit = text[.consumedUnit]; c.commitmentStatus = text[.commitmentDiscountStatus]
   }
 
   /// A charge's tags as stored (a JSON object); values that are not strings as their text; not an object → none.

@@ -55,8 +55,10 @@ public enum AnomalyDetector {
       while day < end {
         if !s.missingIsZero && s.days[day] == nil { day += 86_400; continue }  // a gap neither ends nor extends a run
         let actual = s.days[day] ?? .zero
-        if let (expected, mad, how) = baseline(s, day: day, rules: rules), flagged(actual: actual, expected: expected, mad: mad, rules: rules) {
-          run.append((day, expected, actual, how))
+        if let (expected, mad, how) = baseline(s, day: day, rules: rules), flagged(actual: actual, expected: expected, mad: mad, rules: rules),
+           monthly(s, day: day).map({ flagged(actual: actual, expected: $0, mad: .zero, rules: rules) }) ?? true {
+          // A day the same day of every recent month explains (a monthly job, a monthly fee) is no anomaly.
+          run.append((day, max(expected, monthly(s, day: day) ?? .zero), actual, how))
         } else {
           close()
         }
@@ -88,6 +90,54 @@ public enum AnomalyDetector {
     let m = median(use)
     let mad = median(use.map { ($0 - m).magnitude })
     return (m, mad, sameWeekday.count >= 3 ? "median of the same weekday over \(use.count) weeks" : "median of the last \(use.count) days")
+  }
+
+  /// What recurs on this day of the month: the least of its cost on the same day in each of the last three
+  /// months (two at least, all with history). Nil when the series is younger than two months.
+  static func monthly(_ s: DailySeries, day: Int64) -> Amount? {
+    guard let first = s.days.keys.min() else { return nil }
+    let (y, m, d) = Timestamp.civil(fromDays: day / 86_400)
+    var least: Amount?, months = 0
+    for back in 1...3 {
+      var (py, pm) = (y, m - back)
+      if pm < 1 { pm += 12; py -= 1 }
+      guard d <= Timestamp.daysInMonth(year: py, month: pm) else { continue }
+      let prior = Timestamp.daysFromCivil(year: py, month: pm, day: d) * 86_400
+      if prior < first { break }
+      if !s.missingIsZero && s.days[prior] == nil { continue }
+      let v = s.days[prior] ?? .zero
+      least = least.map { min($0, v) } ?? v
+      months += 1
+    }
+    return months >= 2 ? least : nil
+  }
+
+  /// One event, once: anomalies of the same currency whose days overlap and whose largest contributor is the
+  /// same are one event, reported at the narrowest series (the least actual cost; model before request type
+  /// before service on a tie), with the others named in `alsoSeenAs`.
+  public static func oneEachEvent(_ found: [Anomaly]) -> [Anomaly] {
+    let order = ["model": 0, "request type": 1, "service": 2]
+    func lead(_ a: Anomaly) -> String? {
+      a.topContributors.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+    }
+    let ranked = found.sorted { a, b in
+      a.actual != b.actual ? a.actual < b.actual : (order[a.dimension] ?? 9, a.value, a.start) < (order[b.dimension] ?? 9, b.value, b.start)
+    }
+    var events: [Anomaly] = []
+    for a in ranked {
+      if order[a.dimension] != nil, let key = lead(a),
+         let i = events.firstIndex(where: { e in
+           order[e.dimension] != nil && e.currency == a.currency && lead(e) == key && e.start <= a.end && a.start <= e.end && e.dimension != a.dimension
+             && !e.alsoSeenAs.contains { $0.hasPrefix(a.dimension + " ") }
+         }) {
+        events[i].alsoSeenAs.append(a.name)
+      } else {
+        events.append(a)
+      }
+    }
+    return events.sorted { a, b in
+      a.impact != b.impact ? a.impact > b.impact : (a.dimension, a.value, a.start) < (b.dimension, b.value, b.start)
+    }
   }
 
   static func flagged(actual: Amount, expected: Amount, mad: Amount, rules: AnomalyRules) -> Bool {

@@ -124,6 +124,28 @@ public struct ComponentRule: Sendable {
   public var line: Int
 }
 
+/// A known event: anomalies of this dimension and value (any, when absent) that start in [from, to] are muted.
+public struct Mute: Sendable, Equatable {
+  public var dimension: String?
+  public var value: Pattern?
+  /// Days, UTC midnight; `to` inclusive.
+  public var from: Int64
+  public var to: Int64
+  public var reason: String
+  public var line: Int
+  public init(dimension: String?, value: Pattern?, from: Int64, to: Int64, reason: String, line: Int = 0) {
+    self.dimension = dimension; self.value = value; self.from = from; self.to = to; self.reason = reason; self.line = line
+  }
+  public static func == (l: Mute, r: Mute) -> Bool {
+    (l.dimension, l.value?.description, l.from, l.to, l.reason) == (r.dimension, r.value?.description, r.from, r.to, r.reason)
+  }
+
+  /// Whether it silences an anomaly of this dimension and value that starts on this day.
+  public func covers(dimension d: String, value v: String, start: Int64) -> Bool {
+    (dimension == nil || dimension == d) && (value?.matches(v) ?? true) && start >= from && start <= to
+  }
+}
+
 /// The attribution rules (`mlcost.yaml`); `Rules.defaults` when there is no file.
 public struct Rules: Sendable {
   public var basis: Basis = .amortised
@@ -134,6 +156,9 @@ public struct Rules: Sendable {
   public var components: [ComponentRule] = []
   public var idle = IdleRules()
   public var anomalies = AnomalyRules()
+  public var budgets: [Budget] = []
+  /// Known events that anomalies and alerts leave out (listed as muted).
+  public var mutes: [Mute] = []
   /// Where the rules came from (a path, or "defaults").
   public var source = "defaults"
 

@@ -104,8 +104,19 @@ struct RulesParser {
         for item in seq { r.components.append(try componentRule(item)) }
       case "idle": r.idle = try idle(value, r.idle)
       case "anomalies": r.anomalies = try anomalies(value, r.anomalies)
+      case "budgets":
+        guard let seq = value.sequence else { throw fail(value, "budgets must be a list") }
+        for item in seq { r.budgets.append(try budget(item)) }
+        var names = Set<String>()
+        for b in r.budgets where !names.insert(b.name).inserted {
+          throw RulesError(file: file, line: b.line, column: nil, message: "two budgets are named '\(b.name)'", fix: "give each budget its own name")
+        }
+      case "mutes":
+        guard let seq = value.sequence else { throw fail(value, "mutes must be a list") }
+        for item in seq { r.mutes.append(try mute(item)) }
       default:
-        throw fail(keyNode, "unknown key '\(key)'", fix: "the rules file has basis, dimensions, virtual_tags, pools, components, idle and anomalies")
+        throw fail(keyNode, "unknown key '\(key)'",
+                   fix: "the rules file has basis, dimensions, virtual_tags, pools, components, idle, anomalies, budgets and mutes")
       }
     }
     return r

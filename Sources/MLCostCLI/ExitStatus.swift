@@ -3,7 +3,7 @@ import MLCost
 
 /// The one place where errors become text and exit codes.
 enum ExitStatus {
-  static let ok: Int32 = 0, unexpected: Int32 = 1, usage: Int32 = 64, badData: Int32 = 65, missingInput: Int32 = 66
+  static let ok: Int32 = 0, unexpected: Int32 = 1, alertsFired: Int32 = 3, usage: Int32 = 64, badData: Int32 = 65, missingInput: Int32 = 66
 
   /// Our errors → (message, code); nil for argument-parser's own (help, usage) errors.
   static func map(_ error: any Error) -> (String, Int32)? {

@@ -7,11 +7,11 @@ struct MLCostCommand: ParsableCommand {
     commandName: "mlcost",
     abstract: "What each ML model costs you, from your billing exports — exact money, embedded SQLite.",
     version: "0.1.0",
-    subcommands: [Demo.self, Import.self, Imports.self, Report.self, Idle.self, Anomalies.self, Plan.self, Throughput.self, CatalogCommand.self, Generate.self]
+    subcommands: [Demo.self, Import.self, Imports.self, Report.self, Idle.self, Anomalies.self, BudgetCommand.self, Alerts.self, Plan.self, Throughput.self, CatalogCommand.self, Generate.self]
   )
 
   /// Runs a command and maps every error to a message on stderr and an exit code
-  /// (0 ok, 1 unexpected, 64 usage, 65 bad data, 66 missing input).
+  /// (0 ok, 1 unexpected, 3 alerts fired, 64 usage, 65 bad data, 66 missing input).
   static func main() {
     if let problem = SubcommandCheck.problem(Array(CommandLine.arguments.dropFirst()), root: MLCostCommand.self) {
       printError(problem)

@@ -46,6 +46,8 @@ extension ChoiceOption {
 enum TableOrJSON: String, ChoiceOption { case table, json }
 /// `--format` of `idle` and `anomalies`.
 enum FindingsFormat: String, ChoiceOption { case table, md, csv, json }
+/// `--format` of `alerts`.
+enum AlertFormat: String, ChoiceOption { case table, json }
 /// `--format` of `plan`.
 enum PlanFormat: String, ChoiceOption { case table, md, csv, json, html }
 /// `--format` of `catalog list`.

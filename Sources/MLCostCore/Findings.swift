@@ -46,10 +46,32 @@ public struct Anomaly: Sendable, Equatable, Codable {
   public var impact: Amount
   public var baseline: String
   public var topContributors: [String: Amount]
+  /// The same event seen in broader series (`request type fine-tune`, `service …`): linked, never summed.
+  public var alsoSeenAs: [String]
   public init(dimension: String, value: String, currency: Currency, start: String, end: String, days: Int, expected: Amount, actual: Amount,
-              impact: Amount, baseline: String, topContributors: [String: Amount]) {
+              impact: Amount, baseline: String, topContributors: [String: Amount], alsoSeenAs: [String] = []) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.end = end; self.days = days; self.expected = expected; self.actual = actual; self.impact = impact; self.baseline = baseline; self.topContributors = topContributors
+    self.alsoSeenAs = alsoSeenAs
   }
+
+  enum CodingKeys: String, CodingKey {
+    case dimension, value, currency, start, end, days, expected, actual, impact, baseline, topContributors, alsoSeenAs
+  }
+
+  /// Reports saved before `alsoSeenAs` existed read back with none.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(dimension: try c.decode(String.self, forKey: .dimension), value: try c.decode(String.self, forKey: .value),
+              currency: try c.decode(Currency.self, forKey: .currency), start: try c.decode(String.self, forKey: .start),
+              end: try c.decode(String.self, forKey: .end), days: try c.decode(Int.self, forKey: .days),
+              expected: try c.decode(Amount.self, forKey: .expected), actual: try c.decode(Amount.self, forKey: .actual),
+              impact: try c.decode(Amount.self, forKey: .impact), baseline: try c.decode(String.self, forKey: .baseline),
+              topContributors: try c.decode([String: Amount].self, forKey: .topContributors),
+              alsoSeenAs: try c.decodeIfPresent([String].self, forKey: .alsoSeenAs) ?? [])
+  }
+
+  /// `model mistral-7b`.
+  public var name: String { "\(dimension) \(value)" }
 }
 
 /// Usage that no source and no catalog put a price on: shown, never counted as $0.

@@ -198,6 +198,25 @@ public enum DemoSources {
       min_cost: 1.00
       gpu_below_percent: 10
 
+    # Budgets (mlcost budget, mlcost alerts): alert at 80% and 100% spent, and when the forecast reaches 100%.
+    budgets:
+      - name: support chatbot
+        scope: {team: support}
+        amount: 5000
+        period: monthly
+      - name: assistant team
+        scope: {team: assistant}
+        amount: 70000
+        period: monthly
+      - name: research
+        scope: {team: research}
+        amount: 34000
+        period: monthly
+      - name: all ML spend
+        scope: total
+        amount: 400000
+        period: quarterly
+
     components:
       - match: {service_category: Databases}
         component: other

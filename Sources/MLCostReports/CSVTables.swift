@@ -20,10 +20,15 @@ public enum CSVTables {
   }
 
   public static func anomalies(_ r: AnomalyReport) -> String {
-    csv(["dimension", "value", "currency", "start", "end", "days", "expected", "actual", "impact", "baseline", "top_contributors"],
+    csv(["dimension", "value", "currency", "start", "end", "days", "expected", "actual", "impact", "baseline", "top_contributors", "also_seen_as", "muted"],
         r.anomalies.map { [$0.dimension, $0.value, $0.currency.code, $0.start, $0.end, String($0.days), $0.expected.decimalString, $0.actual.decimalString,
                            $0.impact.decimalString, $0.baseline,
-                           pairs($0.topContributors)] })
+                           pairs($0.topContributors), $0.alsoSeenAs.joined(separator: "; "), nil] }
+          + r.muted.map { m in
+            let a = m.anomaly
+            return [a.dimension, a.value, a.currency.code, a.start, a.end, String(a.days), a.expected.decimalString, a.actual.decimalString,
+                    a.impact.decimalString, a.baseline, pairs(a.topContributors), a.alsoSeenAs.joined(separator: "; "), m.reason]
+          })
   }
 
   /// Money here is the planner's estimate rounded to the cent (rates to six places), as in its JSON.

@@ -58,11 +58,7 @@ public enum IdleRenderer {
     return out.joined(separator: "\n") + "\n"
   }
 
-  public static func json(_ r: IdleReport) throws -> String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try e.encode(r), as: UTF8.self) + "\n"
-  }
+  public static func json(_ r: IdleReport) throws -> String { try JSONRenderer.encode(r) }
 }
 
 /// `mlcost anomalies`: daily costs against their robust trailing baselines.
@@ -74,9 +70,13 @@ public struct AnomalyReport: Codable, Sendable, Equatable {
   public var thresholds: [String: String]
   public var anomalies: [Anomaly]
   public var seriesWatched: Int
+  /// Anomalies the rules' mutes silenced, each with its reason.
+  public var muted: [MutedAnomaly]
 
-  public init(from: String, to: String, basis: Basis, thresholds: [String: String], anomalies: [Anomaly], seriesWatched: Int) {
+  public init(from: String, to: String, basis: Basis, thresholds: [String: String], anomalies: [Anomaly], seriesWatched: Int,
+              muted: [MutedAnomaly] = []) {
     self.from = from; self.to = to; self.basis = basis; self.thresholds = thresholds; self.anomalies = anomalies; self.seriesWatched = seriesWatched
+    self.muted = muted
   }
 }
 
@@ -93,7 +93,21 @@ public enum AnomalyRenderer {
       }
       out.append(t.render(indent: "  "))
     }
+    out += footnotes(r).map { $0.isEmpty ? "" : "  " + $0 }
     return out.joined(separator: "\n") + "\n"
+  }
+
+  /// The rolled-up views of each event (linked, never summed) and the muted anomalies with their reasons.
+  static func footnotes(_ r: AnomalyReport) -> [String] {
+    var out: [String] = []
+    let linked = r.anomalies.filter { !$0.alsoSeenAs.isEmpty }
+    if !linked.isEmpty { out.append("") }
+    for a in linked { out.append("\(a.name) \(a.start): the same event shows in \(a.alsoSeenAs.joined(separator: ", ")) (not added again)") }
+    if !r.muted.isEmpty { out += ["", "Muted:"] }
+    for m in r.muted {
+      out.append("\(m.anomaly.name) \(m.anomaly.start) to \(m.anomaly.end), impact \(Display.money(m.anomaly.impact)) \(m.anomaly.currency): \(m.reason)")
+    }
+    return out
   }
 
   public static func markdown(_ r: AnomalyReport) -> String {
@@ -109,12 +123,9 @@ public enum AnomalyRenderer {
                              .joined(separator: "; ")].map(MarkdownRenderer.escape).joined(separator: " | ") + " |")
       }
     }
+    out += footnotes(r).map { $0.isEmpty || $0.hasSuffix(":") ? $0 : "- " + MarkdownRenderer.escape($0) }
     return out.joined(separator: "\n") + "\n"
   }
 
-  public static func json(_ r: AnomalyReport) throws -> String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try e.encode(r), as: UTF8.self) + "\n"
-  }
+  public static func json(_ r: AnomalyReport) throws -> String { try JSONRenderer.encode(r) }
 }

@@ -2,10 +2,13 @@ import Foundation
 
 /// The documented JSON form (docs/report-schema.md): stable key order, exact decimal strings.
 public enum JSONRenderer {
-  public static func render(_ r: MonthlyReport) throws -> String {
+  public static func render(_ r: MonthlyReport) throws -> String { try encode(r) }
+
+  /// Every report's JSON: pretty, keys sorted, slashes as they are, a final newline.
+  public static func encode<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(r), as: UTF8.self) + "\n"
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
   }
 
   /// Reads a saved report back (for `mlcost report render`).

@@ -74,9 +74,5 @@ public enum PlanRenderer {
     return out
   }
 
-  public static func json(_ p: PlanResult) throws -> String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try e.encode(p), as: UTF8.self) + "\n"
-  }
+  public static func json(_ p: PlanResult) throws -> String { try JSONRenderer.encode(p) }
 }

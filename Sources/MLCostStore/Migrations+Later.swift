@@ -159,5 +159,20 @@ extension Migrations {
             FROM charge ch JOIN charge_dims d ON d.id = ch.dims_id) c
       LEFT JOIN charge_detail x ON x.charge_id = c.id;
       """),
+    // `mlcost alerts`: what has fired (so each alert fires once) and when the last recorded run was.
+    ("0008-alerts", """
+      CREATE TABLE alert_fired (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        as_of INTEGER NOT NULL,
+        fired_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE alert_run (
+        id INTEGER PRIMARY KEY,
+        as_of INTEGER NOT NULL,
+        ran_at INTEGER NOT NULL,
+        fired INTEGER NOT NULL
+      );
+      """),
   ]
 }

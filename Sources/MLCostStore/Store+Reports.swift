@@ -253,24 +253,29 @@ public struct StoredDailyGroup: Sendable {
   public var effectiveCost: Amount
   /// The key of the group's text in `dailyGroups(…).dims`.
   public var dimsId: Int64
+  public var chargeCategory: ChargeCategory = .usage
 }
 
 extension Store {
   /// Usage charges per day over [start, end) (purchases, taxes and credits are not daily costs), grouped by the requested text fields only (dimensions that differ
   /// elsewhere fold together); `dims` maps each group's key to its text, resolved once.
-  public func dailyGroups(from start: Int64, to end: Int64, fields: [ChargeText]) throws(StoreError) -> (groups: [StoredDailyGroup], dims: [Int64: [ChargeText: String]]) {
+  /// With `allCategories`, purchases, taxes, credits and adjustments come too, each group with its category.
+  public func dailyGroups(from start: Int64, to end: Int64, fields: [ChargeText], allCategories: Bool = false) throws(StoreError)
+    -> (groups: [StoredDailyGroup], dims: [Int64: [ChargeText: String]]) {
     let s = try db.prepare("""
-      SELECT c.day, c.billed_cost, c.effective_cost, \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
+      SELECT c.day, c.billed_cost, c.effective_cost, d.charge_category, \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
       FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id
-      WHERE c.day >= ? AND c.day < ? AND d.charge_category = \(ChargeCategory.usage.rawValue)
+      WHERE c.day >= ? AND c.day < ?\(allCategories ? "" : " AND d.charge_category = \(ChargeCategory.usage.rawValue)")
       """)
     try s.bind([.integer(start), .integer(end)])
     var keyIds: [[Int64]: Int64] = [:]
+    var categories: [Int64: Int64] = [:]
     var sums: [DayKey: (Amount, Amount)] = [:]
-    var ids = [Int64](repeating: -1, count: fields.count)
+    var ids = [Int64](repeating: -1, count: fields.count + 1)
     while try s.step() {
-      for i in 0..<fields.count { ids[i] = s.value(3 + i).int ?? -1 }
-      let k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; return n }()
+      ids[fields.count] = s.value(3).int ?? 1
+      for i in 0..<fields.count { ids[i] = s.value(4 + i).int ?? -1 }
+      let k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; categories[n] = ids[fields.count]; return n }()
       let dk = DayKey(day: s.value(0).int ?? 0, key: k)
       var v = sums[dk] ?? (.zero, .zero)
       v.0 += s.value(1).amountOrOverflow
@@ -285,7 +290,10 @@ extension Store {
       for (i, f) in fields.enumerated() where combo[i] >= 0 { if let v = try dictionary.value(combo[i]) { text[f] = v } }
       dims[k] = text
     }
-    let groups = sums.map { StoredDailyGroup(day: $0.key.day, billedCost: $0.value.0, effectiveCost: $0.value.1, dimsId: $0.key.key) }
+    let groups = sums.map {
+      StoredDailyGroup(day: $0.key.day, billedCost: $0.value.0, effectiveCost: $0.value.1, dimsId: $0.key.key,
+                       chargeCategory: ChargeCategory(rawValue: Int(categories[$0.key.key] ?? 1)) ?? .usage)
+    }
       .sorted { ($0.day, $0.dimsId) < ($1.day, $1.dimsId) }
     return (groups, dims)
   }

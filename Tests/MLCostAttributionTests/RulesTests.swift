@@ -108,3 +108,45 @@ struct RulesTests {
     #expect(result.allocated == result.charges)
   }
 }
+
+/// The budgets: and mutes: blocks, and what a wrong one says.
+struct BudgetRulesTests {
+  @Test func budgetsParseWithDefaults() throws {
+    let r = try Rules.parse(yaml: """
+      budgets:
+        - name: assistant
+          scope: {team: assistant, provider: AWS, tag: {env: prod}}
+          amount: 60000.50
+          currency: eur
+          period: quarterly
+          alert_at: {actual: [90, 50], forecast: 110}
+        - name: everything
+          scope: total
+          amount: 1000
+      """, file: "r.yaml")
+    #expect(r.budgets.count == 2)
+    let a = r.budgets[0]
+    #expect(a.amount == "60000.50" && a.currency == "EUR" && a.period == .quarterly)
+    #expect(a.actualThresholds == [50, 90] && a.forecastThresholds == [110])
+    #expect(a.scope.description == "team=assistant, provider=AWS, tag env=prod")
+    #expect(r.budgets[1].scope.isTotal && r.budgets[1].period == .monthly && r.budgets[1].actualThresholds == [80, 100])
+  }
+
+  @Test(arguments: [
+    ("budgets:\n  - name: a\n    scope: total\n", "r.yaml:2:5: error: budget 'a' needs an amount"),
+    ("budgets:\n  - name: a\n    scope: total\n    amount: 5\n    period: weekly\n", "r.yaml:5:13: error: period 'weekly' is not known; use monthly, quarterly or annual"),
+    ("budgets:\n  - name: a\n    scope: {colour: red}\n    amount: 5\n", "r.yaml:3:13: error: unknown scope key 'colour'"),
+    ("budgets:\n  - name: a\n    scope: total\n    amount: 5\n  - name: a\n    scope: total\n    amount: 6\n", "r.yaml:5: error: two budgets are named 'a'"),
+    ("budgets:\n  - name: a\n    scope: total\n    amount: -5\n", "r.yaml:4:13: error: amount must be an amount above zero such as 60000.00"),
+    ("mutes:\n  - from: 2026-10-01\n", "r.yaml:2:5: error: a mute needs a reason"),
+    ("mutes:\n  - from: 2026-13-01\n    reason: x\n", "r.yaml:2:11: error: '2026-13-01' is not a date"),
+  ])
+  func aWrongBudgetOrMuteSaysWhereAndWhy(yaml: String, message: String) {
+    do {
+      _ = try Rules.parse(yaml: yaml, file: "r.yaml")
+      Issue.record("accepted: \(yaml)")
+    } catch {
+      #expect(error.description.hasPrefix(message), "\(error.description)")
+    }
+  }
+}

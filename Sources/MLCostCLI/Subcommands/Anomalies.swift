@@ -8,8 +8,10 @@ struct Anomalies: ParsableCommand {
     discussion: """
       Each day is compared with the median and MAD of the same weekday over the previous 28 days (all days when \
       fewer than three weeks exist). A day is flagged when it exceeds the baseline by more than 50% and by more than \
-      $50, and (when the baseline varies) by more than 3 robust standard deviations; consecutive days are one anomaly. \
-      The rules file's anomalies: block changes the thresholds.
+      $50, and (when the baseline varies) by more than 3 robust standard deviations, unless the same day of each of \
+      the last 2–3 months explains it (a monthly job); consecutive days are one anomaly, and one event is reported \
+      once, at its narrowest series, with the broader views linked. The rules file's anomalies: block changes the \
+      thresholds; its mutes: list silences known events (listed as muted).
       """)
 
   @OptionGroup var database: DatabaseOptions

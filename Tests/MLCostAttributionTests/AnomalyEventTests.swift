@@ -1,0 +1,67 @@
+import MLCostCore
+import MLCostTestSupport
+import Testing
+@testable import MLCostAttribution
+
+/// An event once, at its narrowest series; a monthly job is no anomaly; mutes.
+struct AnomalyEventTests {
+  static func a(_ dimension: String, _ value: String, actual: Int64, impact: Int64, lead: String, start: String = "2026-10-20",
+                end: String = "2026-10-22") -> Anomaly {
+    Anomaly(dimension: dimension, value: value, currency: .usd, start: start, end: end, days: 3, expected: Amount(units: actual - impact),
+            actual: Amount(units: actual), impact: Amount(units: impact), baseline: "b", topContributors: [lead: Amount(units: impact)])
+  }
+
+  @Test func oneEventIsReportedOnceAtItsNarrowestSeries() {
+    let found = [Self.a("service", "Azure OpenAI", actual: 2_600, impact: 1_600, lead: "aoai"),
+                 Self.a("model", "gpt-4o", actual: 2_400, impact: 1_600, lead: "aoai"),
+                 Self.a("request type", "chat", actual: 90_000, impact: 1_600, lead: "aoai"),
+                 Self.a("model", "llama", actual: 900, impact: 300, lead: "endpoint")]
+    let events = AnomalyDetector.oneEachEvent(found)
+    #expect(events.count == 2)
+    #expect(events[0].name == "model gpt-4o" && events[0].impact == "1600")
+    #expect(Set(events[0].alsoSeenAs) == ["service Azure OpenAI", "request type chat"])
+    // The impacts listed add up to the events' money, not three times it.
+    #expect(events.reduce(Amount.zero) { $0 + $1.impact } == "1900")
+  }
+
+  @Test func eventsThatDoNotOverlapOrShareTheirLeadStayApart() {
+    let found = [Self.a("model", "gpt-4o", actual: 2_400, impact: 1_600, lead: "aoai"),
+                 Self.a("service", "Azure OpenAI", actual: 2_600, impact: 1_600, lead: "aoai", start: "2026-10-25", end: "2026-10-26"),
+                 Self.a("request type", "chat", actual: 9_000, impact: 1_600, lead: "other")]
+    #expect(AnomalyDetector.oneEachEvent(found).count == 3)
+  }
+
+  /// 100 a day and a job of 600 on the 3rd to the 9th of every month: flagged in the second month (one month of
+  /// history), not in the third (the same days of two months explain it).
+  @Test func aMonthlyJobIsAnAnomalyOnceThenARecurrence() {
+    let start = Timestamp.daysFromCivil(year: 2026, month: 8, day: 1) * 86_400
+    var days: [Int64: Amount] = [:]
+    for i in 0..<92 {
+      let t = start + Int64(i) * 86_400
+      let dom = Timestamp.civil(fromDays: t / 86_400).day
+      days[t] = Amount(units: 100 + ((3...9).contains(dom) ? 600 : 0))
+    }
+    let s = DailySeries(dimension: "model", value: "m", currency: .usd, days: days)
+    let sep = Timestamp.daysFromCivil(year: 2026, month: 9, day: 1) * 86_400, oct = Timestamp.daysFromCivil(year: 2026, month: 10, day: 1) * 86_400
+    let september = AnomalyDetector.run([s], from: sep, to: oct, rules: AnomalyRules())
+    #expect(september.map(\.start) == ["2026-09-03"])
+    #expect(AnomalyDetector.run([s], from: oct, to: oct + 31 * 86_400, rules: AnomalyRules()).isEmpty)
+  }
+
+  @Test func aMuteCoversItsDimensionValueAndDays() throws {
+    let rules = try Rules.parse(yaml: """
+      mutes:
+        - dimension: model
+          value: glob:gpt-*
+          from: 2026-10-19
+          to: 2026-10-23
+          reason: support bot retry loop, fixed in release 4.2
+      """, file: "mlcost.yaml")
+    let m = try #require(rules.mutes.first)
+    let t = Timestamp.daysFromCivil(year: 2026, month: 10, day: 20) * 86_400
+    #expect(m.covers(dimension: "model", value: "gpt-4o", start: t))
+    #expect(!m.covers(dimension: "service", value: "gpt-4o", start: t))
+    #expect(!m.covers(dimension: "model", value: "gpt-4o", start: t + 10 * 86_400))
+    #expect(!m.covers(dimension: "model", value: "llama", start: t))
+  }
+}
