@@ -35,7 +35,7 @@ extension Workspace {
     for a in anomalies.anomalies {
       candidates.append(Alert(kind: .anomaly, key: "anomaly|\(a.dimension)|\(a.value)|\(a.currency)|\(a.start)",
                               title: "Anomaly: \(a.name) cost \(Display.money(a.actual)) \(a.currency) from \(a.start) to \(a.end) "
-                                + "against \(Display.money(a.expected)) expected (\(Display.money(a.impact)) more).",
+                                + "against \(Display.money(a.expected)) expected (\(Display.money(a.impact)) more: \(AnomalyRenderer.why(a))).",
                               anomaly: a))
     }
     let fired = try store.firedAlerts(candidates.map(\.key))

@@ -54,20 +54,23 @@ extension Workspace {
       list.append(DailySeries(dimension: dimension, value: value, currency: currency, days: [:]))
       return list.count - 1
     }
-    mutating func add(_ i: Int, _ day: Int64, _ cost: Amount, _ contributor: String) {
+    mutating func add(_ i: Int, _ day: Int64, _ cost: Amount, _ contributor: String, line: String, quantity: Double, unit: String) {
       list[i].days[day, default: .zero] += cost
       list[i].contributors[day, default: [:]][contributor, default: .zero] += cost
+      list[i].lines[day, default: [:]][line, default: LineDay(cost: .zero, unit: unit)].cost += cost
+      list[i].lines[day]![line]!.quantity += quantity
     }
   }
 
   /// Daily cost per model, request type and service (charges + stated API costs), with who contributed.
   private func costSeries(from historyStart: Int64, to end: Int64, rules: Rules) throws -> [DailySeries] {
-    let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus]
+    let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus,
+                                .skuId, .consumedUnit]
     let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
     var set = SeriesSet()
     // Per dimension combination, once: its three series and who it is. Tag sets are read once each.
     var readings: [String: AttributionEngine.TagReading] = [:]
-    var perDims: [Int64: (series: (Int, Int, Int), who: String)] = [:]
+    var perDims: [Int64: (series: (Int, Int, Int), who: String, line: String, unit: String)] = [:]
     for (id, text) in dims {
       var g = ChargeGroup(currency: Currency(text[.billingCurrency] ?? "?"), billedCost: .zero, effectiveCost: .zero)
       g.provider = text[.providerName]; g.service = ServiceNames.canonical(provider: text[.providerName], service: text[.serviceName])
@@ -81,21 +84,23 @@ extension Workspace {
       let r = AttributionEngine.resolve(g, reading: reading, rules: rules)
       let model = r.values[.model] ?? Owner.unallocated.description, requestType = AttributionEngine.requestTypeName(r.values[.requestType])
       let currency = g.currency
+      let who = text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))"
       perDims[id] = ((set.at("model", model, currency), set.at("request type", requestType, currency),
                       set.at("service", "\(text[.providerName] ?? "?") \(g.service ?? "?")", currency)),
-                     text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))")
+                     who, who + " · " + (text[.skuId] ?? "no SKU"), text[.consumedUnit] ?? "")
     }
     for g in groups {
       guard let d = perDims[g.dimsId] else { continue }
       let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
-      set.add(d.series.0, g.day, cost, d.who)
-      set.add(d.series.1, g.day, cost, d.who)
-      set.add(d.series.2, g.day, cost, d.who)
+      for i in [d.series.0, d.series.1, d.series.2] {
+        set.add(i, g.day, cost, d.who, line: d.line, quantity: g.consumedQuantity ?? 0, unit: d.unit)
+      }
     }
     for u in try store.dailyUsageCosts(from: historyStart, to: end) {
       let who = u.key.map { "api key \($0)" } ?? u.provider
-      set.add(set.at("model", u.model ?? "(unallocated)", Currency(u.currency)), u.day, u.cost, who)
-      set.add(set.at("service", "\(u.provider) API", Currency(u.currency)), u.day, u.cost, who)
+      let line = "\(who) · \(u.model ?? "no model")", tokens = Double(u.tokens)
+      set.add(set.at("model", u.model ?? "(unallocated)", Currency(u.currency)), u.day, u.cost, who, line: line, quantity: tokens, unit: "Tokens")
+      set.add(set.at("service", "\(u.provider) API", Currency(u.currency)), u.day, u.cost, who, line: line, quantity: tokens, unit: "Tokens")
     }
     return set.list
   }

@@ -144,7 +144,11 @@ extension Workspace {
     }
     report.anomalies = try anomalyResult.get(0).anomalies.map {
       AnomalyRow(dimension: $0.dimension, value: $0.value, currency: $0.currency, start: $0.start, days: $0.days, expected: $0.expected,
-                 actual: $0.actual, impact: $0.impact)
+                 actual: $0.actual, impact: $0.impact, explanation: $0.explanation)
+    }
+    if !rules.budgets.isEmpty {
+      let last = try store.lastChargeDay().map { $0 + 86_400 } ?? month.next.start
+      report.budgets = try budgets(asOf: min(month.next.start, max(last, month.start + 86_400)), rules: rules).budgets
     }
     for (currency, total) in idle.totalMonthlyWaste.sorted(by: { $0.key < $1.key }) {
       report.notes.append("Idle and under-used endpoints waste \(total) \(currency) a month (\(idle.from) to \(idle.to), thresholds: rules file's idle block).")

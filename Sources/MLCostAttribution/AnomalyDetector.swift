@@ -25,6 +25,8 @@ public struct DailySeries: Sendable {
   public var contributors: [Int64: [String: Amount]]
   /// Costs: a missing day cost 0. Rates: a missing day has no value and is neither judged nor part of a baseline.
   public var missingIsZero: Bool
+  /// Per day, the lines behind the cost (resource, SKU and unit) with their quantities, for the explanation.
+  public var lines: [Int64: [String: LineDay]] = [:]
   public init(dimension: String, value: String, currency: Currency, days: [Int64: Amount], contributors: [Int64: [String: Amount]] = [:],
               missingIsZero: Bool = true) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.days = days; self.contributors = contributors
@@ -48,7 +50,8 @@ public enum AnomalyDetector {
         out.append(Anomaly(dimension: s.dimension, value: s.value, currency: s.currency, start: date(first.day), end: date(last.day),
                            days: run.count, expected: run.reduce(.zero) { $0 + $1.expected }, actual: run.reduce(.zero) { $0 + $1.actual },
                            impact: run.reduce(.zero) { $0 + $1.actual - $1.expected }, baseline: first.baseline,
-                           topContributors: Dictionary(uniqueKeysWithValues: top.map { ($0.key, $0.value) })))
+                           topContributors: Dictionary(uniqueKeysWithValues: top.map { ($0.key, $0.value) }),
+                           explanation: AnomalyExplainer.explain(s, days: run.map(\.day), expected: run.reduce(.zero) { $0 + $1.expected })))
         run.removeAll()
       }
       var day = since

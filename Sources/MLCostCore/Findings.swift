@@ -48,14 +48,17 @@ public struct Anomaly: Sendable, Equatable, Codable {
   public var topContributors: [String: Amount]
   /// The same event seen in broader series (`request type fine-tune`, `service …`): linked, never summed.
   public var alsoSeenAs: [String]
+  /// Why: the impact split into volume, unit price, mix and FX (nil when the series has no line detail, e.g. rates).
+  public var explanation: AnomalyExplanation?
   public init(dimension: String, value: String, currency: Currency, start: String, end: String, days: Int, expected: Amount, actual: Amount,
-              impact: Amount, baseline: String, topContributors: [String: Amount], alsoSeenAs: [String] = []) {
+              impact: Amount, baseline: String, topContributors: [String: Amount], alsoSeenAs: [String] = [],
+              explanation: AnomalyExplanation? = nil) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.end = end; self.days = days; self.expected = expected; self.actual = actual; self.impact = impact; self.baseline = baseline; self.topContributors = topContributors
-    self.alsoSeenAs = alsoSeenAs
+    self.alsoSeenAs = alsoSeenAs; self.explanation = explanation
   }
 
   enum CodingKeys: String, CodingKey {
-    case dimension, value, currency, start, end, days, expected, actual, impact, baseline, topContributors, alsoSeenAs
+    case dimension, value, currency, start, end, days, expected, actual, impact, baseline, topContributors, alsoSeenAs, explanation
   }
 
   /// Reports saved before `alsoSeenAs` existed read back with none.
@@ -68,10 +71,30 @@ public struct Anomaly: Sendable, Equatable, Codable {
               impact: try c.decode(Amount.self, forKey: .impact), baseline: try c.decode(String.self, forKey: .baseline),
               topContributors: try c.decode([String: Amount].self, forKey: .topContributors),
               alsoSeenAs: try c.decodeIfPresent([String].self, forKey: .alsoSeenAs) ?? [])
+    explanation = try c.decodeIfPresent(AnomalyExplanation.self, forKey: .explanation)
   }
 
   /// `model mistral-7b`.
   public var name: String { "\(dimension) \(value)" }
+}
+
+/// An anomaly's impact (actual − expected) in four parts that add up to it exactly:
+/// - **volume**: the expected cost × (driver quantity ratio − 1), the driver being the unit that carries most of the
+///   baseline's cost (Hours, Tokens, …);
+/// - **mix**: what buying other lines in other proportions did at baseline prices (and lines without a quantity);
+/// - **unit price**: what the lines' own rates did (the exact remainder);
+/// - **FX**: exchange-rate moves — zero here: a series is in one billing currency and exports carry no rate history.
+public struct AnomalyExplanation: Sendable, Equatable, Codable {
+  public var volume: Amount
+  public var unitPrice: Amount
+  public var mix: Amount
+  public var fx: Amount
+  /// The unit whose quantity measures volume, and its quantity ratio (anomalous ÷ baseline days); nil without one.
+  public var driverUnit: String?
+  public var driverRatio: Double?
+  public init(volume: Amount, unitPrice: Amount, mix: Amount, fx: Amount, driverUnit: String?, driverRatio: Double?) {
+    self.volume = volume; self.unitPrice = unitPrice; self.mix = mix; self.fx = fx; self.driverUnit = driverUnit; self.driverRatio = driverRatio
+  }
 }
 
 /// Usage that no source and no catalog put a price on: shown, never counted as $0.

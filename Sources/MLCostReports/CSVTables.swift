@@ -20,15 +20,14 @@ public enum CSVTables {
   }
 
   public static func anomalies(_ r: AnomalyReport) -> String {
-    csv(["dimension", "value", "currency", "start", "end", "days", "expected", "actual", "impact", "baseline", "top_contributors", "also_seen_as", "muted"],
-        r.anomalies.map { [$0.dimension, $0.value, $0.currency.code, $0.start, $0.end, String($0.days), $0.expected.decimalString, $0.actual.decimalString,
-                           $0.impact.decimalString, $0.baseline,
-                           pairs($0.topContributors), $0.alsoSeenAs.joined(separator: "; "), nil] }
-          + r.muted.map { m in
-            let a = m.anomaly
-            return [a.dimension, a.value, a.currency.code, a.start, a.end, String(a.days), a.expected.decimalString, a.actual.decimalString,
-                    a.impact.decimalString, a.baseline, pairs(a.topContributors), a.alsoSeenAs.joined(separator: "; "), m.reason]
-          })
+    func row(_ a: Anomaly, muted: String?) -> [String?] {
+      [a.dimension, a.value, a.currency.code, a.start, a.end, String(a.days), a.expected.decimalString, a.actual.decimalString,
+       a.impact.decimalString, a.explanation?.volume.decimalString, a.explanation?.unitPrice.decimalString, a.explanation?.mix.decimalString,
+       a.explanation?.fx.decimalString, a.explanation?.driverUnit, a.baseline, pairs(a.topContributors), a.alsoSeenAs.joined(separator: "; "), muted]
+    }
+    return csv(["dimension", "value", "currency", "start", "end", "days", "expected", "actual", "impact", "volume", "unit_price", "mix", "fx",
+                "volume_unit", "baseline", "top_contributors", "also_seen_as", "muted"],
+               r.anomalies.map { row($0, muted: nil) } + r.muted.map { row($0.anomaly, muted: $0.reason) })
   }
 
   /// Money here is the planner's estimate rounded to the cent (rates to six places), as in its JSON.

@@ -103,11 +103,21 @@ public enum AnomalyRenderer {
     let linked = r.anomalies.filter { !$0.alsoSeenAs.isEmpty }
     if !linked.isEmpty { out.append("") }
     for a in linked { out.append("\(a.name) \(a.start): the same event shows in \(a.alsoSeenAs.joined(separator: ", ")) (not added again)") }
+    let explained = r.anomalies.filter { $0.explanation != nil }
+    if !explained.isEmpty { out += ["", "Why (impact = volume + unit price + mix + FX):"] }
+    for a in explained { out.append("\(a.name) \(a.start): " + why(a)) }
     if !r.muted.isEmpty { out += ["", "Muted:"] }
     for m in r.muted {
       out.append("\(m.anomaly.name) \(m.anomaly.start) to \(m.anomaly.end), impact \(Display.money(m.anomaly.impact)) \(m.anomaly.currency): \(m.reason)")
     }
     return out
+  }
+
+  /// `volume 1,667.40 (Tokens ×3.01), unit price 0.10, mix 0.00, FX 0.00`.
+  public static func why(_ a: Anomaly) -> String {
+    guard let e = a.explanation else { return "no line detail" }
+    let driver = e.driverUnit.map { u in " (\(u)" + (e.driverRatio.map { String(format: " ×%.2f", $0) } ?? "") + ")" } ?? ""
+    return "volume \(Display.money(e.volume))\(driver), unit price \(Display.money(e.unitPrice)), mix \(Display.money(e.mix)), FX \(Display.money(e.fx))"
   }
 
   public static func markdown(_ r: AnomalyReport) -> String {

@@ -104,12 +104,13 @@ extension MonthlyReport {
                          [.text($0.kind.rawValue), .text($0.resourceId), .text($0.model), .text($0.currency.code), .money($0.monthlyWaste), .text($0.action)]
                        },
                        totals: nil, empty: "no endpoint with cost over the threshold"))
-    out.append(Section(id: "anomalies", title: "Anomalies (days above their trailing same-weekday baseline)",
+    out.append(Section(id: "anomalies", title: "Anomalies (days above their trailing baseline; impact = volume + unit price + mix)",
                        columns: [("dimension", .text), ("value", .text), ("currency", .text), ("from", .text), ("days", .count),
-                                 ("expected", .money), ("actual", .money), ("impact", .money)],
+                                 ("expected", .money), ("actual", .money), ("impact", .money), ("volume", .money), ("unit price", .money),
+                                 ("mix", .money)],
                        rows: anomalies.map {
                          [.text($0.dimension), .text($0.value), .text($0.currency.code), .text($0.start), .count(Int64($0.days)), .money($0.expected),
-                          .money($0.actual), .money($0.impact)]
+                          .money($0.actual), .money($0.impact), .money($0.volume), .money($0.unitPrice), .money($0.mix)]
                        },
                        totals: nil, empty: "none"))
     out.append(Section(id: "coverage", title: "Tag coverage (share of spend with a model tag)",
@@ -121,6 +122,17 @@ extension MonthlyReport {
                        columns: [("resource", .text), ("provider", .text), ("service", .text), ("currency", .text), ("cost", .money)],
                        rows: untagged.map { [.text($0.resource), .text($0.provider), .text($0.service), .text($0.currency.code), .money($0.cost)] },
                        totals: nil, empty: "none"))
+    if let budgets {
+      out.append(Section(id: "budgets", title: "Budgets (spent and forecast at the month's end or the last charge day)",
+                         columns: [("budget", .text), ("scope", .text), ("period", .text), ("currency", .text), ("amount", .money),
+                                   ("spent", .money), ("%", .percent), ("forecast", .money), ("%", .percent), ("days left", .count),
+                                   ("status", .text)],
+                         rows: budgets.map {
+                           [.text($0.name), .text($0.scope), .text($0.period), .text($0.currency.code), .money($0.amount), .money($0.spent),
+                            .percent($0.spentPercent), .money($0.forecast), .percent($0.forecastPercent), .count(Int64($0.daysLeft)), .text($0.status)]
+                         },
+                         totals: nil, empty: "none"))
+    }
     return out
   }
 }

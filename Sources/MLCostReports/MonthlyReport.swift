@@ -21,6 +21,8 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var idle: [IdleRow] = []
   /// Cost anomalies that started in the month (`mlcost anomalies` over the month).
   public var anomalies: [AnomalyRow] = []
+  /// The rules' budgets at the month's end (or the last charge day before it); absent without budgets.
+  public var budgets: [BudgetRow]?
   public var components: [String]
   public var pools: [PoolRow]
   public var unpriced: [UnpricedUsage]
@@ -185,8 +187,14 @@ public struct AnomalyRow: Codable, Sendable, Equatable {
   public var expected: Amount
   public var actual: Amount
   public var impact: Amount
-  public init(dimension: String, value: String, currency: Currency, start: String, days: Int, expected: Amount, actual: Amount, impact: Amount) {
+  /// The impact's parts (nil for a series without line detail; reports saved before them read back as nil).
+  public var volume: Amount?
+  public var unitPrice: Amount?
+  public var mix: Amount?
+  public init(dimension: String, value: String, currency: Currency, start: String, days: Int, expected: Amount, actual: Amount, impact: Amount,
+              explanation: AnomalyExplanation? = nil) {
     self.dimension = dimension; self.value = value; self.currency = currency; self.start = start; self.days = days
     self.expected = expected; self.actual = actual; self.impact = impact
+    volume = explanation?.volume; unitPrice = explanation.map { $0.unitPrice + $0.fx }; mix = explanation?.mix
   }
 }

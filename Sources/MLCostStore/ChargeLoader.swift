@@ -134,7 +134,10 @@ public final class ChargeLoader: ImportSink {
       || (c.contractedCost?.isOverflow ?? false) || c.billedCost.isOverflow || c.effectiveCost.isOverflow {
       throw StoreError.overflow("\(fileName):\(c.line): the running total of BilledCost or EffectiveCost for this billing period passes ±1.7 × 10^26 units")
     }
-    if let q = c.consumedQuantity { summaryRunning.consumed = (summaryRunning.consumed ?? 0) + q }
+    if let q = c.consumedQuantity {
+      summaryRunning.consumed = (summaryRunning.consumed ?? 0) + q
+      dailyRunning.consumed = (dailyRunning.consumed ?? 0) + q
+    }
     if let q = c.pricingQuantity { summaryRunning.pricing = (summaryRunning.pricing ?? 0) + q }
     let s = insert
     s.bind(1, importId)
@@ -259,10 +262,12 @@ public final class ChargeLoader: ImportSink {
   private func spillDaily() throws(StoreError) {
     if dailyInsert == nil {
       dailyInsert = try db.prepare("""
-        INSERT OR REPLACE INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost) VALUES (?,?,?,?,?,?,?)
+        INSERT OR REPLACE INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost, consumed_quantity)
+        VALUES (?,?,?,?,?,?,?,?)
         """)
       dailySelect = try db.prepare("""
-        SELECT rows, billed_cost, effective_cost FROM charge_daily WHERE day = ? AND dims_id = ? AND import_id = ? AND billing_period_start = ?
+        SELECT rows, billed_cost, effective_cost, consumed_quantity FROM charge_daily
+        WHERE day = ? AND dims_id = ? AND import_id = ? AND billing_period_start = ?
         """)
     }
     let d = dailyInsert!, q = dailySelect!
@@ -271,15 +276,19 @@ public final class ChargeLoader: ImportSink {
       if spilledDaily {
         q.bind(1, k.day); q.bind(2, k.dimsId); q.bind(3, importId); q.bind(4, k.periodStart)
         if try q.step() {
-          t.rows += q.value(0).int ?? 0
-          t.billed += q.value(1).amountOrOverflow
-          t.effective += q.value(2).amountOrOverflow
+          var earlier = SummaryTotals()
+          earlier.rows = q.value(0).int ?? 0
+          earlier.billed = q.value(1).amountOrOverflow
+          earlier.effective = q.value(2).amountOrOverflow
+          earlier.consumed = q.value(3).double
+          earlier.merge(t)
+          t = earlier
         }
         q.reset()
       }
       if t.overflowed { throw StoreError.overflow("\(fileName): one day's total of one set of dimensions passes ±1.7 × 10^26 units") }
       d.bind(1, k.periodStart); d.bind(2, k.day); d.bind(3, k.dimsId); d.bind(4, importId); d.bind(5, t.rows)
-      d.bind(6, t.billed); d.bind(7, t.effective)
+      d.bind(6, t.billed); d.bind(7, t.effective); d.bind(8, t.consumed)
       try d.run()
     }
     daily.removeAll(keepingCapacity: true)

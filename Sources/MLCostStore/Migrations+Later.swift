@@ -174,5 +174,15 @@ extension Migrations {
         fired INTEGER NOT NULL
       );
       """),
+    // Quantities per day, so an anomaly can be split into volume, unit price and mix (existing rows filled from charge).
+    ("0009-daily-quantity", """
+      ALTER TABLE charge_daily ADD COLUMN consumed_quantity REAL;
+      UPDATE charge_daily SET consumed_quantity = q.total
+      FROM (SELECT billing_period_start AS p, charge_period_start - (((charge_period_start % 86400) + 86400) % 86400) AS d,
+                   dims_id AS k, import_id AS i, sum(consumed_quantity) AS total
+            FROM charge GROUP BY 1, 2, 3, 4) AS q
+      WHERE charge_daily.billing_period_start = q.p AND charge_daily.day = q.d AND charge_daily.dims_id = q.k
+        AND charge_daily.import_id = q.i;
+      """),
   ]
 }

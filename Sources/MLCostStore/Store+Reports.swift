@@ -254,6 +254,8 @@ public struct StoredDailyGroup: Sendable {
   /// The key of the group's text in `dailyGroups(…).dims`.
   public var dimsId: Int64
   public var chargeCategory: ChargeCategory = .usage
+  /// Σ ConsumedQuantity (nil when no row stated one; databases before migration 0009 filled from their charges).
+  public var consumedQuantity: Double?
 }
 
 extension Store {
@@ -263,23 +265,25 @@ extension Store {
   public func dailyGroups(from start: Int64, to end: Int64, fields: [ChargeText], allCategories: Bool = false) throws(StoreError)
     -> (groups: [StoredDailyGroup], dims: [Int64: [ChargeText: String]]) {
     let s = try db.prepare("""
-      SELECT c.day, c.billed_cost, c.effective_cost, d.charge_category, \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
+      SELECT c.day, c.billed_cost, c.effective_cost, d.charge_category, c.consumed_quantity,
+             \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
       FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id
       WHERE c.day >= ? AND c.day < ?\(allCategories ? "" : " AND d.charge_category = \(ChargeCategory.usage.rawValue)")
       """)
     try s.bind([.integer(start), .integer(end)])
     var keyIds: [[Int64]: Int64] = [:]
     var categories: [Int64: Int64] = [:]
-    var sums: [DayKey: (Amount, Amount)] = [:]
+    var sums: [DayKey: (Amount, Amount, Double?)] = [:]
     var ids = [Int64](repeating: -1, count: fields.count + 1)
     while try s.step() {
       ids[fields.count] = s.value(3).int ?? 1
-      for i in 0..<fields.count { ids[i] = s.value(4 + i).int ?? -1 }
+      for i in 0..<fields.count { ids[i] = s.value(5 + i).int ?? -1 }
       let k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; categories[n] = ids[fields.count]; return n }()
       let dk = DayKey(day: s.value(0).int ?? 0, key: k)
-      var v = sums[dk] ?? (.zero, .zero)
+      var v = sums[dk] ?? (.zero, .zero, nil)
       v.0 += s.value(1).amountOrOverflow
       v.1 += s.value(2).amountOrOverflow
+      if let q = s.value(4).double { v.2 = (v.2 ?? 0) + q }
       sums[dk] = v
     }
     s.reset()
@@ -292,7 +296,7 @@ extension Store {
     }
     let groups = sums.map {
       StoredDailyGroup(day: $0.key.day, billedCost: $0.value.0, effectiveCost: $0.value.1, dimsId: $0.key.key,
-                       chargeCategory: ChargeCategory(rawValue: Int(categories[$0.key.key] ?? 1)) ?? .usage)
+                       chargeCategory: ChargeCategory(rawValue: Int(categories[$0.key.key] ?? 1)) ?? .usage, consumedQuantity: $0.value.2)
     }
       .sorted { ($0.day, $0.dimsId) < ($1.day, $1.dimsId) }
     return (groups, dims)
@@ -301,12 +305,16 @@ extension Store {
   struct DayKey: Hashable { var day: Int64; var key: Int64 }
 
   /// API usage with a stated cost, per day, provider, model and API key.
-  public func dailyUsageCosts(from start: Int64, to end: Int64) throws(StoreError) -> [(day: Int64, provider: String, model: String?, key: String?, currency: String, cost: Amount)] {
+  public func dailyUsageCosts(from start: Int64, to end: Int64) throws(StoreError)
+    -> [(day: Int64, provider: String, model: String?, key: String?, currency: String, cost: Amount, tokens: Int64)] {
     try db.rows("""
       SELECT bucket_start - bucket_start % 86400, (SELECT value FROM dict WHERE id = provider_id), (SELECT value FROM dict WHERE id = model_id),
-             (SELECT value FROM dict WHERE id = api_key_id), coalesce((SELECT value FROM dict WHERE id = currency_id), 'USD'), money_sum(cost)
+             (SELECT value FROM dict WHERE id = api_key_id), coalesce((SELECT value FROM dict WHERE id = currency_id), 'USD'), money_sum(cost),
+             sum(coalesce(input_tokens, 0) + coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0) + coalesce(output_tokens, 0))
       FROM usage WHERE cost IS NOT NULL AND bucket_start >= ? AND bucket_start < ? GROUP BY 1, provider_id, model_id, api_key_id, currency_id
-      """, [.integer(start), .integer(end)]).map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string, $0[3].string, $0[4].string ?? "USD", $0[5].amountOrOverflow) }
+      """, [.integer(start), .integer(end)]).map {
+      ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string, $0[3].string, $0[4].string ?? "USD", $0[5].amountOrOverflow, $0[6].int ?? 0)
+    }
   }
 }
 

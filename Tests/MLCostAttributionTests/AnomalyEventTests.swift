@@ -65,3 +65,50 @@ struct AnomalyEventTests {
     #expect(!m.covers(dimension: "model", value: "llama", start: t))
   }
 }
+
+/// The impact split into volume, unit price and mix, worked by hand; the parts add up to the impact exactly.
+struct AnomalyExplanationTests {
+  static let day0: Int64 = 1_788_220_800   // 2026-09-01
+
+  /// 60 days of `base` lines, day 40 of `spike` lines.
+  static func series(base: [String: LineDay], spike: [String: LineDay]) -> DailySeries {
+    var s = DailySeries(dimension: "model", value: "m", currency: .usd, days: [:])
+    for i in 0..<60 {
+      let d = day0 + Int64(i) * 86_400, lines = i == 40 ? spike : base
+      s.lines[d] = lines
+      s.days[d] = lines.values.reduce(Amount.zero) { $0 + $1.cost }
+    }
+    return s
+  }
+  static func explanation(_ s: DailySeries) throws -> AnomalyExplanation {
+    let found = AnomalyDetector.run([s], from: day0 + 28 * 86_400, to: day0 + 60 * 86_400, rules: AnomalyRules())
+    try #require(found.count == 1)
+    let e = try #require(found[0].explanation)
+    #expect(e.volume + e.unitPrice + e.mix + e.fx == found[0].impact)
+    return e
+  }
+
+  /// 100 h at 2.00 a day, then 150 h at 2.40: impact 160 = volume 200 × (150/100 − 1) = 100 + unit price 150 × 0.40 = 60.
+  @Test func moreHoursAtAHigherRate() throws {
+    let e = try Self.explanation(Self.series(base: ["a": LineDay(cost: "200", quantity: 100, unit: "Hours")],
+                                             spike: ["a": LineDay(cost: "360", quantity: 150, unit: "Hours")]))
+    #expect(e.volume == "100" && e.unitPrice == "60" && e.mix == .zero && e.fx == .zero)
+    #expect(e.driverUnit == "Hours" && e.driverRatio == 1.5)
+  }
+
+  /// The same 120 h, moved from the 2.00 line to the 5.00 line: all mix.
+  @Test func theSameHoursOnACostlierLine() throws {
+    let e = try Self.explanation(Self.series(
+      base: ["a": LineDay(cost: "200", quantity: 100, unit: "Hours"), "b": LineDay(cost: "100", quantity: 20, unit: "Hours")],
+      spike: ["a": LineDay(cost: "80", quantity: 40, unit: "Hours"), "b": LineDay(cost: "400", quantity: 80, unit: "Hours")]))
+    #expect(e.volume == .zero && e.mix == "180" && e.unitPrice == .zero)
+  }
+
+  /// A new line without a quantity (a fee) is mix; the unchanged line explains nothing.
+  @Test func aNewFeeIsMix() throws {
+    let e = try Self.explanation(Self.series(
+      base: ["a": LineDay(cost: "200", quantity: 100, unit: "Hours")],
+      spike: ["a": LineDay(cost: "200", quantity: 100, unit: "Hours"), "fee": LineDay(cost: "150")]))
+    #expect(e.volume == .zero && e.mix == "150" && e.unitPrice == .zero)
+  }
+}

@@ -27,6 +27,8 @@ struct StoreTests {
       "0005-metric-rollups-by-day-and-month": "4921b005f21fe4c3",
       "0006-money-in-picos": "a8fac2881e9b736b",
       "0007-line-detail-out-of-dims": "aeb1ef68d0133c3c",
+      "0008-alerts": "dcf8dd9212e13d26",
+      "0009-daily-quantity": "b425929d7acd5794",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")

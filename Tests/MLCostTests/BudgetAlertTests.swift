@@ -51,6 +51,17 @@ import Testing
     #expect(again.alerts.isEmpty && again.previousRun == "2026-10-22")
   }
 
+  /// The demo's one anomaly is the support bot's token spike: mostly volume, and its parts add up to its impact exactly.
+  @Test func theDemoAnomalyIsExplained() throws {
+    let r = try Binary.run(["anomalies", "--db", Self.demo.db, "--rules", Self.demo.rules, "--since", "2026-10-01", "--format", "json"])
+    let report = try JSONDecoder().decode(AnomalyReport.self, from: Data(r.stdout.utf8))
+    let a = try #require(report.anomalies.first)
+    #expect(report.anomalies.count == 1 && a.name == "model gpt-4o" && a.alsoSeenAs == ["service Microsoft Azure OpenAI Service"])
+    let e = try #require(a.explanation)
+    #expect(e.volume + e.unitPrice + e.mix + e.fx == a.impact)
+    #expect(e.driverUnit == "Tokens" && e.volume > a.impact && e.unitPrice == .zero)
+  }
+
   @Test func aMuteSilencesTheAnomalyAndListsIt() throws {
     let rules = Repo.temporaryDirectory() + "/muted.yaml"
     let text = try String(contentsOfFile: Self.demo.rules, encoding: .utf8) + """

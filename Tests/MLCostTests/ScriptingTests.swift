@@ -59,7 +59,7 @@ struct ScriptingTests {
     let anomalies = try Binary.run(["anomalies", "--db", db, "--since", "2026-10-15", "--format", "csv"])
     #expect(anomalies.status == 0, "\(anomalies.stderr)")
     let lines = anomalies.stdout.split(separator: "\n")
-    #expect(lines.first == "dimension,value,currency,start,end,days,expected,actual,impact,baseline,top_contributors,also_seen_as,muted")
+    #expect(lines.first == "dimension,value,currency,start,end,days,expected,actual,impact,volume,unit_price,mix,fx,volume_unit,baseline,top_contributors,also_seen_as,muted")
     #expect(lines.contains { $0.hasPrefix("model,m,USD,2026-10-20,2026-10-20,1,100.00,900.00,800.00,") })
   }
 
