@@ -14,7 +14,8 @@ extension Workspace {
     let start = since ?? end - 30 * 86_400
     // The baseline window, or three months back for the same day of each month, whichever is longer.
     let historyStart = start - Int64(max(anomalyRules.baselineDays, 92)) * 86_400
-    let series = try costSeries(from: historyStart, to: end, rules: rules)
+    let (set, lines) = try costSeries(from: historyStart, to: end, rules: rules)
+    let series = set.list
     var found = AnomalyDetector.run(series.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
                                     from: start, to: end, rules: anomalyRules)
     // Cost per 1M tokens per model, watched the same way (a price or routing change shows there first);
@@ -24,7 +25,7 @@ extension Workspace {
     rateRules.absolute = Amount(nanos: 10_000_000)
     found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
     var muted: [MutedAnomaly] = []
-    found = AnomalyDetector.oneEachEvent(found).filter { a in
+    found = AnomalyDetector.oneEachEvent(found).map { explained($0, set: set, lines: lines) }.filter { a in
       guard let startDay = try? Self.parseDay(a.start) else { return true }
       let names = [(a.dimension, a.value)] + a.alsoSeenAs.compactMap { n in
         ["model", "request type", "service"].first { n.hasPrefix($0 + " ") }.map { ($0, String(n.dropFirst($0.count + 1))) }
@@ -42,6 +43,30 @@ extension Workspace {
       seriesWatched: series.count + rates.count, muted: muted)
   }
 
+  /// The anomaly with its explanation, from the lines of its series over its days and the 28 days before.
+  private func explained(_ a: Anomaly, set: SeriesSet, lines: [Line]) -> Anomaly {
+    guard let i = set.index[.init(dimension: a.dimension, value: a.value, currency: a.currency)],
+          let first = try? Self.parseDay(a.start), let last = try? Self.parseDay(a.end) else { return a }
+    var s = set.list[i]
+    for l in lines where l.day >= first - 28 * 86_400 && l.day <= last && l.series.contains(i) {
+      s.lines[l.day, default: [:]][l.key, default: LineDay(cost: .zero, unit: l.unit)].cost += l.cost
+      s.lines[l.day]![l.key]!.quantity += l.quantity
+    }
+    var out = a
+    out.explanation = AnomalyExplainer.explain(s, days: (0...Int((last - first) / 86_400)).map { first + Int64($0) * 86_400 }, expected: a.expected)
+    return out
+  }
+
+  /// One line of a day (a resource × SKU, or an API key × model) and the series it adds to.
+  struct Line {
+    var day: Int64
+    var series: [Int]
+    var key: String
+    var unit: String
+    var cost: Amount
+    var quantity: Double
+  }
+
   /// Series in an array, found by key: each daily group adds to three of them in place.
   private struct SeriesSet {
     struct Key: Hashable { var dimension: String, value: String, currency: Currency }
@@ -54,16 +79,14 @@ extension Workspace {
       list.append(DailySeries(dimension: dimension, value: value, currency: currency, days: [:]))
       return list.count - 1
     }
-    mutating func add(_ i: Int, _ day: Int64, _ cost: Amount, _ contributor: String, line: String, quantity: Double, unit: String) {
+    mutating func add(_ i: Int, _ day: Int64, _ cost: Amount, _ contributor: String) {
       list[i].days[day, default: .zero] += cost
       list[i].contributors[day, default: [:]][contributor, default: .zero] += cost
-      list[i].lines[day, default: [:]][line, default: LineDay(cost: .zero, unit: unit)].cost += cost
-      list[i].lines[day]![line]!.quantity += quantity
     }
   }
 
   /// Daily cost per model, request type and service (charges + stated API costs), with who contributed.
-  private func costSeries(from historyStart: Int64, to end: Int64, rules: Rules) throws -> [DailySeries] {
+  private func costSeries(from historyStart: Int64, to end: Int64, rules: Rules) throws -> (SeriesSet, [Line]) {
     let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus,
                                 .skuId, .consumedUnit]
     let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
@@ -89,20 +112,24 @@ extension Workspace {
                       set.at("service", "\(text[.providerName] ?? "?") \(g.service ?? "?")", currency)),
                      who, who + " · " + (text[.skuId] ?? "no SKU"), text[.consumedUnit] ?? "")
     }
+    var lines: [Line] = []
+    lines.reserveCapacity(groups.count)
     for g in groups {
       guard let d = perDims[g.dimsId] else { continue }
       let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
-      for i in [d.series.0, d.series.1, d.series.2] {
-        set.add(i, g.day, cost, d.who, line: d.line, quantity: g.consumedQuantity ?? 0, unit: d.unit)
-      }
+      for i in [d.series.0, d.series.1, d.series.2] { set.add(i, g.day, cost, d.who) }
+      lines.append(Line(day: g.day, series: [d.series.0, d.series.1, d.series.2], key: d.line, unit: d.unit, cost: cost,
+                        quantity: g.consumedQuantity ?? 0))
     }
     for u in try store.dailyUsageCosts(from: historyStart, to: end) {
       let who = u.key.map { "api key \($0)" } ?? u.provider
-      let line = "\(who) · \(u.model ?? "no model")", tokens = Double(u.tokens)
-      set.add(set.at("model", u.model ?? "(unallocated)", Currency(u.currency)), u.day, u.cost, who, line: line, quantity: tokens, unit: "Tokens")
-      set.add(set.at("service", "\(u.provider) API", Currency(u.currency)), u.day, u.cost, who, line: line, quantity: tokens, unit: "Tokens")
+      let model = set.at("model", u.model ?? "(unallocated)", Currency(u.currency)), service = set.at("service", "\(u.provider) API", Currency(u.currency))
+      set.add(model, u.day, u.cost, who)
+      set.add(service, u.day, u.cost, who)
+      lines.append(Line(day: u.day, series: [model, service], key: "\(who) · \(u.model ?? "no model")", unit: "Tokens", cost: u.cost,
+                        quantity: Double(u.tokens)))
     }
-    return set.list
+    return (set, lines)
   }
 
   /// Cost per 1M tokens per model and day, on days with at least 100k tokens (7 such days at least).
