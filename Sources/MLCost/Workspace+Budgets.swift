@@ -12,6 +12,56 @@ extension Workspace {
     return BudgetReport(asOf: Self.date(day), basis: rules.basis, budgets: statuses.map(Self.row), method: Self.forecastMethod, notes: notes)
   }
 
+  /// Every owner of a dimension (nil: one total per currency): spend to date and the forecast for the period's end.
+  public func ownerForecasts(by dimension: Dimension?, period: BudgetPeriod, asOf: Int64?, rules: Rules) throws -> ForecastReport {
+    let day = try asOf ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
+    let start = period.bounds(containing: day - 1).start
+    let daily = try ownerDaily(by: dimension, rules: rules, from: start - Int64(Forecaster.historyDays) * 86_400, to: day)
+    var rows: [ForecastRow] = []
+    for (key, series) in daily {
+      let s = BudgetTracker.status(Budget(name: key.owner, scope: .total, amount: Amount(units: 1), currency: key.currency, period: period),
+                                   daily: series, asOf: day)
+      guard !s.spent.isZero || !s.forecast.total.isZero else { continue }
+      rows.append(ForecastRow(owner: key.owner, currency: key.currency, spent: s.spent, forecast: s.forecast.total, forecastLow: s.forecast.low,
+                              forecastHigh: s.forecast.high, forecastRecurring: s.forecast.recurring, runRate: s.runRate, daysLeft: s.daysLeft))
+    }
+    rows.sort { $0.currency != $1.currency ? $0.currency < $1.currency : $0.forecast != $1.forecast ? $0.forecast > $1.forecast : $0.owner < $1.owner }
+    return ForecastReport(asOf: Self.date(day), basis: rules.basis, by: dimension?.rawValue ?? "total",
+                          period: "\(period.rawValue) \(period.label(containing: day - 1))", rows: rows, method: Self.forecastMethod)
+  }
+
+  struct OwnerKey: Hashable { var owner: String; var currency: Currency }
+
+  /// Cost per day per owner (the dimension's value from tags; `unspecified` without one; a usage record's model for
+  /// `model`) and currency, every charge category and API usage with a stated cost.
+  func ownerDaily(by dimension: Dimension?, rules: Rules, from: Int64, to: Int64) throws -> [OwnerKey: [Int64: Amount]] {
+    let (groups, dims) = try store.dailyGroups(from: from, to: to, fields: Self.reportFields, allCategories: true)
+    var readings: [String: AttributionEngine.TagReading] = [:]
+    var owners: [Int64: OwnerKey] = [:]
+    for (id, text) in dims {
+      var c = ChargeGroup(currency: Currency(text[.billingCurrency] ?? "?"), billedCost: .zero, effectiveCost: .zero)
+      Self.fill(&c, text: text)
+      let raw = text[.tags] ?? ""
+      let reading = readings[raw] ?? {
+        let r = AttributionEngine.read(tags: Self.tags(json: raw), rules: rules)
+        readings[raw] = r
+        return r
+      }()
+      let value = dimension.map { AttributionEngine.resolve(c, reading: reading, rules: rules).values[$0] ?? "unspecified" } ?? "total"
+      owners[id] = OwnerKey(owner: value, currency: c.currency)
+    }
+    var out: [OwnerKey: [Int64: Amount]] = [:]
+    for g in groups {
+      guard let k = owners[g.dimsId] else { continue }
+      out[k, default: [:]][g.day, default: .zero] += rules.basis == .amortised ? g.effectiveCost : g.billedCost
+    }
+    for u in try store.dailyUsageCosts(from: from, to: to) {
+      let owner = dimension == nil ? "total" : dimension == .model ? (u.model ?? "(no model)") : "unspecified"
+      out[OwnerKey(owner: owner, currency: Currency(u.currency)), default: [:]][u.day, default: .zero] += u.cost
+    }
+    return out
+  }
+
   static let forecastMethod = "spent to date + each remaining day's weekday profile (median of the last 28 days, recurring charges "
     + "taken out) + the charges that recur on that day of the month in each of the last 2–3 months; 90% interval from the profile's "
     + "residuals. Direct cost only: a budget counts charges by their tags (aliases and virtual tags applied) and API usage with a "

@@ -15,8 +15,8 @@ public struct Forecast: Sendable, Equatable {
 /// The forecast of a daily cost series: a weekly profile plus recurring month-day charges.
 ///
 /// - **Recurring month-day charges**: in each of the up to three full months before the forecast day, a day's
-///   excess over that month's median for its weekday; a month-day whose excess is positive in every one of them
-///   (two months at least) recurs, by the smallest of those excesses.
+///   excess over that month's median for its weekday, when above a quarter of that median; a month-day with such an
+///   excess in every one of them (two months at least) recurs, by the smallest of those excesses.
 /// - **Weekly profile**: over the last 28 days, each day less its recurring part; the median per weekday (three
 ///   or more of that weekday), else the median of all of them.
 /// - Remaining days = profile of their weekday + their month-day's recurring part. Interval: ±1.645 × the RMS of
@@ -83,7 +83,11 @@ public enum Forecaster {
       for i in 0..<month.days { let d = month.start + Int64(i) * 86_400; perWeekday[weekday(d), default: []].append(y(d)) }
       let level = perWeekday.mapValues(median)
       var e: [Int: Double] = [:]
-      for i in 0..<month.days { let d = month.start + Int64(i) * 86_400; e[i + 1] = y(d) - (level[weekday(d)] ?? 0) }
+      // An excess counts when it is material: above a quarter of the day's usual level (noise is not a recurrence).
+      for i in 0..<month.days {
+        let d = month.start + Int64(i) * 86_400, usual = level[weekday(d)] ?? 0, excess = y(d) - usual
+        e[i + 1] = excess > 0.25 * usual ? excess : 0
+      }
       excess.append(e)
     }
     var out: [Int: Double] = [:]

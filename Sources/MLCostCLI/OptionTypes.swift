@@ -46,6 +46,15 @@ extension ChoiceOption {
 enum TableOrJSON: String, ChoiceOption { case table, json }
 /// `--format` of `idle` and `anomalies`.
 enum FindingsFormat: String, ChoiceOption { case table, md, csv, json }
+/// `--by` of `budget`: the dimension whose owners are forecast.
+enum ForecastBy: String, ChoiceOption {
+  case model, requestType = "request_type", team, environment, endpoint, total
+  static var aliases: [String: ForecastBy] { ["request-type": .requestType, "owner": .model] }
+  var dimension: Dimension? { self == .total ? nil : Dimension(rawValue: rawValue) }
+}
+extension BudgetPeriod: ExpressibleByArgument, ChoiceOption {
+  public static var aliases: [String: BudgetPeriod] { ["yearly": .annual, "month": .monthly, "quarter": .quarterly] }
+}
 /// `--format` of `alerts`.
 enum AlertFormat: String, ChoiceOption { case table, json }
 /// `--format` of `plan`.

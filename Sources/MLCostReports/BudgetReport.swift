@@ -65,12 +65,13 @@ public struct BudgetRow: Codable, Sendable, Equatable {
 public enum BudgetRenderer {
   static let columns: [(String, TextTable.Align)] = [
     ("budget", .left), ("scope", .left), ("period", .left), ("currency", .left), ("amount", .right), ("spent", .right), ("%", .right),
-    ("forecast", .right), ("90% interval", .right), ("%", .right), ("run rate", .right), ("days left", .right), ("status", .left)]
+    ("forecast", .right), ("90% interval", .right), ("%", .right), ("overrun", .right), ("run rate", .right), ("days left", .right),
+    ("status", .left)]
 
   static func cells(_ b: BudgetRow) -> [String] {
     [b.name, b.scope, b.period, b.currency.code, Display.money(b.amount), Display.money(b.spent), Display.percent(b.spentPercent),
      Display.money(b.forecast), "\(Display.money(b.forecastLow))–\(Display.money(b.forecastHigh))", Display.percent(b.forecastPercent),
-     Display.money(b.runRate), String(b.daysLeft), b.status]
+     Display.money(b.overrun), Display.money(b.runRate), String(b.daysLeft), b.status]
   }
 
   public static func table(_ r: BudgetReport) -> String {
@@ -150,4 +151,75 @@ extension BudgetRenderer {
   }
 
   public static func json(_ r: BacktestReport) throws -> String { try JSONRenderer.encode(r) }
+}
+
+/// `mlcost budget --by DIMENSION`: every owner's spend to date and forecast for the period's end, no amounts.
+public struct ForecastReport: Codable, Sendable, Equatable {
+  public var schema = "mlcost.forecast/1"
+  public var asOf: String
+  public var basis: Basis
+  public var by: String
+  public var period: String
+  public var rows: [ForecastRow]
+  public var method: String
+  public init(asOf: String, basis: Basis, by: String, period: String, rows: [ForecastRow], method: String) {
+    self.asOf = asOf; self.basis = basis; self.by = by; self.period = period; self.rows = rows; self.method = method
+  }
+}
+
+public struct ForecastRow: Codable, Sendable, Equatable {
+  public var owner: String
+  public var currency: Currency
+  public var spent: Amount
+  public var forecast: Amount
+  public var forecastLow: Amount
+  public var forecastHigh: Amount
+  public var forecastRecurring: Amount
+  public var runRate: Amount
+  public var daysLeft: Int
+  public init(owner: String, currency: Currency, spent: Amount, forecast: Amount, forecastLow: Amount, forecastHigh: Amount,
+              forecastRecurring: Amount, runRate: Amount, daysLeft: Int) {
+    self.owner = owner; self.currency = currency; self.spent = spent; self.forecast = forecast; self.forecastLow = forecastLow
+    self.forecastHigh = forecastHigh; self.forecastRecurring = forecastRecurring; self.runRate = runRate; self.daysLeft = daysLeft
+  }
+}
+
+extension BudgetRenderer {
+  static let forecastColumns: [(String, TextTable.Align)] = [
+    ("owner", .left), ("currency", .left), ("spent", .right), ("forecast", .right), ("90% interval", .right), ("recurring", .right),
+    ("run rate", .right), ("days left", .right)]
+
+  static func cells(_ f: ForecastRow) -> [String] {
+    [f.owner, f.currency.code, Display.money(f.spent), Display.money(f.forecast), "\(Display.money(f.forecastLow))–\(Display.money(f.forecastHigh))",
+     Display.money(f.forecastRecurring), Display.money(f.runRate), String(f.daysLeft)]
+  }
+
+  public static func table(_ r: ForecastReport) -> String {
+    var out = ["Forecast per \(r.by), \(r.period), as of \(r.asOf) (basis: \(r.basis.rawValue))", ""]
+    var t = TextTable(forecastColumns, headerRule: true)
+    t.rows = r.rows.map(cells)
+    out.append(r.rows.isEmpty ? "  no cost in the period" : t.render(indent: "  "))
+    out += ["", "Forecast: " + r.method]
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  public static func markdown(_ r: ForecastReport) -> String {
+    var out = ["# Forecast per \(r.by), \(r.period), as of \(r.asOf)", "", "Basis: \(r.basis.rawValue).", ""]
+    out.append("| " + forecastColumns.map(\.0).joined(separator: " | ") + " |")
+    out.append("| " + forecastColumns.map { $0.1 == .right ? "---:" : "---" }.joined(separator: " | ") + " |")
+    for f in r.rows { out.append("| " + cells(f).map(MarkdownRenderer.escape).joined(separator: " | ") + " |") }
+    out += ["", "Forecast: " + r.method]
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  public static func csv(_ r: ForecastReport) -> String {
+    CSVTables.csv(["owner", "currency", "spent", "forecast", "forecast_low", "forecast_high", "forecast_recurring", "run_rate", "days_left",
+                   "period", "as_of"],
+                  r.rows.map { f in
+                    [f.owner, f.currency.code, f.spent.decimalString, f.forecast.decimalString, f.forecastLow.decimalString,
+                     f.forecastHigh.decimalString, f.forecastRecurring.decimalString, f.runRate.decimalString, String(f.daysLeft), r.period, r.asOf]
+                  })
+  }
+
+  public static func json(_ r: ForecastReport) throws -> String { try JSONRenderer.encode(r) }
 }

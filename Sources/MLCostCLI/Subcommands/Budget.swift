@@ -21,11 +21,19 @@ struct BudgetCommand: ParsableCommand {
   @Flag(help: "Back-test the month-end forecast (made on days 7, 14 and 21) on every full month instead.")
   var backtest = false
 
+  @Option(help: ArgumentHelp("Forecast every owner of a dimension instead of the budgets: model, request_type, team, environment, endpoint or total.",
+                             valueName: "dimension"), transform: ForecastBy.parse)
+  var by: ForecastBy?
+
+  @Option(help: BudgetPeriod.help("With --by: monthly, quarterly or annual.", valueName: "period", default: .monthly), transform: BudgetPeriod.parse)
+  var period: BudgetPeriod = .monthly
+
   @OptionGroup var output: FindingsOutput
 
   mutating func validate() throws {
     if let asOf, BillingMonth(String(asOf.prefix(7))) == nil || asOf.count != 10 { throw ValidationError("--as-of must look like 2026-10-21") }
     if backtest && (output.format == .csv || output.format == .md) { throw ValidationError("--backtest prints a table or json") }
+    if backtest && by != nil { throw ValidationError("--backtest and --by are two different questions; ask one") }
   }
 
   func run() throws {
@@ -38,6 +46,18 @@ struct BudgetCommand: ParsableCommand {
     if backtest {
       let r = try workspace.forecastBacktest(rules: ruleSet)
       try emit([(output.out, output.format == .json ? try BudgetRenderer.json(r) : BudgetRenderer.table(r))])
+      return
+    }
+    if let by {
+      let r = try workspace.ownerForecasts(by: by.dimension, period: period, asOf: try asOf.map { try Workspace.parseDay($0) }, rules: ruleSet)
+      let text: String
+      switch output.format {
+      case .json: text = try BudgetRenderer.json(r)
+      case .md: text = BudgetRenderer.markdown(r)
+      case .csv: text = BudgetRenderer.csv(r)
+      case .table: text = BudgetRenderer.table(r)
+      }
+      try emit([(output.out, text)])
       return
     }
     if ruleSet.budgets.isEmpty && output.rules == nil && !FileManager.default.fileExists(atPath: "mlcost.yaml") {
