@@ -11,6 +11,14 @@ extension Workspace {
   public func alerts(asOf: Int64?, rules: Rules, dryRun: Bool, now: Int64) throws -> AlertReport {
     let day = try asOf ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
     let previous = try store.lastAlertRun()
+    // Anomalies of the last 30 days, each known by its first day (one that goes on is not new again), found on a
+    // second connection while the budgets are read on this one.
+    let path = databasePath
+    let anomalyResult = ParallelResults<AnomalyReport>(count: 1)
+    let anomaliesDone = DispatchGroup()
+    DispatchQueue.global().async(group: anomaliesDone) {
+      anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: day - 30 * 86_400, until: day, rules: rules) })
+    }
     var candidates: [Alert] = []
     let (statuses, _) = try budgetStatuses(rules.budgets, asOf: day, rules: rules)
     for s in statuses {
@@ -30,8 +38,8 @@ extension Workspace {
                                 budget: row, threshold: Self.percent(t)))
       }
     }
-    // Anomalies over the last 30 days, each known by its first day: one that goes on is not new again.
-    let anomalies = try self.anomalies(since: day - 30 * 86_400, until: day, rules: rules)
+    anomaliesDone.wait()
+    let anomalies = try anomalyResult.get(0)
     for a in anomalies.anomalies {
       candidates.append(Alert(kind: .anomaly, key: "anomaly|\(a.dimension)|\(a.value)|\(a.currency)|\(a.start)",
                               title: "Anomaly: \(a.name) cost \(Display.money(a.actual)) \(a.currency) from \(a.start) to \(a.end) "

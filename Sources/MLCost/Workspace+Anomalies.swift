@@ -16,8 +16,9 @@ extension Workspace {
     let historyStart = start - Int64(max(anomalyRules.baselineDays, 92)) * 86_400
     let (set, lines) = try costSeries(from: historyStart, to: end, rules: rules)
     let series = set.list
+    // Found without per-day contributors (the costly part of the series); each anomaly then reads its own lines.
     var found = AnomalyDetector.run(series.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
-                                    from: start, to: end, rules: anomalyRules)
+                                    from: start, to: end, rules: anomalyRules).map { explained($0, set: set, lines: lines) }
     // Cost per 1M tokens per model, watched the same way (a price or routing change shows there first);
     // a floor of 0.01 per 1M instead of the $ floor.
     let rates = try rateSeries(series, from: historyStart, to: end)
@@ -25,7 +26,7 @@ extension Workspace {
     rateRules.absolute = Amount(nanos: 10_000_000)
     found += AnomalyDetector.run(rates.sorted { ($0.value, $0.currency) < ($1.value, $1.currency) }, from: start, to: end, rules: rateRules)
     var muted: [MutedAnomaly] = []
-    found = AnomalyDetector.oneEachEvent(found).map { explained($0, set: set, lines: lines) }.filter { a in
+    found = AnomalyDetector.oneEachEvent(found).filter { a in
       guard let startDay = try? Self.parseDay(a.start) else { return true }
       let names = [(a.dimension, a.value)] + a.alsoSeenAs.compactMap { n in
         ["model", "request type", "service"].first { n.hasPrefix($0 + " ") }.map { ($0, String(n.dropFirst($0.count + 1))) }
@@ -43,16 +44,21 @@ extension Workspace {
       seriesWatched: series.count + rates.count, muted: muted)
   }
 
-  /// The anomaly with its explanation, from the lines of its series over its days and the 28 days before.
+  /// The anomaly with its top contributors and its explanation, from the lines of its series over its days and the
+  /// 28 days before.
   private func explained(_ a: Anomaly, set: SeriesSet, lines: [Line]) -> Anomaly {
     guard let i = set.index[.init(dimension: a.dimension, value: a.value, currency: a.currency)],
           let first = try? Self.parseDay(a.start), let last = try? Self.parseDay(a.end) else { return a }
     var s = set.list[i]
+    var contributors: [String: Amount] = [:]
     for l in lines where l.day >= first - 28 * 86_400 && l.day <= last && l.series.contains(i) {
       s.lines[l.day, default: [:]][l.key, default: LineDay(cost: .zero, unit: l.unit)].cost += l.cost
       s.lines[l.day]![l.key]!.quantity += l.quantity
+      if l.day >= first { contributors[l.who, default: .zero] += l.cost }
     }
     var out = a
+    let top = contributors.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+    out.topContributors = Dictionary(uniqueKeysWithValues: top.map { ($0.key, $0.value) })
     out.explanation = AnomalyExplainer.explain(s, days: (0...Int((last - first) / 86_400)).map { first + Int64($0) * 86_400 }, expected: a.expected)
     return out
   }
@@ -61,6 +67,7 @@ extension Workspace {
   struct Line {
     var day: Int64
     var series: [Int]
+    var who: String
     var key: String
     var unit: String
     var cost: Amount
@@ -79,10 +86,7 @@ extension Workspace {
       list.append(DailySeries(dimension: dimension, value: value, currency: currency, days: [:]))
       return list.count - 1
     }
-    mutating func add(_ i: Int, _ day: Int64, _ cost: Amount, _ contributor: String) {
-      list[i].days[day, default: .zero] += cost
-      list[i].contributors[day, default: [:]][contributor, default: .zero] += cost
-    }
+    mutating func add(_ i: Int, _ day: Int64, _ cost: Amount) { list[i].days[day, default: .zero] += cost }
   }
 
   /// Daily cost per model, request type and service (charges + stated API costs), with who contributed.
@@ -117,16 +121,16 @@ extension Workspace {
     for g in groups {
       guard let d = perDims[g.dimsId] else { continue }
       let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
-      for i in [d.series.0, d.series.1, d.series.2] { set.add(i, g.day, cost, d.who) }
-      lines.append(Line(day: g.day, series: [d.series.0, d.series.1, d.series.2], key: d.line, unit: d.unit, cost: cost,
+      for i in [d.series.0, d.series.1, d.series.2] { set.add(i, g.day, cost) }
+      lines.append(Line(day: g.day, series: [d.series.0, d.series.1, d.series.2], who: d.who, key: d.line, unit: d.unit, cost: cost,
                         quantity: g.consumedQuantity ?? 0))
     }
     for u in try store.dailyUsageCosts(from: historyStart, to: end) {
       let who = u.key.map { "api key \($0)" } ?? u.provider
       let model = set.at("model", u.model ?? "(unallocated)", Currency(u.currency)), service = set.at("service", "\(u.provider) API", Currency(u.currency))
-      set.add(model, u.day, u.cost, who)
-      set.add(service, u.day, u.cost, who)
-      lines.append(Line(day: u.day, series: [model, service], key: "\(who) · \(u.model ?? "no model")", unit: "Tokens", cost: u.cost,
+      set.add(model, u.day, u.cost)
+      set.add(service, u.day, u.cost)
+      lines.append(Line(day: u.day, series: [model, service], who: who, key: "\(who) · \(u.model ?? "no model")", unit: "Tokens", cost: u.cost,
                         quantity: Double(u.tokens)))
     }
     return (set, lines)

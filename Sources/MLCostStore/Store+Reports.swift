@@ -264,28 +264,48 @@ extension Store {
   /// With `allCategories`, purchases, taxes, credits and adjustments come too, each group with its category.
   public func dailyGroups(from start: Int64, to end: Int64, fields: [ChargeText], allCategories: Bool = false) throws(StoreError)
     -> (groups: [StoredDailyGroup], dims: [Int64: [ChargeText: String]]) {
+    // Rows come in the primary key's order (day first), so each day is summed on its own and the groups come out
+    // ordered without a sort; a dimensions row's key is looked up once (by its id), not hashed as an array per row.
     let s = try db.prepare("""
-      SELECT c.day, c.billed_cost, c.effective_cost, d.charge_category, c.consumed_quantity,
+      SELECT c.day, c.billed_cost, c.effective_cost, d.charge_category, c.consumed_quantity, c.dims_id,
              \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
       FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id
       WHERE c.day >= ? AND c.day < ?\(allCategories ? "" : " AND d.charge_category = \(ChargeCategory.usage.rawValue)")
+      ORDER BY c.day
       """)
     try s.bind([.integer(start), .integer(end)])
     var keyIds: [[Int64]: Int64] = [:]
-    var categories: [Int64: Int64] = [:]
-    var sums: [DayKey: (Amount, Amount, Double?)] = [:]
+    var keyOfDims: [Int64: Int64] = [:]
+    var categories: [Int64] = []
+    var groups: [StoredDailyGroup] = []
+    var today: [Int64: (Amount, Amount, Double?)] = [:]
+    var day = Int64.min
+    func flush() {
+      for (k, v) in today.sorted(by: { $0.key < $1.key }) {
+        groups.append(StoredDailyGroup(day: day, billedCost: v.0, effectiveCost: v.1, dimsId: k,
+                                       chargeCategory: ChargeCategory(rawValue: Int(categories[Int(k)])) ?? .usage, consumedQuantity: v.2))
+      }
+      today.removeAll(keepingCapacity: true)
+    }
     var ids = [Int64](repeating: -1, count: fields.count + 1)
     while try s.step() {
-      ids[fields.count] = s.value(3).int ?? 1
-      for i in 0..<fields.count { ids[i] = s.value(5 + i).int ?? -1 }
-      let k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; categories[n] = ids[fields.count]; return n }()
-      let dk = DayKey(day: s.value(0).int ?? 0, key: k)
-      var v = sums[dk] ?? (.zero, .zero, nil)
+      let d = s.value(0).int ?? 0
+      if d != day { flush(); day = d }
+      let dimsId = s.value(5).int ?? -1
+      let k: Int64
+      if let known = keyOfDims[dimsId] { k = known } else {
+        ids[fields.count] = s.value(3).int ?? 1
+        for i in 0..<fields.count { ids[i] = s.value(6 + i).int ?? -1 }
+        k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; categories.append(ids[fields.count]); return n }()
+        keyOfDims[dimsId] = k
+      }
+      var v = today[k] ?? (.zero, .zero, nil)
       v.0 += s.value(1).amountOrOverflow
       v.1 += s.value(2).amountOrOverflow
       if let q = s.value(4).double { v.2 = (v.2 ?? 0) + q }
-      sums[dk] = v
+      today[k] = v
     }
+    flush()
     s.reset()
     var dictionary = DictionaryCache(db: db)
     var dims: [Int64: [ChargeText: String]] = [:]
@@ -294,15 +314,9 @@ extension Store {
       for (i, f) in fields.enumerated() where combo[i] >= 0 { if let v = try dictionary.value(combo[i]) { text[f] = v } }
       dims[k] = text
     }
-    let groups = sums.map {
-      StoredDailyGroup(day: $0.key.day, billedCost: $0.value.0, effectiveCost: $0.value.1, dimsId: $0.key.key,
-                       chargeCategory: ChargeCategory(rawValue: Int(categories[$0.key.key] ?? 1)) ?? .usage, consumedQuantity: $0.value.2)
-    }
-      .sorted { ($0.day, $0.dimsId) < ($1.day, $1.dimsId) }
     return (groups, dims)
   }
 
-  struct DayKey: Hashable { var day: Int64; var key: Int64 }
 
   /// API usage with a stated cost, per day, provider, model and API key.
   public func dailyUsageCosts(from start: Int64, to end: Int64) throws(StoreError)

@@ -32,6 +32,25 @@ import Testing
     #expect(report.budgets.first { $0.name == "support chatbot" }?.spent == Amount(picos: picos))
   }
 
+  /// `--by model`: every model's forecast; gpt-4o is the support team's only cost, so both say the same.
+  @Test func everyOwnerIsForecastWithBy() throws {
+    let r = try Binary.run(["budget", "--db", Self.demo.db, "--rules", Self.demo.rules, "--as-of", "2026-10-22", "--by", "model", "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try JSONDecoder().decode(ForecastReport.self, from: Data(r.stdout.utf8))
+    #expect(report.period == "monthly 2026-10" && report.by == "model")
+    let gpt = try #require(report.rows.first { $0.owner == "gpt-4o" })
+    let budgets = try JSONDecoder().decode(BudgetReport.self, from: Data(try Binary.run(
+      ["budget", "--db", Self.demo.db, "--rules", Self.demo.rules, "--as-of", "2026-10-22", "--format", "json"]).stdout.utf8))
+    let support = try #require(budgets.budgets.first { $0.name == "support chatbot" })
+    #expect(gpt.spent == support.spent && gpt.forecast == support.forecast)
+    // The rows add up to the total's.
+    let total = try JSONDecoder().decode(ForecastReport.self, from: Data(try Binary.run(
+      ["budget", "--db", Self.demo.db, "--rules", Self.demo.rules, "--as-of", "2026-10-22", "--by", "total", "--format", "json"]).stdout.utf8))
+    #expect(report.rows.reduce(Amount.zero) { $0 + $1.spent } == total.rows.first?.spent)
+    let typo = try Binary.run(["budget", "--db", Self.demo.db, "--by", "modle"])
+    #expect(typo.status == 64 && typo.stderr.contains("did you mean 'model'"))
+  }
+
   @Test func alertsFireOnceAndExitThree() throws {
     let db = Repo.temporaryDirectory() + "/alerts.db"
     try FileManager.default.copyItem(atPath: Self.demo.db, toPath: db)
