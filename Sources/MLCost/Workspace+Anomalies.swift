@@ -14,11 +14,11 @@ extension Workspace {
     let start = since ?? end - 30 * 86_400
     // The baseline window, or three months back for the same day of each month, whichever is longer.
     let historyStart = start - Int64(max(anomalyRules.baselineDays, 92)) * 86_400
-    let (set, lines) = try costSeries(from: historyStart, to: end, rules: rules)
+    let (set, lines, infos) = try costSeries(from: historyStart, to: end, rules: rules)
     let series = set.list
     // Found without per-day contributors (the costly part of the series); each anomaly then reads its own lines.
     var found = AnomalyDetector.run(series.sorted { ($0.dimension, $0.value, $0.currency) < ($1.dimension, $1.value, $1.currency) },
-                                    from: start, to: end, rules: anomalyRules).map { explained($0, set: set, lines: lines) }
+                                    from: start, to: end, rules: anomalyRules).map { explained($0, set: set, lines: lines, infos: infos) }
     // Cost per 1M tokens per model, watched the same way (a price or routing change shows there first);
     // a floor of 0.01 per 1M instead of the $ floor.
     let rates = try rateSeries(series, from: historyStart, to: end)
@@ -46,15 +46,16 @@ extension Workspace {
 
   /// The anomaly with its top contributors and its explanation, from the lines of its series over its days and the
   /// 28 days before.
-  private func explained(_ a: Anomaly, set: SeriesSet, lines: [Line]) -> Anomaly {
+  private func explained(_ a: Anomaly, set: SeriesSet, lines: [Line], infos: [LineInfo]) -> Anomaly {
     guard let i = set.index[.init(dimension: a.dimension, value: a.value, currency: a.currency)],
           let first = try? Self.parseDay(a.start), let last = try? Self.parseDay(a.end) else { return a }
     var s = set.list[i]
     var contributors: [String: Amount] = [:]
-    for l in lines where l.day >= first - 28 * 86_400 && l.day <= last && l.series.contains(i) {
-      s.lines[l.day, default: [:]][l.key, default: LineDay(cost: .zero, unit: l.unit)].cost += l.cost
-      s.lines[l.day]![l.key]!.quantity += l.quantity
-      if l.day >= first { contributors[l.who, default: .zero] += l.cost }
+    for l in lines where l.day >= first - 28 * 86_400 && l.day <= last && l.adds(to: i) {
+      let info = infos[Int(l.info)]
+      s.lines[l.day, default: [:]][info.key, default: LineDay(cost: .zero, unit: info.unit)].cost += l.cost
+      s.lines[l.day]![info.key]!.quantity += l.quantity
+      if l.day >= first { contributors[info.who, default: .zero] += l.cost }
     }
     var out = a
     let top = contributors.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
@@ -63,15 +64,22 @@ extension Workspace {
     return out
   }
 
-  /// One line of a day (a resource × SKU, or an API key × model) and the series it adds to.
+  /// One line of a day (a resource × SKU, or an API key × model) and the series it adds to (-1: none); its
+  /// text is in a table, so a line is plain values (no allocation, no reference counting per line).
   struct Line {
     var day: Int64
-    var series: [Int]
+    var s0: Int32, s1: Int32, s2: Int32
+    var info: Int32
+    var cost: Amount
+    var quantity: Double
+    func adds(to i: Int) -> Bool { Int(s0) == i || Int(s1) == i || Int(s2) == i }
+  }
+
+  /// Who a line is (resource or API key), the line's key and its unit.
+  struct LineInfo {
     var who: String
     var key: String
     var unit: String
-    var cost: Amount
-    var quantity: Double
   }
 
   /// Series in an array, found by key: each daily group adds to three of them in place.
@@ -90,14 +98,15 @@ extension Workspace {
   }
 
   /// Daily cost per model, request type and service (charges + stated API costs), with who contributed.
-  private func costSeries(from historyStart: Int64, to end: Int64, rules: Rules) throws -> (SeriesSet, [Line]) {
+  private func costSeries(from historyStart: Int64, to end: Int64, rules: Rules) throws -> (SeriesSet, [Line], [LineInfo]) {
     let fields: [ChargeText] = [.billingCurrency, .providerName, .serviceName, .resourceId, .resourceName, .tags, .commitmentDiscountStatus,
                                 .skuId, .consumedUnit]
     let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
     var set = SeriesSet()
     // Per dimension combination, once: its three series and who it is. Tag sets are read once each.
     var readings: [String: AttributionEngine.TagReading] = [:]
-    var perDims: [Int64: (series: (Int, Int, Int), who: String, line: String, unit: String)] = [:]
+    var perDims: [Int64: (series: (Int, Int, Int), info: Int32)] = [:]
+    var infos: [LineInfo] = []
     for (id, text) in dims {
       var g = ChargeGroup(currency: Currency(text[.billingCurrency] ?? "?"), billedCost: .zero, effectiveCost: .zero)
       g.provider = text[.providerName]; g.service = ServiceNames.canonical(provider: text[.providerName], service: text[.serviceName])
@@ -113,8 +122,8 @@ extension Workspace {
       let currency = g.currency
       let who = text[.resourceId] ?? text[.resourceName] ?? "(\(text[.serviceName] ?? "no service"))"
       perDims[id] = ((set.at("model", model, currency), set.at("request type", requestType, currency),
-                      set.at("service", "\(text[.providerName] ?? "?") \(g.service ?? "?")", currency)),
-                     who, who + " · " + (text[.skuId] ?? "no SKU"), text[.consumedUnit] ?? "")
+                      set.at("service", "\(text[.providerName] ?? "?") \(g.service ?? "?")", currency)), Int32(infos.count))
+      infos.append(LineInfo(who: who, key: who + " · " + (text[.skuId] ?? "no SKU"), unit: text[.consumedUnit] ?? ""))
     }
     var lines: [Line] = []
     lines.reserveCapacity(groups.count)
@@ -122,7 +131,7 @@ extension Workspace {
       guard let d = perDims[g.dimsId] else { continue }
       let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
       for i in [d.series.0, d.series.1, d.series.2] { set.add(i, g.day, cost) }
-      lines.append(Line(day: g.day, series: [d.series.0, d.series.1, d.series.2], who: d.who, key: d.line, unit: d.unit, cost: cost,
+      lines.append(Line(day: g.day, s0: Int32(d.series.0), s1: Int32(d.series.1), s2: Int32(d.series.2), info: d.info, cost: cost,
                         quantity: g.consumedQuantity ?? 0))
     }
     for u in try store.dailyUsageCosts(from: historyStart, to: end) {
@@ -130,10 +139,11 @@ extension Workspace {
       let model = set.at("model", u.model ?? "(unallocated)", Currency(u.currency)), service = set.at("service", "\(u.provider) API", Currency(u.currency))
       set.add(model, u.day, u.cost)
       set.add(service, u.day, u.cost)
-      lines.append(Line(day: u.day, series: [model, service], who: who, key: "\(who) · \(u.model ?? "no model")", unit: "Tokens", cost: u.cost,
+      infos.append(LineInfo(who: who, key: "\(who) · \(u.model ?? "no model")", unit: "Tokens"))
+      lines.append(Line(day: u.day, s0: Int32(model), s1: Int32(service), s2: -1, info: Int32(infos.count - 1), cost: u.cost,
                         quantity: Double(u.tokens)))
     }
-    return (set, lines)
+    return (set, lines, infos)
   }
 
   /// Cost per 1M tokens per model and day, on days with at least 100k tokens (7 such days at least).
