@@ -104,19 +104,14 @@ extension Workspace {
     let (groups, dims) = try store.dailyGroups(from: historyStart, to: end, fields: fields)
     var set = SeriesSet()
     // Per dimension combination, once: its three series and who it is. Tag sets are read once each.
-    var readings: [String: AttributionEngine.TagReading] = [:]
+    var readings = TagReadings(rules: rules)
     var perDims: [Int64: (series: (Int, Int, Int), info: Int32)] = [:]
     var infos: [LineInfo] = []
     for (id, text) in dims {
       var g = ChargeGroup(currency: Currency(text[.billingCurrency] ?? "?"), billedCost: .zero, effectiveCost: .zero)
       g.provider = text[.providerName]; g.service = ServiceNames.canonical(provider: text[.providerName], service: text[.serviceName])
       g.resourceId = text[.resourceId]
-      let raw = text[.tags] ?? ""
-      let reading = readings[raw] ?? {
-        let r = AttributionEngine.read(tags: Self.tags(json: raw), rules: rules)
-        readings[raw] = r
-        return r
-      }()
+      let reading = readings.reading(text[.tags])
       let r = AttributionEngine.resolve(g, reading: reading, rules: rules)
       let model = r.values[.model] ?? Owner.unallocated.description, requestType = AttributionEngine.requestTypeName(r.values[.requestType])
       let currency = g.currency

@@ -36,17 +36,12 @@ extension Workspace {
   /// `model`) and currency, every charge category and API usage with a stated cost.
   func ownerDaily(by dimension: Dimension?, rules: Rules, from: Int64, to: Int64) throws -> [OwnerKey: [Int64: Amount]] {
     let (groups, dims) = try store.dailyGroups(from: from, to: to, fields: Self.reportFields, allCategories: true)
-    var readings: [String: AttributionEngine.TagReading] = [:]
+    var readings = TagReadings(rules: rules)
     var owners: [Int64: OwnerKey] = [:]
     for (id, text) in dims {
       var c = ChargeGroup(currency: Currency(text[.billingCurrency] ?? "?"), billedCost: .zero, effectiveCost: .zero)
       Self.fill(&c, text: text)
-      let raw = text[.tags] ?? ""
-      let reading = readings[raw] ?? {
-        let r = AttributionEngine.read(tags: Self.tags(json: raw), rules: rules)
-        readings[raw] = r
-        return r
-      }()
+      let reading = readings.reading(text[.tags])
       let value = dimension.map { AttributionEngine.resolve(c, reading: reading, rules: rules).values[$0] ?? "unspecified" } ?? "total"
       owners[id] = OwnerKey(owner: value, currency: c.currency)
     }
@@ -100,18 +95,13 @@ extension Workspace {
     let (groups, dims) = try store.dailyGroups(from: from, to: to, fields: Self.reportFields, allCategories: true)
     var category: [Int64: ChargeCategory] = [:]
     for g in groups { category[g.dimsId] = g.chargeCategory }
-    var readings: [String: AttributionEngine.TagReading] = [:]
+    var readings = TagReadings(rules: rules)
     var matched: [Int64: (currency: Currency, scopes: [Int])] = [:]
     for (id, text) in dims {
       var c = ChargeGroup(currency: Currency(text[.billingCurrency] ?? "?"), billedCost: .zero, effectiveCost: .zero,
                           chargeCategory: category[id] ?? .usage)
       Self.fill(&c, text: text)
-      let raw = text[.tags] ?? ""
-      let reading = readings[raw] ?? {
-        let r = AttributionEngine.read(tags: Self.tags(json: raw), rules: rules)
-        readings[raw] = r
-        return r
-      }()
+      let reading = readings.reading(text[.tags])
       let resolved = AttributionEngine.resolve(c, reading: reading, rules: rules).values
       matched[id] = (c.currency, scopes.indices.filter { scopes[$0].0.matches(c, resolved: resolved, tags: reading.normalised) })
     }

@@ -13,7 +13,7 @@ extension Workspace {
     if let windowDays { idleRules.windowDays = windowDays }
     let end = try asOf ?? ((try store.lastChargeDay()).map { $0 + 86_400 } ?? 0)
     let start = end - Int64(idleRules.windowDays) * 86_400
-    var readings: [String: AttributionEngine.TagReading] = [:]
+    var readings = TagReadings(rules: rules)
     func billed(_ windows: [StoredResourceWindow]) -> [BilledResource] {
       windows.map { w in
         var r = BilledResource(resourceId: w.resourceId, currency: Currency(w.currency),
@@ -22,12 +22,7 @@ extension Workspace {
         r.service = ServiceNames.canonical(provider: w.text[.providerName], service: w.text[.serviceName]); r.instanceType = w.text[.instanceType]; r.gpuModel = w.text[.gpuModel]
         r.serviceCategory = w.text[.serviceCategory]
         // Tag sets are read once each; virtual tags match per resource (they may name its id, service or type).
-        let raw = w.text[.tags] ?? ""
-        let reading = readings[raw] ?? {
-          let read = AttributionEngine.read(tags: Self.tags(json: raw), rules: rules)
-          readings[raw] = read
-          return read
-        }()
+        let reading = readings.reading(w.text[.tags])
         var g = ChargeGroup(currency: r.currency, billedCost: .zero, effectiveCost: .zero)
         g.resourceId = w.resourceId; g.resourceName = r.resourceName; g.resourceType = r.resourceType; g.provider = r.provider
         g.service = r.service; g.serviceCategory = r.serviceCategory; g.instanceType = r.instanceType; g.gpuModel = r.gpuModel

@@ -66,6 +66,20 @@ extension Workspace {
     c.consumedUnit = text[.consumedUnit]; c.commitmentStatus = text[.commitmentDiscountStatus]
   }
 
+  /// Tag sets read once each: a store holds far fewer tag sets than dimension rows.
+  struct TagReadings {
+    let rules: Rules
+    private var cache: [String: AttributionEngine.TagReading] = [:]
+    init(rules: Rules) { self.rules = rules }
+    mutating func reading(_ raw: String?) -> AttributionEngine.TagReading {
+      let raw = raw ?? ""
+      if let r = cache[raw] { return r }
+      let r = AttributionEngine.read(tags: Workspace.tags(json: raw), rules: rules)
+      cache[raw] = r
+      return r
+    }
+  }
+
   /// A charge's tags as stored (a JSON object); values that are not strings as their text; not an object → none.
   static func tags(json raw: String) -> [String: String] {
     ((try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]).mapValues { "\($0)" }
