@@ -90,9 +90,7 @@ public enum BudgetRenderer {
 
   public static func markdown(_ r: BudgetReport) -> String {
     var out = ["# Budgets as of \(r.asOf)", "", "Basis: \(r.basis.rawValue).", ""]
-    out.append("| " + columns.map(\.0).joined(separator: " | ") + " |")
-    out.append("| " + columns.map { $0.1 == .right ? "---:" : "---" }.joined(separator: " | ") + " |")
-    for b in r.budgets { out.append("| " + cells(b).map(MarkdownRenderer.escape).joined(separator: " | ") + " |") }
+    out += MarkdownRenderer.table(columns, r.budgets.map(cells))
     out += ["", "Forecast: " + r.method]
     out += r.notes.map { "- " + $0 }
     return out.joined(separator: "\n") + "\n"
@@ -205,9 +203,7 @@ extension BudgetRenderer {
 
   public static func markdown(_ r: ForecastReport) -> String {
     var out = ["# Forecast per \(r.by), \(r.period), as of \(r.asOf)", "", "Basis: \(r.basis.rawValue).", ""]
-    out.append("| " + forecastColumns.map(\.0).joined(separator: " | ") + " |")
-    out.append("| " + forecastColumns.map { $0.1 == .right ? "---:" : "---" }.joined(separator: " | ") + " |")
-    for f in r.rows { out.append("| " + cells(f).map(MarkdownRenderer.escape).joined(separator: " | ") + " |") }
+    out += MarkdownRenderer.table(forecastColumns, r.rows.map(cells))
     out += ["", "Forecast: " + r.method]
     return out.joined(separator: "\n") + "\n"
   }

@@ -44,6 +44,13 @@ public enum MarkdownRenderer {
     return out.joined(separator: "\n") + "\n"
   }
 
+  /// A Markdown table: header, alignment row (numbers right), rows escaped.
+  static func table(_ columns: [(String, TextTable.Align)], _ rows: [[String]]) -> [String] {
+    ["| " + columns.map(\.0).joined(separator: " | ") + " |",
+     "| " + columns.map { $0.1 == .right ? "---:" : "---" }.joined(separator: " | ") + " |"]
+      + rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
+  }
+
   static func escape(_ s: String) -> String {
     var out = ""
     for ch in s {

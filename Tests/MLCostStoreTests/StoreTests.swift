@@ -104,6 +104,31 @@ struct StoreTests {
     #expect(try store.db.scalar("SELECT count(*) FROM charge_dims WHERE charge_description_id IS NOT NULL OR list_unit_price_id IS NOT NULL").int == 0)
   }
 
+  /// A database from before daily quantities (0001–0008) gets each daily row's Σ ConsumedQuantity from its charges
+  /// (the anomaly explanation's volume); a day whose charges state none stays NULL, never 0.
+  @Test func aDatabaseFromBeforeDailyQuantitiesMigratesForward() throws {
+    let old = try databaseWithMigrations(8)
+    try old.execute("""
+      INSERT INTO dict VALUES (1, 'USD');
+      INSERT INTO import (id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient)
+        VALUES (1, 'f', 'f', 'x', 'focus', '1.2', 1, '2026-11-01T00:00:00Z', 0);
+      INSERT INTO charge_dims (id, key_hash, charge_category, billing_currency_id) VALUES (1, 0, 1, 1), (2, 1, 1, 1);
+      INSERT INTO charge (id, import_id, line, dims_id, billing_period_start, charge_period_start, charge_period_end,
+        billed_cost, effective_cost, consumed_quantity, flags) VALUES
+        (1, 1, 2, 1, 1790812800, 1790812800, 1790816400, 1000, 1000, 1.5, 0),
+        (2, 1, 3, 1, 1790812800, 1790816400, 1790820000, 1000, 1000, 2.25, 0),
+        (3, 1, 4, 1, 1790812800, 1790899200, 1790902800, 1000, 1000, 4, 0),
+        (4, 1, 5, 2, 1790812800, 1790812800, 1790816400, 1000, 1000, NULL, 0);
+      INSERT INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost) VALUES
+        (1790812800, 1790812800, 1, 1, 2, 2000, 2000), (1790812800, 1790899200, 1, 1, 1, 1000, 1000),
+        (1790812800, 1790812800, 2, 1, 1, 1000, 1000);
+      """)
+    let store = try Store(path: path)
+    #expect(try store.appliedMigrations() == Migrations.all.map(\.id))
+    let rows = try store.db.rows("SELECT dims_id, day, consumed_quantity FROM charge_daily ORDER BY dims_id, day")
+    #expect(rows.map { $0[2].double } == [3.75, 4, nil])
+  }
+
   /// Text that changes every line (a description with the hour's price) is line detail: the charges of one
   /// resource share one `charge_dims` row and intern nothing new, and `charge_v` still shows each line's text.
   @Test func lineDetailDoesNotMultiplyDimensions() throws {
