@@ -55,6 +55,7 @@ extension Workspace {
       let info = infos[Int(l.info)]
       s.lines[l.day, default: [:]][info.key, default: LineDay(cost: .zero, unit: info.unit)].cost += l.cost
       s.lines[l.day]![info.key]!.quantity += l.quantity
+      s.lines[l.day]![info.key]!.inPricingCurrency += l.inPricingCurrency
       if l.day >= first { contributors[info.who, default: .zero] += l.cost }
     }
     var out = a
@@ -72,6 +73,7 @@ extension Workspace {
     var info: Int32
     var cost: Amount
     var quantity: Double
+    var inPricingCurrency: Double = 0
     func adds(to i: Int) -> Bool { Int(s0) == i || Int(s1) == i || Int(s2) == i }
   }
 
@@ -127,7 +129,7 @@ extension Workspace {
       let cost = rules.basis == .amortised ? g.effectiveCost : g.billedCost
       for i in [d.series.0, d.series.1, d.series.2] { set.add(i, g.day, cost) }
       lines.append(Line(day: g.day, s0: Int32(d.series.0), s1: Int32(d.series.1), s2: Int32(d.series.2), info: d.info, cost: cost,
-                        quantity: g.consumedQuantity ?? 0))
+                        quantity: g.consumedQuantity ?? 0, inPricingCurrency: g.inPricingCurrency?.approximateDouble ?? 0))
     }
     for u in try store.dailyUsageCosts(from: historyStart, to: end) {
       let who = u.key.map { "api key \($0)" } ?? u.provider

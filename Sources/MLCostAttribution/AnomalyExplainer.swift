@@ -1,11 +1,15 @@
 import MLCostCore
 
-/// One line of a series on one day: its cost and, when the source says, its quantity and unit.
+/// One line of a series on one day: its cost and, when the source says, its quantity and unit, and its cost in
+/// another pricing currency (0 when none).
 public struct LineDay: Sendable, Equatable {
   public var cost: Amount
   public var quantity: Double
   public var unit: String
-  public init(cost: Amount, quantity: Double = 0, unit: String = "") { self.cost = cost; self.quantity = quantity; self.unit = unit }
+  public var inPricingCurrency: Double
+  public init(cost: Amount, quantity: Double = 0, unit: String = "", inPricingCurrency: Double = 0) {
+    self.cost = cost; self.quantity = quantity; self.unit = unit; self.inPricingCurrency = inPricingCurrency
+  }
 }
 
 /// Splits an anomaly's impact into volume, unit price, mix and FX (see `AnomalyExplanation`).
@@ -14,15 +18,18 @@ public struct LineDay: Sendable, Equatable {
 /// (three at least, else the 28 days before), summed over the anomalous days and scaled so their cost equals the
 /// anomaly's expected cost (prices unchanged). Then, with p₀ a line's baseline rate (its own anomalous rate for a new
 /// line), volume = expected × (Q₁ ÷ Q₀ − 1) in the driver unit, mix = Σ q₁·p₀ − expected − volume (+ lines without a
-/// quantity), unit price = impact − volume − mix − FX, exactly.
+/// quantity), FX = Σ over lines priced in another currency of C₁ − P₁ · r₀ (C₁, P₁ the anomalous days' cost in the
+/// billing and the pricing currency, r₀ = C₀ ÷ P₀ the baseline's rate), unit price = impact − volume − mix − FX, exactly.
 public enum AnomalyExplainer {
   public static func explain(_ s: DailySeries, days: [Int64], expected: Amount) -> AnomalyExplanation? {
     guard s.missingIsZero, !s.lines.isEmpty, !days.isEmpty else { return nil }
     var actual: [String: LineDay] = [:], base: [String: (cost: Double, quantity: Double, unit: String)] = [:]
+    var fx: [String: (c1: Double, p1: Double, c0: Double, p0: Double)] = [:]
     for d in days {
       for (k, l) in s.lines[d] ?? [:] {
         actual[k, default: LineDay(cost: .zero, unit: l.unit)].cost += l.cost
         actual[k]!.quantity += l.quantity
+        if l.inPricingCurrency != 0 { fx[k, default: (0, 0, 0, 0)].c1 += l.cost.approximateDouble; fx[k]!.p1 += l.inPricingCurrency }
       }
       var reference = (1...4).map { d - Int64($0) * 7 * 86_400 }.filter { s.lines[$0] != nil }
       if reference.count < 3 { reference = (1...28).map { d - Int64($0) * 86_400 }.filter { s.lines[$0] != nil } }
@@ -34,6 +41,7 @@ public enum AnomalyExplainer {
           b.cost += l.cost.approximateDouble / n
           b.quantity += l.quantity / n
           base[k] = b
+          if l.inPricingCurrency != 0 { fx[k, default: (0, 0, 0, 0)].c0 += l.cost.approximateDouble; fx[k]!.p0 += l.inPricingCurrency }
         }
       }
     }
@@ -58,8 +66,10 @@ public enum AnomalyExplainer {
     let e = expected.approximateDouble
     let volume = q0 > 0 ? e * (q1 / q0 - 1) : (driver == nil ? 0 : atBasePrices - baseWithQuantity)
     let mix = atBasePrices - baseWithQuantity - volume + noQuantity
-    let v = cents(volume), m = cents(mix), fx = Amount.zero
-    return AnomalyExplanation(volume: v, unitPrice: impact - v - m - fx, mix: m, fx: fx, driverUnit: driver,
+    var rateEffect = 0.0
+    for (_, f) in fx where f.p0 != 0 && f.p1 != 0 && f.c0 != 0 { rateEffect += f.c1 - f.p1 * (f.c0 / f.p0) }
+    let v = cents(volume), m = cents(mix), x = cents(rateEffect)
+    return AnomalyExplanation(volume: v, unitPrice: impact - v - m - x, mix: m, fx: x, driverUnit: driver,
                               driverRatio: q0 > 0 ? q1 / q0 : nil)
   }
 

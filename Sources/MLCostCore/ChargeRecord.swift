@@ -55,6 +55,9 @@ public struct ChargeRecord {
   public var effectiveCost: Amount = .zero
   public var listCost: Amount? = nil
   public var contractedCost: Amount? = nil
+  /// EffectiveCost in the row's PricingCurrency, set only when that is an ISO currency other than the billing
+  /// currency (so an anomaly's FX part can be told from its unit-price part). The source column stays in `extra`.
+  public var pricingCurrencyCost: Amount? = nil
   public var consumedQuantity: Double? = nil
   public var pricingQuantity: Double? = nil
   public var commitmentDiscountQuantity: Double? = nil
@@ -74,7 +77,7 @@ public struct ChargeRecord {
 
   public mutating func reset() {
     billingPeriodEnd = nil; chargeClass = nil; chargeFrequency = nil; pricingCategory = nil
-    listCost = nil; contractedCost = nil; consumedQuantity = nil; pricingQuantity = nil
+    listCost = nil; contractedCost = nil; pricingCurrencyCost = nil; consumedQuantity = nil; pricingQuantity = nil
     commitmentDiscountQuantity = nil; gpuCount = nil; flags = []; sameDimensionsAsPrevious = false
     for i in text.indices { text[i] = .null }
   }

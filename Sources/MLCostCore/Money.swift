@@ -177,6 +177,8 @@ public struct Currency: RawRepresentable, Hashable, Sendable, Comparable, Codabl
   /// A row whose currency could not be read.
   public static let unknown = Currency("?")
   public static func < (lhs: Currency, rhs: Currency) -> Bool { lhs.rawValue < rhs.rawValue }
+  /// Three ASCII capitals, as ISO 4217 codes are (a virtual currency such as `Token` is not).
+  public var isISOCode: Bool { rawValue.utf8.count == 3 && rawValue.utf8.allSatisfy { $0 >= 65 && $0 <= 90 } }
 
   public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
   public func encode(to encoder: any Encoder) throws {

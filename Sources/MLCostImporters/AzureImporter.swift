@@ -50,11 +50,12 @@ public final class AzureImporter: ChargeRowMapper {
     var invoice, resource, resourceName, resourceType, location, zone, meterCategory, meterSubCategory, serviceFamily: Int?
     var partNumber, meterId, meterName, product, unit, quantity, payg, unitPrice, chargeType, frequency, pricingModel: Int?
     var reservationId, reservationName, benefitId, benefitName, tags, publisher, additionalInfo, pricingCurrency: Int?
+    var pricingCost, exchangeRate: Int?
   }
 
   static let keptAsExtra = ["resourcegroup", "resourcegroupname", "costcenter", "invoicesectionname", "invoicesection", "offerid",
                             "consumedservice", "publishertype", "servicefamily", "costallocationrulename", "serviceinfo1", "serviceinfo2",
-                            "additionalinfo", "costinusd", "exchangeratepricingtobilling", "term", "servicetier", "servicename"]
+                            "additionalinfo", "costinusd", "costinpricingcurrency", "exchangeratepricingtobilling", "term", "servicetier", "servicename"]
 
   public init(header: [String], file: String, currency: String? = nil) throws(ImportError) {
     self.file = file
@@ -78,6 +79,7 @@ public final class AzureImporter: ChargeRowMapper {
     c.benefitId = f.find("benefitid"); c.benefitName = f.find("benefitname")
     c.tags = f.find("tags"); c.publisher = f.find("publishername"); c.additionalInfo = f.find("additionalinfo")
     c.pricingCurrency = f.find("pricingcurrency")
+    c.pricingCost = f.find("costinpricingcurrency"); c.exchangeRate = f.find("exchangeratepricingtobilling")
     var extras: [(Int, [UInt8])] = []
     for (i, name) in header.enumerated() where Self.keptAsExtra.contains(AzureColumns.key(name)) {
       extras.append((i, Array(JSON.escaped(AzureColumns.key(name) == "additionalinfo" ? "AdditionalInfo" : name.trimmingCharacters(in: .whitespaces)).utf8)))
@@ -150,6 +152,7 @@ public final class AzureImporter: ChargeRowMapper {
       r[.instanceType] = constants.ref(size)
       if let gpu = AzureVMGPU.model(size) { r[.gpuModel] = constants.ref(gpu.model); r.gpuCount = gpu.count }
     }
+    if c.pricingCost != nil || c.exchangeRate != nil { pricingCurrencyCost(row, cost, &r, amounts) }
     try tagsAndExtras(row, &r)
     if r.chargeCategory == .credit && r.effectiveCost != r.billedCost { r.flags.insert(.creditEffective) }
     if !noted && sawAmortised && sawPurchase {
@@ -200,6 +203,22 @@ public final class AzureImporter: ChargeRowMapper {
       r[.commitmentDiscountType] = constants.ref(model == "reservation" ? "Reservation" : "Savings Plan")
     default: r.pricingCategory = .other
     }
+  }
+
+  /// The effective cost in PricingCurrency when that is another ISO currency (for the FX split of anomalies):
+  /// CostInPricingCurrency, else the cost ÷ ExchangeRatePricingToBilling. Unreadable values leave it unset.
+  private func pricingCurrencyCost(_ row: CSVReader, _ cost: Amount, _ r: inout ChargeRecord, _ amounts: RowAmounts) {
+    guard let raw = f.raw(row, c.pricingCurrency) else { return }
+    let code = Currency(FocusImporter.currencyCode(raw))
+    guard code.isISOCode, code != amounts.currency, r.effectiveCost == cost || r.effectiveCost.isZero else { return }
+    var inPricing: Amount?
+    if let v = f.raw(row, c.pricingCost), let m = try? ExactDecimal.parse(FocusImporter.trimmed(v)) {
+      inPricing = m.amount
+    } else if let v = f.raw(row, c.exchangeRate), let rate = try? ExactDecimal.parse(FocusImporter.trimmed(v)).amount.int64, rate > 0 {
+      let scaled = cost.scaled(by: Int64(Amount.picosPerUnit), over: rate)
+      if !scaled.isOverflow { inPricing = scaled }
+    }
+    if let inPricing { r.pricingCurrencyCost = r.effectiveCost.isZero ? .zero : inPricing }
   }
 
   /// The text columns, named after FOCUS.

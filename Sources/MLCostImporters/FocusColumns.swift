@@ -9,6 +9,8 @@ enum FocusColumns {
     case chargeCategory, chargeClass, chargeFrequency, pricingCategory
     case consumedQuantity, pricingQuantity, commitmentDiscountQuantity
     case tags, gpuCount
+    /// PricingCurrencyEffectiveCost and Microsoft's x_BillingExchangeRate: read for the FX split, kept in `extra` too.
+    case pricingCurrencyEffectiveCost, billingExchangeRate
     /// Kept in the `extra` JSON object under its header name.
     case extra
   }
@@ -20,7 +22,7 @@ enum FocusColumns {
   ]
 
   /// Lower-cased header → target. Names absent here (1.3's Allocated* and ContractApplied,
-  /// PricingCurrency* prices, `x_` columns, anything unknown) are kept in `extra`.
+  /// PricingCurrency* unit prices, `x_` columns, anything unknown) are kept in `extra`.
   static let targets: [String: Target] = {
     var t: [String: Target] = [
       "billedcost": .billedCost, "effectivecost": .effectiveCost, "listcost": .listCost, "contractedcost": .contractedCost,
@@ -30,6 +32,7 @@ enum FocusColumns {
       "pricingcategory": .pricingCategory, "consumedquantity": .consumedQuantity, "pricingquantity": .pricingQuantity,
       "commitmentdiscountquantity": .commitmentDiscountQuantity, "tags": .tags,
       "x_gpucount": .gpuCount,
+      "pricingcurrencyeffectivecost": .pricingCurrencyEffectiveCost, "x_billingexchangerate": .billingExchangeRate,
       // 1.0-preview / 0.5 spellings.
       "amortizedcost": .effectiveCost, "chargetype": .chargeCategory, "usagequantity": .consumedQuantity, "usageunit": .text(.consumedUnit),
     ]

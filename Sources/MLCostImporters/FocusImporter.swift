@@ -5,6 +5,8 @@ import MLCostCore
 public final class FocusImporter: ChargeRowMapper {
   @exclusivity(unchecked) public private(set) var warnings: [Diagnostic] = []
   private let header: [String]
+  private let file: String
+  @exclusivity(unchecked) private var notedUnreadablePricing = false
   private let targets: [FocusColumns.Target]
   private let extraKeys: [[UInt8]]
   private let defaultCurrency: String?
@@ -25,6 +27,7 @@ public final class FocusImporter: ChargeRowMapper {
   ///   - currency: the currency to assume when the file has no BillingCurrency column.
   public init(header: [String], file: String, currency: String? = nil) throws(ImportError) {
     self.header = header
+    self.file = file
     var targets: [FocusColumns.Target] = []
     var extraKeys: [[UInt8]] = []
     var seen: [String: Int] = [:]
@@ -45,7 +48,8 @@ public final class FocusImporter: ChargeRowMapper {
     }
     defaultCurrency = AssumedCurrency.resolve(hasColumn: seen["billingcurrency"] != nil, columnName: "BillingCurrency", option: currency,
                                               file: file, warnings: &warnings)
-    let extras = header.enumerated().filter { targets[$0.offset] == .extra }.map(\.element)
+    let extras = header.enumerated().filter { [.extra, .pricingCurrencyEffectiveCost, .billingExchangeRate].contains(targets[$0.offset]) }
+      .map(\.element)
     if !extras.isEmpty {
       warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: 1, column: nil),
         "\(extras.count) column(s) kept as extra attributes: \(extras.prefix(8).joined(separator: ", "))\(extras.count > 8 ? ", …" : "")"))
@@ -65,6 +69,8 @@ public final class FocusImporter: ChargeRowMapper {
     var hasTags = false
     var extraStart = -1
     var currency = TextRef.null
+    var pricingCurrencyCost: UnsafeRawBufferPointer?
+    var exchangeRate: UnsafeRawBufferPointer?
   }
 
   public func map(_ row: CSVReader, into r: inout ChargeRecord, amounts: inout RowAmounts) throws(RowError) {
@@ -81,6 +87,7 @@ public final class FocusImporter: ChargeRowMapper {
       }
     }
     try resolveCurrency(&state, &amounts)
+    if state.pricingCurrencyCost != nil || state.exchangeRate != nil { pricingCurrencyCost(state, amounts, &r, line: row.rowLine) }
     // Scratch is final after these appends: resolve the views into it.
     var extraRange: (Int, Int)? = nil
     if state.extraStart >= 0 {
@@ -156,6 +163,10 @@ public final class FocusImporter: ChargeRowMapper {
       }
     case .extra:
       if let value { scratch.appendExtra(key: extraKeys[i], value: value, first: &state.extraStart) }
+    case .pricingCurrencyEffectiveCost, .billingExchangeRate:
+      guard let value else { break }
+      if target == .billingExchangeRate { state.exchangeRate = value } else { state.pricingCurrencyCost = value }
+      scratch.appendExtra(key: extraKeys[i], value: value, first: &state.extraStart)
     }
   }
 
@@ -295,6 +306,27 @@ public final class FocusImporter: ChargeRowMapper {
       if validTags.count < 200_000 { validTags.insert(h) }
     }
     return true
+  }
+
+  /// The row's EffectiveCost in its PricingCurrency, when that is another ISO currency: PricingCurrencyEffectiveCost,
+  /// else EffectiveCost ÷ x_BillingExchangeRate (Microsoft's pricing-to-billing rate). Unreadable values leave it
+  /// unset (the columns stay in `extra`): it only splits an anomaly's FX part from its unit-price part.
+  private func pricingCurrencyCost(_ state: RowState, _ amounts: RowAmounts, _ r: inout ChargeRecord, line: Int) {
+    let raw = r[.pricingCurrency]
+    guard !raw.isNull else { return }
+    let code = Currency(Self.currencyCode(raw.bytes))
+    guard code.isISOCode, code != amounts.currency else { return }
+    if let raw = state.pricingCurrencyCost, let m = try? ExactDecimal.parse(Self.trimmed(raw)) {
+      r.pricingCurrencyCost = m.amount
+    } else if let raw = state.exchangeRate, let rate = try? ExactDecimal.parse(Self.trimmed(raw)).amount.int64, rate > 0 {
+      let cost = r.effectiveCost.scaled(by: Int64(Amount.picosPerUnit), over: rate)
+      if !cost.isOverflow { r.pricingCurrencyCost = cost }
+    }
+    if r.pricingCurrencyCost == nil && !notedUnreadablePricing {
+      notedUnreadablePricing = true
+      warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: line, column: nil),
+        "PricingCurrencyEffectiveCost / x_BillingExchangeRate is not a number (or the rate is not above zero): kept as an extra attribute; anomalies on such rows show no FX part (noted once)"))
+    }
   }
 
   private func checkArithmetic(_ r: inout ChargeRecord) {

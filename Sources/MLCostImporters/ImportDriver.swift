@@ -234,7 +234,13 @@ public enum ImportDriver {
   }
 
   static func readHeader(_ reader: CSVReader, fileName: String) throws -> [String] {
-    guard try reader.nextRow() else {
+    let any: Bool
+    do { any = try reader.nextRow() } catch ImportError.badData(var d) where d.location?.file == "" {
+      // The reader does not know the file's name: a header whose quote never closes is located like a row.
+      d.location?.file = fileName
+      throw ImportError.badData(d)
+    }
+    guard any else {
       throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1), "the file is empty: there is no header row",
                                            fix: "export the file again with its header"))
     }

@@ -119,7 +119,7 @@ final class RowBatch: @unchecked Sendable {
   struct Fixed {
     var line: Int, billingPeriodStart: Int64, billingPeriodEnd: Int64?, chargePeriodStart: Int64, chargePeriodEnd: Int64
     var chargeCategory: ChargeCategory, chargeClass: ChargeClass?, chargeFrequency: ChargeFrequency?, pricingCategory: PricingCategory?
-    var billedCost: Amount, effectiveCost: Amount, listCost: Amount?, contractedCost: Amount?
+    var billedCost: Amount, effectiveCost: Amount, listCost: Amount?, contractedCost: Amount?, pricingCurrencyCost: Amount?
     var consumedQuantity: Double?, pricingQuantity: Double?, commitmentDiscountQuantity: Double?, gpuCount: Int64?
     var flags: ArithmeticFlags
     /// Where this row's text bytes start in the batch buffer.
@@ -155,6 +155,7 @@ final class RowBatch: @unchecked Sendable {
       chargePeriodStart: c.chargePeriodStart, chargePeriodEnd: c.chargePeriodEnd, chargeCategory: c.chargeCategory,
       chargeClass: c.chargeClass, chargeFrequency: c.chargeFrequency, pricingCategory: c.pricingCategory,
       billedCost: c.billedCost, effectiveCost: c.effectiveCost, listCost: c.listCost, contractedCost: c.contractedCost,
+      pricingCurrencyCost: c.pricingCurrencyCost,
       consumedQuantity: c.consumedQuantity, pricingQuantity: c.pricingQuantity,
       commitmentDiscountQuantity: c.commitmentDiscountQuantity, gpuCount: c.gpuCount, flags: c.flags,
       textStart: bytes.count, sameDimensions: false))
@@ -190,7 +191,8 @@ final class RowBatch: @unchecked Sendable {
     r.chargePeriodStart = f.chargePeriodStart; r.chargePeriodEnd = f.chargePeriodEnd
     r.chargeCategory = f.chargeCategory; r.chargeClass = f.chargeClass; r.chargeFrequency = f.chargeFrequency
     r.pricingCategory = f.pricingCategory; r.billedCost = f.billedCost; r.effectiveCost = f.effectiveCost
-    r.listCost = f.listCost; r.contractedCost = f.contractedCost; r.consumedQuantity = f.consumedQuantity
+    r.listCost = f.listCost; r.contractedCost = f.contractedCost; r.pricingCurrencyCost = f.pricingCurrencyCost
+    r.consumedQuantity = f.consumedQuantity
     r.pricingQuantity = f.pricingQuantity; r.commitmentDiscountQuantity = f.commitmentDiscountQuantity
     r.gpuCount = f.gpuCount; r.flags = f.flags; r.sameDimensionsAsPrevious = f.sameDimensions
     let base = i * Self.slots * 2

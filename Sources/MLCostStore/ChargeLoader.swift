@@ -41,9 +41,12 @@ public final class ChargeLoader: ImportSink {
     var effective = Amount.zero
     var consumed: Double? = nil
     var pricing: Double? = nil
+    /// Effective cost in another pricing currency (daily tallies only); an overflow is dropped, never an error.
+    var inPricingCurrency: Amount? = nil
     var overflowed: Bool { billed.isOverflow || effective.isOverflow }
     mutating func merge(_ o: SummaryTotals) {
       rows += o.rows; billed += o.billed; effective += o.effective
+      if let a = o.inPricingCurrency { inPricingCurrency = (inPricingCurrency ?? .zero) + a }
       if let c = o.consumed { consumed = (consumed ?? 0) + c }
       if let p = o.pricing { pricing = (pricing ?? 0) + p }
     }
@@ -138,6 +141,7 @@ public final class ChargeLoader: ImportSink {
       summaryRunning.consumed = (summaryRunning.consumed ?? 0) + q
       dailyRunning.consumed = (dailyRunning.consumed ?? 0) + q
     }
+    if let a = c.pricingCurrencyCost { dailyRunning.inPricingCurrency = (dailyRunning.inPricingCurrency ?? .zero) + a }
     if let q = c.pricingQuantity { summaryRunning.pricing = (summaryRunning.pricing ?? 0) + q }
     let s = insert
     s.bind(1, importId)
@@ -262,11 +266,12 @@ public final class ChargeLoader: ImportSink {
   private func spillDaily() throws(StoreError) {
     if dailyInsert == nil {
       dailyInsert = try db.prepare("""
-        INSERT OR REPLACE INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost, consumed_quantity)
-        VALUES (?,?,?,?,?,?,?,?)
+        INSERT OR REPLACE INTO charge_daily (billing_period_start, day, dims_id, import_id, rows, billed_cost, effective_cost, consumed_quantity,
+          pricing_currency_cost)
+        VALUES (?,?,?,?,?,?,?,?,?)
         """)
       dailySelect = try db.prepare("""
-        SELECT rows, billed_cost, effective_cost, consumed_quantity FROM charge_daily
+        SELECT rows, billed_cost, effective_cost, consumed_quantity, pricing_currency_cost FROM charge_daily
         WHERE day = ? AND dims_id = ? AND import_id = ? AND billing_period_start = ?
         """)
     }
@@ -281,6 +286,7 @@ public final class ChargeLoader: ImportSink {
           earlier.billed = q.value(1).amountOrOverflow
           earlier.effective = q.value(2).amountOrOverflow
           earlier.consumed = q.value(3).double
+          earlier.inPricingCurrency = q.value(4).amount
           earlier.merge(t)
           t = earlier
         }
@@ -289,6 +295,7 @@ public final class ChargeLoader: ImportSink {
       if t.overflowed { throw StoreError.overflow("\(fileName): one day's total of one set of dimensions passes ±1.7 × 10^26 units") }
       d.bind(1, k.periodStart); d.bind(2, k.day); d.bind(3, k.dimsId); d.bind(4, importId); d.bind(5, t.rows)
       d.bind(6, t.billed); d.bind(7, t.effective); d.bind(8, t.consumed)
+      d.bind(9, t.inPricingCurrency.flatMap { $0.isOverflow ? nil : $0 })
       try d.run()
     }
     daily.removeAll(keepingCapacity: true)

@@ -184,5 +184,10 @@ extension Migrations {
       WHERE charge_daily.billing_period_start = q.p AND charge_daily.day = q.d AND charge_daily.dims_id = q.k
         AND charge_daily.import_id = q.i;
       """),
+    // Effective cost in another pricing currency per day, so an anomaly's FX part can be told from its unit price.
+    // Earlier imports keep NULL (their PricingCurrency columns are only in `extra`): re-import them for FX splits.
+    ("0010-daily-pricing-currency", """
+      ALTER TABLE charge_daily ADD COLUMN pricing_currency_cost;
+      """),
   ]
 }

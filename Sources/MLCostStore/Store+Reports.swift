@@ -256,6 +256,8 @@ public struct StoredDailyGroup: Sendable {
   public var chargeCategory: ChargeCategory = .usage
   /// Σ ConsumedQuantity (nil when no row stated one; databases before migration 0009 filled from their charges).
   public var consumedQuantity: Double?
+  /// Σ effective cost in another pricing currency (nil when no row stated one, or imported before migration 0010).
+  public var inPricingCurrency: Amount?
 }
 
 extension Store {
@@ -267,7 +269,7 @@ extension Store {
     // Rows come in the primary key's order (day first), so each day is summed on its own and the groups come out
     // ordered without a sort; a dimensions row's key is looked up once (by its id), not hashed as an array per row.
     let s = try db.prepare("""
-      SELECT c.day, c.billed_cost, c.effective_cost, d.charge_category, c.consumed_quantity, c.dims_id,
+      SELECT c.day, c.billed_cost, c.effective_cost, d.charge_category, c.consumed_quantity, c.dims_id, c.pricing_currency_cost,
              \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
       FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id
       WHERE c.day >= ? AND c.day < ?\(allCategories ? "" : " AND d.charge_category = \(ChargeCategory.usage.rawValue)")
@@ -278,12 +280,13 @@ extension Store {
     var keyOfDims: [Int64: Int64] = [:]
     var categories: [Int64] = []
     var groups: [StoredDailyGroup] = []
-    var today: [Int64: (Amount, Amount, Double?)] = [:]
+    var today: [Int64: (Amount, Amount, Double?, Amount?)] = [:]
     var day = Int64.min
     func flush() {
       for (k, v) in today.sorted(by: { $0.key < $1.key }) {
         groups.append(StoredDailyGroup(day: day, billedCost: v.0, effectiveCost: v.1, dimsId: k,
-                                       chargeCategory: ChargeCategory(rawValue: Int(categories[Int(k)])) ?? .usage, consumedQuantity: v.2))
+                                       chargeCategory: ChargeCategory(rawValue: Int(categories[Int(k)])) ?? .usage, consumedQuantity: v.2,
+                                       inPricingCurrency: v.3.flatMap { $0.isOverflow ? nil : $0 }))
       }
       today.removeAll(keepingCapacity: true)
     }
@@ -295,14 +298,15 @@ extension Store {
       let k: Int64
       if let known = keyOfDims[dimsId] { k = known } else {
         ids[fields.count] = s.value(3).int ?? 1
-        for i in 0..<fields.count { ids[i] = s.value(6 + i).int ?? -1 }
+        for i in 0..<fields.count { ids[i] = s.value(7 + i).int ?? -1 }
         k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; categories.append(ids[fields.count]); return n }()
         keyOfDims[dimsId] = k
       }
-      var v = today[k] ?? (.zero, .zero, nil)
+      var v = today[k] ?? (.zero, .zero, nil, nil)
       v.0 += s.value(1).amountOrOverflow
       v.1 += s.value(2).amountOrOverflow
       if let q = s.value(4).double { v.2 = (v.2 ?? 0) + q }
+      if let a = s.value(6).amount { v.3 = (v.3 ?? .zero) + a }
       today[k] = v
     }
     flush()

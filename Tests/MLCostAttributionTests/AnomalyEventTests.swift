@@ -111,4 +111,21 @@ struct AnomalyExplanationTests {
       spike: ["a": LineDay(cost: "200", quantity: 100, unit: "Hours"), "fee": LineDay(cost: "150")]))
     #expect(e.volume == .zero && e.mix == "150" && e.unitPrice == .zero)
   }
+
+  /// Billed in EUR, priced in USD. Before: 100 h at USD 2.00 at 0.90 = EUR 180 a day. The day: 150 h at USD 2.40 = USD 360
+  /// at 1.00 = EUR 360. Impact 180 = volume 180 × 0.5 = 90 + unit price 150 h × USD 0.40 × 0.90 = 54 + FX 360 × 0.10 = 36.
+  @Test func aWeakerBillingCurrencyIsFX() throws {
+    let e = try Self.explanation(Self.series(
+      base: ["a": LineDay(cost: "180", quantity: 100, unit: "Hours", inPricingCurrency: 200)],
+      spike: ["a": LineDay(cost: "360", quantity: 150, unit: "Hours", inPricingCurrency: 360)]))
+    #expect(e.volume == "90" && e.unitPrice == "54" && e.mix == .zero && e.fx == "36")
+  }
+
+  /// Only the rate moved (USD 200 a day throughout, EUR 180 → 300): all FX. A line without a pricing-currency cost has none.
+  @Test func onlyTheRateMoved() throws {
+    let e = try Self.explanation(Self.series(
+      base: ["a": LineDay(cost: "180", quantity: 100, unit: "Hours", inPricingCurrency: 200), "b": LineDay(cost: "50", quantity: 10, unit: "Hours")],
+      spike: ["a": LineDay(cost: "300", quantity: 100, unit: "Hours", inPricingCurrency: 200), "b": LineDay(cost: "50", quantity: 10, unit: "Hours")]))
+    #expect(e.fx == "120" && e.volume == .zero && e.mix == .zero && e.unitPrice == .zero)
+  }
 }

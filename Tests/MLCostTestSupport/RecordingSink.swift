@@ -31,6 +31,7 @@ public final class RecordingSink: ImportSink {
     parts.append("effective=\(c.effectiveCost.decimalString)")
     if let v = c.listCost { parts.append("list=\(v.decimalString)") }
     if let v = c.contractedCost { parts.append("contracted=\(v.decimalString)") }
+    if let v = c.pricingCurrencyCost { parts.append("inPricingCurrency=\(v.decimalString)") }
     parts.append("billingPeriod=\(Timestamp.iso8601(c.billingPeriodStart))..\(c.billingPeriodEnd.map(Timestamp.iso8601) ?? "null")")
     parts.append("charge=\(Timestamp.iso8601(c.chargePeriodStart))..\(Timestamp.iso8601(c.chargePeriodEnd))")
     if let q = c.consumedQuantity { parts.append("consumed=\(q)") }

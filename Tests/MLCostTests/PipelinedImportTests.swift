@@ -56,6 +56,7 @@ struct PipelinedImportTests {
     r.line = 7; r.billingPeriodStart = 1; r.billingPeriodEnd = 2; r.chargePeriodStart = 3; r.chargePeriodEnd = 4
     r.chargeCategory = .credit; r.chargeClass = .correction; r.chargeFrequency = .recurring; r.pricingCategory = .committed
     r.billedCost = Amount(units: 5); r.effectiveCost = Amount(units: 6); r.listCost = Amount(units: 7); r.contractedCost = Amount(units: 8)
+    r.pricingCurrencyCost = Amount(units: 13)
     r.consumedQuantity = 9; r.pricingQuantity = 10; r.commitmentDiscountQuantity = 11; r.gpuCount = 12; r.flags = .listCost
     let words = ChargeText.allCases.map { Array("text of \($0)".utf8) }
     let all = words.flatMap { $0 }

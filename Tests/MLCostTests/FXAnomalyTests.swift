@@ -1,0 +1,38 @@
+import Foundation
+import MLCostCore
+import MLCostTestSupport
+import Testing
+@testable import MLCost
+
+/// A FOCUS export billed in EUR and priced in USD: the same hours at the same USD price every day, then a day
+/// when the euro is weaker. The whole anomaly is FX, from import to `mlcost anomalies`.
+struct FXAnomalyTests {
+  /// 100 h a day at USD 2.00 = USD 200, at 0.90 = EUR 180.00; on 2026-10-20 the rate is 1.50: EUR 300.00.
+  static func export() -> String {
+    var csv = "BilledCost,EffectiveCost,ChargeCategory,ChargePeriodStart,ChargePeriodEnd,BillingPeriodStart,BillingCurrency,"
+      + "PricingCurrency,PricingCurrencyEffectiveCost,ConsumedQuantity,ConsumedUnit,ProviderName,ServiceName,ResourceId,Tags\n"
+    let start: Int64 = 1_788_220_800   // 2026-09-01
+    for i in 0..<56 {
+      let day = start + Int64(i) * 86_400
+      let eur = Timestamp.iso8601(day).hasPrefix("2026-10-20") ? "300.00" : "180.00"
+      let month = Timestamp.iso8601(BillingMonth(containing: day).start)
+      csv += "\(eur),\(eur),Usage,\(Timestamp.iso8601(day)),\(Timestamp.iso8601(day + 86_400)),\(month),EUR,USD,200.00,100,Hours,Cloud,GPU VMs,vm-1,"
+        + "\"{\"\"model\"\":\"\"llama-3.1-70b\"\"}\"\n"
+    }
+    return csv
+  }
+
+  @Test func aWeakerEuroIsAllFX() throws {
+    let dir = Repo.temporaryDirectory()
+    try Self.export().write(toFile: dir + "/eur.csv", atomically: true, encoding: .utf8)
+    let imported = try Binary.run(["import", dir + "/eur.csv", "--db", dir + "/fx.db"])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let r = try Binary.run(["anomalies", "--db", dir + "/fx.db", "--since", "2026-10-01", "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try JSONDecoder().decode(AnomalyReport.self, from: Data(r.stdout.utf8))
+    let a = try #require(report.anomalies.first)
+    #expect(report.anomalies.count == 1 && a.currency == "EUR" && a.impact == "120")
+    let e = try #require(a.explanation)
+    #expect(e.fx == "120" && e.volume == .zero && e.mix == .zero && e.unitPrice == .zero)
+  }
+}
