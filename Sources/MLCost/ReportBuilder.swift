@@ -150,3 +150,38 @@ enum ReportBuilder {
     return notes
   }
 }
+
+/// A sliced report's request: filters (`--where`, all must match) and grouping keys (`--group-by`).
+public struct ReportSlice: Sendable {
+  public var filters: [SliceFilter]
+  /// One grouping per entry (each one or two keys).
+  public var groupings: [[SliceKey]]
+  public init(filters: [SliceFilter] = [], groupings: [[SliceKey]] = []) { self.filters = filters; self.groupings = groupings.filter { !$0.isEmpty } }
+  public var isEmpty: Bool { filters.isEmpty && groupings.isEmpty }
+
+  /// `report owner NAME`: one owner, grouped by the rule that put each dollar there, by resource and SKU, by request
+  /// type and component, and by team and environment; `filters` narrow it further.
+  public static func drillDown(_ owner: String, filters: [SliceFilter] = []) -> ReportSlice {
+    ReportSlice(filters: [SliceFilter(key: .owner, patterns: [.exact(owner)])] + filters,
+                groupings: [[.rule], [.charge(.field(.resourceId)), .charge(.field(.sku))], [.requestType, .component], [.team, .environment]])
+  }
+}
+
+extension ReportBuilder {
+  /// The grouping section: cost per combination of the keys' values, its share of the currency's total and the
+  /// previous month's cost of the same group.
+  static func slice(_ s: ReportSlice, current: Attribution, previous: Attribution?, fields: [SliceField]) -> SliceSection {
+    let groupings = s.groupings.map { keys -> SliceGrouping in
+      let before = previous.map { p in
+        Dictionary(Slicer.group(p, by: keys, fields: fields).map { ($0.values + [$0.currency.code], $0.cost) }, uniquingKeysWith: +)
+      }
+      let rows = Slicer.group(current, by: keys, fields: fields).map { g -> SliceRow in
+        let p = before.map { $0[g.values + [g.currency.code]] ?? .zero }
+        return SliceRow(values: g.values, currency: g.currency, cost: g.cost, share: Percent(g.cost, of: current.charges[g.currency] ?? .zero),
+                        previous: p, changePercent: p.flatMap { Percent(g.cost - $0, of: $0) })
+      }
+      return SliceGrouping(by: keys.map(\.description), rows: rows)
+    }
+    return SliceSection(filters: s.filters.map(\.description), groupings: groupings)
+  }
+}

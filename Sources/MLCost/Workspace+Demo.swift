@@ -64,6 +64,16 @@ extension Workspace {
         files[file!] = text
       }
     }
+    // A slice and a drill-down: AWS per service and model; where llama-3.1-8b's dollars come from.
+    let aws = try workspace.monthlyReport(month: DemoCompany.month, rules: rules, prices: prices, title: "Northwind AI — AWS per service and model",
+      slice: ReportSlice(filters: [SliceFilter(key: .charge(.field(.provider)), patterns: [.exact("AWS")])],
+                         groupings: [[.charge(.field(.service)), .owner]]))
+    files["\(base)-aws-by-service.txt"] = TextRenderer.render(aws)
+    let owner = "llama-3.1-8b"
+    let drill = try workspace.monthlyReport(month: DemoCompany.month, rules: rules, prices: prices, title: "Northwind AI — drill-down: \(owner)",
+                                            slice: ReportSlice.drillDown(owner))
+    files["owner-\(owner)-\(DemoCompany.month).txt"] = TextRenderer.render(drill)
+    files["owner-\(owner)-\(DemoCompany.month).json"] = try JSONRenderer.render(drill)
     let idle = try workspace.idle(asOf: DemoCompany.month.next.start, windowDays: nil, rules: rules)
     files["idle-\(DemoCompany.month).txt"] = IdleRenderer.table(idle)
     files["idle-\(DemoCompany.month).json"] = try IdleRenderer.json(idle)
@@ -94,7 +104,8 @@ extension Workspace {
     let text = files["import-summary.txt"]! + "\n" + files[base + ".txt"]!
       + "\nEvery format of this report is in \(directory)/: \(base).{txt,md,json,html} and \(base)-<section>.csv;"
       + " idle endpoints in idle-\(DemoCompany.month).{txt,md,json}, anomalies in anomalies-\(DemoCompany.month).{txt,md,json},"
-      + " budgets on the 22nd in budget-\(Self.date(midMonth)).{txt,json} and alerts-\(Self.date(midMonth)).json\n"
+      + " budgets on the 22nd in budget-\(Self.date(midMonth)).{txt,json} and alerts-\(Self.date(midMonth)).json;"
+      + " AWS per service and model in \(base)-aws-by-service.txt and a drill-down into llama-3.1-8b in owner-llama-3.1-8b-\(DemoCompany.month).{txt,json}\n"
     for (name, content) in files { try content.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8) }
     return DemoOutcome(inputDirectory: inputDir, databasePath: db, files: files, summaries: summaries, report: report, idle: idle, text: text)
   }

@@ -23,7 +23,8 @@ extension Workspace {
                                            .consumedUnit, .commitmentDiscountStatus, .tags]
 
   /// One month's attribution input, read from the store's summaries.
-  static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store, withActivity: Bool = true) throws -> AttributionInput {
+  static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store, withActivity: Bool = true,
+                               sliceFields: [SliceField] = []) throws -> AttributionInput {
     var tagCache: [String: (set: Int, tags: [String: String])] = [:]
     let groups = try store.chargeGroups(month: month, fields: Self.reportFields).map { g -> ChargeGroup in
       var c = ChargeGroup(currency: Currency(g.text[.billingCurrency] ?? "?"), billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
@@ -54,7 +55,8 @@ extension Workspace {
           batchDiscountPPB: p.batchDiscount.map { Int64(clampingRounded: $0 * 1e9, to: 0...1_000_000_000) }, source: "\(p.source), as of \(p.asOf)")
       }
     }
-    return AttributionInput(month: month, charges: groups, usage: usage, activity: withActivity ? try activity(month, store: store) : [:], prices: priceMap)
+    return AttributionInput(month: month, charges: groups, usage: usage, activity: withActivity ? try activity(month, store: store) : [:], prices: priceMap,
+                            sliceFields: sliceFields)
   }
 
   /// A charge group's text fields, from the store's dimensions (tags apart).
@@ -111,7 +113,8 @@ extension Workspace {
   /// The monthly per-model report: this month's attribution, the previous month's for the change,
   /// and up to six months of totals per owner for the trend.
   public func monthlyReport(month: BillingMonth, rules: Rules, prices: APIPriceBook? = nil,
-                            title: String = "MLCost monthly cost per model") throws -> MonthlyReport {
+                            title: String = "MLCost monthly cost per model", slice: ReportSlice = ReportSlice()) throws -> MonthlyReport {
+    let fields = Slicer.chargeFields(slice.filters.map(\.key) + slice.groupings.flatMap { $0 })
     let months = try store.monthsWithData().filter { $0 <= month }
     let previousMonth = months.last { $0 < month }
     // The month, the one before and the trend's months, attributed in parallel (one read connection each).
@@ -121,22 +124,27 @@ extension Workspace {
     // The anomaly section reads the daily rollups: on its own connection, beside the attribution.
     let anomalyResult = ParallelResults<AnomalyReport>(count: 1)
     let anomalyDone = DispatchGroup()
-    DispatchQueue.global().async(group: anomalyDone) {
-      anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: month.start, until: month.next.start, rules: rules) })
-    }
     let idleResult = ParallelResults<IdleReport>(count: 1)
-    DispatchQueue.global().async(group: anomalyDone) {
-      idleResult.set(0, Result { try Workspace(databasePath: path).idle(asOf: month.next.start, windowDays: nil, rules: rules) })
+    // A filtered report leaves out the sections that read the whole store (idle, anomalies, budgets).
+    let whole = slice.filters.isEmpty
+    if whole {
+      DispatchQueue.global().async(group: anomalyDone) {
+        anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: month.start, until: month.next.start, rules: rules) })
+      }
+      DispatchQueue.global().async(group: anomalyDone) {
+        idleResult.set(0, Result { try Workspace(databasePath: path).idle(asOf: month.next.start, windowDays: nil, rules: rules) })
+      }
     }
     DispatchQueue.concurrentPerform(iterations: wanted.count) { i in
       results.set(i, Result {
         let reader = try Store(path: path)
         return try AttributionEngine.run(try Workspace.attributionInput(wanted[i], prices: prices, store: reader,
-                                                                         withActivity: wanted[i] == month), rules: rules)
+                                                                         withActivity: wanted[i] == month, sliceFields: fields), rules: rules)
       })
     }
     var byMonth: [BillingMonth: Attribution] = [:]
-    for (i, m) in wanted.enumerated() { byMonth[m] = try results.get(i) }
+    for (i, m) in wanted.enumerated() { byMonth[m] = Slicer.filter(try results.get(i), slice.filters, fields: fields) }
+    let unmatched = Slicer.unmatched(slice.filters, in: try results.get(wanted.firstIndex(of: month)!), fields: fields)
     let current = byMonth[month]!
     let previous = previousMonth.flatMap { byMonth[$0] }
     var trend: [TrendPoint] = []
@@ -152,6 +160,21 @@ extension Workspace {
     }
     var report = ReportBuilder.build(current: current, previous: previous, trend: trend, title: title)
     anomalyDone.wait()
+    if !slice.isEmpty {
+      report.slice = ReportBuilder.slice(slice, current: current, previous: previous, fields: fields)
+      for (filter, seen) in unmatched {
+        let near = seen.first { v in filter.patterns.contains { Self.near($0.description, v) } }
+        report.notes.append("Nothing in \(month) matches \(filter.description)\(near.map { " (did you mean '\($0)'?)" } ?? ""); its values: "
+          + (seen.count > 12 ? seen.prefix(12).joined(separator: ", ") + ", …" : seen.joined(separator: ", ")) + ".")
+      }
+      if !whole {
+        report.notes.append("Filtered (\(slice.filters.map(\.description).joined(separator: ", "))): every figure is the matching allocations "
+          + "(pools split over the whole month first); idle, anomalies and budgets read the whole store and are left out"
+          + (fields.isEmpty ? "." : "; requests, tokens, GPU-hours and unit costs are not split by charge fields (shown as 0 or —), "
+             + "nor are pools, tag coverage and unpriced usage unless the filter is by provider or service."))
+      }
+      if !whole { return report }
+    }
     let idle = try idleResult.get(0)
     report.idle = idle.findings.map {
       IdleRow(kind: $0.kind, resourceId: $0.resourceId, model: $0.model, currency: $0.currency, monthlyWaste: $0.monthlyWaste, action: $0.action)
@@ -168,6 +191,23 @@ extension Workspace {
       report.notes.append("Idle and under-used endpoints waste \(total) \(currency) a month (\(idle.from) to \(idle.to), thresholds: rules file's idle block).")
     }
     return report
+  }
+}
+
+extension Workspace {
+  /// Whether two values are one or two edits apart, ignoring case (a filter value's typo).
+  static func near(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.lowercased()), y = Array(b.lowercased())
+    guard abs(x.count - y.count) <= 2, x != y else { return false }
+    var row = Array(0...y.count)
+    for i in 1...max(1, x.count) where !x.isEmpty {
+      var next = [i] + Array(repeating: 0, count: y.count)
+      for j in stride(from: 1, through: y.count, by: 1) {
+        next[j] = Swift.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+      }
+      row = next
+    }
+    return row[y.count] <= 2
   }
 }
 

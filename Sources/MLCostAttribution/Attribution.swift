@@ -62,6 +62,10 @@ public struct Allocation: Sendable, Hashable {
   public var observedCost: Amount = .zero
   public var team: String?
   public var environment: String?
+  /// The values of `AttributionInput.sliceFields`, in order (empty when none were asked for).
+  public var slice: [String] = []
+  /// Why the cost is here: "model tag", "virtual tag 'x'", "pool 'x' split by tokens", "unused commitment", … (drill-down).
+  public var rule: String = ""
 }
 
 /// Per model and currency: the denominators behind unit costs.

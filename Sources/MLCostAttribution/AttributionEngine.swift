@@ -118,8 +118,12 @@ struct Builder {
   var pooled: [Int: [PoolBucket: Amount]] = [:]
   struct PoolBucket: Hashable, Comparable {
     var currency: Currency, component: Component, phase: Phase
+    var slice: [String] = []
     static func < (l: PoolBucket, r: PoolBucket) -> Bool {
-      (l.currency, l.component.rawValue, l.phase.rawValue) < (r.currency, r.component.rawValue, r.phase.rawValue)
+      if (l.currency, l.component.rawValue, l.phase.rawValue) != (r.currency, r.component.rawValue, r.phase.rawValue) {
+        return (l.currency, l.component.rawValue, l.phase.rawValue) < (r.currency, r.component.rawValue, r.phase.rawValue)
+      }
+      return l.slice.lexicographicallyPrecedes(r.slice)
     }
   }
   var unpriced: [String: UnpricedUsage] = [:]
@@ -157,6 +161,8 @@ struct Builder {
   struct CellKey: Hashable {
     var owner: Owner, requestType: String, component: Component, phase: Phase, currency: Currency, source: CostSource
     var team: String?, environment: String?
+    var slice: [String] = []
+    var rule: String = ""
   }
   struct Cell { var cost = Amount.zero; var usage = Amount.zero; var observed = Amount.zero; var hasUsage = false }
   struct DriverKey: Hashable { var model: String; var requestType: String }
@@ -186,6 +192,7 @@ struct Builder {
       let requestType = requestTypeName(resolved.values[.requestType])
       let phase = rulePhase ?? (["fine-tune", "training", "train"].contains(requestType) ? .training : .inference)
       let poolIndex = c.commitmentStatus?.lowercased() == "unused" ? nil : rules.pools.firstIndex { AttributionEngine.matches($0.match, c, tags) }
+      let slice = input.sliceFields.isEmpty ? [] : input.sliceFields.map { $0.value(c, tags: tags) }
       count(c.currency, .charge, cost)
 
       if c.chargeCategory == .usage || c.chargeCategory == .purchase {
@@ -196,16 +203,19 @@ struct Builder {
         if resolved.modelFromTags { coverage[k]!.tagged += cost }
       }
 
-      let owner: Owner
+      let owner: Owner, rule: String
       if c.commitmentStatus?.lowercased() == "unused" {
         owner = rules.basis == .cash && c.chargeCategory == .purchase ? .commitmentPurchase : .idle
+        rule = owner == .idle ? "unused commitment" : "commitment purchase (cash basis)"
       } else if let pool = poolIndex {
-        pooled[pool, default: [:]][PoolBucket(currency: c.currency, component: component, phase: phase), default: .zero] += cost
+        pooled[pool, default: [:]][PoolBucket(currency: c.currency, component: component, phase: phase, slice: slice), default: .zero] += cost
         continue
       } else if let model = resolved.values[.model] {
         owner = .model(model)
+        rule = resolved.modelFromTags ? "model tag" : "virtual tag '\(resolved.virtualTag ?? "?")'"
       } else {
         owner = .unallocated
+        rule = "no model tag or rule"
       }
       if let m = owner.model { modelsSeen.insert(m) }
       if owner == .unallocated && (c.chargeCategory == .usage) && !cost.isZero {
@@ -228,7 +238,8 @@ struct Builder {
         }
       }
       add(CellKey(owner: owner, requestType: requestType, component: component, phase: phase, currency: c.currency, source: .charge,
-                  team: resolved.values[.team], environment: resolved.values[.environment]), cost, usage: usage, observed: observed)
+                  team: resolved.values[.team], environment: resolved.values[.environment], slice: slice, rule: rule), cost,
+          usage: usage, observed: observed)
     }
   }
 
@@ -257,10 +268,12 @@ struct Builder {
         requestDriver[DriverKey(model: model, requestType: rt), default: 0].addSaturating(u.requests)
       }
       let owner: Owner = u.model == nil ? .unallocated : .model(model)
+      let slice = input.sliceFields.isEmpty ? [] : input.sliceFields.map { $0.value(usage: u) }
       if let cost = u.cost {
         let currency = u.currency ?? "USD"
         count(currency, .apiStated, cost)
-        add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: currency, source: .apiStated), cost)
+        add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: currency, source: .apiStated, slice: slice,
+                    rule: u.model == nil ? "API usage without a model" : "API usage, stated cost"), cost)
         var d = drivers[model, default: [:]][currency, default: ModelDrivers()]
         let kind = (u.sourceRequestType ?? "").lowercased()
         if kind.contains("output") { d.outputTokenCost = (d.outputTokenCost ?? .zero) + cost }
@@ -283,7 +296,8 @@ struct Builder {
         continue
       }
       count(price.currency, .apiCatalog, cost.total)
-      add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: price.currency, source: .apiCatalog), cost.total)
+      add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: price.currency, source: .apiCatalog, slice: slice,
+                  rule: "API usage, catalog price"), cost.total)
       var d = drivers[model, default: [:]][price.currency, default: ModelDrivers()]
       d.inputTokenCost = (d.inputTokenCost ?? .zero) + cost.input
       d.outputTokenCost = (d.outputTokenCost ?? .zero) + cost.output

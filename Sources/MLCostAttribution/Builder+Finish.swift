@@ -50,12 +50,12 @@ extension Builder {
         if weights.isEmpty {
           split.unsplit += cost
           add(CellKey(owner: .shared, requestType: "unspecified", component: bucket.component, phase: bucket.phase, currency: bucket.currency,
-                      source: .pool), cost)
+                      source: .pool, slice: bucket.slice, rule: "pool '\(pool.name)', nothing to split by"), cost)
         } else {
           for (k, part) in zip(keys, LargestRemainder.split(cost, weights: weights)) {
             split.shares[k.model, default: .zero] += part
             add(CellKey(owner: .model(k.model), requestType: k.requestType, component: bucket.component, phase: bucket.phase,
-                        currency: bucket.currency, source: .pool), part)
+                        currency: bucket.currency, source: .pool, slice: bucket.slice, rule: "pool '\(pool.name)' split by \(pool.split.name)"), part)
           }
         }
         splits[bucket.currency] = split
@@ -93,7 +93,7 @@ extension Builder {
     for (k, c) in cells {
       allocations.append(Allocation(owner: k.owner, requestType: k.requestType, component: k.component, phase: k.phase, currency: k.currency,
                                     source: k.source, cost: c.cost, usageCost: c.hasUsage ? c.usage : nil, observedCost: c.observed,
-                                    team: k.team, environment: k.environment))
+                                    team: k.team, environment: k.environment, slice: k.slice, rule: k.rule))
       allocated[k.currency, default: .zero] += c.cost
     }
     for currency in Set(charges.keys).union(allocated.keys) where allocated[currency, default: .zero] != charges[currency, default: .zero] || charges[currency, default: .zero].isOverflow {
@@ -102,8 +102,13 @@ extension Builder {
     allocations.sort { a, b in
       if a.currency != b.currency { return a.currency < b.currency }
       if a.owner != b.owner { return a.owner < b.owner }
-      return (a.requestType, a.component.rawValue, a.phase.rawValue, a.source.rawValue, a.team ?? "", a.environment ?? "")
-        < (b.requestType, b.component.rawValue, b.phase.rawValue, b.source.rawValue, b.team ?? "", b.environment ?? "")
+      if (a.requestType, a.component.rawValue, a.phase.rawValue, a.source.rawValue, a.team ?? "", a.environment ?? "")
+        != (b.requestType, b.component.rawValue, b.phase.rawValue, b.source.rawValue, b.team ?? "", b.environment ?? "") {
+        return (a.requestType, a.component.rawValue, a.phase.rawValue, a.source.rawValue, a.team ?? "", a.environment ?? "")
+          < (b.requestType, b.component.rawValue, b.phase.rawValue, b.source.rawValue, b.team ?? "", b.environment ?? "")
+      }
+      if a.slice != b.slice { return a.slice.lexicographicallyPrecedes(b.slice) }
+      return a.rule < b.rule
     }
     return Attribution(month: input.month, basis: rules.basis, rulesSource: rules.source, charges: charges, allocated: allocated,
                        chargesBySource: bySource, allocations: allocations, drivers: drivers,

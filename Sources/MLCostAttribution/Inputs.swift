@@ -109,9 +109,12 @@ public struct AttributionInput: Sendable {
   public var activity: [String: Activity]
   /// By `provider|model` lower-cased (see `TokenPrice.key`).
   public var prices: [String: TokenPrice]
+  /// The charge fields each allocation carries (`Allocation.slice`), for filtered and grouped reports.
+  public var sliceFields: [SliceField]
   public init(month: BillingMonth, charges: [ChargeGroup], usage: [UsageGroup] = [], activity: [String: Activity] = [:],
-              prices: [String: TokenPrice] = [:]) {
+              prices: [String: TokenPrice] = [:], sliceFields: [SliceField] = []) {
     self.month = month; self.charges = charges; self.usage = usage; self.activity = activity; self.prices = prices
+    self.sliceFields = sliceFields
   }
 }
 

@@ -25,7 +25,10 @@ enum ExitStatus {
     case let e as CatalogError:
       return (e.description, badData)
     case let e as Failure:
-      return (e.message, e.code)
+      // One error style: a refusal says `error:` (after its file, when it names one) and how to fix it.
+      let firstLine = e.message.prefix { $0 != "\n" }
+      let refused = e.code == usage || e.code == badData || e.code == missingInput
+      return (refused && !firstLine.contains("error:") ? "error: " + e.message : e.message, e.code)
     default:
       // ArgumentParser knows its own errors (help, usage, validation): it gives them a code other than its
       // generic failure, and they keep its message. Anything else is unexpected.

@@ -33,7 +33,7 @@ public enum HTMLRenderer {
     text(element(body, "h1"), "\(r.title) — \(r.month)")
     text(element(body, "p", ["class": "meta"]),
          "Basis: \(Display.basis(r.basis)). Rules: \(r.rules)."
-           + (r.previousMonth.map { " Compared with \($0)." } ?? ""))
+           + (r.previousMonth.map { " Compared with \($0)." } ?? "") + (r.filterLine.map { " \($0)." } ?? ""))
 
     let cards = element(body, "div", ["class": "cards", "id": "totals-cards"])
     for t in r.totals {

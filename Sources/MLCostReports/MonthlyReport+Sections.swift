@@ -44,8 +44,24 @@ enum Cell {
 }
 
 extension MonthlyReport {
+  /// "Filtered: provider=AWS, tag:team=search" for a filtered report.
+  var filterLine: String? {
+    guard let f = slice?.filters, !f.isEmpty else { return nil }
+    return "Filtered: " + f.joined(separator: ", ")
+  }
+
   var sections: [Section] {
     var out: [Section] = []
+    for (i, grouping) in (slice?.groupings ?? []).enumerated() {
+      var columns: [(String, Section.Kind)] = grouping.by.map { ($0, .text) } + [("currency", .text), ("cost", .money), ("share %", .percent)]
+      if previousMonth != nil { columns += [("\(previousMonth!)", .money), ("change %", .percent)] }
+      out.append(Section(id: i == 0 ? "groups" : "groups-" + grouping.by.joined(separator: "-"),
+                         title: "Cost by \(grouping.by.joined(separator: " and "))", columns: columns, rows: grouping.rows.map { g in
+        var r: [Cell] = g.values.map { .text($0) } + [.text(g.currency.code), .money(g.cost), .percent(g.share)]
+        if previousMonth != nil { r += [.money(g.previous), .percent(g.changePercent)] }
+        return r
+      }, totals: nil, empty: "nothing matches the filters"))
+    }
     let comps = components
     var modelColumns: [(String, Section.Kind)] = [("owner", .text), ("currency", .text), ("allocation", .money)]
     if previousMonth != nil { modelColumns += [("vs \(previousMonth!)", .money), ("change %", .percent)] }

@@ -9,6 +9,8 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var title: String
   public var month: String
   public var previousMonth: String?
+  /// A sliced report: its filters (`--where`) and its grouping (`--group-by`); absent for the whole month.
+  public var slice: SliceSection?
   /// `amortised` (EffectiveCost) or `cash` (BilledCost).
   public var basis: Basis
   public var rules: String
@@ -37,6 +39,36 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
     self.title = title; self.month = month; self.previousMonth = previousMonth; self.basis = basis; self.rules = rules
     self.totals = totals; self.models = models; self.requestTypes = requestTypes; self.components = components; self.pools = pools
     self.unpriced = unpriced; self.coverage = coverage; self.untagged = untagged; self.trend = trend; self.notes = notes
+  }
+}
+
+/// What a sliced report was limited to and grouped by. Every section below it shows only the matching allocations.
+public struct SliceSection: Codable, Sendable, Equatable {
+  public var filters: [String]
+  /// One table per grouping (`--group-by` gives one; an owner drill-down several).
+  public var groupings: [SliceGrouping]
+  public init(filters: [String], groupings: [SliceGrouping]) { self.filters = filters; self.groupings = groupings }
+}
+
+/// The cost per combination of the `by` keys' values.
+public struct SliceGrouping: Codable, Sendable, Equatable {
+  public var by: [String]
+  public var rows: [SliceRow]
+  public init(by: [String], rows: [SliceRow]) { self.by = by; self.rows = rows }
+}
+
+/// One group: the keys' values (in `groupBy` order), its cost, its share of the slice's total in that currency,
+/// and the previous month's cost of the same group.
+public struct SliceRow: Codable, Sendable, Equatable {
+  public var values: [String]
+  public var currency: Currency
+  public var cost: Amount
+  public var share: Percent?
+  public var previous: Amount?
+  public var changePercent: Percent?
+  public init(values: [String], currency: Currency, cost: Amount, share: Percent?, previous: Amount?, changePercent: Percent?) {
+    self.values = values; self.currency = currency; self.cost = cost; self.share = share; self.previous = previous
+    self.changePercent = changePercent
   }
 }
 

@@ -6,6 +6,7 @@ public enum TextRenderer {
     var out = ["\(r.title) — \(r.month)",
                "basis: \(Display.basis(r.basis)); rules: \(r.rules)"
                  + (r.previousMonth.map { "; compared with \($0)" } ?? "")]
+    if let f = r.filterLine { out.append(f) }
     for s in r.sections {
       out.append("")
       out.append(s.title)
@@ -29,7 +30,7 @@ public enum MarkdownRenderer {
   public static func render(_ r: MonthlyReport) -> String {
     var out = ["# \(r.title) — \(r.month)", "",
                "Basis: **\(Display.basis(r.basis))**. Rules: `\(r.rules)`."
-                 + (r.previousMonth.map { " Compared with \($0)." } ?? "")]
+                 + (r.previousMonth.map { " Compared with \($0)." } ?? "") + (r.filterLine.map { " \(escape($0))." } ?? "")]
     for s in r.sections {
       out += ["", "## \(s.title)", ""]
       if s.rows.isEmpty { out.append("_\(s.empty)_"); continue }

@@ -155,3 +155,30 @@ struct CashBasisPurchaseTests {
     #expect(!amortised.allocations.contains { $0.owner == .commitmentPurchase })
   }
 }
+
+/// Slices: each allocation carries its charge's fields; a pool share carries its pool charge's.
+struct SliceAttributionTests {
+  @Test func poolSharesKeepTheirPoolChargesFields() throws {
+    var rules = Rules()
+    rules.pools = [Pool(name: "cluster", match: { var m = Match(); m.fields = [(.service, .exact("GPU cluster"))]; return m }(),
+                        split: .percent(["a": 0.5, "b": 0.5]), among: nil, line: 1)]
+    func charge(_ service: String, _ region: String, _ cost: String, model: String?) -> ChargeGroup {
+      var c = ChargeGroup(currency: .usd, billedCost: Amount(stringLiteral: cost), effectiveCost: Amount(stringLiteral: cost))
+      c.service = service; c.region = region; c.provider = "cloud"
+      if let model { c.tags = ["model": model] }
+      return c
+    }
+    let input = AttributionInput(month: BillingMonth("2026-10")!, charges: [
+      charge("GPU cluster", "eu-west-1", "100", model: nil), charge("GPU cluster", "us-east-1", "50", model: nil),
+      charge("Endpoints", "eu-west-1", "30", model: "a"),
+    ], sliceFields: [.field(.region)])
+    let a = try AttributionEngine.run(input, rules: rules)
+    let fields: [SliceField] = [.field(.region)]
+    let eu = Slicer.filter(a, [SliceFilter(key: .charge(.field(.region)), patterns: [.exact("EU-WEST-1")])], fields: fields)
+    #expect(eu.charges[.usd] == "130")
+    let groups = Slicer.group(eu, by: [.owner], fields: fields)
+    #expect(groups.map(\.values) == [["a"], ["b"]] && groups.map(\.cost) == ["80", "50"])
+    let byRule = Slicer.group(a, by: [.rule], fields: fields)
+    #expect(byRule.map(\.values[0]) == ["pool 'cluster' split by percent", "model tag"] && byRule.map(\.cost) == ["150", "30"])
+  }
+}

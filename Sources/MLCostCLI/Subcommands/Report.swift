@@ -5,7 +5,7 @@ import MLCost
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Reports: the monthly cost per model and request type, or a saved JSON report rendered again.",
-    subcommands: [Monthly.self, Render.self])
+    subcommands: [Monthly.self, Owner.self, Render.self])
 
   struct Monthly: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,53 +14,50 @@ struct Report: ParsableCommand {
         Every owner is shown — each model, (shared) for pools nothing could split, (idle commitment) for unused \
         commitments and (unallocated) for untagged spend — and per currency their sum equals the month's charges to the nano.
         Rules come from --rules, else ./mlcost.yaml when present, else the defaults (docs/rules.md).
+        Slice it with --where KEY=VALUE (repeatable; every key must match, a key given twice matches either value) \
+        and --group-by KEY[,KEY]. Keys: model, request-type, team, environment, component, phase, currency, source, rule, \
+        provider, account, sub-account, service, service-category, resource, resource-type, sku, region, instance-type, \
+        gpu-model, charge-category, pricing-category, tag:NAME. Values match ignoring case; glob: and regex: prefixes \
+        switch to patterns. A filtered report's totals are exactly the matching allocations (docs/reports.md).
         """)
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var options: MonthlyOptions
 
-    @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
-    var month: String
-
-    @Option(help: ReportFormat.help("\(ReportFormat.names).", valueName: "format", default: .table), transform: ReportFormat.parse)
-    var format: ReportFormat = .table
-
-    @Option(help: ArgumentHelp("Write to this file instead of printing (CSV: one file per section, FILE-<section>.csv).", valueName: "file"))
-    var out: String?
-
-    @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
-    var rules: String?
-
-    @Option(help: ArgumentHelp("amortised (EffectiveCost) or cash (BilledCost); overrides the rules file.", valueName: "basis"),
-            transform: Basis.parse)
-    var basis: Basis?
-
-    @Option(help: ArgumentHelp("The catalogs folder with api_prices.csv (default: $MLCOST_CATALOGS, next to the binary, ./catalogs).", valueName: "dir"))
-    var catalogs: String?
+    @Option(name: .customLong("group-by"), help: ArgumentHelp("Group the cost by one or two keys, e.g. team,model.", valueName: "keys"))
+    var groupBy: String?
 
     mutating func validate() throws {
-      if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
+      _ = try slice()
+    }
+
+    func slice() throws -> ReportSlice {
+      let groups = try (groupBy ?? "").split(separator: ",").map { try MonthlyOptions.key(String($0), option: "--group-by") }
+      if groups.count > 2 { throw ValidationError("--group-by takes one or two keys (e.g. team,model), not \(groups.count)") }
+      if Set(groups).count != groups.count { throw ValidationError("--group-by names the same key twice") }
+      return ReportSlice(filters: try options.filters(), groupings: [groups])
     }
 
     func run() throws {
-      let db = try database.existing()
-      var ruleSet = try MLCostCLI.rules(from: rules)
-      if let basis { ruleSet.basis = basis }
-      let workspace = try Workspace(databasePath: db)
-      let holdings = try workspace.holdings()
-      if holdings.isEmpty {
-        throw Failure(message: "\(db): the database holds no charges or usage yet; import a billing export first (mlcost import FILE)", code: ExitStatus.missingInput)
-      }
-      if !holdings.months.contains(BillingMonth(month)!) {
-        throw Failure(message: "no charges or usage for \(month); the database holds \(holdings.monthSpan)", code: ExitStatus.missingInput)
-      }
-      let prices = try Workspace.apiPrices(catalogs: catalogs)
-      var report = try workspace.monthlyReport(month: BillingMonth(month)!, rules: ruleSet, prices: prices)
-      if prices == nil {
-        let note = Workspace.missingCatalogNote(catalogs: catalogs)
-        report.notes.append(note)
-        printError("warning: " + note)
-      }
-      try emit(try Workspace.render(report, format: format, out: out))
+      try options.emitReport(slice: try slice(), title: "MLCost monthly cost per model")
+    }
+  }
+
+  struct Owner: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Drill into one owner's month: the rules that put each dollar there, its resources and SKUs, request types and teams.",
+      discussion: """
+        NAME is a model, or (shared), (unallocated), (idle commitment). Pool shares are shown with the pool's charges \
+        (their resource and SKU), so every dollar of the owner is accounted for once. Takes the same --where filters \
+        as report monthly.
+        """)
+
+    @Argument(help: ArgumentHelp("The owner, as the monthly report names it.", valueName: "name"))
+    var name: String
+
+    @OptionGroup var options: MonthlyOptions
+
+    func run() throws {
+      try options.emitReport(slice: .drillDown(name, filters: try options.filters()), title: "MLCost drill-down: \(name)", owner: name)
     }
   }
 
@@ -97,5 +94,92 @@ func emit(_ outputs: [(path: String?, text: String)]) throws {
     } else {
       print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }
+  }
+}
+
+/// The options every monthly report takes: database, month, format, output, rules, basis, catalogs and filters.
+struct MonthlyOptions: ParsableArguments {
+  @OptionGroup var database: DatabaseOptions
+
+  @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
+  var month: String
+
+  @Option(help: ReportFormat.help("\(ReportFormat.names).", valueName: "format", default: .table), transform: ReportFormat.parse)
+  var format: ReportFormat = .table
+
+  @Option(help: ArgumentHelp("Write to this file instead of printing (CSV: one file per section, FILE-<section>.csv).", valueName: "file"))
+  var out: String?
+
+  @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
+  var rules: String?
+
+  @Option(help: ArgumentHelp("amortised (EffectiveCost) or cash (BilledCost); overrides the rules file.", valueName: "basis"),
+          transform: Basis.parse)
+  var basis: Basis?
+
+  @Option(help: ArgumentHelp("The catalogs folder with api_prices.csv (default: $MLCOST_CATALOGS, next to the binary, ./catalogs).", valueName: "dir"))
+  var catalogs: String?
+
+  @Option(name: .customLong("where"), help: ArgumentHelp("Keep only what matches, e.g. provider=AWS, tag:team=search, model=glob:llama* (repeatable).",
+                                                          valueName: "key=value"))
+  var wheres: [String] = []
+
+  mutating func validate() throws {
+    if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
+    _ = try filters()
+  }
+
+  /// A slice key; an unknown one gets a "did you mean".
+  static func key(_ text: String, option: String) throws -> SliceKey {
+    if let k = SliceKey.parse(text) { return k }
+    var message = "unknown \(option) key '\(text)': use \(Choice.list(SliceKey.names + ["tag:NAME"]))"
+    if let near = Choice.suggestion(text, among: SliceKey.names) { message += " (did you mean '\(near)'?)" }
+    throw ValidationError(message)
+  }
+
+  /// --where, read: a key given twice matches either value.
+  func filters() throws -> [SliceFilter] {
+    var out: [SliceFilter] = []
+    for f in wheres {
+      guard let eq = f.firstIndex(of: "="), eq != f.startIndex else {
+        throw ValidationError("--where '\(f)' must look like KEY=VALUE, e.g. provider=AWS or tag:team=search")
+      }
+      let k = try Self.key(String(f[..<eq]), option: "--where")
+      let pattern: SlicePattern
+      do { pattern = try SlicePattern.parse(String(f[f.index(after: eq)...]).trimmingCharacters(in: .whitespaces)) } catch {
+        throw ValidationError("--where '\(f)': the regular expression does not compile (\(error.localizedDescription))")
+      }
+      if let i = out.firstIndex(where: { $0.key == k }) { out[i].patterns.append(pattern) } else {
+        out.append(SliceFilter(key: k, patterns: [pattern]))
+      }
+    }
+    return out
+  }
+
+  /// Builds the report (whole, filtered or an owner's drill-down) and writes it in the chosen format.
+  func emitReport(slice: ReportSlice, title: String, owner: String? = nil) throws {
+    let db = try database.existing()
+    var ruleSet = try MLCostCLI.rules(from: rules)
+    if let basis { ruleSet.basis = basis }
+    let workspace = try Workspace(databasePath: db)
+    let holdings = try workspace.holdings()
+    if holdings.isEmpty {
+      throw Failure(message: "\(db): the database holds no charges or usage yet; import a billing export first (mlcost import FILE)", code: ExitStatus.missingInput)
+    }
+    if !holdings.months.contains(BillingMonth(month)!) {
+      throw Failure(message: "no charges or usage for \(month); the database holds \(holdings.monthSpan)", code: ExitStatus.missingInput)
+    }
+    let prices = try Workspace.apiPrices(catalogs: catalogs)
+    var report = try workspace.monthlyReport(month: BillingMonth(month)!, rules: ruleSet, prices: prices, title: title, slice: slice)
+    if let owner, report.models.isEmpty, let note = report.notes.first(where: { $0.hasPrefix("Nothing in") && $0.contains("model=") }) {
+      throw Failure(message: "no owner '\(owner)' in \(month)" + note.replacingOccurrences(of: "Nothing in \(month) matches model=\(owner)", with: ""),
+                    code: ExitStatus.usage)
+    }
+    if prices == nil {
+      let note = Workspace.missingCatalogNote(catalogs: catalogs)
+      report.notes.append(note)
+      printError("warning: " + note)
+    }
+    try emit(try Workspace.render(report, format: format, out: out))
   }
 }
