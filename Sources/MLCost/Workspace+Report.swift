@@ -220,9 +220,10 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 extension Workspace {
   /// The files a report becomes: one for most formats; one per section for CSV (`name-models.csv` …).
   /// With no `out`, the texts to print (CSV sections one after another under `# section` lines).
-  public static func render(_ report: MonthlyReport, format: ReportFormat, out: String?) throws -> [(path: String?, text: String)] {
+  public static func render(_ report: MonthlyReport, format: ReportFormat, out: String?,
+                            columns: ColumnChoice = .core) throws -> [(path: String?, text: String)] {
     switch format {
-    case .table: return [(out, TextRenderer.render(report))]
+    case .table: return [(out, TextRenderer.render(report, columns: columns))]
     case .md: return [(out, MarkdownRenderer.render(report))]
     case .json: return [(out, try JSONRenderer.render(report))]
     case .html: return [(out, HTMLRenderer.render(report))]

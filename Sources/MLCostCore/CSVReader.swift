@@ -47,6 +47,8 @@ public final class CSVReader {
   @exclusivity(unchecked) private var pendingCR = false
   @exclusivity(unchecked) private var line = 1
 
+  /// The file's name for the reader's own errors (an unclosed quote, an endless row); callers that know it set it.
+  @exclusivity(unchecked) public var fileName = ""
   /// Physical line on which the current row starts (1-based).
   @exclusivity(unchecked) public private(set) var rowLine = 0
   /// Bytes consumed from the source so far.
@@ -156,7 +158,7 @@ public final class CSVReader {
       // One row past 256 MiB is not a billing export (an unterminated quote, a binary file): stop with its
       // line instead of growing without bound.
       guard capacity < CSVReader.maxRowBytes else {
-        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: "", line: rowLine, column: nil),
+        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: rowLine, column: nil),
           "a row longer than \(CSVReader.maxRowBytes >> 20) MiB starts here (an unterminated quote?)",
           fix: "check the quoting from this line on; exports quote a field that holds a comma, a quote or a newline"))
       }
@@ -238,7 +240,7 @@ public final class CSVReader {
           case .unquoted:
             addField(end: length, unescape: false)
           case .quoted:
-            throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: "", line: rowLine, column: nil),
+            throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: rowLine, column: nil),
               "a quoted field starting on line \(rowLine) is never closed", fix: "close the quote or escape quotes inside fields as \"\""))
           case .quoteInQuoted:
             addField(end: length - 1, unescape: unescape)
@@ -249,7 +251,7 @@ public final class CSVReader {
       switch state {
       case .fieldStart:
         if fieldCount >= Self.maxFields {
-          throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: "", line: rowLine, column: nil),
+          throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: rowLine, column: nil),
             "the row on line \(rowLine) has more than \(Self.maxFields) fields", fix: "this is not a billing export's row; check the file"))
         }
         fieldRawStart = position

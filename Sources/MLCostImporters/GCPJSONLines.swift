@@ -40,6 +40,7 @@ enum GCPJSONLines {
       csvLine += 1 + record.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
     let reader = CSVReader(source: MemoryByteSource(csv))
+    reader.fileName = fileName
     var pinned = options
     pinned.format = .gcp
     return try ImportDriver.runCSV(reader: reader, source: MemoryByteSource([]), fileName: fileName, options: pinned, sink: sink,

@@ -55,6 +55,7 @@ public enum ImportDriver {
       candidates = head.head.withUnsafeBytes { FormatSniffer.sniffDocument($0) }
     } else {
       let reader = CSVReader(source: head, chunkSize: 64 * 1024)
+      reader.fileName = fileName
       candidates = FormatSniffer.candidates(header: try readHeader(reader, fileName: fileName))
     }
     return try decide(candidates, fileName: fileName, what: head.looksLikeDocument ? "document" : "header")
@@ -87,6 +88,7 @@ public enum ImportDriver {
       return result
     }
     let reader = CSVReader(source: head)
+    reader.fileName = fileName
     return try runCSV(reader: reader, source: source, fileName: fileName, options: options, sink: sink, progress: progress)
   }
 

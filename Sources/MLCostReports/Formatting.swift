@@ -26,6 +26,15 @@ public enum Display {
 
   public static func percent(_ p: Percent?) -> String { p.map { "\($0)%" } ?? "—" }
 
+  /// A quantity's text (`5952.0`, `1.25E3`) grouped with one decimal (`5,952.0`); text that is not a number as it is.
+  public static func quantity(_ q: String?) -> String {
+    guard let q else { return "—" }
+    guard let v = Double(q), v.isFinite, abs(v) < 1e15 else { return q }
+    let tenths = Int64((v * 10).rounded())
+    let whole = String(abs(tenths) / 10)
+    return (tenths < 0 ? "-" : "") + Digits.grouped(whole) + "." + String(abs(tenths) % 10)
+  }
+
   /// How a report names its basis.
   public static func basis(_ b: Basis) -> String { b == .cash ? "cash (BilledCost)" : "amortised (EffectiveCost)" }
 }

@@ -18,6 +18,7 @@ public enum HTMLRenderer {
     xmlNewProp(html, "lang", "en")
     let head = element(html, "head")
     xmlNewProp(element(head, "meta"), "charset", "utf-8")
+    element(head, "meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
     text(element(head, "title"), title)
     text(element(head, "style"), css)
     build(element(html, "body"))
@@ -101,8 +102,10 @@ public enum HTMLRenderer {
     .card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem 1rem}.card .value{font-size:1.5rem;font-weight:600}
     .card .label{color:#57606a;font-size:.85rem}table{border-collapse:collapse;font-size:.8rem;margin-top:.5rem;display:block;overflow-x:auto}
     th,td{padding:.25rem .6rem;border-bottom:1px solid #eaeef2;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+    th:first-child,td:first-child{position:sticky;left:0;background:#fff;white-space:nowrap;z-index:1}
+    td.num,th{white-space:nowrap}@media (max-width:600px){body{margin:.6rem}table{font-size:.72rem}}
     tfoot td{font-weight:600;border-top:2px solid #1f2328}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}
-    svg text{font-size:11px;fill:#1f2328}.empty{color:#57606a;font-style:italic}
+    svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#1f2328}.empty{color:#57606a;font-style:italic}
     @media print{body{margin:0;max-width:none;font-size:9pt}table{display:table;font-size:7pt}section,figure{break-inside:avoid}}
     """
 }

@@ -3,7 +3,7 @@ import MLCostCore
 /// The report's sections as rows of typed cells, shared by the table, Markdown, CSV and HTML renderers so
 /// they always show the same thing; each renderer decides how a cell looks.
 struct Section {
-  enum Kind { case money, rate, count, text, percent }
+  enum Kind { case money, rate, count, text, percent, quantity }
   var id: String
   var title: String
   var columns: [(String, Kind)]
@@ -11,6 +11,8 @@ struct Section {
   /// A totals row: nil cells are blank.
   var totals: [Cell?]?
   var empty: String
+  /// The columns a terminal table shows by default (nil: all); the rest come with `--wide` or `--columns`.
+  var core: [Int]? = nil
 }
 
 /// One value of a section, typed; `nil` payloads are shown as `—` and written as empty CSV cells.
@@ -20,6 +22,8 @@ enum Cell {
   case rate(Amount?)
   case count(Int64)
   case percent(Percent?)
+  /// A measured quantity as its source wrote it (`5952.0` GPU-hours): shown grouped, one decimal.
+  case quantity(String?)
 
   /// For people: cents with separators, rates with four decimals, percent with `%`.
   var display: String {
@@ -29,6 +33,7 @@ enum Cell {
     case .rate(let a): Display.rate(a)
     case .count(let n): Display.count(n)
     case .percent(let p): Display.percent(p)
+    case .quantity(let q): Display.quantity(q)
     }
   }
 
@@ -39,6 +44,7 @@ enum Cell {
     case .money(let a), .rate(let a): a?.decimalString
     case .count(let n): String(n)
     case .percent(let p): p?.description
+    case .quantity(let q): q
     }
   }
 }
@@ -66,14 +72,17 @@ extension MonthlyReport {
     var modelColumns: [(String, Section.Kind)] = [("owner", .text), ("currency", .text), ("allocation", .money)]
     if previousMonth != nil { modelColumns += [("vs \(previousMonth!)", .money), ("change %", .percent)] }
     modelColumns += comps.map { ($0, .money) }
-    modelColumns += [("GPU usage", .money), ("utilisation", .percent), ("requests", .count), ("input tokens", .count),
-                     ("output tokens", .count), ("GPU-hours", .text), ("$/1M input", .rate), ("$/1M output", .rate), ("$/1M tokens", .rate),
-                     ("$/1k requests", .rate), ("$/GPU-hour", .rate)]
+    modelColumns += [("GPU busy $", .money), ("util %", .percent), ("requests", .count), ("input tok", .count),
+                     ("output tok", .count), ("GPU-h", .quantity), ("$/1M input", .rate), ("$/1M output", .rate), ("$/1M tok", .rate),
+                     ("$/1k req", .rate), ("$/GPU-h", .rate)]
+    // What fits 120 columns: who, how much, the change, how busy, and the unit costs.
+    let coreNames: Set<String> = ["owner", "currency", "allocation", "change %", "util %", "requests", "GPU-h", "$/1M tok", "$/1k req", "$/GPU-h"]
+    let modelCore = modelColumns.indices.filter { coreNames.contains(modelColumns[$0].0) || modelColumns[$0].0.hasPrefix("vs ") }
     out.append(Section(id: "models", title: "Cost per model", columns: modelColumns, rows: models.map { m in
       var r: [Cell] = [.text(m.owner), .text(m.currency.code), .money(m.allocation)]
       if previousMonth != nil { r += [.money(m.change), .percent(m.changePercent)] }
       r += comps.map { .money(m.byComponent[$0]) }
-      r += [.money(m.gpuUsage), .percent(m.utilisation), .count(m.requests), .count(m.inputTokens), .count(m.outputTokens), .text(m.gpuHours),
+      r += [.money(m.gpuUsage), .percent(m.utilisation), .count(m.requests), .count(m.inputTokens), .count(m.outputTokens), .quantity(m.gpuHours),
             .rate(m.perMillionInputTokens), .rate(m.perMillionOutputTokens), .rate(m.perMillionTokens), .rate(m.perThousandRequests),
             .rate(m.perGPUHour)]
       return r
@@ -81,7 +90,7 @@ extension MonthlyReport {
       var t: [Cell?] = [.text("total"), .text(totals[0].currency.code), .money(totals[0].allocated)]
       t += Array(repeating: nil, count: modelColumns.count - 3)
       return t
-    }() : nil, empty: "no costs this month"))
+    }() : nil, empty: "no costs this month", core: modelCore))
     out.append(Section(id: "request-types", title: "Cost per model and request type",
                        columns: [("owner", .text), ("request type", .text), ("currency", .text), ("cost", .money)]
                          + (previousMonth != nil ? [("change", .money)] : []),

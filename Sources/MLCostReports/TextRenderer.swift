@@ -1,8 +1,19 @@
 import Foundation
 
+/// Which columns a terminal table shows: the ones that fit 120 characters, every one, or these by name.
+public enum ColumnChoice: Sendable, Equatable {
+  case core, wide
+  case named([String])
+}
+
 /// The terminal table: aligned, money right-aligned, a totals row.
 public enum TextRenderer {
-  public static func render(_ r: MonthlyReport) -> String {
+  /// Every column name a `.named` choice may use (the models table's), for "did you mean".
+  public static func columnNames(_ r: MonthlyReport) -> [String] {
+    r.sections.first { $0.id == "models" }?.columns.map(\.0) ?? []
+  }
+
+  public static func render(_ r: MonthlyReport, columns choice: ColumnChoice = .core) -> String {
     var out = ["\(r.title) — \(r.month)",
                "basis: \(Display.basis(r.basis)); rules: \(r.rules)"
                  + (r.previousMonth.map { "; compared with \($0)" } ?? "")]
@@ -11,10 +22,15 @@ public enum TextRenderer {
       out.append("")
       out.append(s.title)
       if s.rows.isEmpty { out.append("  \(s.empty)"); continue }
-      var t = TextTable(s.columns.map { ($0.0, $0.1 == .text ? .left : .right) }, headerRule: true)
-      t.rows = s.rows.map { row in row.map(\.display) }
-      t.totals = s.totals.map { row in row.map { $0?.display ?? "" } }
+      let shown = shownColumns(s, choice)
+      var t = TextTable(shown.map { (s.columns[$0].0, s.columns[$0].1 == .text ? .left : .right) }, headerRule: true)
+      t.rows = s.rows.map { row in shown.map { row[$0].display } }
+      t.totals = s.totals.map { row in shown.map { row[$0]?.display ?? "" } }
       out.append(t.render(indent: "  "))
+      if shown.count < s.columns.count {
+        let hidden = s.columns.indices.filter { !shown.contains($0) }.map { s.columns[$0].0 }
+        out.append("  (\(hidden.count) more columns with --wide or --columns: \(hidden.joined(separator: ", ")))")
+      }
     }
     if !r.notes.isEmpty {
       out.append("")
@@ -22,6 +38,20 @@ public enum TextRenderer {
       out += r.notes.map { "  - " + $0 }
     }
     return out.joined(separator: "\n") + "\n"
+  }
+}
+
+extension TextRenderer {
+  /// The section's columns to show: key (text) columns always, then the choice.
+  static func shownColumns(_ s: Section, _ choice: ColumnChoice) -> [Int] {
+    switch choice {
+    case .wide: return Array(s.columns.indices)
+    case .core: return s.core ?? Array(s.columns.indices)
+    case .named(let names):
+      guard s.core != nil else { return Array(s.columns.indices) }
+      let wanted = Set(names.map { $0.lowercased() })
+      return s.columns.indices.filter { s.columns[$0].1 == .text && $0 < 2 || wanted.contains(s.columns[$0].0.lowercased()) }
+    }
   }
 }
 

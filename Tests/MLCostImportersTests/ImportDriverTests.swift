@@ -77,3 +77,23 @@ struct ImportDriverTests {
     }
   }
 }
+
+/// The CSV reader's own refusals (a quote that never closes) name the file, in every format: charges, usage and
+/// metrics (a LiteLLM file once said ":3: error: …", found by the fuzzer's file-name invariant).
+struct ReaderErrorLocationTests {
+  @Test(arguments: [
+    "BilledCost,\"EffectiveCost\n1,1\n",
+    "request_id,call_type,api_key,spend,total_tokens,prompt_tokens,completion_tokens,startTime,endTime,model\nc-1,acompletion,k,0.1,10,5,5,2026-10-03 09:15:02+00,2026-10-03 09:15:03+00,\"gpt-4o\n",
+    "resource_id,metric,timestamp,value,unit\nchat-prod,Invocations,2026-10-01T00:00:00Z,1520,\"Count\n",
+  ])
+  func anUnclosedQuoteNamesItsFile(_ text: String) throws {
+    do {
+      _ = try ImportDriver.run(source: MemoryByteSource(Array(text.utf8)), fileName: "x.csv", options: ImportOptions(lenient: true),
+                               sink: RecordingSink())
+      Issue.record("an unclosed quote was accepted")
+    } catch ImportError.badData(let d) {
+      #expect(d.location?.file == "x.csv" && (d.location?.line ?? 0) >= 1, "\(d)")
+      #expect(d.description.hasPrefix("x.csv:"))
+    }
+  }
+}

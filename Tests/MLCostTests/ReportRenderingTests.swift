@@ -109,6 +109,38 @@ struct ReportRenderingTests {
     #expect(dom.contains("8,889.31"))
     #expect(dom.contains("<svg"))
   }
+
+  /// At a laptop's 1280 px and a phone's 390 px, nothing sticks out of the page: charts scale down, wide tables
+  /// scroll inside their own box with the owner column held in place. A script measures the rendered layout.
+  /// (Headless Chromium's window is 500 px at least: the phone width is the page's own width, set by a style.)
+  @Test(.enabled(if: chromium != nil, "no chromium here (apt-get install chromium; .ci/run installs it)"), arguments: [1280, 390])
+  func theReportFitsTheScreen(width: Int) throws {
+    let chromium = try #require(Self.chromium)
+    let page = (Repo.temporaryDirectory() as NSString).appendingPathComponent("report.html")
+    let probe = """
+      <style>html{width:\(width)px}</style><script>addEventListener('load', () => {
+        const w = \(width), bad = [];
+        if (document.documentElement.scrollWidth > Math.max(w, innerWidth)) bad.push('page ' + document.documentElement.scrollWidth + ' > ' + w);
+        document.querySelectorAll('svg').forEach(s => { const r = s.getBoundingClientRect(); if (r.right > w + 0.5) bad.push('svg ' + s.parentNode.id + ' ends at ' + r.right); });
+        document.querySelectorAll('table').forEach(t => { const r = t.getBoundingClientRect(); if (r.right > w + 0.5) bad.push('table ends at ' + r.right); });
+        document.querySelectorAll('tbody td:first-child').forEach(c => { if (getComputedStyle(c).position !== 'sticky') bad.push('first column not sticky'); });
+        const out = document.createElement('pre'); out.id = 'layout'; out.textContent = bad.length ? bad.join('; ') : 'fits'; document.body.appendChild(out);
+      });</script>
+      """
+    try HTMLRenderer.render(try Self.report()).replacingOccurrences(of: "</body>", with: probe + "</body>").write(toFile: page, atomically: true, encoding: .utf8)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: chromium)
+    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),900", "--virtual-time-budget=3000",
+                   "--dump-dom", "file://" + page]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    let verdict = dom.range(of: "<pre id=\"layout\">").map { dom[$0.upperBound...].prefix { $0 != "<" } }
+    #expect(verdict == "fits", "at \(width) px: \(verdict ?? "no verdict (did the script run?)")")
+  }
 }
 
 struct RulesDocumentationTests {

@@ -73,8 +73,11 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Write to this file instead of printing.", valueName: "file"))
     var out: String?
 
+    @OptionGroup var columns: ColumnOptions
+
     func run() throws {
-      try emit(try Workspace.render(try Workspace.readReport(path: file), format: format, out: out))
+      let report = try Workspace.readReport(path: file)
+      try emit(try Workspace.render(report, format: format, out: out, columns: try columns.choice(for: report)))
     }
   }
 }
@@ -123,6 +126,8 @@ struct MonthlyOptions: ParsableArguments {
   @Option(name: .customLong("where"), help: ArgumentHelp("Keep only what matches, e.g. provider=AWS, tag:team=search, model=glob:llama* (repeatable).",
                                                           valueName: "key=value"))
   var wheres: [String] = []
+
+  @OptionGroup var columns: ColumnOptions
 
   mutating func validate() throws {
     if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
@@ -180,6 +185,33 @@ struct MonthlyOptions: ParsableArguments {
       report.notes.append(note)
       printError("warning: " + note)
     }
-    try emit(try Workspace.render(report, format: format, out: out))
+    try emit(try Workspace.render(report, format: format, out: out, columns: try columns.choice(for: report)))
+  }
+}
+
+/// `--wide` and `--columns`: which columns of the cost-per-model table a terminal table shows.
+struct ColumnOptions: ParsableArguments {
+  @Flag(help: "Table format: every column of the cost-per-model table (by default the ones that fit 120 characters).")
+  var wide = false
+
+  @Option(help: ArgumentHelp("Table format: these columns of the cost-per-model table, e.g. allocation,gpu-compute,requests.",
+                             valueName: "names"))
+  var columns: String?
+
+  mutating func validate() throws {
+    if wide && columns != nil { throw ValidationError("--wide and --columns choose columns two ways; give one") }
+  }
+
+  func choice(for report: MonthlyReport) throws -> ColumnChoice {
+    if wide { return .wide }
+    guard let columns else { return .core }
+    let known = TextRenderer.columnNames(report)
+    let names = try columns.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.map { name in
+      if let k = known.first(where: { $0.lowercased() == name.lowercased() }) { return k }
+      var message = "unknown column '\(name)': use \(Choice.list(known))"
+      if let near = Choice.suggestion(name, among: known) { message += " (did you mean '\(near)'?)" }
+      throw Failure(message: "error: " + message, code: ExitStatus.usage)
+    }
+    return .named(names)
   }
 }
