@@ -114,11 +114,31 @@ extension Workspace {
   /// and up to six months of totals per owner for the trend.
   public func monthlyReport(month: BillingMonth, rules: Rules, prices: APIPriceBook? = nil,
                             title: String = "MLCost monthly cost per model", slice: ReportSlice = ReportSlice()) throws -> MonthlyReport {
+    try periodReport(months: [month], rules: rules, prices: prices, title: title, slice: slice)
+  }
+
+  /// The report over consecutive billing months (a quarter, a year to date): each month attributed on its own, then
+  /// summed; compared with as many months just before; the trend's last six months end at the last one.
+  public func periodReport(months range: [BillingMonth], rules: Rules, prices: APIPriceBook? = nil,
+                           title: String = "MLCost monthly cost per model", slice: ReportSlice = ReportSlice()) throws -> MonthlyReport {
+    let range = range.sorted()
+    guard let first = range.first, let month = range.last else { throw ImportError.usage("a report needs at least one month") }
     let fields = Slicer.chargeFields(slice.filters.map(\.key) + slice.groupings.flatMap { $0 })
-    let months = try store.monthsWithData().filter { $0 <= month }
-    let previousMonth = months.last { $0 < month }
-    // The month, the one before and the trend's months, attributed in parallel (one read connection each).
-    let wanted = Array(Set(months.suffix(6) + [month] + (previousMonth.map { [$0] } ?? []))).sorted()
+    let withData = try store.monthsWithData()
+    let months = withData.filter { $0 <= month }
+    let inRange = range.filter { withData.contains($0) }
+    // The months just before the range, as many as it has (one for a single month: the last month with data).
+    let previousRange: [BillingMonth]
+    if range.count == 1 {
+      previousRange = months.last { $0 < month }.map { [$0] } ?? []
+    } else {
+      var p: [BillingMonth] = []
+      var m = first
+      for _ in range { m = m.previous; p.append(m) }
+      previousRange = p.filter { withData.contains($0) }.sorted()
+    }
+    // The months, the ones before and the trend's months, attributed in parallel (one read connection each).
+    let wanted = Array(Set(months.suffix(6) + inRange + previousRange)).sorted()
     let results = ParallelResults<Attribution>(count: wanted.count)
     let path = databasePath
     // The anomaly section reads the daily rollups: on its own connection, beside the attribution.
@@ -129,7 +149,7 @@ extension Workspace {
     let whole = slice.filters.isEmpty
     if whole {
       DispatchQueue.global().async(group: anomalyDone) {
-        anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: month.start, until: month.next.start, rules: rules) })
+        anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: first.start, until: month.next.start, rules: rules) })
       }
       DispatchQueue.global().async(group: anomalyDone) {
         idleResult.set(0, Result { try Workspace(databasePath: path).idle(asOf: month.next.start, windowDays: nil, rules: rules) })
@@ -143,10 +163,15 @@ extension Workspace {
       })
     }
     var byMonth: [BillingMonth: Attribution] = [:]
-    for (i, m) in wanted.enumerated() { byMonth[m] = Slicer.filter(try results.get(i), slice.filters, fields: fields) }
-    let unmatched = Slicer.unmatched(slice.filters, in: try results.get(wanted.firstIndex(of: month)!), fields: fields)
-    let current = byMonth[month]!
-    let previous = previousMonth.flatMap { byMonth[$0] }
+    var unfiltered: [Attribution] = []
+    for (i, m) in wanted.enumerated() {
+      let a = try results.get(i)
+      if inRange.contains(m) { unfiltered.append(a) }
+      byMonth[m] = Slicer.filter(a, slice.filters, fields: fields)
+    }
+    let unmatched = Slicer.unmatched(slice.filters, in: Attribution.merged(unfiltered)!, fields: fields)
+    let current = Attribution.merged(inRange.map { byMonth[$0]! })!
+    let previous = Attribution.merged(previousRange.map { byMonth[$0]! })
     var trend: [TrendPoint] = []
     for m in months.suffix(6) {
       let a = byMonth[m]!
@@ -159,12 +184,23 @@ extension Workspace {
       }
     }
     var report = ReportBuilder.build(current: current, previous: previous, trend: trend, title: title)
+    if range.count > 1 {
+      report.month = Self.label(range)
+      report.previousMonth = previousRange.isEmpty ? nil : Self.label(previousRange)
+      report.months = inRange.map(\.description)
+      if inRange.count < range.count {
+        report.notes.append("No data for \(range.filter { !inRange.contains($0) }.map(\.description).joined(separator: ", ")): the period's figures are the other months'.")
+      }
+      if !previousRange.isEmpty && previousRange.count < range.count {
+        report.notes.append("The comparison period \(Self.label(previousRange)) has data for \(previousRange.count) of \(range.count) months.")
+      }
+    }
     anomalyDone.wait()
     if !slice.isEmpty {
       report.slice = ReportBuilder.slice(slice, current: current, previous: previous, fields: fields)
       for (filter, seen) in unmatched {
         let near = seen.first { v in filter.patterns.contains { Self.near($0.description, v) } }
-        report.notes.append("Nothing in \(month) matches \(filter.description)\(near.map { " (did you mean '\($0)'?)" } ?? ""); its values: "
+        report.notes.append("Nothing in \(report.month) matches \(filter.description)\(near.map { " (did you mean '\($0)'?)" } ?? ""); its values: "
           + (seen.count > 12 ? seen.prefix(12).joined(separator: ", ") + ", …" : seen.joined(separator: ", ")) + ".")
       }
       if !whole {
@@ -195,6 +231,12 @@ extension Workspace {
 }
 
 extension Workspace {
+  /// `2026-10`, or `2026-08..2026-10` for several months.
+  static func label(_ months: [BillingMonth]) -> String {
+    guard let f = months.min(), let l = months.max() else { return "" }
+    return f == l ? f.description : "\(f)..\(l)"
+  }
+
   /// Whether two values are one or two edits apart, ignoring case (a filter value's typo).
   static func near(_ a: String, _ b: String) -> Bool {
     let x = Array(a.lowercased()), y = Array(b.lowercased())

@@ -168,6 +168,7 @@ public struct BillingMonth: Hashable, Sendable, Comparable, CustomStringConverti
   }
   public var start: Int64 { Timestamp.daysFromCivil(year: year, month: month, day: 1) * 86_400 }
   public var next: BillingMonth { month == 12 ? BillingMonth(year: year + 1, month: 1) : BillingMonth(year: year, month: month + 1) }
+  public var previous: BillingMonth { month == 1 ? BillingMonth(year: year - 1, month: 12) : BillingMonth(year: year, month: month - 1) }
   public var days: Int { Timestamp.daysInMonth(year: year, month: month) }
   public var description: String { "\(Timestamp.pad(year, 4))-\(Timestamp.pad(month, 2))" }
   public static func < (l: BillingMonth, r: BillingMonth) -> Bool { (l.year, l.month) < (r.year, r.month) }

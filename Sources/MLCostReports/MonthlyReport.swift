@@ -9,6 +9,9 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
   public var title: String
   public var month: String
   public var previousMonth: String?
+  /// The billing months a period report sums (`--quarter`, `--ytd`, `--from/--to`); absent for one month, when `month`
+  /// is `YYYY-MM` (for a period it is `YYYY-MM..YYYY-MM`, and `previousMonth` the period just before).
+  public var months: [String]?
   /// A sliced report: its filters (`--where`) and its grouping (`--group-by`); absent for the whole month.
   public var slice: SliceSection?
   /// `amortised` (EffectiveCost) or `cash` (BilledCost).

@@ -12,8 +12,8 @@ import Testing
     return (outcome.databasePath, outcome.inputDirectory + "/mlcost.yaml")
   }()
 
-  static func report(_ args: [String]) throws -> MonthlyReport {
-    let r = try Binary.run(["report"] + args + ["--db", demo.db, "--rules", demo.rules, "--month", "2026-10", "--format", "json"])
+  static func report(_ args: [String], period: [String] = ["--month", "2026-10"]) throws -> MonthlyReport {
+    let r = try Binary.run(["report"] + args + ["--db", demo.db, "--rules", demo.rules, "--format", "json"] + period)
     #expect(r.status == 0, "\(r.stderr)")
     return try JSONDecoder().decode(MonthlyReport.self, from: Data(r.stdout.utf8))
   }
@@ -77,5 +77,35 @@ import Testing
     #expect(owner.status == 64 && owner.stderr.hasPrefix("error: no owner 'lama-3.1-8b'") && owner.stderr.contains("did you mean 'llama-3.1-8b'"))
     let value = try Self.report(["monthly", "--where", "tag:team=serch"])
     #expect(value.models.isEmpty && value.notes.contains { $0.contains("matches tag:team=serch (did you mean 'search'?)") })
+  }
+
+  /// A period is its months summed exactly; it is compared with as many months before it.
+  @Test func aPeriodIsItsMonthsSummed() throws {
+    let months = try ["2026-08", "2026-09", "2026-10"].map { try Self.report(["monthly"], period: ["--month", $0]) }
+    let all = try Self.report(["monthly", "--group-by", "model"], period: ["--from", "2026-08"])
+    #expect(all.month == "2026-08..2026-10" && all.months == ["2026-08", "2026-09", "2026-10"] && all.previousMonth == nil)
+    #expect(all.totals[0].charges == months.reduce(Amount.zero) { $0 + $1.totals[0].charges })
+    #expect(all.slice?.groupings.first?.rows.reduce(Amount.zero) { $0 + $1.cost } == all.totals[0].charges)
+    for owner in ["llama-3.1-70b", "gpt-4o", "(idle commitment)"] {
+      #expect(all.models.first { $0.owner == owner }?.allocation == months.compactMap { $0.models.first { $0.owner == owner }?.allocation }.reduce(Amount.zero, +))
+    }
+    // Q3 has August and September; the missing July is named.
+    let q3 = try Self.report(["monthly"], period: ["--quarter", "2026-q3"])
+    #expect(q3.totals[0].charges == months[0].totals[0].charges + months[1].totals[0].charges)
+    #expect(q3.notes.contains { $0.hasPrefix("No data for 2026-07") })
+    // Two months compared with the two before them (only September has data before October … so one of two).
+    let late = try Self.report(["monthly"], period: ["--from", "2026-09", "--to", "2026-10"])
+    #expect(late.previousMonth == "2026-08" && late.models.first { $0.owner == "gpt-4o" }?.previous == months[0].models.first { $0.owner == "gpt-4o" }?.allocation)
+    let ytd = try Self.report(["monthly"], period: ["--ytd"])
+    #expect(ytd.totals == all.totals)
+  }
+
+  @Test func periodsAreWholeBillingMonths() throws {
+    let day = try Binary.run(["report", "monthly", "--db", Self.demo.db, "--from", "2026-08-15"])
+    #expect(day.status == 64 && day.stderr.contains("whole billing months"))
+    let two = try Binary.run(["report", "monthly", "--db", Self.demo.db, "--month", "2026-10", "--ytd"])
+    #expect(two.status == 64 && two.stderr.contains("give one of"))
+    let none = try Binary.run(["report", "monthly", "--db", Self.demo.db, "--quarter", "2025-Q1"])
+    #expect(none.status == 66 && none.stderr.contains("no charges or usage for 2025-01..2025-03"))
   }
 }

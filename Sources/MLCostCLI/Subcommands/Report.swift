@@ -9,7 +9,7 @@ struct Report: ParsableCommand {
 
   struct Monthly: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "What each model cost in a month, per request type and component, and why.",
+      abstract: "What each model cost in a month (or a period), per request type and component, and why.",
       discussion: """
         Every owner is shown — each model, (shared) for pools nothing could split, (idle commitment) for unused \
         commitments and (unallocated) for untagged spend — and per currency their sum equals the month's charges to the nano.
@@ -19,6 +19,7 @@ struct Report: ParsableCommand {
         provider, account, sub-account, service, service-category, resource, resource-type, sku, region, instance-type, \
         gpu-model, charge-category, pricing-category, tag:NAME. Values match ignoring case; glob: and regex: prefixes \
         switch to patterns. A filtered report's totals are exactly the matching allocations (docs/reports.md).
+        One billing month (--month), or a period of whole months (--from/--to, --quarter, --ytd) summed month by month.
         """)
 
     @OptionGroup var options: MonthlyOptions
@@ -105,7 +106,20 @@ struct MonthlyOptions: ParsableArguments {
   @OptionGroup var database: DatabaseOptions
 
   @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
-  var month: String
+  var month: String?
+
+  @Option(help: ArgumentHelp("The first billing month of a period, YYYY-MM (with --to, else up to the last month with data).",
+                             valueName: "month"))
+  var from: String?
+
+  @Option(help: ArgumentHelp("The last billing month of a period, YYYY-MM.", valueName: "month"))
+  var to: String?
+
+  @Option(help: ArgumentHelp("A calendar quarter, e.g. 2026-Q3.", valueName: "quarter"))
+  var quarter: String?
+
+  @Flag(help: "The year to date: January to the last month with data.")
+  var ytd = false
 
   @Option(help: ReportFormat.help("\(ReportFormat.names).", valueName: "format", default: .table), transform: ReportFormat.parse)
   var format: ReportFormat = .table
@@ -130,8 +144,45 @@ struct MonthlyOptions: ParsableArguments {
   @OptionGroup var columns: ColumnOptions
 
   mutating func validate() throws {
-    if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
+    let chosen = [month != nil, from != nil || to != nil, quarter != nil, ytd].filter { $0 }.count
+    if chosen != 1 { throw ValidationError("give one of --month YYYY-MM, --from YYYY-MM [--to YYYY-MM], --quarter YYYY-Qn or --ytd") }
+    for (name, value) in [("--month", month), ("--from", from), ("--to", to)] {
+      guard let value else { continue }
+      if BillingMonth(value) == nil {
+        let day = value.count == 10 && BillingMonth(String(value.prefix(7))) != nil
+        throw ValidationError("\(name) must look like 2026-10" + (day ? ": reports cover whole billing months (pools are split per billing month)" : ""))
+      }
+    }
+    if to != nil && from == nil { throw ValidationError("--to needs --from") }
+    if let from, let to, BillingMonth(to)! < BillingMonth(from)! { throw ValidationError("--to \(to) is before --from \(from)") }
+    if let quarter, Self.quarter(quarter) == nil { throw ValidationError("--quarter must look like 2026-Q3") }
     _ = try filters()
+  }
+
+  /// `2026-Q3` → its three months.
+  static func quarter(_ text: String) -> [BillingMonth]? {
+    let parts = text.uppercased().split(separator: "-")
+    guard parts.count == 2, let year = Int(parts[0]), parts[1].count == 2, parts[1].first == "Q", let q = Int(parts[1].dropFirst()), (1...4).contains(q),
+          let first = BillingMonth(String(format: "%04d-%02d", year, (q - 1) * 3 + 1)) else { return nil }
+    return [first, first.next, first.next.next]
+  }
+
+  /// The billing months asked for; --ytd and an open --from end at the last month with data.
+  func period(holdings: [BillingMonth]) -> [BillingMonth] {
+    if let month { return [BillingMonth(month)!] }
+    if let quarter { return Self.quarter(quarter)! }
+    let last = holdings.max()
+    var start: BillingMonth, end: BillingMonth
+    if ytd {
+      guard let last else { return [] }
+      start = BillingMonth(String(format: "%04d-01", last.year))!; end = last
+    } else {
+      start = BillingMonth(from!)!
+      end = to.map { BillingMonth($0)! } ?? max(last ?? start, start)
+    }
+    var out: [BillingMonth] = []
+    while start <= end && out.count < 1200 { out.append(start); start = start.next }
+    return out
   }
 
   /// A slice key; an unknown one gets a "did you mean".
@@ -171,13 +222,15 @@ struct MonthlyOptions: ParsableArguments {
     if holdings.isEmpty {
       throw Failure(message: "\(db): the database holds no charges or usage yet; import a billing export first (mlcost import FILE)", code: ExitStatus.missingInput)
     }
-    if !holdings.months.contains(BillingMonth(month)!) {
-      throw Failure(message: "no charges or usage for \(month); the database holds \(holdings.monthSpan)", code: ExitStatus.missingInput)
+    let period = period(holdings: holdings.months)
+    let label = period.count == 1 ? period[0].description : "\(period.first!)..\(period.last!)"
+    if !period.contains(where: holdings.months.contains) {
+      throw Failure(message: "no charges or usage for \(label); the database holds \(holdings.monthSpan)", code: ExitStatus.missingInput)
     }
     let prices = try Workspace.apiPrices(catalogs: catalogs)
-    var report = try workspace.monthlyReport(month: BillingMonth(month)!, rules: ruleSet, prices: prices, title: title, slice: slice)
+    var report = try workspace.periodReport(months: period, rules: ruleSet, prices: prices, title: title, slice: slice)
     if let owner, report.models.isEmpty, let note = report.notes.first(where: { $0.hasPrefix("Nothing in") && $0.contains("model=") }) {
-      throw Failure(message: "no owner '\(owner)' in \(month)" + note.replacingOccurrences(of: "Nothing in \(month) matches model=\(owner)", with: ""),
+      throw Failure(message: "no owner '\(owner)' in \(label)" + note.replacingOccurrences(of: "Nothing in \(label) matches model=\(owner)", with: ""),
                     code: ExitStatus.usage)
     }
     if prices == nil {
