@@ -139,6 +139,14 @@ enum ReportBuilder {
   static func notes(_ current: Attribution, totals: [CurrencyTotals], unpriced: [UnpricedUsage]) -> [String] {
     var notes: [String] = []
     for t in totals { notes.append("\(t.currency): charges \(t.charges) = allocated \(t.allocated), to the nano.") }
+    for t in totals {
+      let covered = current.coverage.filter { $0.currency == t.currency }.reduce(Amount.zero) { $0 + $1.total }
+      let billed = current.chargesBySource[t.currency]?[.charge] ?? .zero
+      if covered != billed {
+        notes.append("Tag coverage counts usage and purchases: \(Display.money(covered)) of the \(Display.money(billed)) \(t.currency) billed; the other \(Display.money(billed - covered)) "
+          + "(credits, taxes, adjustments) is not tagged spend.")
+      }
+    }
     if !unpriced.isEmpty { notes.append("\(unpriced.count) API usage line(s) have no stated cost and no catalog price: listed as unpriced, not counted.") }
     for (name, rows) in current.virtualTagHits.sorted(by: { $0.key < $1.key }) { notes.append("Virtual tag '\(name)' labelled \(rows) charge row(s).") }
     for w in current.warnings { notes.append("Warning: \(w).") }

@@ -108,4 +108,13 @@ import Testing
     let none = try Binary.run(["report", "monthly", "--db", Self.demo.db, "--quarter", "2025-Q1"])
     #expect(none.status == 66 && none.stderr.contains("no charges or usage for 2025-01..2025-03"))
   }
+
+  /// Tag coverage counts usage and purchases; the report says how much billed spend (credits, taxes) it leaves out.
+  @Test func tagCoverageSaysWhatItLeavesOut() throws {
+    let r = try Self.report(["monthly"])
+    let covered = r.coverage.reduce(Amount.zero) { $0 + $1.total }
+    let billed = r.totals[0].billing
+    #expect(covered != billed)
+    #expect(billed - covered == "3981.75" && r.notes.contains { $0.contains("the other 3,981.75 (credits, taxes, adjustments)") })
+  }
 }
