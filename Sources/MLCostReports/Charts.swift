@@ -24,11 +24,62 @@ enum Charts {
     HTMLRenderer.text(HTMLRenderer.element(r, "title"), title)
   }
 
+  /// The fill of series `i`: the palette's colours, then the same colours hatched, then dotted — so no two series of
+  /// one chart look alike up to three times the palette. Patterns go in the chart's own `<defs>`, named after its figure.
+  static func fill(_ svg: xmlNodePtr, _ i: Int) -> String {
+    let n = palette.count
+    guard i >= n else { return palette[i] }
+    let kind = (i / n) % 3 == 1 ? "hatch" : "dots"
+    let color = palette[i % n]
+    let figure = svg.pointee.parent.flatMap { p -> String? in
+      guard let v = xmlGetProp(p, "id") else { return nil }
+      defer { mlcost_xml_free(v) }
+      return String(cString: v)
+    } ?? "chart"
+    let id = "\(figure)-\(kind)-\(i % n)"
+    var defs: xmlNodePtr?
+    var child = svg.pointee.children
+    while let c = child {
+      if String(cString: c.pointee.name) == "defs" { defs = c; break }
+      child = c.pointee.next
+    }
+    if defs == nil {
+      let d = xmlNewNode(nil, "defs")!
+      if let first = svg.pointee.children { xmlAddPrevSibling(first, d) } else { xmlAddChild(svg, d) }
+      defs = d
+    }
+    var existing = defs!.pointee.children
+    while let c = existing {
+      if let v = xmlGetProp(c, "id") { let same = String(cString: v) == id; mlcost_xml_free(v); if same { return "url(#\(id))" } }
+      existing = c.pointee.next
+    }
+    let pattern = HTMLRenderer.element(defs!, "pattern", ["id": id, "width": "6", "height": "6", "patternUnits": "userSpaceOnUse"])
+    HTMLRenderer.element(pattern, "rect", ["width": "6", "height": "6", "fill": "#ffffff"])
+    if kind == "hatch" {
+      HTMLRenderer.element(pattern, "path", ["d": "M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5", "stroke": color, "stroke-width": "2"])
+    } else {
+      HTMLRenderer.element(pattern, "circle", ["cx": "3", "cy": "3", "r": "1.8", "fill": color])
+    }
+    return "url(#\(id))"
+  }
+
   static func label(_ svg: xmlNodePtr, x: Double, y: Double, _ s: String, anchor: String = "start") {
     HTMLRenderer.text(HTMLRenderer.element(svg, "text", ["x": f(x), "y": f(y), "text-anchor": anchor]), s)
   }
 
   static func f(_ d: Double) -> String { String(format: "%.1f", d) }
+
+  /// An axis label: `$347`, `$4.93k`, `$3.47M`, `$1.2B` (three significant digits at most).
+  static func shortDollars(_ v: Double) -> String {
+    let units: [(Double, String)] = [(1e9, "B"), (1e6, "M"), (1e3, "k")]
+    for (size, suffix) in units where abs(v) >= size {
+      let x = v / size
+      var digits = x >= 100 ? String(format: "%.0f", x) : x >= 10 ? String(format: "%.1f", x) : String(format: "%.2f", x)
+      if digits.contains(".") { while digits.hasSuffix("0") { digits.removeLast() }; if digits.hasSuffix(".") { digits.removeLast() } }
+      return "$" + digits + suffix
+    }
+    return "$" + String(format: "%.0f", v)
+  }
 
   /// Legend rows wrap at the chart's width; returns how many rows it took.
   static func legendRows(_ names: [String]) -> Int {
@@ -42,7 +93,7 @@ enum Charts {
     for (i, n) in names.enumerated() {
       let w = 24 + Double(n.count) * 6.5
       if x + w > 750 { x = 10; y += 16 }
-      rect(svg, x: x, y: y - 9, w: 10, h: 10, color: palette[i % palette.count], title: n)
+      rect(svg, x: x, y: y - 9, w: 10, h: 10, color: fill(svg, i), title: n)
       label(svg, x: x + 14, y: y, n)
       x += w
     }
@@ -62,7 +113,7 @@ enum Charts {
       for (ci, c) in r.components.enumerated() {
         let v = max(0, size(m.byComponent[c]))
         let w = maxValue > 0 ? v / maxValue * width : 0
-        rect(svg, x: x, y: y, w: w, h: 16, color: palette[ci % palette.count], title: "\(m.owner) — \(c): \(Display.money(m.byComponent[c])) \(currency)")
+        rect(svg, x: x, y: y, w: w, h: 16, color: fill(svg, ci), title: "\(m.owner) — \(c): \(Display.money(m.byComponent[c])) \(currency)")
         x += w
       }
       label(svg, x: x + 6, y: y + 13, Display.money(m.allocation))
@@ -87,7 +138,7 @@ enum Charts {
       for (ti, t) in types.enumerated() {
         guard let row = rows.first(where: { $0.owner == o && $0.requestType == t }) else { continue }
         let w = maxValue > 0 ? max(0, size(row.cost)) / maxValue * width : 0
-        rect(svg, x: x, y: y, w: w, h: 16, color: palette[ti % palette.count], title: "\(o) — \(t): \(Display.money(row.cost)) \(currency)")
+        rect(svg, x: x, y: y, w: w, h: 16, color: fill(svg, ti), title: "\(o) — \(t): \(Display.money(row.cost)) \(currency)")
         x += w
       }
     }
@@ -110,7 +161,7 @@ enum Charts {
       for (oi, o) in owners.enumerated() {
         guard let p = points.first(where: { $0.month == m && $0.owner == o }) else { continue }
         let h = maxValue > 0 ? max(0, size(p.cost)) / maxValue * plot : 0
-        rect(svg, x: x, y: y - h, w: step * 0.7, h: h, color: palette[oi % palette.count], title: "\(m) — \(o): \(Display.money(p.cost)) \(currency)")
+        rect(svg, x: x, y: y - h, w: step * 0.7, h: h, color: fill(svg, oi), title: "\(m) — \(o): \(Display.money(p.cost)) \(currency)")
         y -= h
       }
       label(svg, x: x + step * 0.35, y: bottom + 14, m, anchor: "middle")

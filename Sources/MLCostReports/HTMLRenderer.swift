@@ -42,6 +42,10 @@ public enum HTMLRenderer {
       text(element(card, "div", ["class": "label"]), "Charges (\(t.currency))")
       text(element(card, "div", ["class": "value", "data-exact": t.charges.decimalString]), Display.money(t.charges))
       text(element(card, "div", ["class": "label"]), "Allocated: \(Display.money(t.allocated)) — every cent has an owner")
+      var parts = ["Invoiced: \(Display.money(t.billing))"]
+      if !t.apiStated.isZero { parts.append("API usage at its stated cost: \(Display.money(t.apiStated))") }
+      if !t.apiCatalog.isZero { parts.append("estimated at catalog prices (on no invoice): \(Display.money(t.apiCatalog))") }
+      text(element(card, "div", ["class": "label"]), parts.joined(separator: " · "))
     }
 
     let charts = element(body, "section", ["id": "charts"])

@@ -56,6 +56,17 @@ extension MonthlyReport {
     return "Filtered: " + f.joined(separator: ", ")
   }
 
+  /// Per currency, what the total is made of: invoiced charges apart from API usage priced here (an estimate, on no
+  /// invoice) and API usage at the cost its source stated.
+  var headline: [String] {
+    totals.map { t in
+      var parts = ["invoiced \(Display.money(t.billing))"]
+      if !t.apiStated.isZero { parts.append("API usage at its stated cost \(Display.money(t.apiStated))") }
+      if !t.apiCatalog.isZero { parts.append("API usage estimated at catalog prices \(Display.money(t.apiCatalog)) (on no invoice)") }
+      return "Total \(Display.money(t.charges)) \(t.currency): " + parts.joined(separator: " + ")
+    }
+  }
+
   var sections: [Section] {
     var out: [Section] = []
     for (i, grouping) in (slice?.groupings ?? []).enumerated() {

@@ -65,8 +65,19 @@ extension PlanRenderer {
     }
     Charts.label(svg, x: 70, y: 278, PlanText.tokens(first.monthlyTokens))
     Charts.label(svg, x: 730, y: 278, PlanText.tokens(last.monthlyTokens), anchor: "end")
-    Charts.label(svg, x: 66, y: 260, PlanText.dollars(lo), anchor: "end")
-    Charts.label(svg, x: 66, y: 34, PlanText.dollars(hi), anchor: "end")
+    Charts.label(svg, x: 400, y: 278, "monthly tokens (log scale)", anchor: "middle")
+    // The cost axis: its ends and each power of ten between them, short enough for the margin ($3.47M, not $3,467,500.00).
+    var ticks: [Double] = [lo, hi]
+    var decade = pow(10, ceil(log10(lo)))
+    while decade < hi {
+      if abs(y(decade) - y(lo)) > 14 && abs(y(decade) - y(hi)) > 14 { ticks.append(decade) }
+      decade *= 10
+    }
+    for t in ticks {
+      Charts.label(svg, x: 66, y: y(t) + 4, Charts.shortDollars(t), anchor: "end")
+      HTMLRenderer.element(svg, "line", ["x1": "66", "y1": Charts.f(y(t)), "x2": "70", "y2": Charts.f(y(t)), "stroke": "#57606a"])
+    }
+    Charts.label(svg, x: 74, y: 24, "monthly cost (log scale)")
     Charts.legend(svg, ["API", "cheapest self-hosted"], y: 296)
   }
 
@@ -77,15 +88,17 @@ extension PlanRenderer {
     let maxValue = rows.map { max($0.monthlyCost, $0.availability?.p90MonthlyCost ?? 0) }.max() ?? 1
     for (i, o) in rows.enumerated() {
       let y = 10 + Double(i) * 22
-      let w = maxValue > 0 ? o.monthlyCost / maxValue * 420 : 0
+      let w = maxValue > 0 ? o.monthlyCost / maxValue * 360 : 0
       let name = "#\(o.rank) " + (o.kind == .api ? "\(o.provider) \(o.model)" : "\(o.provider) \(o.instanceType ?? "") \(o.pricing)")
       Charts.label(svg, x: 0, y: y + 13, String(name.prefix(44)))
       Charts.rect(svg, x: 300, y: y, w: w, h: 16, color: o.kind == .api ? Charts.palette[0] : Charts.palette[1], title: "\(name): \(PlanText.dollars(o.monthlyCost)) a month")
       if let a = o.availability, a.p90MonthlyCost > a.p50MonthlyCost {
-        HTMLRenderer.element(svg, "line", ["x1": Charts.f(300 + a.p50MonthlyCost / maxValue * 420), "x2": Charts.f(300 + a.p90MonthlyCost / maxValue * 420),
+        HTMLRenderer.element(svg, "line", ["x1": Charts.f(300 + a.p50MonthlyCost / maxValue * 360), "x2": Charts.f(300 + a.p90MonthlyCost / maxValue * 360),
                                            "y1": Charts.f(y + 8), "y2": Charts.f(y + 8), "stroke": "#1f2328"])
       }
-      Charts.label(svg, x: 300 + w + 4, y: y + 13, PlanText.dollars(o.monthlyCost))
+      // The label goes past the P90 whisker, never across it.
+      let end = max(w, (o.availability.map { $0.p90MonthlyCost > $0.p50MonthlyCost ? $0.p90MonthlyCost / maxValue * 360 : 0 }) ?? 0)
+      Charts.label(svg, x: 300 + end + 4, y: y + 13, PlanText.dollars(o.monthlyCost))
     }
   }
 }

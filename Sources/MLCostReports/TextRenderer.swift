@@ -18,6 +18,7 @@ public enum TextRenderer {
                "basis: \(Display.basis(r.basis)); rules: \(r.rules)"
                  + (r.previousMonth.map { "; compared with \($0)" } ?? "")]
     if let f = r.filterLine { out.append(f) }
+    out += r.headline
     for s in r.sections {
       out.append("")
       out.append(s.title)
@@ -61,6 +62,7 @@ public enum MarkdownRenderer {
     var out = ["# \(r.title) — \(r.month)", "",
                "Basis: **\(Display.basis(r.basis))**. Rules: `\(r.rules)`."
                  + (r.previousMonth.map { " Compared with \($0)." } ?? "") + (r.filterLine.map { " \(escape($0))." } ?? "")]
+      + (r.headline.isEmpty ? [] : [""] + r.headline.map { "**\(escape($0))**" })
     for s in r.sections {
       out += ["", "## \(s.title)", ""]
       if s.rows.isEmpty { out.append("_\(s.empty)_"); continue }

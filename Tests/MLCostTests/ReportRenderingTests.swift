@@ -86,6 +86,24 @@ struct ReportRenderingTests {
     #expect(CSVRenderer.cell("-rm -rf") == "'-rm -rf")
   }
 
+  /// The demo's trend has 11 owners and the palette 10 colours: past it, hatched and dotted fills; no two owners alike.
+  @Test func everyOwnerHasItsOwnFill() throws {
+    let report = try Workspace.readReport(path: Repo.path("reports/demo/monthly-2026-10.json"))
+    let owners = Set(report.trend.map(\.owner))
+    #expect(owners.count > 10)
+    let html = HTMLRenderer.render(report)
+    let start = try #require(html.range(of: "<figure id=\"chart-trend\">"))
+    let figure = html[start.upperBound...].prefix { $0 != "§" }.components(separatedBy: "</figure>")[0]
+    let legend = figure.components(separatedBy: "<rect ").dropFirst().filter { r in owners.contains { r.contains("<title>\($0)</title>") } }
+    let fills = legend.compactMap { r in r.range(of: "fill=\"").map { String(r[$0.upperBound...].prefix { $0 != "\"" }) } }
+    // Each owner's legend swatch and segments share one fill, and no other owner has it.
+    var byOwner: [String: Set<String>] = [:]
+    for (r, f) in zip(legend, fills) { if let o = owners.first(where: { r.contains("<title>\($0)</title>") }) { byOwner[o, default: []].insert(f) } }
+    #expect(byOwner.count == owners.count && byOwner.values.allSatisfy { $0.count == 1 })
+    #expect(Set(byOwner.values.map { $0.first! }).count == owners.count)
+    #expect(figure.contains("id=\"chart-trend-hatch-0\""))
+  }
+
   /// The HTML as a browser renders it: headless Chromium's DOM has the four charts and the totals.
   static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: FileManager.default.isExecutableFile)
 
@@ -113,8 +131,9 @@ struct ReportRenderingTests {
   /// At a laptop's 1280 px and a phone's 390 px, nothing sticks out of the page: charts scale down, wide tables
   /// scroll inside their own box with the owner column held in place. A script measures the rendered layout.
   /// (Headless Chromium's window is 500 px at least: the phone width is the page's own width, set by a style.)
-  @Test(.enabled(if: chromium != nil, "no chromium here (apt-get install chromium; .ci/run installs it)"), arguments: [1280, 390])
-  func theReportFitsTheScreen(width: Int) throws {
+  @Test(.enabled(if: chromium != nil, "no chromium here (apt-get install chromium; .ci/run installs it)"),
+        arguments: [1280, 390], ["report", "plan"])
+  func theReportFitsTheScreen(width: Int, page kind: String) throws {
     let chromium = try #require(Self.chromium)
     let page = (Repo.temporaryDirectory() as NSString).appendingPathComponent("report.html")
     let probe = """
@@ -123,11 +142,17 @@ struct ReportRenderingTests {
         if (document.documentElement.scrollWidth > Math.max(w, innerWidth)) bad.push('page ' + document.documentElement.scrollWidth + ' > ' + w);
         document.querySelectorAll('svg').forEach(s => { const r = s.getBoundingClientRect(); if (r.right > w + 0.5) bad.push('svg ' + s.parentNode.id + ' ends at ' + r.right); });
         document.querySelectorAll('table').forEach(t => { const r = t.getBoundingClientRect(); if (r.right > w + 0.5) bad.push('table ends at ' + r.right); });
-        document.querySelectorAll('tbody td:first-child').forEach(c => { if (getComputedStyle(c).position !== 'sticky') bad.push('first column not sticky'); });
+        document.querySelectorAll('svg').forEach(s => { const b = s.getBoundingClientRect(); s.querySelectorAll('text').forEach(t => {
+          const r = t.getBoundingClientRect();
+          if (r.left < b.left - 1 || r.right > b.right + 1) bad.push('label "' + t.textContent + '" cut off in ' + s.parentNode.id); }); });
+        if (location.pathname.endsWith('report.html'))
+          document.querySelectorAll('tbody td:first-child').forEach(c => { if (getComputedStyle(c).position !== 'sticky') bad.push('first column not sticky'); });
         const out = document.createElement('pre'); out.id = 'layout'; out.textContent = bad.length ? bad.join('; ') : 'fits'; document.body.appendChild(out);
       });</script>
       """
-    try HTMLRenderer.render(try Self.report()).replacingOccurrences(of: "</body>", with: probe + "</body>").write(toFile: page, atomically: true, encoding: .utf8)
+    // The monthly report as rendered; the example plan as committed (its golden test holds it to the renderer).
+    let html = kind == "plan" ? try String(contentsOfFile: Repo.path("reports/plan/example.html"), encoding: .utf8) : HTMLRenderer.render(try Self.report())
+    try html.replacingOccurrences(of: "</body>", with: probe + "</body>").write(toFile: page, atomically: true, encoding: .utf8)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: chromium)
     p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),900", "--virtual-time-budget=3000",
@@ -139,7 +164,7 @@ struct ReportRenderingTests {
     let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
     let verdict = dom.range(of: "<pre id=\"layout\">").map { dom[$0.upperBound...].prefix { $0 != "<" } }
-    #expect(verdict == "fits", "at \(width) px: \(verdict ?? "no verdict (did the script run?)")")
+    #expect(verdict == "fits", "\(kind) at \(width) px: \(verdict ?? "no verdict (did the script run?)")")
   }
 }
 
