@@ -79,8 +79,9 @@ public enum IdleDetector {
     return keys.filter { seen.insert($0).inserted }
   }
 
-  /// Monthly figure from a window cost: per billed day × 30, exact (half-even).
-  static func monthly(_ cost: Amount, days: Int) -> Amount { LargestRemainder.scale(cost, 30, Int64(max(1, days))) }
+  /// Monthly figure from a window cost: per billed day × the average calendar month (365/12 days = 730 hours, the
+  /// month the planner projects with), exact (half-even).
+  static func monthly(_ cost: Amount, days: Int) -> Amount { LargestRemainder.scale(cost, 365, 12 * Int64(max(1, days))) }
 
   /// Storage billed in the window for an instance billed before it but not in it (stopped): volumes and
   /// disks carry the instance's name or id (`<vm>_OsDisk_1_…`, GCP disks named after their instance).

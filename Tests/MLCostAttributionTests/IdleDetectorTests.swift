@@ -32,9 +32,10 @@ struct IdleDetectorTests {
     let findings = IdleDetector.run(resources: resources, series: series, rules: IdleRules())
     #expect(findings.map(\.kind) == [.idle, .orphaned, .underUsed, .unknown])
     #expect(findings.map { $0.resourceId.split(separator: "/").last! } == ["idle", "nb", "quiet", "vm-without-metrics"])
-    // 420.00 over 14 billed days → 30 days: 900.00; the under-used one saves half of 600.00.
-    #expect(findings[0].monthlyWaste == "900.00")
-    #expect(findings[2].monthlyWaste == "300.00")
+    // 420.00 over 14 billed days → 30.00 a day × 365/12 days (the average calendar month, 730 h): 912.50; the
+    // under-used one (280.00 → 608.333333333333) saves half, 304.166666666666 (half-even at the pico).
+    #expect(findings[0].monthlyWaste == "912.50")
+    #expect(findings[2].monthlyWaste == "304.166666666666")
     #expect(findings[3].monthlyWaste == nil)
     #expect(findings[0].evidence["invocations"] == "0")
   }
@@ -69,7 +70,7 @@ struct IdleDetectorTests {
     let vm = resource("/subscriptions/s/resourceGroups/ml/providers/Microsoft.Compute/virtualMachines/train-vm-07", cost: "900.00", type: "Virtual machine")
     let f = IdleDetector.run(resources: [disk], series: [:], rules: IdleRules(), stopped: [vm])
     #expect(f.map(\.kind) == [.stoppedButBilled])
-    #expect(f.first?.monthlyWaste == "30.00" && f.first?.evidence["instance"] == vm.resourceId)
+    #expect(f.first?.monthlyWaste == "30.416666666667" && f.first?.evidence["instance"] == vm.resourceId)
     // The same disk with its instance still running is not a finding.
     #expect(IdleDetector.run(resources: [disk], series: [:], rules: IdleRules(), stopped: []).isEmpty)
   }
