@@ -55,25 +55,7 @@ public enum AttributionEngine {
   }
 
   static func matches(_ m: Match, _ c: ChargeGroup, _ tags: [String: String]) -> Bool {
-    for (field, pattern) in m.fields {
-      let value: String?
-      switch field {
-      case .provider: value = c.provider
-      case .account: value = c.account
-      case .subAccount: value = c.subAccount
-      case .service: value = c.service
-      case .serviceCategory: value = c.serviceCategory
-      case .resourceId: value = c.resourceId
-      case .resourceType: value = c.resourceType
-      case .sku: value = c.sku
-      case .region: value = c.region
-      case .instanceType: value = c.instanceType
-      case .gpuModel: value = c.gpuModel
-      case .chargeCategory: value = c.chargeCategory.description
-      case .pricingCategory: value = c.pricingCategory?.description
-      }
-      if !pattern.matches(value) { return false }
-    }
+    for (field, pattern) in m.fields where !pattern.matches(c.value(of: field)) { return false }
     for (key, pattern) in m.tags where !pattern.matches(tags[key]) { return false }
     return true
   }

@@ -100,6 +100,27 @@ public struct TokenPrice: Sendable, Equatable {
   }
 }
 
+extension ChargeGroup {
+  /// The charge's value of a rules-file match field (nil when it has none).
+  public func value(of field: Match.Field) -> String? {
+    switch field {
+    case .provider: provider
+    case .account: account
+    case .subAccount: subAccount
+    case .service: service
+    case .serviceCategory: serviceCategory
+    case .resourceId: resourceId
+    case .resourceType: resourceType
+    case .sku: sku
+    case .region: region
+    case .instanceType: instanceType
+    case .gpuModel: gpuModel
+    case .chargeCategory: chargeCategory.description
+    case .pricingCategory: pricingCategory?.description
+    }
+  }
+}
+
 /// Everything one month's attribution needs: values only.
 public struct AttributionInput: Sendable {
   public var month: BillingMonth

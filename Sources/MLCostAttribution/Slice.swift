@@ -19,22 +19,8 @@ public enum SliceField: Hashable, Sendable, CustomStringConvertible {
   func value(_ c: ChargeGroup, tags: [String: String]) -> String {
     let v: String?
     switch self {
-    case .field(let f):
-      switch f {
-      case .provider: v = c.provider
-      case .account: v = c.account
-      case .subAccount: v = c.subAccount
-      case .service: v = c.service
-      case .serviceCategory: v = c.serviceCategory
-      case .resourceId: v = c.resourceId ?? c.resourceName
-      case .resourceType: v = c.resourceType
-      case .sku: v = c.sku
-      case .region: v = c.region
-      case .instanceType: v = c.instanceType
-      case .gpuModel: v = c.gpuModel
-      case .chargeCategory: v = c.chargeCategory.description
-      case .pricingCategory: v = c.pricingCategory?.description
-      }
+    case .field(.resourceId): v = c.resourceId ?? c.resourceName
+    case .field(let f): v = c.value(of: f)
     case .tag(let k): v = tags[k]
     }
     return v.flatMap { $0.isEmpty ? nil : $0 } ?? SliceField.none

@@ -107,22 +107,26 @@ struct ReportRenderingTests {
   /// The HTML as a browser renders it: headless Chromium's DOM has the four charts and the totals.
   static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: FileManager.default.isExecutableFile)
 
-  @Test(.enabled(if: chromium != nil, "no chromium here (apt-get install chromium; .ci/run installs it)"))
-  func headlessChromiumRendersTheChartsAndTotals() throws {
-    let chromium = try #require(Self.chromium)
-    let dir = Repo.temporaryDirectory()
-    let page = (dir as NSString).appendingPathComponent("report.html")
-    try HTMLRenderer.render(try Self.report()).write(toFile: page, atomically: true, encoding: .utf8)
+  /// The page's DOM after headless Chromium loaded it (and ran its scripts), and Chromium's exit status.
+  static func dumpDOM(_ page: String, options: [String] = []) throws -> (dom: String, status: Int32) {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: chromium)
-    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + page]
+    p.executableURL = URL(fileURLWithPath: try #require(chromium))
+    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu"] + options + ["--dump-dom", "file://" + page]
     let out = Pipe()
     p.standardOutput = out
     p.standardError = FileHandle.nullDevice
     try p.run()
     let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
-    #expect(p.terminationStatus == 0)
+    return (dom, p.terminationStatus)
+  }
+
+  @Test(.enabled(if: chromium != nil, "no chromium here (apt-get install chromium; .ci/run installs it)"))
+  func headlessChromiumRendersTheChartsAndTotals() throws {
+    let page = (Repo.temporaryDirectory() as NSString).appendingPathComponent("report.html")
+    try HTMLRenderer.render(try Self.report()).write(toFile: page, atomically: true, encoding: .utf8)
+    let (dom, status) = try Self.dumpDOM(page)
+    #expect(status == 0)
     for id in ["chart-components", "chart-request-types", "chart-trend", "chart-coverage"] { #expect(dom.contains("id=\"\(id)\""), "\(id)") }
     #expect(dom.contains("8,889.31"))
     #expect(dom.contains("<svg"))
@@ -134,7 +138,6 @@ struct ReportRenderingTests {
   @Test(.enabled(if: chromium != nil, "no chromium here (apt-get install chromium; .ci/run installs it)"),
         arguments: [1280, 390], ["report", "plan"])
   func theReportFitsTheScreen(width: Int, page kind: String) throws {
-    let chromium = try #require(Self.chromium)
     let page = (Repo.temporaryDirectory() as NSString).appendingPathComponent("report.html")
     let probe = """
       <style>html{width:\(width)px}</style><script>addEventListener('load', () => {
@@ -153,16 +156,7 @@ struct ReportRenderingTests {
     // The monthly report as rendered; the example plan as committed (its golden test holds it to the renderer).
     let html = kind == "plan" ? try String(contentsOfFile: Repo.path("reports/plan/example.html"), encoding: .utf8) : HTMLRenderer.render(try Self.report())
     try html.replacingOccurrences(of: "</body>", with: probe + "</body>").write(toFile: page, atomically: true, encoding: .utf8)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: chromium)
-    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),900", "--virtual-time-budget=3000",
-                   "--dump-dom", "file://" + page]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
+    let dom = try Self.dumpDOM(page, options: ["--hide-scrollbars", "--window-size=\(width),900", "--virtual-time-budget=3000"]).dom
     let verdict = dom.range(of: "<pre id=\"layout\">").map { dom[$0.upperBound...].prefix { $0 != "<" } }
     #expect(verdict == "fits", "\(kind) at \(width) px: \(verdict ?? "no verdict (did the script run?)")")
   }
