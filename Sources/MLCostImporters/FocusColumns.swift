@@ -1,6 +1,6 @@
 import MLCostCore
 
-/// The FOCUS 1.0–1.3 Cost and Usage columns and what each becomes in a canonical charge.
+/// The FOCUS 1.0–1.4 Cost and Usage columns and what each becomes in a canonical charge.
 enum FocusColumns {
   enum Target: Equatable {
     case text(ChargeText)
@@ -64,6 +64,9 @@ enum FocusColumns {
 
   /// The FOCUS version whose columns the header shows (the newest one that has them all).
   static func version(of names: Set<String>) -> String {
+    // 1.4 adds InvoiceDetailId and CommitmentProgramEligibilityDetails and drops ProviderName for ServiceProviderName.
+    if !names.isDisjoint(with: ["invoicedetailid", "commitmentprogrameligibilitydetails"])
+      || (names.contains("serviceprovidername") && !names.contains("providername")) { return "1.4" }
     if !names.isDisjoint(with: ["hostprovidername", "serviceprovidername", "allocatedmethodid", "contractapplied", "allocatedresourceid"]) { return "1.3" }
     if !names.isDisjoint(with: ["billingaccounttype", "invoiceid", "pricingcurrency", "subaccounttype"]) { return "1.2" }
     if !names.isDisjoint(with: ["capacityreservationid", "commitmentdiscountquantity", "servicesubcategory", "skumeter", "skupricedetails", "commitmentdiscountunit"]) { return "1.1" }

@@ -99,6 +99,8 @@ public final class FocusImporter: ChargeRowMapper {
     scratch.append(currency.code)
     r[.billingCurrency] = scratch.ref(currencyOffset, scratch.count - currencyOffset)
     if state.hasTags { r[.tags] = tagScratch.ref(0, tagScratch.count) }
+    // FOCUS 1.3 deprecates ProviderName for ServiceProviderName and 1.4 drops it: the provider is the service's.
+    if r[.providerName].isNull { r[.providerName] = r[.serviceProviderName] }
     if let (start, count) = extraRange { r[.extra] = scratch.ref(start, count) }
     checkArithmetic(&r)
   }
