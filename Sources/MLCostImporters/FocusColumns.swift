@@ -11,6 +11,8 @@ enum FocusColumns {
     case tags, gpuCount
     /// PricingCurrencyEffectiveCost and Microsoft's x_BillingExchangeRate: read for the FX split, kept in `extra` too.
     case pricingCurrencyEffectiveCost, billingExchangeRate
+    /// FOCUS 1.3's AllocatedTags: the consumer's tags on a row the provider split; they win over Tags (kept in `extra` too).
+    case allocatedTags
     /// Kept in the `extra` JSON object under its header name.
     case extra
   }
@@ -21,7 +23,7 @@ enum FocusColumns {
     ("billingperiodstart", "BillingPeriodStart"),
   ]
 
-  /// Lower-cased header → target. Names absent here (1.3's Allocated* and ContractApplied,
+  /// Lower-cased header → target. Names absent here (1.3's other Allocated* columns and ContractApplied,
   /// PricingCurrency* unit prices, `x_` columns, anything unknown) are kept in `extra`.
   static let targets: [String: Target] = {
     var t: [String: Target] = [
@@ -33,6 +35,7 @@ enum FocusColumns {
       "commitmentdiscountquantity": .commitmentDiscountQuantity, "tags": .tags,
       "x_gpucount": .gpuCount,
       "pricingcurrencyeffectivecost": .pricingCurrencyEffectiveCost, "x_billingexchangerate": .billingExchangeRate,
+      "allocatedtags": .allocatedTags,
       // 1.0-preview / 0.5 spellings.
       "amortizedcost": .effectiveCost, "chargetype": .chargeCategory, "usagequantity": .consumedQuantity, "usageunit": .text(.consumedUnit),
     ]

@@ -7,6 +7,7 @@ public final class FocusImporter: ChargeRowMapper {
   private let header: [String]
   private let file: String
   @exclusivity(unchecked) private var notedUnreadablePricing = false
+  @exclusivity(unchecked) private var notedUnreadableAllocation = false
   private let targets: [FocusColumns.Target]
   private let extraKeys: [[UInt8]]
   private let defaultCurrency: String?
@@ -48,7 +49,7 @@ public final class FocusImporter: ChargeRowMapper {
     }
     defaultCurrency = AssumedCurrency.resolve(hasColumn: seen["billingcurrency"] != nil, columnName: "BillingCurrency", option: currency,
                                               file: file, warnings: &warnings)
-    let extras = header.enumerated().filter { [.extra, .pricingCurrencyEffectiveCost, .billingExchangeRate].contains(targets[$0.offset]) }
+    let extras = header.enumerated().filter { [.extra, .pricingCurrencyEffectiveCost, .billingExchangeRate, .allocatedTags].contains(targets[$0.offset]) }
       .map(\.element)
     if !extras.isEmpty {
       warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: 1, column: nil),
@@ -71,6 +72,7 @@ public final class FocusImporter: ChargeRowMapper {
     var currency = TextRef.null
     var pricingCurrencyCost: UnsafeRawBufferPointer?
     var exchangeRate: UnsafeRawBufferPointer?
+    var allocatedTags: UnsafeRawBufferPointer?
   }
 
   public func map(_ row: CSVReader, into r: inout ChargeRecord, amounts: inout RowAmounts) throws(RowError) {
@@ -87,6 +89,7 @@ public final class FocusImporter: ChargeRowMapper {
       }
     }
     try resolveCurrency(&state, &amounts)
+    if let allocated = state.allocatedTags { allocate(allocated, &state, line: row.rowLine) }
     if state.pricingCurrencyCost != nil || state.exchangeRate != nil { pricingCurrencyCost(state, amounts, &r, line: row.rowLine) }
     // Scratch is final after these appends: resolve the views into it.
     var extraRange: (Int, Int)? = nil
@@ -165,9 +168,13 @@ public final class FocusImporter: ChargeRowMapper {
       }
     case .extra:
       if let value { scratch.appendExtra(key: extraKeys[i], value: value, first: &state.extraStart) }
-    case .pricingCurrencyEffectiveCost, .billingExchangeRate:
+    case .pricingCurrencyEffectiveCost, .billingExchangeRate, .allocatedTags:
       guard let value else { break }
-      if target == .billingExchangeRate { state.exchangeRate = value } else { state.pricingCurrencyCost = value }
+      switch target {
+      case .billingExchangeRate: state.exchangeRate = value
+      case .allocatedTags: state.allocatedTags = value
+      default: state.pricingCurrencyCost = value
+      }
       scratch.appendExtra(key: extraKeys[i], value: value, first: &state.extraStart)
     }
   }
@@ -308,6 +315,29 @@ public final class FocusImporter: ChargeRowMapper {
       if validTags.count < 200_000 { validTags.insert(h) }
     }
     return true
+  }
+
+  /// A row the provider split (FOCUS 1.3): its consumer's AllocatedTags over the resource's Tags, as one JSON object
+  /// with sorted keys, so attribution reads the consumer. Unreadable AllocatedTags leave its Tags (noted once; the raw
+  /// value stays in `extra`).
+  private func allocate(_ raw: UnsafeRawBufferPointer, _ state: inout RowState, line: Int) {
+    let value = Self.trimmed(raw)
+    guard !value.isEmpty else { return }
+    let text = value[0] == UInt8(ascii: "{") ? Data(value) : Data([UInt8(ascii: "{")] + Array(value) + [UInt8(ascii: "}")])
+    guard let consumer = (try? JSONSerialization.jsonObject(with: text)) as? [String: Any] else {
+      if !notedUnreadableAllocation {
+        notedUnreadableAllocation = true
+        warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: line, column: nil),
+          "AllocatedTags is not a JSON object: the row is attributed by its Tags; the raw value is kept under AllocatedTags (noted once)"))
+      }
+      return
+    }
+    var merged: [String: Any] = state.hasTags ? ((try? JSONSerialization.jsonObject(with: Data(tagScratch.bytes))) as? [String: Any] ?? [:]) : [:]
+    for (k, v) in consumer { merged[k] = v }
+    guard let out = try? JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys]) else { return }
+    tagScratch.reset()
+    out.withUnsafeBytes { tagScratch.append($0) }
+    state.hasTags = true
   }
 
   /// The row's EffectiveCost in its PricingCurrency, when that is another ISO currency: PricingCurrencyEffectiveCost,

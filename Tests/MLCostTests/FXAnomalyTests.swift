@@ -36,3 +36,18 @@ struct FXAnomalyTests {
     #expect(e.fx == "120" && e.volume == .zero && e.mix == .zero && e.unitPrice == .zero)
   }
 }
+
+/// FOCUS 1.3 split-cost rows: each is attributed by its consumer's AllocatedTags, not by the shared cluster's Tags.
+struct ProviderSplitTests {
+  @Test func aSplitRowBelongsToItsConsumer() throws {
+    let dir = Repo.temporaryDirectory()
+    let imported = try Binary.run(["import", Repo.path("Tests/Fixtures/focus/v1.3-split-cost-allocation/input.csv"), "--db", dir + "/split.db"])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let r = try Binary.run(["report", "monthly", "--db", dir + "/split.db", "--month", "2026-10", "--format", "json", "--group-by", "model,team"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try JSONDecoder().decode(MonthlyReport.self, from: Data(r.stdout.utf8))
+    let rows = try #require(report.slice?.groupings.first?.rows).map { ($0.values, $0.cost) }
+    #expect(rows.map(\.0) == [["llama-3.1-70b", "assistant"], ["bge-large-en-v1.5", "platform"], ["(unallocated)", "platform"]])
+    #expect(rows.map(\.1) == ["60", "40", "5"])
+  }
+}
