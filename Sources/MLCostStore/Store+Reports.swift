@@ -266,48 +266,79 @@ extension Store {
   /// With `allCategories`, purchases, taxes, credits and adjustments come too, each group with its category.
   public func dailyGroups(from start: Int64, to end: Int64, fields: [ChargeText], allCategories: Bool = false) throws(StoreError)
     -> (groups: [StoredDailyGroup], dims: [Int64: [ChargeText: String]]) {
-    // Rows come in the primary key's order (day first), so each day is summed on its own and the groups come out
-    // ordered without a sort; a dimensions row's key is looked up once (by its id), not hashed as an array per row.
+    // The dimensions rows the window uses, read once each rather than joined to every daily row (the join was a
+    // b-tree search per row: 0.33 s of 0.43 s for 470k realistic-shape rows).
+    let d = try db.prepare("""
+      SELECT id, charge_category, \(fields.map { $0.column + "_id" }.joined(separator: ", "))
+      FROM charge_dims WHERE id IN (SELECT DISTINCT dims_id FROM charge_daily WHERE day >= ? AND day < ?)
+      \(allCategories ? "" : "AND charge_category = \(ChargeCategory.usage.rawValue)")
+      """)
+    try d.bind([.integer(start), .integer(end)])
+    let width = fields.count + 1
+    var rowOfDims: [Int64: Int32] = [:]
+    var tuples: [Int64] = []
+    var maxId: Int64 = -1
+    while try d.step() {
+      let id = d.value(0).int ?? -1
+      rowOfDims[id] = Int32(tuples.count / width)
+      for i in 0..<fields.count { tuples.append(d.value(2 + i).int ?? -1) }
+      tuples.append(d.value(1).int ?? 1)
+      maxId = max(maxId, id)
+    }
+    d.reset()
+    // Rows come in the primary key's order (day first), so each day is summed on its own; a dimensions row's key is
+    // found once (by its id, in an array), and a day's keys are kept in arrays, not a dictionary.
     let s = try db.prepare("""
-      SELECT c.day, c.billed_cost, c.effective_cost, d.charge_category, c.consumed_quantity, c.dims_id, c.pricing_currency_cost,
-             \(fields.map { "d." + $0.column + "_id" }.joined(separator: ", "))
-      FROM charge_daily c JOIN charge_dims d ON d.id = c.dims_id
-      WHERE c.day >= ? AND c.day < ?\(allCategories ? "" : " AND d.charge_category = \(ChargeCategory.usage.rawValue)")
-      ORDER BY c.day
+      SELECT day, billed_cost, effective_cost, consumed_quantity, dims_id, pricing_currency_cost
+      FROM charge_daily WHERE day >= ? AND day < ? ORDER BY day
       """)
     try s.bind([.integer(start), .integer(end)])
-    var keyIds: [[Int64]: Int64] = [:]
-    var keyOfDims: [Int64: Int64] = [:]
+    var keyIds: [ArraySlice<Int64>: Int32] = [:]
+    var keyOfDims = [Int32](repeating: -1, count: Int(maxId + 1))
     var categories: [Int64] = []
     var groups: [StoredDailyGroup] = []
-    var today: [Int64: (Amount, Amount, Double?, Amount?)] = [:]
+    var sums: [(billed: Amount, effective: Amount, quantity: Double?, inPricing: Amount?)] = []
+    var touched: [Int32] = []
+    var marked: [Bool] = []
     var day = Int64.min
     func flush() {
-      for (k, v) in today.sorted(by: { $0.key < $1.key }) {
-        groups.append(StoredDailyGroup(day: day, billedCost: v.0, effectiveCost: v.1, dimsId: k,
-                                       chargeCategory: ChargeCategory(rawValue: Int(categories[Int(k)])) ?? .usage, consumedQuantity: v.2,
-                                       inPricingCurrency: v.3.flatMap { $0.isOverflow ? nil : $0 }))
+      touched.sort()
+      for k in touched {
+        let v = sums[Int(k)]
+        groups.append(StoredDailyGroup(day: day, billedCost: v.billed, effectiveCost: v.effective, dimsId: Int64(k),
+                                       chargeCategory: ChargeCategory(rawValue: Int(categories[Int(k)])) ?? .usage, consumedQuantity: v.quantity,
+                                       inPricingCurrency: v.inPricing.flatMap { $0.isOverflow ? nil : $0 }))
+        sums[Int(k)] = (.zero, .zero, nil, nil)
+        marked[Int(k)] = false
       }
-      today.removeAll(keepingCapacity: true)
+      touched.removeAll(keepingCapacity: true)
     }
-    var ids = [Int64](repeating: -1, count: fields.count + 1)
     while try s.step() {
-      let d = s.value(0).int ?? 0
-      if d != day { flush(); day = d }
-      let dimsId = s.value(5).int ?? -1
-      let k: Int64
-      if let known = keyOfDims[dimsId] { k = known } else {
-        ids[fields.count] = s.value(3).int ?? 1
-        for i in 0..<fields.count { ids[i] = s.value(7 + i).int ?? -1 }
-        k = keyIds[ids] ?? { let n = Int64(keyIds.count); keyIds[ids] = n; categories.append(ids[fields.count]); return n }()
-        keyOfDims[dimsId] = k
+      let dimsId = s.value(4).int ?? -1
+      guard dimsId >= 0, dimsId <= maxId else { continue }
+      var k = keyOfDims[Int(dimsId)]
+      if k < 0 {
+        guard let row = rowOfDims[dimsId] else { continue }   // another category, when only usage is asked for
+        let tuple = tuples[Int(row) * width..<Int(row) * width + width]
+        k = keyIds[tuple] ?? {
+          let n = Int32(keyIds.count)
+          keyIds[tuple] = n
+          categories.append(tuple.last!)
+          sums.append((.zero, .zero, nil, nil))
+          marked.append(false)
+          return n
+        }()
+        keyOfDims[Int(dimsId)] = k
       }
-      var v = today[k] ?? (.zero, .zero, nil, nil)
-      v.0 += s.value(1).amountOrOverflow
-      v.1 += s.value(2).amountOrOverflow
-      if let q = s.value(4).double { v.2 = (v.2 ?? 0) + q }
-      if let a = s.value(6).amount { v.3 = (v.3 ?? .zero) + a }
-      today[k] = v
+      let dd = s.value(0).int ?? 0
+      if dd != day { flush(); day = dd }
+      var v = sums[Int(k)]
+      if !marked[Int(k)] { marked[Int(k)] = true; touched.append(k) }
+      v.billed += s.value(1).amountOrOverflow
+      v.effective += s.value(2).amountOrOverflow
+      if let q = s.value(3).double { v.quantity = (v.quantity ?? 0) + q }
+      if let a = s.value(5).amount { v.inPricing = (v.inPricing ?? .zero) + a }
+      sums[Int(k)] = v
     }
     flush()
     s.reset()
@@ -315,8 +346,10 @@ extension Store {
     var dims: [Int64: [ChargeText: String]] = [:]
     for (combo, k) in keyIds {
       var text: [ChargeText: String] = [:]
-      for (i, f) in fields.enumerated() where combo[i] >= 0 { if let v = try dictionary.value(combo[i]) { text[f] = v } }
-      dims[k] = text
+      for (i, f) in fields.enumerated() where combo[combo.startIndex + i] >= 0 {
+        if let v = try dictionary.value(combo[combo.startIndex + i]) { text[f] = v }
+      }
+      dims[Int64(k)] = text
     }
     return (groups, dims)
   }
