@@ -21,6 +21,7 @@ public typealias Rules = MLCostAttribution.Rules
 public typealias ColumnChoice = MLCostReports.ColumnChoice
 public typealias TextRenderer = MLCostReports.TextRenderer
 public typealias SliceKey = MLCostAttribution.SliceKey
+public typealias Spelling = MLCostCore.Spelling
 public typealias SliceFilter = MLCostAttribution.SliceFilter
 public typealias SlicePattern = MLCostAttribution.Pattern
 public typealias Basis = MLCostCore.Basis

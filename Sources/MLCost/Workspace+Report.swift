@@ -199,7 +199,7 @@ extension Workspace {
     if !slice.isEmpty {
       report.slice = ReportBuilder.slice(slice, current: current, previous: previous, fields: fields)
       for (filter, seen) in unmatched {
-        let near = seen.first { v in filter.patterns.contains { Self.near($0.description, v) } }
+        let near = seen.first { v in filter.patterns.contains { Spelling.near($0.description, v) } }
         report.notes.append("Nothing in \(report.month) matches \(filter.description)\(near.map { " (did you mean '\($0)'?)" } ?? ""); its values: "
           + (seen.count > 12 ? seen.prefix(12).joined(separator: ", ") + ", …" : seen.joined(separator: ", ")) + ".")
       }
@@ -208,8 +208,8 @@ extension Workspace {
           + "(pools split over the whole month first); idle, anomalies and budgets read the whole store and are left out"
           + (fields.isEmpty ? "." : "; requests, tokens, GPU-hours and unit costs are not split by charge fields (shown as 0 or —), "
              + "nor are pools, tag coverage and unpriced usage unless the filter is by provider or service."))
+        return report
       }
-      if !whole { return report }
     }
     let idle = try idleResult.get(0)
     report.idle = idle.findings.map {
@@ -237,20 +237,6 @@ extension Workspace {
     return f == l ? f.description : "\(f)..\(l)"
   }
 
-  /// Whether two values are one or two edits apart, ignoring case (a filter value's typo).
-  static func near(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.lowercased()), y = Array(b.lowercased())
-    guard abs(x.count - y.count) <= 2, x != y else { return false }
-    var row = Array(0...y.count)
-    for i in 1...max(1, x.count) where !x.isEmpty {
-      var next = [i] + Array(repeating: 0, count: y.count)
-      for j in stride(from: 1, through: y.count, by: 1) {
-        next[j] = Swift.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-      }
-      row = next
-    }
-    return row[y.count] <= 2
-  }
 }
 
 /// The report formats.
