@@ -90,8 +90,11 @@ enum ReportBuilder {
       row.outputTokens = d.outputTokens
       row.gpuHours = d.gpuHours == 0 ? "0" : String(format: "%.1f", d.gpuHours)
       let tokens = row.inputTokens.plusSaturating(row.outputTokens)
-      if tokens > 0 { row.perMillionTokens = LargestRemainder.scale(allocation, 1_000_000, tokens) }
-      if d.requests > 0 { row.perThousandRequests = LargestRemainder.scale(allocation, 1000, d.requests) }
+      // Unit costs are what serving costs: a share of a training cluster is not a price per token (it made
+      // llama-3.1-8b's 1M tokens cost as much as its fine-tuning); the training share has its own column.
+      let serving = allocation - training
+      if tokens > 0 { row.perMillionTokens = LargestRemainder.scale(serving, 1_000_000, tokens) }
+      if d.requests > 0 { row.perThousandRequests = LargestRemainder.scale(serving, 1000, d.requests) }
       if let cost = d.inputTokenCost {
         let n = d.inputTokensPriced > 0 ? d.inputTokensPriced : row.inputTokens
         if n > 0 { row.perMillionInputTokens = LargestRemainder.scale(cost, 1_000_000, n) }
@@ -171,7 +174,8 @@ public struct ReportSlice: Sendable {
   /// type and component, and by team and environment; `filters` narrow it further.
   public static func drillDown(_ owner: String, filters: [SliceFilter] = []) -> ReportSlice {
     ReportSlice(filters: [SliceFilter(key: .owner, patterns: [.exact(owner)])] + filters,
-                groupings: [[.rule], [.charge(.field(.resourceId)), .charge(.field(.sku))], [.requestType, .component], [.team, .environment]])
+                groupings: [[.rule], [.charge(.field(.resourceId)), .charge(.field(.sku))], [.requestType, .component], [.team, .environment],
+                            [.charge(.day)]])
   }
 }
 
@@ -180,7 +184,9 @@ extension ReportBuilder {
   /// previous month's cost of the same group.
   static func slice(_ s: ReportSlice, current: Attribution, previous: Attribution?, fields: [SliceField]) -> SliceSection {
     let groupings = s.groupings.map { keys -> SliceGrouping in
-      let before = previous.map { p in
+      // Days are in date order and have no counterpart in the period before.
+      let byDay = keys.contains(.charge(.day))
+      let before = byDay ? nil : previous.map { p in
         Dictionary(Slicer.group(p, by: keys, fields: fields).map { ($0.values + [$0.currency.code], $0.cost) }, uniquingKeysWith: +)
       }
       let rows = Slicer.group(current, by: keys, fields: fields).map { g -> SliceRow in
@@ -188,7 +194,7 @@ extension ReportBuilder {
         return SliceRow(values: g.values, currency: g.currency, cost: g.cost, share: Percent(g.cost, of: current.charges[g.currency] ?? .zero),
                         previous: p, changePercent: p.flatMap { Percent(g.cost - $0, of: $0) })
       }
-      return SliceGrouping(by: keys.map(\.description), rows: rows)
+      return SliceGrouping(by: keys.map(\.description), rows: byDay ? rows.sorted { ($0.values.joined(separator: "\u{1F}"), $0.currency) < ($1.values.joined(separator: "\u{1F}"), $1.currency) } : rows)
     }
     return SliceSection(filters: s.filters.map(\.description), groupings: groupings)
   }

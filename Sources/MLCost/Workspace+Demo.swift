@@ -19,7 +19,7 @@ public struct DemoOutcome: Sendable {
 
 extension Workspace {
   /// Builds three months of the demo company in the real export formats under `directory/input/`
-  /// (FOCUS, a legacy CUR, OpenAI usage JSON, LiteLLM spend logs, CloudWatch metrics, the rules file),
+  /// (FOCUS, a legacy CUR, OpenAI usage JSON, LiteLLM daily team spend, CloudWatch metrics, the rules file),
   /// imports them into a fresh `directory/mlcost-demo.db`, attributes the last month and writes every
   /// report format next to it. The summary and reports are golden files: the same bytes on every run.
   public static func runDemo(directory: String, prices: APIPriceBook?, now: @escaping @Sendable () -> Date = { Date() }) throws -> DemoOutcome {
@@ -33,7 +33,7 @@ extension Workspace {
       inputs.append(path("northwind-focus-\(m).csv")); try DemoCompany.writeFocusExport(to: inputs.last!, month: m)
       inputs.append(path("research-cur-\(m).csv")); try DemoSources.writeCUR(to: inputs.last!, month: m)
       inputs.append(path("openai-usage-\(m).json")); try DemoSources.writeOpenAIUsage(to: inputs.last!, month: m)
-      inputs.append(path("litellm-spend-logs-\(m).csv")); try DemoSources.writeLiteLLM(to: inputs.last!, month: m)
+      inputs.append(path("litellm-daily-team-spend-\(m).csv")); try DemoSources.writeLiteLLM(to: inputs.last!, month: m)
       inputs.append(path("cloudwatch-endpoints-\(m).json")); try DemoSources.writeCloudWatch(to: inputs.last!, month: m)
     }
     let rulesPath = path("mlcost.yaml")

@@ -23,13 +23,16 @@ extension Workspace {
                                            .consumedUnit, .commitmentDiscountStatus, .tags]
 
   /// One month's attribution input, read from the store's summaries.
+  /// - Parameter days: only these days of the month (UTC midnights): charges by their ChargePeriodStart, usage by its
+  ///   bucket, metrics over the same days.
   static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store, withActivity: Bool = true,
-                               sliceFields: [SliceField] = []) throws -> AttributionInput {
+                               sliceFields: [SliceField] = [], days: Range<Int64>? = nil) throws -> AttributionInput {
     var tagCache: [String: (set: Int, tags: [String: String])] = [:]
-    let groups = try store.chargeGroups(month: month, fields: Self.reportFields).map { g -> ChargeGroup in
+    let byDay = sliceFields.contains(.day)
+    let groups = try store.chargeGroups(month: month, fields: Self.reportFields, days: days, byDay: byDay).map { g -> ChargeGroup in
       var c = ChargeGroup(currency: Currency(g.text[.billingCurrency] ?? "?"), billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
                           chargeCategory: g.chargeCategory)
-      c.pricingCategory = g.pricingCategory; c.gpuCount = g.gpuCount; c.consumedQuantity = g.consumedQuantity
+      c.pricingCategory = g.pricingCategory; c.gpuCount = g.gpuCount; c.consumedQuantity = g.consumedQuantity; c.day = g.day
       fill(&c, text: g.text)
       if let raw = g.text[.tags] {
         if let cached = tagCache[raw] { c.tags = cached.tags; c.tagSet = cached.set } else {
@@ -42,12 +45,12 @@ extension Workspace {
     }
     var usage: [UsageGroup] = []
     var priceMap: [String: TokenPrice] = [:]
-    for u in try store.usageGroups(month: month) {
+    for u in try store.usageGroups(month: month, days: days, byDay: byDay) {
       var g = UsageGroup(provider: u.provider, source: u.source, model: u.model, requestType: RequestType(rawValue: u.requestType) ?? .other,
                          batch: u.batch)
       g.sourceRequestType = u.sourceRequestType; g.currency = u.currency.map { Currency($0) }; g.cost = u.cost; g.requests = u.requests
       g.inputTokens = u.inputTokens; g.cachedInputTokens = u.cachedInputTokens; g.cacheWriteTokens = u.cacheWriteTokens
-      g.outputTokens = u.outputTokens
+      g.outputTokens = u.outputTokens; g.day = u.day
       usage.append(g)
       if u.cost == nil, let model = u.model, let book = prices, let p = book.price(provider: u.provider, model: model, at: month.start) {
         priceMap[TokenPrice.key(provider: u.provider, model: model)] = TokenPrice(
@@ -55,7 +58,7 @@ extension Workspace {
           batchDiscountPPB: p.batchDiscount.map { Int64(clampingRounded: $0 * 1e9, to: 0...1_000_000_000) }, source: "\(p.source), as of \(p.asOf)")
       }
     }
-    return AttributionInput(month: month, charges: groups, usage: usage, activity: withActivity ? try activity(month, store: store) : [:], prices: priceMap,
+    return AttributionInput(month: month, charges: groups, usage: usage, activity: withActivity ? try activity(month, days: days, store: store) : [:], prices: priceMap,
                             sliceFields: sliceFields)
   }
 
@@ -88,9 +91,10 @@ extension Workspace {
   }
 
   /// What the metrics say per resource over the month: GPU utilisation, or hours that served requests.
-  static func activity(_ month: BillingMonth, store: Store) throws -> [String: Activity] {
+  static func activity(_ month: BillingMonth, days: Range<Int64>? = nil, store: Store) throws -> [String: Activity] {
     var out: [String: Activity] = [:]
-    for s in try store.metricSummaries(from: month.start, to: month.next.start) {
+    // Over the days asked for, whichever billing month their charges are filed under.
+    for s in try store.metricSummaries(from: days?.lowerBound ?? month.start, to: days?.upperBound ?? month.next.start) {
       let name = s.metric.lowercased().replacingOccurrences(of: "_", with: "")
       var a = out[s.resourceId] ?? Activity()
       if ["gpuutilization", "gpuutil", "dcgmfidevgpuutil", "gpuutilisation"].contains(name) {
@@ -123,68 +127,23 @@ extension Workspace {
                            title: String = "MLCost monthly cost per model", slice: ReportSlice = ReportSlice()) throws -> MonthlyReport {
     let range = range.sorted()
     guard let first = range.first, let month = range.last else { throw ImportError.usage("a report needs at least one month") }
-    let fields = Slicer.chargeFields(slice.filters.map(\.key) + slice.groupings.flatMap { $0 })
     let withData = try store.monthsWithData()
-    let months = withData.filter { $0 <= month }
-    let inRange = range.filter { withData.contains($0) }
     // The months just before the range, as many as it has (one for a single month: the last month with data).
     let previousRange: [BillingMonth]
     if range.count == 1 {
-      previousRange = months.last { $0 < month }.map { [$0] } ?? []
+      previousRange = withData.filter { $0 <= month }.last { $0 < month }.map { [$0] } ?? []
     } else {
       var p: [BillingMonth] = []
       var m = first
       for _ in range { m = m.previous; p.append(m) }
       previousRange = p.filter { withData.contains($0) }.sorted()
     }
-    // The months, the ones before and the trend's months, attributed in parallel (one read connection each).
-    let wanted = Array(Set(months.suffix(6) + inRange + previousRange)).sorted()
-    let results = ParallelResults<Attribution>(count: wanted.count)
-    let path = databasePath
-    // The anomaly section reads the daily rollups: on its own connection, beside the attribution.
-    let anomalyResult = ParallelResults<AnomalyReport>(count: 1)
-    let anomalyDone = DispatchGroup()
-    let idleResult = ParallelResults<IdleReport>(count: 1)
-    // A filtered report leaves out the sections that read the whole store (idle, anomalies, budgets).
-    let whole = slice.filters.isEmpty
-    if whole {
-      DispatchQueue.global().async(group: anomalyDone) {
-        anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: first.start, until: month.next.start, rules: rules) })
-      }
-      DispatchQueue.global().async(group: anomalyDone) {
-        idleResult.set(0, Result { try Workspace(databasePath: path).idle(asOf: month.next.start, windowDays: nil, rules: rules) })
-      }
-    }
-    DispatchQueue.concurrentPerform(iterations: wanted.count) { i in
-      results.set(i, Result {
-        let reader = try Store(path: path)
-        return try AttributionEngine.run(try Workspace.attributionInput(wanted[i], prices: prices, store: reader,
-                                                                         withActivity: wanted[i] == month, sliceFields: fields), rules: rules)
-      })
-    }
-    var byMonth: [BillingMonth: Attribution] = [:]
-    var unfiltered: [Attribution] = []
-    for (i, m) in wanted.enumerated() {
-      let a = try results.get(i)
-      if inRange.contains(m) { unfiltered.append(a) }
-      byMonth[m] = Slicer.filter(a, slice.filters, fields: fields)
-    }
-    let unmatched = Slicer.unmatched(slice.filters, in: Attribution.merged(unfiltered)!, fields: fields)
-    let current = Attribution.merged(inRange.map { byMonth[$0]! })!
-    let previous = Attribution.merged(previousRange.map { byMonth[$0]! })
-    var trend: [TrendPoint] = []
-    for m in months.suffix(6) {
-      let a = byMonth[m]!
-      var byOwner: [Currency: [Owner: Amount]] = [:]
-      for x in a.allocations { byOwner[x.currency, default: [:]][x.owner, default: .zero] += x.cost }
-      for (currency, owners) in byOwner.sorted(by: { $0.key < $1.key }) {
-        for (owner, cost) in owners.sorted(by: { $0.key < $1.key }) {
-          trend.append(TrendPoint(month: m.description, owner: owner.description, currency: currency, cost: cost))
-        }
-      }
-    }
-    var report = ReportBuilder.build(current: current, previous: previous, trend: trend, title: title)
+    var report = try report(Period(parts: range.map { PeriodPart(month: $0) }, start: first.start, end: month.next.start),
+                            previous: Period(parts: previousRange.map { PeriodPart(month: $0) }, start: previousRange.first?.start ?? 0,
+                                             end: previousRange.last?.next.start ?? 0),
+                            withData: withData, rules: rules, prices: prices, title: title, slice: slice)
     if range.count > 1 {
+      let inRange = range.filter { withData.contains($0) }
       report.month = Self.label(range)
       report.previousMonth = previousRange.isEmpty ? nil : Self.label(previousRange)
       report.months = inRange.map(\.description)
@@ -195,9 +154,136 @@ extension Workspace {
         report.notes.append("The comparison period \(Self.label(previousRange)) has data for \(previousRange.count) of \(range.count) months.")
       }
     }
+    return report
+  }
+
+  /// The report over any days, `from` up to (not including) `to`, both UTC midnights: each billing month's part
+  /// attributed on its own (charges by the day of their ChargePeriodStart, usage by its bucket, metrics over the same
+  /// days, pools split by the days' own drivers), then summed; compared with as many days just before. Whole months
+  /// are the month report.
+  public func dayRangeReport(from: Int64, to: Int64, rules: Rules, prices: APIPriceBook? = nil,
+                             title: String = "MLCost monthly cost per model", slice: ReportSlice = ReportSlice()) throws -> MonthlyReport {
+    guard from < to, from % 86_400 == 0, to % 86_400 == 0 else { throw ImportError.usage("a day range runs from one UTC midnight to a later one") }
+    let first = BillingMonth(containing: from), last = BillingMonth(containing: to - 1)
+    if first.start == from && last.next.start == to {
+      var months: [BillingMonth] = [], m = first
+      while m <= last { months.append(m); m = m.next }
+      return try periodReport(months: months, rules: rules, prices: prices, title: title, slice: slice)
+    }
+    let withData = try store.monthsWithData()
+    let previousFrom = from - (to - from)
+    var report = try report(Self.period(from: from, to: to, withData: withData), previous: Self.period(from: previousFrom, to: from, withData: withData),
+                            withData: withData, rules: rules, prices: prices, title: title, slice: slice)
+    report.month = Self.dayLabel(from, to)
+    report.previousMonth = Self.dayLabel(previousFrom, from)
+    report.months = Self.period(from: from, to: to, withData: withData).parts.map(\.month)
+      .filter { BillingMonth(containing: from) <= $0 && $0 <= BillingMonth(containing: to - 1) }.map(\.description)
+    report.notes.append("Days \(report.month) (UTC, by the day each charge starts): pools are split by these days' own drivers, "
+      + "commitments by what these days used; compared with the \((to - from) / 86_400) days before.")
+    return report
+  }
+
+  /// A report's period: its parts (whole billing months, or some of a month's days) and the instants it spans.
+  struct Period {
+    var parts: [PeriodPart]
+    var start: Int64, end: Int64
+  }
+
+  /// A billing month, or some of its days.
+  struct PeriodPart: Hashable, Comparable {
+    var month: BillingMonth
+    var days: Range<Int64>?
+    static func < (a: PeriodPart, b: PeriodPart) -> Bool {
+      (a.month, a.days?.lowerBound ?? a.month.start) < (b.month, b.days?.lowerBound ?? b.month.start)
+    }
+  }
+
+  /// [from, to): the charges that start on those days, whatever billing month they are filed under (a late charge or
+  /// credit can be billed a month later), so one part per billing month from the one before to the one after.
+  static func period(from: Int64, to: Int64, withData: [BillingMonth]) -> Period {
+    var parts: [PeriodPart] = []
+    var m = BillingMonth(containing: from).previous
+    let last = BillingMonth(containing: to - 1).next
+    while m <= last {
+      if withData.contains(m) { parts.append(PeriodPart(month: m, days: from..<to)) }
+      m = m.next
+    }
+    return Period(parts: parts, start: from, end: to)
+  }
+
+  /// `2026-10-05..2026-10-12` (the last day included).
+  public static func dayLabel(_ from: Int64, _ to: Int64) -> String {
+    let a = String(Timestamp.iso8601(from).prefix(10)), b = String(Timestamp.iso8601(to - 86_400).prefix(10))
+    return a == b ? a : "\(a)..\(b)"
+  }
+
+  /// The report of a period compared with another: the parts, the ones before and the trend's months attributed in
+  /// parallel (one read connection each), filtered, summed.
+  func report(_ period: Period, previous: Period, withData: [BillingMonth], rules: Rules, prices: APIPriceBook?, title: String,
+              slice: ReportSlice) throws -> MonthlyReport {
+    guard let lastPart = period.parts.last else { throw ImportError.usage("no data in \(Self.dayLabel(period.start, period.end))") }
+    let month = BillingMonth(containing: period.end - 1)
+    let fields = Slicer.chargeFields(slice.filters.map(\.key) + slice.groupings.flatMap { $0 })
+    let months = withData.filter { $0 <= month }
+    let inRange = period.parts.filter { withData.contains($0.month) }
+    let previousParts = previous.parts.filter { withData.contains($0.month) }
+    let trendParts = months.suffix(6).map { PeriodPart(month: $0) }
+    let wanted = Array(Set(trendParts + inRange + previousParts)).sorted()
+    // Grouping by day reads the daily rollups: only for the period and its comparison, not for the trend's months.
+    let trendFields = fields.contains(.day) && !slice.filters.contains { $0.key == .charge(.day) } ? fields.filter { $0 != .day } : fields
+    let fieldsOf = wanted.map { inRange.contains($0) || previousParts.contains($0) ? fields : trendFields }
+    let results = ParallelResults<Attribution>(count: wanted.count)
+    let path = databasePath
+    // The anomaly section reads the daily rollups: on its own connection, beside the attribution.
+    let anomalyResult = ParallelResults<AnomalyReport>(count: 1)
+    let anomalyDone = DispatchGroup()
+    let idleResult = ParallelResults<IdleReport>(count: 1)
+    // A filtered report leaves out the sections that read the whole store (idle, anomalies, budgets).
+    let whole = slice.filters.isEmpty
+    if whole {
+      DispatchQueue.global().async(group: anomalyDone) {
+        anomalyResult.set(0, Result { try Workspace(databasePath: path).anomalies(since: period.start, until: period.end, rules: rules) })
+      }
+      DispatchQueue.global().async(group: anomalyDone) {
+        idleResult.set(0, Result { try Workspace(databasePath: path).idle(asOf: period.end, windowDays: nil, rules: rules) })
+      }
+    }
+    DispatchQueue.concurrentPerform(iterations: wanted.count) { i in
+      results.set(i, Result {
+        let reader = try Store(path: path)
+        return try AttributionEngine.run(try Workspace.attributionInput(wanted[i].month, prices: prices, store: reader,
+                                                                         withActivity: wanted[i] == lastPart || (wanted[i].days != nil && inRange.contains(wanted[i])),
+                                                                         sliceFields: fieldsOf[i],
+                                                                         days: wanted[i].days), rules: rules)
+      })
+    }
+    var byPart: [PeriodPart: Attribution] = [:]
+    var unfiltered: [Attribution] = []
+    for (i, part) in wanted.enumerated() {
+      let a = try results.get(i)
+      if inRange.contains(part) { unfiltered.append(a) }
+      byPart[part] = Slicer.filter(a, slice.filters, fields: fieldsOf[i])
+    }
+    guard let merged = Attribution.merged(unfiltered) else { throw ImportError.usage("no data in \(Self.dayLabel(period.start, period.end))") }
+    let unmatched = Slicer.unmatched(slice.filters, in: merged, fields: fields)
+    let current = Attribution.merged(inRange.map { byPart[$0]! })!
+    // A day filter has no counterpart in the period before: no comparison rather than everything "new".
+    let before = slice.filters.contains { $0.key == .charge(.day) } ? nil : Attribution.merged(previousParts.map { byPart[$0]! })
+    var trend: [TrendPoint] = []
+    for part in trendParts {
+      let a = byPart[part]!
+      var byOwner: [Currency: [Owner: Amount]] = [:]
+      for x in a.allocations { byOwner[x.currency, default: [:]][x.owner, default: .zero] += x.cost }
+      for (currency, owners) in byOwner.sorted(by: { $0.key < $1.key }) {
+        for (owner, cost) in owners.sorted(by: { $0.key < $1.key }) {
+          trend.append(TrendPoint(month: part.month.description, owner: owner.description, currency: currency, cost: cost))
+        }
+      }
+    }
+    var report = ReportBuilder.build(current: current, previous: before, trend: trend, title: title)
     anomalyDone.wait()
     if !slice.isEmpty {
-      report.slice = ReportBuilder.slice(slice, current: current, previous: previous, fields: fields)
+      report.slice = ReportBuilder.slice(slice, current: current, previous: before, fields: fields)
       for (filter, seen) in unmatched {
         let near = seen.first { v in filter.patterns.contains { Spelling.near($0.description, v) } }
         report.notes.append("Nothing in \(report.month) matches \(filter.description)\(near.map { " (did you mean '\($0)'?)" } ?? ""); its values: "
@@ -220,8 +306,8 @@ extension Workspace {
                  actual: $0.actual, impact: $0.impact, explanation: $0.explanation)
     }
     if !rules.budgets.isEmpty {
-      let last = try store.lastChargeDay().map { $0 + 86_400 } ?? month.next.start
-      report.budgets = try budgets(asOf: min(month.next.start, max(last, month.start + 86_400)), rules: rules).budgets
+      let last = try store.lastChargeDay().map { $0 + 86_400 } ?? period.end
+      report.budgets = try budgets(asOf: min(period.end, max(last, (lastPart.days?.lowerBound ?? month.start) + 86_400)), rules: rules).budgets
     }
     for (currency, total) in idle.totalMonthlyWaste.sorted(by: { $0.key < $1.key }) {
       report.notes.append("Idle and under-used endpoints waste \(total) \(currency) a month (\(idle.from) to \(idle.to), thresholds: rules file's idle block).")

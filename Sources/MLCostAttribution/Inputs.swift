@@ -28,6 +28,8 @@ public struct ChargeGroup: Sendable {
   public var tags: [String: String]
   /// Groups with the same non-nil `tagSet` carry the same `tags`; the engine then reads each tag set once.
   public var tagSet: Int?
+  /// The day (UTC midnight) of its charges when the month was read per day (a report grouped or filtered by day).
+  public var day: Int64?
 
   public init(currency: Currency, billedCost: Amount, effectiveCost: Amount, rows: Int = 1, chargeCategory: ChargeCategory = .usage,
               tags: [String: String] = [:]) {
@@ -56,6 +58,8 @@ public struct UsageGroup: Sendable {
   public var cacheWriteTokens: Int64 = 0
   public var outputTokens: Int64 = 0
   public var tags: [String: String] = [:]
+  /// The day (UTC midnight) of its buckets when the month was read per day.
+  public var day: Int64?
   public init(provider: String, source: String, model: String?, requestType: RequestType, batch: Bool = false) {
     self.provider = provider; self.source = source; self.model = model; self.requestType = requestType; self.batch = batch
   }

@@ -7,13 +7,18 @@ public enum SliceField: Hashable, Sendable, CustomStringConvertible {
   case field(Match.Field)
   /// A tag key, normalised as the rules normalise keys.
   case tag(String)
+  /// The UTC day of the charge (its ChargePeriodStart) or of the usage bucket, as 2026-10-05.
+  case day
 
   public var description: String {
     switch self {
     case .field(let f): f.rawValue.replacingOccurrences(of: "_", with: "-")
     case .tag(let k): "tag:" + k
+    case .day: "day"
     }
   }
+
+  static func dayText(_ day: Int64?) -> String? { day.map { String(Timestamp.iso8601($0).prefix(10)) } }
 
   /// The value on a charge ("(none)" when it has none).
   func value(_ c: ChargeGroup, tags: [String: String]) -> String {
@@ -22,6 +27,7 @@ public enum SliceField: Hashable, Sendable, CustomStringConvertible {
     case .field(.resourceId): v = c.resourceId ?? c.resourceName
     case .field(let f): v = c.value(of: f)
     case .tag(let k): v = tags[k]
+    case .day: v = Self.dayText(c.day)
     }
     return v.flatMap { $0.isEmpty ? nil : $0 } ?? SliceField.none
   }
@@ -33,6 +39,7 @@ public enum SliceField: Hashable, Sendable, CustomStringConvertible {
     case .field(.service): "\(u.provider) API"
     case .field(.serviceCategory): "AI and Machine Learning"
     case .field(.chargeCategory): "Usage"
+    case .day: Self.dayText(u.day) ?? SliceField.none
     default: SliceField.none
     }
   }
@@ -62,7 +69,7 @@ public enum SliceKey: Hashable, Sendable, CustomStringConvertible {
 
   /// Every name `parse` reads (tags as `tag:KEY`).
   public static let names: [String] = ["model", "owner", "request-type", "team", "environment", "component", "phase", "currency", "source",
-                                         "rule"]
+                                         "rule", "day"]
     + Match.Field.allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
 
   /// `model`, `request-type`, `team`, `provider`, `service`, `region`, `tag:team`, … (case and `_`/`-` ignored).
@@ -83,6 +90,7 @@ public enum SliceKey: Hashable, Sendable, CustomStringConvertible {
     case "currency": return .currency
     case "source": return .source
     case "rule": return .rule
+    case "day", "date": return .charge(.day)
     case "resource", "resource-id": return .charge(.field(.resourceId))
     default:
       return Match.Field.allCases.first { $0.rawValue.replacingOccurrences(of: "_", with: "-") == k }.map { .charge(.field($0)) }

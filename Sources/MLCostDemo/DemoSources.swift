@@ -3,7 +3,7 @@ import MLCostCore
 
 /// The demo company's other exports, in their real formats: the research org's AWS CUR (a shared
 /// GPU training cluster on a reserved instance), OpenAI organisation usage, the LiteLLM gateway's
-/// spend logs in front of the self-hosted endpoints, CloudWatch metrics of the endpoints, and the
+/// daily spend in front of the self-hosted endpoints, CloudWatch metrics of the endpoints, and the
 /// rules file. Deterministic: the same bytes on every run.
 public enum DemoSources {
   static func iso(_ t: Int64) -> String { Timestamp.iso8601(t) }
@@ -99,45 +99,74 @@ public enum DemoSources {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
   }
 
-  /// The LiteLLM gateway in front of the self-hosted endpoints: hourly summary rows per model (tokens,
-  /// no spend — the GPUs are on the bill). They drive the vector database split.
+  /// What each self-hosted endpoint serves behind the LiteLLM gateway: model, endpoint path, team, requests
+  /// per hour by day and by night, and the tokens of one request (prompt, completion). Sized to its GPUs at
+  /// their measured utilisation, so unit costs land where public price lists are: the 70B chat model
+  /// about 2 USD per 1M tokens and 3 USD per 1k requests on its 8 H100s, the embedding model about
+  /// 0.10 USD per 1M tokens, the 8B batch model under 1 USD per 1M tokens.
+  struct Traffic {
+    var endpoint: String, model: String, path: String, team: String
+    var day: ClosedRange<Int>, night: ClosedRange<Int>, prompt: ClosedRange<Int>, completion: ClosedRange<Int>
+  }
+  static let traffic = [
+    Traffic(endpoint: "llama-31-70b-chat-prod", model: "llama-3.1-70b", path: "/v1/chat/completions", team: "assistant",
+            day: 28_000...36_000, night: 5_000...10_000, prompt: 1_100...1_200, completion: 300...350),
+    // The batch model works through the night's queue.
+    Traffic(endpoint: "llama-31-8b-batch-prod", model: "llama-3.1-8b", path: "/v1/batches", team: "assistant",
+            day: 2_000...4_000, night: 9_000...12_000, prompt: 430...470, completion: 620...680),
+    Traffic(endpoint: "bge-large-embed-prod", model: "bge-large-en-v1.5", path: "/v1/embeddings", team: "search",
+            day: 14_000...18_000, night: 3_000...5_000, prompt: 1_900...2_100, completion: 0...0),
+  ]
+
+  /// Requests per hour of the month at one endpoint: the same numbers in CloudWatch and in LiteLLM. A
+  /// staging endpoint serves nothing.
+  static func invocations(endpoint: String, month: BillingMonth) -> [Int] {
+    guard let t = traffic.first(where: { $0.endpoint == endpoint }) else { return Array(repeating: 0, count: month.days * 24) }
+    var r = rng(month, 0x1A ^ UInt64(truncatingIfNeeded: endpoint.utf8.reduce(0) { $0 &* 31 &+ Int($1) }))
+    return (0..<(month.days * 24)).map { h in
+      let hourOfDay = h % 24
+      return hourOfDay >= 7 && hourOfDay <= 22 ? r.between(t.day.lowerBound, t.day.upperBound) : r.between(t.night.lowerBound, t.night.upperBound)
+    }
+  }
+
+  /// The LiteLLM gateway in front of the self-hosted endpoints: its daily team spend roll-up
+  /// (`LiteLLM_DailyTeamSpend`), one row per day and model, with requests and tokens and no spend (the GPUs
+  /// are on the bill). The tokens drive the vector database split and the unit costs.
   public static func writeLiteLLM(to path: String, month: BillingMonth) throws {
     let out = try CSVFile(path: path)
-    out.write(["request_id", "call_type", "api_key", "spend", "total_tokens", "prompt_tokens", "completion_tokens", "startTime", "endTime",
-               "model", "model_group", "custom_llm_provider", "user", "metadata", "cache_hit", "request_tags", "team_id", "end_user", "status"])
+    out.write(["id", "team_id", "date", "api_key", "model", "model_group", "custom_llm_provider", "mcp_namespaced_tool_name", "endpoint",
+               "prompt_tokens", "completion_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "spend", "api_requests",
+               "successful_requests", "failed_requests", "created_at", "updated_at"])
     var r = rng(month, 0x11)
-    let models: [(String, String, ClosedRange<Int>, ClosedRange<Int>, String)] = [
-      ("llama-3.1-70b", "acompletion", 900...1_400, 250...400, "assistant"),
-      ("bge-large-en-v1.5", "aembedding", 1_500...2_500, 0...0, "search"),
-      ("llama-3.1-8b", "acompletion", 300...600, 500...800, "assistant"),
-    ]
+    let hourly = traffic.map { invocations(endpoint: $0.endpoint, month: month) }
     var n = 0
-    for h in 0..<(month.days * 24) {
-      let hourStart = month.start + Int64(h) * 3600
-      for (model, call, prompt, completion, team) in models {
-        // A sample of the hour's requests, one row each as LiteLLM logs them.
-        for _ in 0..<r.between(3, 9) {
-          n += 1
-          let t = hourStart + Int64(r.below(3_500))
-          let p = r.between(prompt.lowerBound, prompt.upperBound), c = r.between(completion.lowerBound, completion.upperBound)
-          let tags = model == "llama-3.1-8b" ? #"["request_type:batch"]"# : "[]"
-          out.write([String(format: "req-%08x-%07d", month.month, n), call, "hashed-key-\(team)", "", String(p + c), String(p), String(c),
-                     iso(t), iso(t + Int64(r.between(1, 20))), model, model, "sagemaker", "", "{}", "False", tags, "team-\(team)", "", "success"])
-        }
+    for d in 0..<month.days {
+      let date = String(iso(month.start + Int64(d) * 86_400).prefix(10))
+      let written = String(iso(month.start + Int64(d + 1) * 86_400 + 300).prefix(19)).replacingOccurrences(of: "T", with: " ")
+      for (i, t) in traffic.enumerated() {
+        n += 1
+        let requests = hourly[i][(d * 24)..<((d + 1) * 24)].reduce(0, +)
+        let failed = r.below(requests / 2_000 + 1)
+        let prompt = requests * r.between(t.prompt.lowerBound, t.prompt.upperBound)
+        let completion = requests * r.between(t.completion.lowerBound, t.completion.upperBound)
+        out.write([String(format: "%08x-%04d", month.year * 100 + month.month, n), "team-\(t.team)", date, "hashed-key-\(t.team)", t.model, t.model,
+                   "hosted_vllm", "", t.path, String(prompt), String(completion), "0", "0", "", String(requests), String(requests - failed),
+                   String(failed), written, written])
       }
     }
     try out.close()
   }
 
   /// `aws cloudwatch get-metric-data` output for the SageMaker endpoints, with its queries: hourly
-  /// Invocations per endpoint and variant, and GPUUtilization. The staging image endpoint serves
-  /// nothing; the Azure eval VM has no metrics at all (unknown, not idle).
+  /// Invocations per endpoint and variant (the requests LiteLLM counted), and GPUUtilization. The staging
+  /// image endpoint serves nothing; the Azure eval VM has no metrics at all (unknown, not idle).
   public static func writeCloudWatch(to path: String, month: BillingMonth) throws {
     var r = rng(month, 0xCC)
     let endpoints = DemoCompany.endpoints(fleet: 0).filter { $0.resourceType == "Endpoint" }
     var queries: [String] = [], results: [String] = []
     for (i, e) in endpoints.enumerated() {
       let idle = e.name.contains("staging")
+      let served = invocations(endpoint: e.name, month: month)
       for (metric, namespace, stat) in [("Invocations", "AWS/SageMaker", "Sum"), ("GPUUtilization", "/aws/sagemaker/Endpoints", "Average")] {
         let id = "m\(i)_\(metric.lowercased())"
         queries.append("""
@@ -150,7 +179,7 @@ public enum DemoSources {
           let daytime = hourOfDay >= 7 && hourOfDay <= 22
           let v: Double
           if metric == "Invocations" {
-            v = idle ? 0 : Double(daytime ? r.between(2_000, 4_000) : r.between(200, 800))
+            v = Double(served[h])
           } else {
             v = idle ? Double(r.between(0, 8)) / 10 : Double(daytime ? r.between(450, 780) : r.between(80, 250)) / 10
           }

@@ -93,14 +93,20 @@ final class LiteLLMImporter: RecordRowMapper {
 }
 
 extension ImportFormat {
-  /// LiteLLM spend logs (`LiteLLM_SpendLogs`) CSV.
+  /// LiteLLM spend logs (`LiteLLM_SpendLogs`) or its daily spend roll-ups (`LiteLLM_DailyTeamSpend` …) as CSV.
   public static let litellm = ImportFormat(declaring: "litellm")
 }
 
 extension FormatDescriptor {
   static let litellm = FormatDescriptor(.litellm, csv: CSVReading(sniff: { header in
     let names = Set(header.map { $0.lowercased() })
+    if LiteLLMDailyImporter.isDaily(header) && names.contains("prompt_tokens") {
+      return SniffResult(format: .litellm, version: "daily-spend", evidence: ["date", "api_requests", "prompt_tokens"])
+    }
     guard names.contains("request_id") && names.contains("call_type") && names.contains("spend") else { return nil }
     return SniffResult(format: .litellm, version: "spend-logs", evidence: ["request_id", "call_type", "spend"])
-  }, mapper: .records { try LiteLLMImporter(header: $0, file: $1) }))
+  }, mapper: .records { header, file in
+    if LiteLLMDailyImporter.isDaily(header) { return try LiteLLMDailyImporter(header: header, file: file) }
+    return try LiteLLMImporter(header: header, file: file)
+  }))
 }

@@ -71,17 +71,20 @@ extension MonthlyReport {
     var out: [Section] = []
     for (i, grouping) in (slice?.groupings ?? []).enumerated() {
       var columns: [(String, Section.Kind)] = grouping.by.map { ($0, .text) } + [("currency", .text), ("cost", .money), ("share %", .percent)]
-      if previousMonth != nil { columns += [("\(previousMonth!)", .money), ("change %", .percent)] }
+      // Days have no counterpart before (a grouping by day carries no previous cost).
+      let compared = previousMonth != nil && !grouping.by.contains("day")
+      if compared { columns += [(previousMonth!.contains("..") ? "before" : "\(previousMonth!)", .money), ("change %", .percent)] }
       out.append(Section(id: i == 0 ? "groups" : "groups-" + grouping.by.joined(separator: "-"),
                          title: "Cost by \(grouping.by.joined(separator: " and "))", columns: columns, rows: grouping.rows.map { g in
         var r: [Cell] = g.values.map { .text($0) } + [.text(g.currency.code), .money(g.cost), .percent(g.share)]
-        if previousMonth != nil { r += [.money(g.previous), .percent(g.changePercent)] }
+        if compared { r += [.money(g.previous), .percent(g.changePercent)] }
         return r
       }, totals: nil, empty: "nothing matches the filters"))
     }
     let comps = components
     var modelColumns: [(String, Section.Kind)] = [("owner", .text), ("currency", .text), ("allocation", .money)]
-    if previousMonth != nil { modelColumns += [("vs \(previousMonth!)", .money), ("change %", .percent)] }
+    // A period's label is long (2026-09-16..2026-09-30); the header line names it, the column says "vs before".
+    if let p = previousMonth { modelColumns += [(p.contains("..") ? "vs before" : "vs \(p)", .money), ("change %", .percent)] }
     modelColumns += comps.map { ($0, .money) }
     modelColumns += [("GPU busy $", .money), ("util %", .percent), ("requests", .count), ("input tok", .count),
                      ("output tok", .count), ("GPU-h", .quantity), ("$/1M input", .rate), ("$/1M output", .rate), ("$/1M tok", .rate),

@@ -11,6 +11,8 @@ public struct StoredChargeGroup: Sendable {
   public var gpuCount: Int?
   /// Text per field (nil = null).
   public var text: [ChargeText: String]
+  /// The day (UTC midnight of ChargePeriodStart) when the groups were read per day.
+  public var day: Int64?
 }
 
 /// One month's usage records with identical keys, summed.
@@ -28,6 +30,8 @@ public struct StoredUsageGroup: Sendable {
   public var cachedInputTokens: Int64
   public var cacheWriteTokens: Int64
   public var outputTokens: Int64
+  /// The day of the bucket's start when the groups were read per day.
+  public var day: Int64?
 }
 
 /// Per resource and metric over a window: sample count, mean, samples above zero, unit.
@@ -61,20 +65,27 @@ extension Store {
   /// The month's charges from `charge_summary` (not a scan of `charge`), grouped by the requested text
   /// fields and the categories only — so dimensions that differ elsewhere (a description with an hourly
   /// spot price) fold into one group.
-  public func chargeGroups(month: BillingMonth, fields: [ChargeText]) throws(StoreError) -> [StoredChargeGroup] {
+  /// - Parameters:
+  ///   - days: only the charges whose ChargePeriodStart falls in these days (UTC midnights; read from `charge_daily`).
+  ///   - byDay: one group per day as well (read from `charge_daily`).
+  public func chargeGroups(month: BillingMonth, fields: [ChargeText], days: Range<Int64>? = nil,
+                           byDay: Bool = false) throws(StoreError) -> [StoredChargeGroup] {
     let columns = fields.map { "d." + $0.column + "_id" }.joined(separator: ", ")
+    let daily = days != nil || byDay
     // Grouped here rather than by SQLite: its GROUP BY sorts ~60k summary rows on 19 columns (measured
     // 100 ms a month; a hash in Swift takes a fraction of that).
     let s = try db.prepare("""
-      SELECT s.rows, s.billed_cost, s.effective_cost, s.consumed_quantity, d.charge_category, d.pricing_category, d.gpu_count, \(columns)
-      FROM charge_summary s JOIN charge_dims d ON d.id = s.dims_id
-      WHERE s.billing_period_start >= ? AND s.billing_period_start < ?
+      SELECT s.rows, s.billed_cost, s.effective_cost, s.consumed_quantity, d.charge_category, d.pricing_category, d.gpu_count, \(columns)\(
+        byDay ? ", s.day" : "")
+      FROM \(daily ? "charge_daily" : "charge_summary") s JOIN charge_dims d ON d.id = s.dims_id
+      WHERE s.billing_period_start >= ? AND s.billing_period_start < ?\(daily ? " AND s.day >= ? AND s.day < ?" : "")
       """)
-    try s.bind([.integer(month.start), .integer(month.next.start)])
+    let window = days ?? (Int64.min..<Int64.max)
+    try s.bind([.integer(month.start), .integer(month.next.start)] + (daily ? [.integer(window.lowerBound), .integer(window.upperBound)] : []))
     struct Sums { var rows: Int64 = 0, billed = Amount.zero, effective = Amount.zero, consumed: Double? = nil }
     var groups: [[Int64]: Sums] = [:]
     var order: [[Int64]] = []
-    let width = 3 + fields.count
+    let width = 3 + fields.count + (byDay ? 1 : 0)
     var key = [Int64](repeating: 0, count: width)
     while try s.step() {
       for k in 0..<width { key[k] = s.value(4 + k).int ?? -1 }
@@ -98,29 +109,35 @@ extension Store {
       out.append(StoredChargeGroup(rows: Int(sums.rows), billedCost: sums.billed, effectiveCost: sums.effective,
                                    consumedQuantity: sums.consumed, chargeCategory: ChargeCategory(rawValue: Int(key[0])) ?? .usage,
                                    pricingCategory: key[1] < 0 ? nil : PricingCategory(rawValue: Int(key[1])),
-                                   gpuCount: key[2] < 0 ? nil : Int(key[2]), text: text))
+                                   gpuCount: key[2] < 0 ? nil : Int(key[2]), text: text, day: byDay ? key[width - 1] : nil))
     }
     return out
   }
 
   /// The month's usage records grouped by provider, source, model, request type, batch, cost line and currency;
   /// records that state a cost and records that do not stay apart.
-  public func usageGroups(month: BillingMonth) throws(StoreError) -> [StoredUsageGroup] {
+  /// - Parameters:
+  ///   - days: only the records whose bucket starts in these days (UTC midnights).
+  ///   - byDay: one group per day of the bucket's start as well.
+  public func usageGroups(month: BillingMonth, days: Range<Int64>? = nil, byDay: Bool = false) throws(StoreError) -> [StoredUsageGroup] {
+    let day = "bucket_start - (((bucket_start % 86400) + 86400) % 86400)"
+    let from = max(month.start, days?.lowerBound ?? month.start), to = min(month.next.start, days?.upperBound ?? month.next.start)
     let rows = try db.rows("""
       SELECT (SELECT value FROM dict WHERE id = provider_id), (SELECT value FROM dict WHERE id = source_id),
              (SELECT value FROM dict WHERE id = model_id), request_type, coalesce(batch, 0),
              (SELECT value FROM dict WHERE id = source_request_type_id), (SELECT value FROM dict WHERE id = currency_id),
              cost IS NULL, money_sum(cost), coalesce(sum(requests), 0), coalesce(sum(input_tokens), 0), coalesce(sum(cached_input_tokens), 0),
-             coalesce(sum(cache_write_tokens), 0), coalesce(sum(output_tokens), 0)
+             coalesce(sum(cache_write_tokens), 0), coalesce(sum(output_tokens), 0)\(byDay ? ", " + day : "")
       FROM usage WHERE bucket_start >= ? AND bucket_start < ?
-      GROUP BY provider_id, source_id, model_id, request_type, batch, source_request_type_id, currency_id, cost IS NULL
+      GROUP BY provider_id, source_id, model_id, request_type, batch, source_request_type_id, currency_id, cost IS NULL\(byDay ? ", " + day : "")
       ORDER BY 1, 2, 3, 4
-      """, [.integer(month.start), .integer(month.next.start)])
+      """, [.integer(from), .integer(to)])
     return rows.map { r in
       StoredUsageGroup(provider: r[0].string ?? "", source: r[1].string ?? "", model: r[2].string, requestType: r[3].string ?? "other",
                        batch: r[4].int == 1, sourceRequestType: r[5].string, currency: r[6].string,
                        cost: r[7].int == 1 ? nil : r[8].amountOrOverflow, requests: r[9].int ?? 0, inputTokens: r[10].int ?? 0,
-                       cachedInputTokens: r[11].int ?? 0, cacheWriteTokens: r[12].int ?? 0, outputTokens: r[13].int ?? 0)
+                       cachedInputTokens: r[11].int ?? 0, cacheWriteTokens: r[12].int ?? 0, outputTokens: r[13].int ?? 0,
+                       day: byDay ? r[14].int : nil)
     }
   }
 

@@ -5,6 +5,8 @@ import MLCostCore
 public final class RecordingSink: ImportSink {
   public var lines: [String] = []
   public var rejects: [RejectedRow] = []
+  /// The usage records as written.
+  public var usage: [UsageRecord] = []
   /// Tags or extra cells that are not a JSON object (must stay empty).
   public var invalidJSON: [String] = []
   /// Rows flagged `sameDimensionsAsPrevious` whose dimensions differ from the previous row's (must stay 0).
@@ -53,6 +55,7 @@ public final class RecordingSink: ImportSink {
   public func reject(_ row: RejectedRow) throws { rejects.append(row) }
 
   public func writeUsage(_ u: UsageRecord) throws {
+    usage.append(u)
     var parts = ["line \(u.line): usage \(u.provider) \(u.source)", "bucket=\(Timestamp.iso8601(u.bucketStart))..\(Timestamp.iso8601(u.bucketEnd))",
                  "type=\(u.requestType.rawValue)"]
     func add(_ name: String, _ v: Any?) { if let v { parts.append("\(name)=\(v)") } }

@@ -17,9 +17,10 @@ struct Report: ParsableCommand {
         Slice it with --where KEY=VALUE (repeatable; every key must match, a key given twice matches either value) \
         and --group-by KEY[,KEY]. Keys: model, request-type, team, environment, component, phase, currency, source, rule, \
         provider, account, sub-account, service, service-category, resource, resource-type, sku, region, instance-type, \
-        gpu-model, charge-category, pricing-category, tag:NAME. Values match ignoring case; glob: and regex: prefixes \
+        gpu-model, charge-category, pricing-category, day, tag:NAME. Values match ignoring case; glob: and regex: prefixes \
         switch to patterns. A filtered report's totals are exactly the matching allocations (docs/reports.md).
-        One billing month (--month), or a period of whole months (--from/--to, --quarter, --ytd) summed month by month.
+        One billing month (--month), a period of whole months (--from/--to, --quarter, --ytd) summed month by month, \
+        or any days (--from 2026-10-05 --to 2026-10-12: charges by the UTC day they start, pools split by those days' drivers).
         """)
 
     @OptionGroup var options: MonthlyOptions
@@ -108,11 +109,11 @@ struct MonthlyOptions: ParsableArguments {
   @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
   var month: String?
 
-  @Option(help: ArgumentHelp("The first billing month of a period, YYYY-MM (with --to, else up to the last month with data).",
-                             valueName: "month"))
+  @Option(help: ArgumentHelp("The first billing month of a period, YYYY-MM, or its first day, YYYY-MM-DD (with --to, else up to the last "
+                             + "month or day with data).", valueName: "month|day"))
   var from: String?
 
-  @Option(help: ArgumentHelp("The last billing month of a period, YYYY-MM.", valueName: "month"))
+  @Option(help: ArgumentHelp("The last billing month of a period, YYYY-MM, or its last day, YYYY-MM-DD (included).", valueName: "month|day"))
   var to: String?
 
   @Option(help: ArgumentHelp("A calendar quarter, e.g. 2026-Q3.", valueName: "quarter"))
@@ -146,17 +147,43 @@ struct MonthlyOptions: ParsableArguments {
   mutating func validate() throws {
     let chosen = [month != nil, from != nil || to != nil, quarter != nil, ytd].filter { $0 }.count
     if chosen != 1 { throw ValidationError("give one of --month YYYY-MM, --from YYYY-MM [--to YYYY-MM], --quarter YYYY-Qn or --ytd") }
-    for (name, value) in [("--month", month), ("--from", from), ("--to", to)] {
+    if let month, BillingMonth(month) == nil {
+      let day = Self.day(month) != nil
+      throw ValidationError("--month must look like 2026-10" + (day ? "; for some days give --from 2026-10-05 --to 2026-10-12" : ""))
+    }
+    for (name, value) in [("--from", from), ("--to", to)] {
       guard let value else { continue }
-      if BillingMonth(value) == nil {
-        let day = value.count == 10 && BillingMonth(String(value.prefix(7))) != nil
-        throw ValidationError("\(name) must look like 2026-10" + (day ? ": reports cover whole billing months (pools are split per billing month)" : ""))
+      if BillingMonth(value) == nil && Self.day(value) == nil {
+        throw ValidationError("\(name) must look like 2026-10 (a billing month) or 2026-10-05 (a day, UTC)")
       }
     }
     if to != nil && from == nil { throw ValidationError("--to needs --from") }
-    if let from, let to, BillingMonth(to)! < BillingMonth(from)! { throw ValidationError("--to \(to) is before --from \(from)") }
+    if let from, let to, Self.bounds(to).end <= Self.bounds(from).start { throw ValidationError("--to \(to) is before --from \(from)") }
     if let quarter, Self.quarter(quarter) == nil { throw ValidationError("--quarter must look like 2026-Q3") }
     _ = try filters()
+  }
+
+  /// `2026-10-05` → its UTC midnight.
+  static func day(_ text: String) -> Int64? {
+    guard text.count == 10, let m = BillingMonth(String(text.prefix(7))), text.dropFirst(7).first == "-",
+          let d = Int(text.suffix(2)), (1...m.days).contains(d) else { return nil }
+    return m.start + Int64(d - 1) * 86_400
+  }
+
+  /// A month or a day → the instants it spans.
+  static func bounds(_ text: String) -> (start: Int64, end: Int64) {
+    if let d = day(text) { return (d, d + 86_400) }
+    let m = BillingMonth(text)!
+    return (m.start, m.next.start)
+  }
+
+  /// The days asked for when --from or --to names a day: [first day, day after the last); an open --from ends with the
+  /// last day with charges.
+  func dayRange(lastChargeDay: Int64?) -> Range<Int64>? {
+    guard let from, Self.day(from) != nil || to.map({ Self.day($0) != nil }) == true else { return nil }
+    let start = Self.bounds(from).start
+    let end = to.map { Self.bounds($0).end } ?? max(start + 86_400, (lastChargeDay ?? start) + 86_400)
+    return start..<end
   }
 
   /// `2026-Q3` → its three months.
@@ -222,13 +249,22 @@ struct MonthlyOptions: ParsableArguments {
     if holdings.isEmpty {
       throw Failure(message: "\(db): the database holds no charges or usage yet; import a billing export first (mlcost import FILE)", code: ExitStatus.missingInput)
     }
-    let period = period(holdings: holdings.months)
-    let label = period.count == 1 ? period[0].description : "\(period.first!)..\(period.last!)"
+    let days = dayRange(lastChargeDay: holdings.lastChargeDay)
+    var period: [BillingMonth] = []
+    if days == nil { period = self.period(holdings: holdings.months) }
+    if let days {
+      var m = BillingMonth(containing: days.lowerBound)
+      while m.start < days.upperBound { period.append(m); m = m.next }
+    }
+    let label = days.map { Workspace.dayLabel($0.lowerBound, $0.upperBound) }
+      ?? (period.count == 1 ? period[0].description : "\(period.first!)..\(period.last!)")
     if !period.contains(where: holdings.months.contains) {
       throw Failure(message: "no charges or usage for \(label); the database holds \(holdings.monthSpan)", code: ExitStatus.missingInput)
     }
     let prices = try Workspace.apiPrices(catalogs: catalogs)
-    var report = try workspace.periodReport(months: period, rules: ruleSet, prices: prices, title: title, slice: slice)
+    var report = try days.map { try workspace.dayRangeReport(from: $0.lowerBound, to: $0.upperBound, rules: ruleSet, prices: prices, title: title,
+                                                                 slice: slice) }
+      ?? workspace.periodReport(months: period, rules: ruleSet, prices: prices, title: title, slice: slice)
     if let owner, report.models.isEmpty, let note = report.notes.first(where: { $0.hasPrefix("Nothing in") && $0.contains("model=") }) {
       throw Failure(message: "no owner '\(owner)' in \(label)" + note.replacingOccurrences(of: "Nothing in \(label) matches model=\(owner)", with: ""),
                     code: ExitStatus.usage)
