@@ -1,4 +1,5 @@
 import Foundation
+import MLCostCore
 import MLCostTestSupport
 import Testing
 @testable import MLCost
@@ -59,6 +60,14 @@ struct DemoTests {
     #expect(!outcome.idle.findings.contains { $0.resourceId.contains("llama-31-70b-chat-prod") || $0.resourceId.contains("bge-large-embed") })
     #expect(outcome.idle.findings.first { $0.resourceId.hasSuffix("eval-a100-01") }?.kind == .unknown)
     #expect(outcome.report.idle.contains { $0.kind == .idle })
+    // unit costs where public price lists are (LLM APIs list 0.02–75 USD per 1M tokens): the 70B chat model was
+    // 8,339.04 per 1M tokens and 12,308.93 per 1k requests when the gateway's sample of requests stood in for its traffic
+    for m in outcome.report.models where m.kind == .model {
+      if let t = m.perMillionTokens { #expect(t > Amount(nanos: 10_000_000) && t < "75", "\(m.owner): \(t) per 1M tokens") }
+      if let r = m.perThousandRequests { #expect(r > Amount(nanos: 10_000_000) && r < "50", "\(m.owner): \(r) per 1k requests") }
+    }
+    let chat70b = try #require(outcome.report.models.first { $0.owner == "llama-3.1-70b" }?.perMillionTokens)
+    #expect(chat70b > "1" && chat70b < "5")
     // deterministic
     let again = try Workspace.runDemo(directory: Repo.temporaryDirectory(), prices: try Self.prices())
     #expect(again.summaries.map(\.sha256) == outcome.summaries.map(\.sha256))
