@@ -9,7 +9,7 @@ import MLCostPlanner
 /// (`scripts/fuzz`); the tests replay every committed seed and every crash found (`Fuzz/corpus/`).
 /// An error thrown by the parser is the right answer to bad input; a trap or a broken invariant is a bug.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-  case csv, decimal, timestamp, focus, cur, azure, gcp, litellm, metrics
+  case csv, decimal, timestamp, focus, cur, azure, gcp, oci, litellm, metrics
   case openai, anthropic, gcpJSONLines = "gcp-jsonl", cloudwatch, ubl, gzip, rules, scenario
 
   public func run(_ bytes: [UInt8]) {
@@ -51,6 +51,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .cur: .cur
     case .azure: .azure
     case .gcp, .gcpJSONLines: .gcp
+    case .oci: .oci
     case .litellm: .litellm
     case .metrics: .metrics
     case .openai: .openai

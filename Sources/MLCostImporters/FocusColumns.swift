@@ -17,10 +17,10 @@ enum FocusColumns {
     case extra
   }
 
-  static let required: [(String, String)] = [
-    ("billedcost", "BilledCost"), ("effectivecost", "EffectiveCost"), ("chargecategory", "ChargeCategory"),
-    ("chargeperiodstart", "ChargePeriodStart"), ("chargeperiodend", "ChargePeriodEnd"),
-    ("billingperiodstart", "BillingPeriodStart"),
+  /// What a row cannot do without, and its name (a 0.5 file names two of them AmortizedCost and ChargeType).
+  static let required: [(Target, String)] = [
+    (.billedCost, "BilledCost"), (.effectiveCost, "EffectiveCost"), (.chargeCategory, "ChargeCategory"),
+    (.chargePeriodStart, "ChargePeriodStart"), (.chargePeriodEnd, "ChargePeriodEnd"), (.billingPeriodStart, "BillingPeriodStart"),
   ]
 
   /// Lower-cased header → target. Names absent here (1.3's other Allocated* columns and ContractApplied,
@@ -36,7 +36,7 @@ enum FocusColumns {
       "x_gpucount": .gpuCount,
       "pricingcurrencyeffectivecost": .pricingCurrencyEffectiveCost, "x_billingexchangerate": .billingExchangeRate,
       "allocatedtags": .allocatedTags,
-      // 1.0-preview / 0.5 spellings.
+      // FOCUS 0.5 spellings (1.0-preview renamed them).
       "amortizedcost": .effectiveCost, "chargetype": .chargeCategory, "usagequantity": .consumedQuantity, "usageunit": .text(.consumedUnit),
     ]
     let text: [(String, ChargeText)] = [
@@ -73,7 +73,7 @@ enum FocusColumns {
     if !names.isDisjoint(with: ["hostprovidername", "serviceprovidername", "allocatedmethodid", "contractapplied", "allocatedresourceid"]) { return "1.3" }
     if !names.isDisjoint(with: ["billingaccounttype", "invoiceid", "pricingcurrency", "subaccounttype"]) { return "1.2" }
     if !names.isDisjoint(with: ["capacityreservationid", "commitmentdiscountquantity", "servicesubcategory", "skumeter", "skupricedetails", "commitmentdiscountunit"]) { return "1.1" }
-    if names.contains("amortizedcost") || names.contains("chargetype") { return "1.0-preview" }
+    if names.contains("amortizedcost") || names.contains("chargetype") { return "0.5" }
     return "1.0"
   }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import MLCostCore
 
-/// FOCUS 1.0–1.3 (and 1.0-preview) Cost and Usage CSV → canonical charges, by header name.
+/// FOCUS 0.5–1.4 Cost and Usage CSV → canonical charges, by header name.
 public final class FocusImporter: ChargeRowMapper {
   @exclusivity(unchecked) public private(set) var warnings: [Diagnostic] = []
   private let header: [String]
@@ -43,7 +43,7 @@ public final class FocusImporter: ChargeRowMapper {
       targets.append(target)
       extraKeys.append(Array(JSON.escaped(name.trimmingCharacters(in: .whitespaces)).utf8))
     }
-    for (key, name) in FocusColumns.required where seen[key] == nil {
+    for (target, name) in FocusColumns.required where !targets.contains(target) {
       throw .badData(Diagnostic(.error, at: SourceLocation(file: file, line: 1, column: nil),
         "the FOCUS column \(name) is missing", fix: "FOCUS exports need BilledCost, EffectiveCost, ChargeCategory, ChargePeriodStart, ChargePeriodEnd and BillingPeriodStart; pin another format with --format if this is not FOCUS"))
     }
@@ -447,8 +447,10 @@ extension ImportFormat {
 extension FormatDescriptor {
   static let focus = FormatDescriptor(.focus, csv: CSVReading(sniff: { header in
     let names = Set(header.map { FocusColumns.normalise($0) })
-    guard ["billedcost", "effectivecost", "chargecategory", "chargeperiodstart"].allSatisfy(names.contains) else { return nil }
-    return SniffResult(format: .focus, version: FocusColumns.version(of: names),
-                       evidence: ["BilledCost", "EffectiveCost", "ChargeCategory", "ChargePeriodStart"])
+    // FOCUS 0.5 names two of them AmortizedCost and ChargeType.
+    let effective = names.contains("effectivecost") ? "EffectiveCost" : names.contains("amortizedcost") ? "AmortizedCost" : nil
+    let category = names.contains("chargecategory") ? "ChargeCategory" : names.contains("chargetype") ? "ChargeType" : nil
+    guard names.contains("billedcost"), names.contains("chargeperiodstart"), let effective, let category else { return nil }
+    return SniffResult(format: .focus, version: FocusColumns.version(of: names), evidence: ["BilledCost", effective, category, "ChargePeriodStart"])
   }, mapper: .charges { try FocusImporter(header: $0, file: $1, currency: $2) }))
 }

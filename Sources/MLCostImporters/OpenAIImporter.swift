@@ -63,7 +63,8 @@ enum OpenAIImporter: DocumentImporter {
     case "audio_transcriptions": u.quantity = try r.double("seconds"); u.unit = "seconds"
     case "vector_stores": u.quantity = try r.double("usage_bytes"); u.unit = "bytes"
     case "code_interpreter_sessions": u.quantity = try r.double("num_sessions"); u.unit = "sessions"
-    case "file_search_calls", "web_search_calls": u.quantity = try r.double("num_requests"); u.unit = "calls"
+    // The API's results say file_searches / web_searches; its endpoint paths say file_search_calls / web_search_calls.
+    case "file_search_calls", "web_search_calls", "file_searches", "web_searches": u.quantity = try r.double("num_requests"); u.unit = "calls"
     default: break
     }
     var extra: [(String, JSONNode)] = []

@@ -23,13 +23,15 @@ enum UBLImporter: DocumentImporter {
     }
     context.result.replacesOlderExports = false
     let d = try UBLDocument(root: root, rootName: rootName, context: context)
-    var sums = (lines: Amount.zero, charges: Amount.zero, allRead: true)
+    var sums = (lines: Amount.zero, charges: Amount.zero, rounding: Amount.zero, allRead: true)
     try d.lines(&sums)
     try d.allowancesAndCharges(&sums)
     try d.taxTotal(&sums)
-    // Reconcile against LegalMonetaryTotal: lines = LineExtensionAmount; all charges = TaxInclusiveAmount.
+    try d.payableRounding(&sums)
+    // Reconcile against LegalMonetaryTotal: lines = LineExtensionAmount; all charges = TaxInclusiveAmount (+ the rounding
+    // = what is owed before prepayments).
     guard sums.allRead else { return }
-    try d.reconcile(lineSum: sums.lines, chargeSum: sums.charges)
+    try d.reconcile(lineSum: sums.lines, chargeSum: sums.charges, rounding: sums.rounding)
   }
 
   /// libxml2 with no entity substitution (no XML_PARSE_NOENT), no DTD loading, no network; documents
@@ -153,7 +155,7 @@ extension FormatDescriptor {
 /// One UBL invoice or credit note being read: its header facts, and the charges its lines, allowances and
 /// tax become.
 struct UBLDocument {
-  typealias Sums = (lines: Amount, charges: Amount, allRead: Bool)
+  typealias Sums = (lines: Amount, charges: Amount, rounding: Amount, allRead: Bool)
   let root: xmlNodePtr
   let rootName: String
   let context: RecordContext
@@ -331,8 +333,27 @@ struct UBLDocument {
 
   }
 
-  /// Lines = LegalMonetaryTotal/LineExtensionAmount and everything = TaxInclusiveAmount, or nothing is imported.
-  func reconcile(lineSum: Amount, chargeSum: Amount) throws {
+  /// `LegalMonetaryTotal/PayableRoundingAmount` → an Adjustment charge: what is owed is the tax-inclusive amount plus the
+  /// rounding (the Norwegian example: 1801.78 + 0.22).
+  func payableRounding(_ sums: inout Sums) throws {
+    guard let node = child(child(root, cac, "LegalMonetaryTotal"), cbc, "PayableRoundingAmount") else { return }
+    let mapped: ChargeRecord? = try context.record(line: line(node), raw: UBLImporter.dump(node)) { () throws(FieldError) -> ChargeRecord in
+      var r = base()
+      r.billedCost = sign * (try amount(node, "LegalMonetaryTotal/PayableRoundingAmount")); r.effectiveCost = r.billedCost
+      r.chargeCategory = .adjustment
+      r.line = line(node)
+      r[.chargeDescription] = strings.ref("payable rounding")
+      return r
+    }
+    guard let r = mapped else { sums.allRead = false; return }
+    if r.billedCost.isZero { return }
+    sums.charges += r.billedCost; sums.rounding += r.billedCost
+    try context.charge(r, amounts(r))
+  }
+
+  /// Lines = LegalMonetaryTotal/LineExtensionAmount, everything but the rounding = TaxInclusiveAmount, and the payable
+  /// amount = tax-inclusive + rounding − prepaid; or nothing is imported.
+  func reconcile(lineSum: Amount, chargeSum: Amount, rounding: Amount) throws {
     let totals = child(root, cac, "LegalMonetaryTotal")
     do throws(FieldError) {
       let lineTotal = try amount(child(totals, cbc, "LineExtensionAmount"), "LegalMonetaryTotal/LineExtensionAmount")
@@ -346,14 +367,24 @@ struct UBLDocument {
           message: "the lines sum to \(lineSum.decimalString) but LegalMonetaryTotal/LineExtensionAmount says \(lineTotal.decimalString)",
           fix: "the invoice does not add up; ask the supplier for a corrected one")
       }
-      if chargeSum != sign * inclusive {
+      if chargeSum - rounding != sign * inclusive {
         throw FieldError(line: line(totals!), column: nil, field: "TaxInclusiveAmount",
-          message: "lines, allowances, charges and tax sum to \((sign * chargeSum).decimalString) but LegalMonetaryTotal/TaxInclusiveAmount says \(inclusive.decimalString)",
+          message: "lines, allowances, charges and tax sum to \((sign * (chargeSum - rounding)).decimalString) but LegalMonetaryTotal/TaxInclusiveAmount says \(inclusive.decimalString)",
           fix: "the invoice does not add up; ask the supplier for a corrected one")
       }
+      let prepaid = try child(totals, cbc, "PrepaidAmount").map { node throws(FieldError) in try amount(node, "LegalMonetaryTotal/PrepaidAmount") } ?? .zero
+      if let node = child(totals, cbc, "PayableAmount") {
+        let payable = try amount(node, "LegalMonetaryTotal/PayableAmount")
+        if inclusive + sign * rounding - prepaid != payable {
+          throw FieldError(line: line(node), column: nil, field: "PayableAmount",
+            message: "tax-inclusive \(inclusive.decimalString) + rounding \((sign * rounding).decimalString) − prepaid \(prepaid.decimalString) is \((inclusive + sign * rounding - prepaid).decimalString), but PayableAmount says \(payable.decimalString)",
+            fix: "the invoice does not add up; ask the supplier for a corrected one")
+        }
+      }
       let payable = text(child(totals, cbc, "PayableAmount")) ?? "?"
+      let extras = (rounding.isZero ? "" : ", rounding \((sign * rounding).decimalString)") + (prepaid.isZero ? "" : ", prepaid \(prepaid.decimalString)")
       context.result.warnings.append(Diagnostic(.note, at: SourceLocation(file: context.fileName, line: line(totals!), column: nil),
-        "\(rootName) \(invoiceId) from \(supplier) reconciles with LegalMonetaryTotal: lines \(lineTotal.decimalString), tax-inclusive \(inclusive.decimalString), payable \(payable) \(currency)"))
+        "\(rootName) \(invoiceId) from \(supplier) reconciles with LegalMonetaryTotal: lines \(lineTotal.decimalString), tax-inclusive \(inclusive.decimalString)\(extras), payable \(payable) \(currency)"))
     } catch {
       throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: context.fileName, line: error.line, column: nil), error.message,
                                            fix: (error.fix.map { $0 + "; " } ?? "") + "nothing was imported"))
