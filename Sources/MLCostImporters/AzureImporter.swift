@@ -147,8 +147,9 @@ public final class AzureImporter: ChargeRowMapper {
       r.pricingQuantity = quantity
     }
 
-    // The VM size (for GPU attribution) is in AdditionalInfo's ServiceType.
-    if let info = f.raw(row, c.additionalInfo), let size = Self.serviceType(info) {
+    // The VM size (for GPU attribution) is in AdditionalInfo's ServiceType — when it is a VM size: other services
+    // write their own words there (SQLThreatDetection), which stay in AdditionalInfo.
+    if let info = f.raw(row, c.additionalInfo), let size = Self.serviceType(info), Self.isVMSize(size) {
       r[.instanceType] = constants.ref(size)
       if let gpu = AzureVMGPU.model(size) { r[.gpuModel] = constants.ref(gpu.model); r.gpuCount = gpu.count }
     }
@@ -295,6 +296,12 @@ public final class AzureImporter: ChargeRowMapper {
     guard after.first == "\"" else { return nil }
     let value = after.dropFirst().prefix { $0 != "\"" }
     return value.isEmpty ? nil : String(value)
+  }
+
+  /// `Standard_NC24ads_A100_v4`, `Basic_A1`: Azure VM sizes start with their tier.
+  static func isVMSize(_ s: String) -> Bool {
+    let l = s.lowercased()
+    return (l.hasPrefix("standard_") || l.hasPrefix("basic_")) && s.count > 9
   }
 
   static func serviceCategory(_ meterCategory: String) -> String {

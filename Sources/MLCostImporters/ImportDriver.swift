@@ -159,6 +159,7 @@ public enum ImportDriver {
     for (key, totals) in accepted.entries {
       result.fileTotals[key, default: Totals()].merge(totals)
     }
+    result.warnings += currencyWarnings(Set(result.fileTotals.keys.map(\.currency)), fileName: fileName)
     result.bytesRead = reader.bytesRead
     progress?(ImportProgress(bytesRead: source.sourceBytesRead ?? reader.bytesRead, rows: result.rowsRead))
     return result
@@ -213,6 +214,16 @@ public enum ImportDriver {
     result.sniffed = sniffed
     result.bytesRead = reader.bytesRead
     return result
+  }
+
+  /// A billing currency that is not an ISO 4217 code (`MC` in an Azure export): kept as written, never converted or added
+  /// to another currency, and said once per file.
+  static func currencyWarnings(_ currencies: Set<Currency>, fileName: String) -> [Diagnostic] {
+    currencies.filter { !$0.isISOCode && $0.code != "?" }.sorted().map {
+      Diagnostic(.warning, at: SourceLocation(file: fileName, line: 1, column: nil),
+                 "billing currency '\($0.code)' is not an ISO 4217 code (three letters): its amounts are kept under '\($0.code)', apart from every other currency",
+                 fix: "check the export's currency column; --currency only fills an absent one")
+    }
   }
 
   static func location(_ reader: CSVReader, _ field: Int?, _ fileName: String, _ lineMap: ((Int) -> Int)?) -> SourceLocation {

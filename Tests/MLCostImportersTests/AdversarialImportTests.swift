@@ -97,3 +97,31 @@ struct AdversarialImportTests {
     #expect(bad.contains("f:3") && bad.contains("cost"), "\(bad)")
   }
 }
+
+/// Found on public Azure exports: words that are not VM sizes, currencies that are not ISO codes.
+struct AzureQuirkTests {
+  static let header = "BillingAccountId,BillingPeriodStartDate,BillingPeriodEndDate,Date,MeterCategory,MeterName,Quantity,CostInBillingCurrency,"
+    + "BillingCurrencyCode,ResourceId,AdditionalInfo,ChargeType,PricingModel"
+
+  func run(_ rows: [String]) throws -> (ImportResult, RecordingSink) {
+    let sink = RecordingSink()
+    let r = try ImportDriver.run(source: MemoryByteSource(([Self.header] + rows).joined(separator: "\n") + "\n"), fileName: "azure.csv",
+                                 options: ImportOptions(format: .azure), sink: sink)
+    return (r, sink)
+  }
+
+  @Test func aServiceTypeThatIsNotAVMSizeIsNotAnInstanceType() throws {
+    let (_, sink) = try run([
+      #"1,10/01/2026,10/31/2026,10/05/2026,Microsoft Defender for Cloud,Standard Node,1,0.50,USD,/subscriptions/s/rg/db,"{""ServiceType"": ""SQLThreatDetection""}",Usage,OnDemand"#,
+      #"1,10/01/2026,10/31/2026,10/05/2026,Virtual Machines,NC24ads A100 v4,1,3.67,USD,/subscriptions/s/rg/vm,"{""ServiceType"": ""Standard_NC24ads_A100_v4""}",Usage,OnDemand"#,
+    ])
+    #expect(!sink.lines[0].contains("instanceType") && sink.lines[0].contains("SQLThreatDetection"), "\(sink.lines[0])")
+    #expect(sink.lines[1].contains("instanceType=Standard_NC24ads_A100_v4") && sink.lines[1].contains("gpuModel=A100"), "\(sink.lines[1])")
+  }
+
+  @Test func aCurrencyThatIsNotAnISOCodeIsKeptApartWithAWarning() throws {
+    let (r, _) = try run([#"1,10/01/2026,10/31/2026,10/05/2026,Storage,LRS,1,0.50,MC,/subscriptions/s/rg/st,,Usage,OnDemand"#])
+    #expect(r.fileTotals.keys.map(\.currency.code) == ["MC"])
+    #expect(r.warnings.contains { $0.message.contains("'MC' is not an ISO 4217 code") && $0.location?.file == "azure.csv" }, "\(r.warnings)")
+  }
+}
