@@ -9,7 +9,7 @@ import MLCostPlanner
 /// (`scripts/fuzz`); the tests replay every committed seed and every crash found (`Fuzz/corpus/`).
 /// An error thrown by the parser is the right answer to bad input; a trap or a broken invariant is a bug.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-  case csv, decimal, timestamp, focus, cur, azure, gcp, oci, litellm, metrics
+  case csv, decimal, timestamp, focus, focusDataset = "focus-dataset", cur, azure, gcp, oci, litellm, metrics
   case openai, anthropic, gcpJSONLines = "gcp-jsonl", cloudwatch, ubl, gzip, rules, scenario
 
   public func run(_ bytes: [UInt8]) {
@@ -52,6 +52,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .azure: .azure
     case .gcp, .gcpJSONLines: .gcp
     case .oci: .oci
+    case .focusDataset: .focusDataset
     case .litellm: .litellm
     case .metrics: .metrics
     case .openai: .openai
@@ -97,4 +98,5 @@ private final class TallySink: ImportSink {
   func reject(_ row: RejectedRow) throws {}
   func writeUsage(_ usage: UsageRecord) throws { billed += usage.cost ?? .zero }
   func writeMetric(_ sample: MetricSample) throws {}
+  func writeDataset(_ d: DatasetRecord) throws { if d.dataset == .invoiceDetail { billed += d.cost ?? .zero } }
 }

@@ -142,6 +142,9 @@ public struct ImportSummary: Sendable {
 final class DiscardingSink: ImportSink {
   func write(_ charge: borrowing ChargeRecord) throws {}
   func reject(_ row: RejectedRow) throws {}
+  func writeUsage(_ usage: UsageRecord) throws {}
+  func writeMetric(_ sample: MetricSample) throws {}
+  func writeDataset(_ row: DatasetRecord) throws {}
 }
 
 extension Workspace {

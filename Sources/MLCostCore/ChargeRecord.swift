@@ -118,12 +118,11 @@ public protocol ImportSink: AnyObject {
   func writeUsage(_ usage: UsageRecord) throws
   /// Stores one metric sample.
   func writeMetric(_ sample: MetricSample) throws
+  /// Stores one row of a FOCUS Contract Commitment, Billing Period or Invoice Detail dataset.
+  func writeDataset(_ row: DatasetRecord) throws
 }
 
-extension ImportSink {
-  public func writeUsage(_ usage: UsageRecord) throws {}
-  public func writeMetric(_ sample: MetricSample) throws {}
-}
+// No default implementations: a sink that forgot a kind of record would drop it in silence (a batching sink once did).
 
 /// A row that could not be imported, kept whole.
 public struct RejectedRow: Sendable, Equatable {

@@ -5,7 +5,7 @@ import MLCostCore
 /// (docs/adding-a-format.md).
 public enum FormatRegistry {
   public static let all: [FormatDescriptor] = [
-    .focus, .cur, .azure, .gcp, .oci, .openai, .anthropic, .litellm, .metrics, .cloudwatch, .ubl,
+    .focus, .focusDataset, .cur, .azure, .gcp, .oci, .openai, .anthropic, .litellm, .metrics, .cloudwatch, .ubl,
   ]
 }
 

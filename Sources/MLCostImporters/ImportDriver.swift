@@ -197,13 +197,15 @@ public enum ImportDriver {
         mapped = try mapper.map(reader)
       } catch {
         let loc = location(reader, error.fieldIndex, fileName, nil)
+        let refused = mapper.refusedAmounts
         try context.reject(line: loc.line, column: loc.column, field: error.field, raw: reader.rawText,
-                           message: error.message, fix: error.fix)
+                           message: error.message, fix: error.fix, key: refused?.key, amounts: refused?.amounts)
         continue
       }
       switch mapped {
       case .usage(var u): u.line = reader.rowLine; try context.usage(u)
       case .metric(var m): m.line = reader.rowLine; try context.metric(m)
+      case .dataset(var d): d.line = reader.rowLine; try context.dataset(d)
       }
       if let progress, context.result.rowsRead & 0x3FFF == 0 {
         progress(ImportProgress(bytesRead: source.sourceBytesRead ?? reader.bytesRead, rows: context.result.rowsRead))

@@ -14,6 +14,7 @@ final class LiteLLMDailyImporter: RecordRowMapper {
   /// LiteLLM keeps one row per (entity, date, key, model, provider, endpoint): a second one would count twice.
   private var seen: [String: Int] = [:]
   private var warnedCache = false
+  private(set) var refusedAmounts: (key: PeriodCurrency, amounts: RowAmounts)?
 
   struct Cols {
     var date, entity, apiKey, model, modelGroup, provider, endpoint, prompt, completion, cacheRead, cacheWrite: Int?
@@ -50,6 +51,7 @@ final class LiteLLMDailyImporter: RecordRowMapper {
   }
 
   func map(_ row: CSVReader) throws(RowError) -> MappedRecord {
+    refusedAmounts = nil
     try f.checkShape(row)
     var u = UsageRecord()
     u.source = "litellm.daily_spend"
@@ -66,14 +68,6 @@ final class LiteLLMDailyImporter: RecordRowMapper {
     }
     u.apiKey = f.string(row, c.apiKey)
     let endpoint = f.string(row, c.endpoint)
-    let key = [f.string(row, c.date), entity, u.apiKey, u.model, f.string(row, c.provider), f.string(row, c.tool), endpoint]
-      .map { $0 ?? "" }.joined(separator: "\u{1F}")
-    if let first = seen[key] {
-      throw RowError(fieldIndex: c.date, field: f.header[c.date!],
-                     message: "this day, \(c.entityName.isEmpty ? "entity" : c.entityName), key, model and endpoint were already counted at line \(first)",
-                     fix: "LiteLLM keeps one row per day and key; drop the duplicate (two exports that overlap?)")
-    }
-    seen[key] = row.rowLine
     if let n = try f.integer(row, c.requests) { u.requests = n } else {
       u.requests = (try f.integer(row, c.succeeded) ?? 0).plusSaturating(try f.integer(row, c.failed) ?? 0)
     }
@@ -98,6 +92,16 @@ final class LiteLLMDailyImporter: RecordRowMapper {
     u.outputTokens = try f.integer(row, c.completion)
     u.cost = try f.money(row, c.spend)
     u.currency = "USD"
+    // From here on a refused row still counts its spend in the file's total, as rejected.
+    if let cost = u.cost { var a = RowAmounts(); a.billedCost = cost; a.effectiveCost = cost; refusedAmounts = (RecordContext.key(u), a) }
+    let key = [f.string(row, c.date), entity, u.apiKey, u.model, f.string(row, c.provider), f.string(row, c.tool), endpoint]
+      .map { $0 ?? "" }.joined(separator: "\u{1F}")
+    if let first = seen[key] {
+      throw RowError(fieldIndex: c.date, field: f.header[c.date!],
+                     message: "this day, \(c.entityName.isEmpty ? "entity" : c.entityName), key, model and endpoint were already counted at line \(first)",
+                     fix: "LiteLLM keeps one row per day and key; drop the duplicate (two exports that overlap?)")
+    }
+    seen[key] = row.rowLine
     u.sourceRequestType = endpoint
     u.requestType = endpoint.flatMap(Self.requestType(endpoint:)) ?? .other
     var extra: [String] = []

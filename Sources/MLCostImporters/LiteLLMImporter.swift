@@ -9,6 +9,7 @@ final class LiteLLMImporter: RecordRowMapper {
   @exclusivity(unchecked) private var c = Cols()
   /// Request ids seen in this file, with their line: a request logged twice would count its spend twice.
   @exclusivity(unchecked) private var seen: [String: Int] = [:]
+  @exclusivity(unchecked) private(set) var refusedAmounts: (key: PeriodCurrency, amounts: RowAmounts)?
 
   struct Cols {
     var id, callType, apiKey, spend, prompt, completion, total, start, end, model, modelGroup, modelId, provider: Int?
@@ -29,6 +30,7 @@ final class LiteLLMImporter: RecordRowMapper {
   }
 
   func map(_ row: CSVReader) throws(RowError) -> MappedRecord {
+    refusedAmounts = nil
     try f.checkShape(row)
     var u = UsageRecord()
     u.source = "litellm.spend_logs"
@@ -36,13 +38,6 @@ final class LiteLLMImporter: RecordRowMapper {
     u.bucketEnd = try f.time(row, c.end) ?? u.bucketStart
     u.provider = f.string(row, c.provider).map(Self.providerName) ?? "LiteLLM"
     u.model = f.string(row, c.model); u.requestId = f.string(row, c.id)
-    if let id = u.requestId, !id.isEmpty {
-      if let first = seen[id] {
-        throw RowError(fieldIndex: c.id, field: f.header[c.id!], message: "request_id \(id) was already logged at line \(first)",
-                       fix: "each request is one row in LiteLLM_SpendLogs; drop the duplicate (an export that overlaps another?)")
-      }
-      seen[id] = row.rowLine
-    }
     u.apiKey = f.string(row, c.apiKey); u.user = f.string(row, c.user); u.team = f.string(row, c.team)
     u.endUser = f.string(row, c.endUser); u.project = f.string(row, c.organization)
     u.requests = 1
@@ -51,6 +46,15 @@ final class LiteLLMImporter: RecordRowMapper {
     if u.inputTokens == nil, u.outputTokens == nil, let total = try f.integer(row, c.total), total > 0 { u.inputTokens = total }
     u.cost = try f.money(row, c.spend)
     u.currency = "USD"
+    // From here on a refused request still counts its spend in the file's total, as rejected.
+    if let cost = u.cost { var a = RowAmounts(); a.billedCost = cost; a.effectiveCost = cost; refusedAmounts = (RecordContext.key(u), a) }
+    if let id = u.requestId, !id.isEmpty {
+      if let first = seen[id] {
+        throw RowError(fieldIndex: c.id, field: f.header[c.id!], message: "request_id \(id) was already logged at line \(first)",
+                       fix: "each request is one row in LiteLLM_SpendLogs; drop the duplicate (an export that overlaps another?)")
+      }
+      seen[id] = row.rowLine
+    }
     let callType = f.string(row, c.callType)
     u.sourceRequestType = callType
     u.requestType = callType.flatMap(RequestType.init(sourceTerm:)) ?? .other

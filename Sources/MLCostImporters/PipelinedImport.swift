@@ -28,6 +28,7 @@ public enum PipelinedImport {
         }
         for u in batch.usage { try sink.writeUsage(u) }
         for m in batch.metrics { try sink.writeMetric(m) }
+        for d in batch.datasets { try sink.writeDataset(d) }
         for r in batch.rejects { try sink.reject(r) }
       } catch {
         consumerError = error
@@ -102,8 +103,12 @@ private final class BatchingSink: ImportSink {
     current.metrics.append(sample)
     if current.metrics.count >= PipelinedImport.batchRows * 4 { try ship() }
   }
+  func writeDataset(_ row: DatasetRecord) throws {
+    current.datasets.append(row)
+    if current.datasets.count >= PipelinedImport.batchRows { try ship() }
+  }
   func flush() throws {
-    if current.count > 0 || !current.rejects.isEmpty || !current.usage.isEmpty || !current.metrics.isEmpty { try ship() }
+    if current.count > 0 || !current.rejects.isEmpty || !current.usage.isEmpty || !current.metrics.isEmpty || !current.datasets.isEmpty { try ship() }
   }
   private func ship() throws {
     guard queue.put(current) else { throw CancelledImport() }
@@ -133,6 +138,7 @@ final class RowBatch: @unchecked Sendable {
   @exclusivity(unchecked) var rejects: [RejectedRow] = []
   @exclusivity(unchecked) var usage: [UsageRecord] = []
   @exclusivity(unchecked) var metrics: [MetricSample] = []
+  @exclusivity(unchecked) var datasets: [DatasetRecord] = []
   var count: Int { fixed.count }
 
   init() {
@@ -148,6 +154,7 @@ final class RowBatch: @unchecked Sendable {
     rejects.removeAll(keepingCapacity: true)
     usage.removeAll(keepingCapacity: true)
     metrics.removeAll(keepingCapacity: true)
+    datasets.removeAll(keepingCapacity: true)
   }
 
   func append(_ c: borrowing ChargeRecord) {

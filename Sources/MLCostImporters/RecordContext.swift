@@ -38,6 +38,22 @@ public final class RecordContext {
     accepted.add(Self.key(u), amounts)
   }
 
+  /// A dataset row counts under its billing period; an invoice line's BilledCost is money the file states.
+  func dataset(_ d: DatasetRecord) throws {
+    result.rowsRead += 1
+    try sink.writeDataset(d)
+    result.rowsStored += 1
+    var amounts = RowAmounts()
+    let money = d.dataset == .invoiceDetail ? d.cost : nil
+    amounts.billedCost = money; amounts.effectiveCost = money
+    accepted.add(Self.key(d), amounts)
+  }
+
+  /// The reconciliation key of a dataset row: its period and currency (`none` for rows that are not invoiced money).
+  static func key(_ d: DatasetRecord) -> PeriodCurrency {
+    PeriodCurrency(period: d.period, currency: d.dataset == .invoiceDetail && d.cost != nil ? (d.currency ?? "?") : "none")
+  }
+
   func metric(_ m: MetricSample) throws {
     result.rowsRead += 1
     try sink.writeMetric(m)
@@ -75,12 +91,20 @@ public final class RecordContext {
 enum MappedRecord {
   case usage(UsageRecord)
   case metric(MetricSample)
+  case dataset(DatasetRecord)
 }
 
 /// A CSV row mapper for sources that yield usage records or metric samples rather than charges.
 protocol RecordRowMapper: AnyObject {
   var warnings: [Diagnostic] { get }
   func map(_ row: CSVReader) throws(RowError) -> MappedRecord
+  /// The money of the row `map` just refused, when it had read it: counted in the file's totals as rejected, so a
+  /// refused row's cost is never lost from the reconciliation.
+  var refusedAmounts: (key: PeriodCurrency, amounts: RowAmounts)? { get }
+}
+
+extension RecordRowMapper {
+  var refusedAmounts: (key: PeriodCurrency, amounts: RowAmounts)? { nil }
 }
 
 /// An importer for a whole document (JSON, XML): the bytes in, records to the context.

@@ -319,8 +319,9 @@ public final class ChargeLoader: ImportSink {
   }
   public func writeUsage(_ usage: UsageRecord) throws { try records().write(usage) }
   public func writeMetric(_ sample: MetricSample) throws { try records().write(sample) }
-  /// Charges, usage records and metric samples written.
-  public var recordsWritten: Int { rowsWritten + (recordWriter.map { $0.usageRows + $0.metricRows } ?? 0) }
+  public func writeDataset(_ row: DatasetRecord) throws { try records().write(row) }
+  /// Charges, usage records, metric samples and dataset rows written.
+  public var recordsWritten: Int { rowsWritten + (recordWriter.map { $0.usageRows + $0.metricRows + $0.datasetRows } ?? 0) }
 
   public func reject(_ row: RejectedRow) throws {
     let s = insertReject

@@ -189,5 +189,28 @@ extension Migrations {
     ("0010-daily-pricing-currency", """
       ALTER TABLE charge_daily ADD COLUMN pricing_currency_cost;
       """),
+    // FOCUS Contract Commitment, Billing Period and Invoice Detail rows: the typed fields reconciliation and commitment
+    // reports read, every column as JSON. Small tables (rows per invoice line or contract, not per hour).
+    ("0011-focus-datasets", """
+      CREATE TABLE focus_dataset_row (
+        import_id INTEGER NOT NULL REFERENCES import(id),
+        dataset TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        row_id TEXT,
+        invoice_issuer TEXT,
+        billing_account_id TEXT,
+        invoice_id TEXT,
+        period_start INTEGER,
+        period_end INTEGER,
+        category TEXT,
+        currency TEXT,
+        cost,
+        quantity REAL,
+        unit TEXT,
+        fields TEXT NOT NULL
+      );
+      CREATE INDEX focus_dataset_row_import ON focus_dataset_row(import_id);
+      CREATE INDEX focus_dataset_row_period ON focus_dataset_row(dataset, period_start);
+      """),
   ]
 }

@@ -20,6 +20,13 @@ final class RecordWriter {
   struct SeriesDay: Hashable { var series: Int64; var day: Int64 }
   @exclusivity(unchecked) private(set) var usageRows = 0
   @exclusivity(unchecked) private(set) var metricRows = 0
+  @exclusivity(unchecked) private(set) var datasetRows = 0
+  /// Dataset rows per reconciliation key (invoice lines carry money; the others count rows under `none`).
+  @exclusivity(unchecked) private(set) var datasetTallies: [PeriodCurrency: Totals] = [:]
+  /// What this import's dataset rows cover, for replacing an older export of the same thing.
+  @exclusivity(unchecked) private(set) var datasetScopes = Set<DatasetScope>()
+  struct DatasetScope: Hashable { var dataset: String; var issuer: String?; var account: String?; var periodStart: Int64?; var id: String? }
+  @exclusivity(unchecked) private var insertDataset: Statement?
 
   struct UsageScope: Hashable {
     var provider: Int64
@@ -72,6 +79,31 @@ final class RecordWriter {
       usageScopes[scope] = min(r.lowerBound, u.bucketStart)...max(r.upperBound, u.bucketStart)
     } else {
       usageScopes[scope] = u.bucketStart...u.bucketStart
+    }
+  }
+
+  func write(_ d: DatasetRecord) throws(StoreError) {
+    if insertDataset == nil {
+      insertDataset = try db.prepare("""
+        INSERT INTO focus_dataset_row (import_id, dataset, line, row_id, invoice_issuer, billing_account_id, invoice_id, period_start,
+          period_end, category, currency, cost, quantity, unit, fields) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        """)
+    }
+    let s = insertDataset!
+    s.bind(1, importId); s.bind(2, d.dataset.rawValue); s.bind(3, Int64(d.line)); s.bind(4, d.id); s.bind(5, d.invoiceIssuer)
+    s.bind(6, d.billingAccountId); s.bind(7, d.invoiceId); s.bind(8, d.periodStart); s.bind(9, d.periodEnd); s.bind(10, d.category)
+    s.bind(11, d.currency?.code); s.bind(12, d.cost); s.bind(13, d.quantity); s.bind(14, d.unit); s.bind(15, d.fields)
+    try s.run()
+    datasetRows += 1
+    let invoiced = d.dataset == .invoiceDetail && d.cost != nil
+    let key = PeriodCurrency(period: d.period, currency: invoiced ? (d.currency ?? "?") : "none")
+    datasetTallies[key, default: Totals()].add(billed: invoiced ? d.cost : nil, effective: invoiced ? d.cost : nil)
+    // A commitment is replaced by its id; a billing period by issuer and period; invoice lines by issuer, account and period.
+    switch d.dataset {
+    case .contractCommitment: if let id = d.id { datasetScopes.insert(DatasetScope(dataset: d.dataset.rawValue, periodStart: d.periodStart, id: id)) }
+    case .billingPeriod: datasetScopes.insert(DatasetScope(dataset: d.dataset.rawValue, issuer: d.invoiceIssuer, periodStart: d.periodStart))
+    case .invoiceDetail:
+      datasetScopes.insert(DatasetScope(dataset: d.dataset.rawValue, issuer: d.invoiceIssuer, account: d.billingAccountId, periodStart: d.periodStart))
     }
   }
 

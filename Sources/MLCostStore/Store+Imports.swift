@@ -166,7 +166,8 @@ extension Store {
       var replacements = replacesOlderExports ? try replaceOlderExports(importId: id) : []
       if let records = loader.recordWriter {
         for (key, totals) in try verifiedUsageTotals(records) { stored[key, default: Totals()].merge(totals) }
-        if replacesOlderExports { replacements += try replaceOlderUsage(records) }
+        for (key, totals) in try verifiedDatasetTotals(records) { stored[key, default: Totals()].merge(totals) }
+        if replacesOlderExports { replacements += try replaceOlderUsage(records) + replaceOlderDatasets(records) }
       }
       let reconciliation = ReconciliationRow.rows(file: fileTotals, stored: stored, rejected: rejectedTotals)
       let insertTotal = try db.prepare("""
@@ -239,6 +240,43 @@ extension Store {
       throw .schema("the stored usage records (\(row[0]) rows, \(row[1]) pico-units) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
     }
     return records.usageTallies
+  }
+
+  /// The dataset rows as stored, checked against what was inserted.
+  private func verifiedDatasetTotals(_ records: RecordWriter) throws(StoreError) -> [PeriodCurrency: Totals] {
+    guard records.datasetRows > 0 else { return [:] }
+    var expected = Totals()
+    for t in records.datasetTallies.values { expected.merge(t) }
+    if expected.overflowed { throw StoreError.overflow("the dataset import's invoiced total passes ±1.7 × 10^26 units") }
+    let row = try db.rows("""
+      SELECT count(*), money_sum(CASE WHEN dataset = 'invoice-detail' THEN cost END) FROM focus_dataset_row WHERE import_id = ?
+      """, [.integer(records.importId)])[0]
+    guard row[0].int == Int64(expected.rows), (row[1].amount ?? .zero) == expected.billedCost else {
+      throw .schema("the stored dataset rows (\(row[0]) rows, \(row[1]) pico-units) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
+    }
+    return records.datasetTallies
+  }
+
+  /// A newer export of a dataset replaces older rows of the same thing: a commitment by id, a billing period by issuer and
+  /// period, invoice lines by issuer, billing account and period.
+  private func replaceOlderDatasets(_ records: RecordWriter) throws(StoreError) -> [Replacement] {
+    var out: [Replacement] = []
+    for scope in records.datasetScopes.sorted(by: { ($0.dataset, $0.periodStart ?? 0, $0.id ?? "") < ($1.dataset, $1.periodStart ?? 0, $1.id ?? "") }) {
+      let filter = scope.id != nil ? "row_id = ?2" : "invoice_issuer IS ?2 AND billing_account_id IS ?3 AND period_start IS ?4"
+      let args: [SQLValue] = [.text(scope.dataset), scope.id.map { .text($0) } ?? scope.issuer.map { .text($0) } ?? .null,
+                              scope.account.map { .text($0) } ?? .null, scope.periodStart.map { .integer($0) } ?? .null, .integer(records.importId)]
+      let older = try db.rows("""
+        SELECT d.import_id, i.file_name, count(*) FROM focus_dataset_row d JOIN import i ON i.id = d.import_id
+        WHERE d.dataset = ?1 AND \(filter) AND d.import_id <> ?5 GROUP BY d.import_id ORDER BY d.import_id
+        """, args)
+      guard !older.isEmpty else { continue }
+      _ = try db.rows("DELETE FROM focus_dataset_row WHERE dataset = ?1 AND \(filter) AND import_id <> ?5", args)
+      for r in older {
+        out.append(Replacement(importId: r[0].int ?? 0, fileName: r[1].string ?? "", provider: scope.issuer, billingAccount: scope.account ?? scope.id,
+                               period: BillingMonth(containing: scope.periodStart ?? 0), rowsRemoved: Int(r[2].int ?? 0)))
+      }
+    }
+    return out
   }
 
   /// A newer usage export of the same provider and source replaces older records in the time range it covers.

@@ -61,6 +61,9 @@ struct CURAmortisationTests {
       rows.append((c.billedCost, c.effectiveCost, c.chargeCategory, c[.commitmentDiscountStatus].string))
     }
     func reject(_ row: RejectedRow) throws { Issue.record("rejected: \(row.reason)") }
+    func writeUsage(_ usage: UsageRecord) throws { Issue.record("a CUR row became usage") }
+    func writeMetric(_ sample: MetricSample) throws { Issue.record("a CUR row became a metric") }
+    func writeDataset(_ row: DatasetRecord) throws { Issue.record("a CUR row became a dataset row") }
   }
 
   static func csv(_ c: Case) -> String {

@@ -30,6 +30,7 @@ struct StoreTests {
       "0008-alerts": "dcf8dd9212e13d26",
       "0009-daily-quantity": "b425929d7acd5794",
       "0010-daily-pricing-currency": "3ffa4f7cf94c833b",
+      "0011-focus-datasets": "89692cd97c1508dd",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")

@@ -54,6 +54,17 @@ public final class RecordingSink: ImportSink {
 
   public func reject(_ row: RejectedRow) throws { rejects.append(row) }
 
+  public func writeDataset(_ d: DatasetRecord) throws {
+    var parts = ["line \(d.line): \(d.dataset.rawValue)"]
+    func add(_ name: String, _ v: Any?) { if let v { parts.append("\(name)=\(v)") } }
+    add("id", d.id); add("issuer", d.invoiceIssuer); add("account", d.billingAccountId); add("invoice", d.invoiceId)
+    add("period", d.periodStart.map { Timestamp.iso8601($0) + ".." + (d.periodEnd.map(Timestamp.iso8601) ?? "null") })
+    add("category", d.category); add("currency", d.currency?.code); add("cost", d.cost?.decimalString); add("quantity", d.quantity); add("unit", d.unit)
+    if (try? JSONSerialization.jsonObject(with: Data(d.fields.utf8))) as? [String: Any] == nil { invalidJSON.append("line \(d.line) fields: \(d.fields)") }
+    parts.append("fields=\(d.fields)")
+    lines.append(parts.joined(separator: " "))
+  }
+
   public func writeUsage(_ u: UsageRecord) throws {
     usage.append(u)
     var parts = ["line \(u.line): usage \(u.provider) \(u.source)", "bucket=\(Timestamp.iso8601(u.bucketStart))..\(Timestamp.iso8601(u.bucketEnd))",
