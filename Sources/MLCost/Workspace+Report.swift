@@ -28,11 +28,12 @@ extension Workspace {
   static func attributionInput(_ month: BillingMonth, prices: APIPriceBook?, store: Store, withActivity: Bool = true,
                                sliceFields: [SliceField] = [], days: Range<Int64>? = nil) throws -> AttributionInput {
     var tagCache: [String: (set: Int, tags: [String: String])] = [:]
-    let byDay = sliceFields.contains(.day)
-    let groups = try store.chargeGroups(month: month, fields: Self.reportFields, days: days, byDay: byDay).map { g -> ChargeGroup in
+    let byDay = sliceFields.contains(.day), byDims = sliceFields.contains(.origin)
+    let groups = try store.chargeGroups(month: month, fields: Self.reportFields, days: days, byDay: byDay, byDims: byDims).map { g -> ChargeGroup in
       var c = ChargeGroup(currency: Currency(g.text[.billingCurrency] ?? "?"), billedCost: g.billedCost, effectiveCost: g.effectiveCost, rows: g.rows,
                           chargeCategory: g.chargeCategory)
       c.pricingCategory = g.pricingCategory; c.gpuCount = g.gpuCount; c.consumedQuantity = g.consumedQuantity; c.day = g.day
+      c.origin = g.dimsId.map(String.init)
       fill(&c, text: g.text)
       if let raw = g.text[.tags] {
         if let cached = tagCache[raw] { c.tags = cached.tags; c.tagSet = cached.set } else {

@@ -3,6 +3,7 @@ import MLCostCore
 
 /// Charges + usage + rules → allocations that conserve money exactly (docs/attribution.md).
 /// Pure: values in, values out.
+
 public enum AttributionEngine {
   public static func run(_ input: AttributionInput, rules: Rules) throws(ConservationError) -> Attribution {
     var b = Builder(input: input, rules: rules)
@@ -173,7 +174,10 @@ struct Builder {
       let (component, rulePhase) = AttributionEngine.component(c, rules: rules, tags: tags)
       let requestType = requestTypeName(resolved.values[.requestType])
       let phase = rulePhase ?? (["fine-tune", "training", "train"].contains(requestType) ? .training : .inference)
-      let poolIndex = c.commitmentStatus?.lowercased() == "unused" ? nil : rules.pools.firstIndex { AttributionEngine.matches($0.match, c, tags) }
+      // A row its provider already split (FOCUS 1.3 AllocatedTags naming a model) is its consumer's: no pool splits it again.
+      let providerSplit = tags[AttributionEngine.allocatedTag] != nil && resolved.values[.model] != nil
+      let poolIndex = c.commitmentStatus?.lowercased() == "unused" || providerSplit ? nil
+        : rules.pools.firstIndex { AttributionEngine.matches($0.match, c, tags) }
       let slice = input.sliceFields.isEmpty ? [] : input.sliceFields.map { $0.value(c, tags: tags) }
       count(c.currency, .charge, cost)
 
@@ -296,4 +300,9 @@ struct Builder {
     d.cacheWriteTokens.addSaturating(u.cacheWriteTokens); d.outputTokens.addSaturating(u.outputTokens)
     drivers[model, default: [:]][currency] = d
   }
+}
+
+extension AttributionEngine {
+  /// The tag the FOCUS importer puts on a row its provider split (its AllocatedTags laid over its Tags).
+  public static let allocatedTag = "focus:allocated"
 }

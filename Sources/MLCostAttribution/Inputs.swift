@@ -30,6 +30,8 @@ public struct ChargeGroup: Sendable {
   public var tagSet: Int?
   /// The day (UTC midnight) of its charges when the month was read per day (a report grouped or filtered by day).
   public var day: Int64?
+  /// Which stored dimensions row it is, when the month was read per row (the FOCUS export maps allocations back to lines).
+  public var origin: String?
 
   public init(currency: Currency, billedCost: Amount, effectiveCost: Amount, rows: Int = 1, chargeCategory: ChargeCategory = .usage,
               tags: [String: String] = [:]) {

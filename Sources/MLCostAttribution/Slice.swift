@@ -9,12 +9,15 @@ public enum SliceField: Hashable, Sendable, CustomStringConvertible {
   case tag(String)
   /// The UTC day of the charge (its ChargePeriodStart) or of the usage bucket, as 2026-10-05.
   case day
+  /// The charge group's origin (`ChargeGroup.origin`); never parsed from the command line.
+  case origin
 
   public var description: String {
     switch self {
     case .field(let f): f.rawValue.replacingOccurrences(of: "_", with: "-")
     case .tag(let k): "tag:" + k
     case .day: "day"
+    case .origin: "origin"
     }
   }
 
@@ -28,6 +31,7 @@ public enum SliceField: Hashable, Sendable, CustomStringConvertible {
     case .field(let f): v = c.value(of: f)
     case .tag(let k): v = tags[k]
     case .day: v = Self.dayText(c.day)
+    case .origin: v = c.origin
     }
     return v.flatMap { $0.isEmpty ? nil : $0 } ?? SliceField.none
   }

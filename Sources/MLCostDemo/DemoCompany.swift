@@ -188,10 +188,10 @@ public enum DemoCompany {
                     "BilledCost": money(commitment), "EffectiveCost": "0.00", "PricingQuantity": "1", "PricingUnit": "Month",
                     "ChargeDescription": "1-year No Upfront SageMaker Savings Plan, $75.00/hour commitment"]) { $1 }
     w.write(purchase); billedAWS += commitment
-    // Credits: one enterprise credit; one promotional credit whose EffectiveCost disagrees with its
-    // BilledCost (FOCUS says they must match; real exports break it — stored as is and flagged).
+    // Credits: an enterprise credit and a promotional one (EffectiveCost = BilledCost, as FOCUS requires of credits; a
+    // real export that breaks it is stored as is and flagged: Tests/Fixtures/focus/arithmetic-violations).
     for (amount, effective, what) in [(-1_500_000_000_000 as Int64, -1_500_000_000_000 as Int64, "Enterprise discount credit"),
-                                      (-250_000_000_000, -275_000_000_000, "AI Accelerate promotional credit")] {
+                                      (-250_000_000_000, -250_000_000_000, "AI Accelerate promotional credit")] {
       var credit = base
       credit.merge(["ChargeCategory": "Credit", "ChargeFrequency": "One-Time", "ChargePeriodStart": iso(start),
                     "ChargePeriodEnd": iso(month.next.start), "SubAccountId": prod.0, "SubAccountName": prod.1,

@@ -317,6 +317,9 @@ public final class FocusImporter: ChargeRowMapper {
     return true
   }
 
+  /// The tag a provider-split row carries (docs/import.md).
+  public static let allocatedTag = "focus:allocated"
+
   /// A row the provider split (FOCUS 1.3): its consumer's AllocatedTags over the resource's Tags, as one JSON object
   /// with sorted keys, so attribution reads the consumer. Unreadable AllocatedTags leave its Tags (noted once; the raw
   /// value stays in `extra`).
@@ -334,6 +337,8 @@ public final class FocusImporter: ChargeRowMapper {
     }
     var merged: [String: Any] = state.hasTags ? ((try? JSONSerialization.jsonObject(with: Data(tagScratch.bytes))) as? [String: Any] ?? [:]) : [:]
     for (k, v) in consumer { merged[k] = v }
+    // Marks the row as split by its provider: attribution reads its consumer and no pool splits it again.
+    if !consumer.isEmpty { merged[Self.allocatedTag] = "true" }
     guard let out = try? JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys]) else { return }
     tagScratch.reset()
     out.withUnsafeBytes { tagScratch.append($0) }

@@ -13,6 +13,8 @@ public struct StoredChargeGroup: Sendable {
   public var text: [ChargeText: String]
   /// The day (UTC midnight of ChargePeriodStart) when the groups were read per day.
   public var day: Int64?
+  /// The dimensions row when the groups were read per dimensions row (the FOCUS export).
+  public var dimsId: Int64?
 }
 
 /// One month's usage records with identical keys, summed.
@@ -68,15 +70,16 @@ extension Store {
   /// - Parameters:
   ///   - days: only the charges whose ChargePeriodStart falls in these days (UTC midnights; read from `charge_daily`).
   ///   - byDay: one group per day as well (read from `charge_daily`).
+  ///   - byDims: one group per dimensions row (`charge_dims`), so each line's group is known (the FOCUS export).
   public func chargeGroups(month: BillingMonth, fields: [ChargeText], days: Range<Int64>? = nil,
-                           byDay: Bool = false) throws(StoreError) -> [StoredChargeGroup] {
+                           byDay: Bool = false, byDims: Bool = false) throws(StoreError) -> [StoredChargeGroup] {
     let columns = fields.map { "d." + $0.column + "_id" }.joined(separator: ", ")
     let daily = days != nil || byDay
     // Grouped here rather than by SQLite: its GROUP BY sorts ~60k summary rows on 19 columns (measured
     // 100 ms a month; a hash in Swift takes a fraction of that).
     let s = try db.prepare("""
       SELECT s.rows, s.billed_cost, s.effective_cost, s.consumed_quantity, d.charge_category, d.pricing_category, d.gpu_count, \(columns)\(
-        byDay ? ", s.day" : "")
+        byDay ? ", s.day" : "")\(byDims ? ", s.dims_id" : "")
       FROM \(daily ? "charge_daily" : "charge_summary") s JOIN charge_dims d ON d.id = s.dims_id
       WHERE s.billing_period_start >= ? AND s.billing_period_start < ?\(daily ? " AND s.day >= ? AND s.day < ?" : "")
       """)
@@ -85,7 +88,7 @@ extension Store {
     struct Sums { var rows: Int64 = 0, billed = Amount.zero, effective = Amount.zero, consumed: Double? = nil }
     var groups: [[Int64]: Sums] = [:]
     var order: [[Int64]] = []
-    let width = 3 + fields.count + (byDay ? 1 : 0)
+    let width = 3 + fields.count + (byDay ? 1 : 0) + (byDims ? 1 : 0)
     var key = [Int64](repeating: 0, count: width)
     while try s.step() {
       for k in 0..<width { key[k] = s.value(4 + k).int ?? -1 }
@@ -109,7 +112,8 @@ extension Store {
       out.append(StoredChargeGroup(rows: Int(sums.rows), billedCost: sums.billed, effectiveCost: sums.effective,
                                    consumedQuantity: sums.consumed, chargeCategory: ChargeCategory(rawValue: Int(key[0])) ?? .usage,
                                    pricingCategory: key[1] < 0 ? nil : PricingCategory(rawValue: Int(key[1])),
-                                   gpuCount: key[2] < 0 ? nil : Int(key[2]), text: text, day: byDay ? key[width - 1] : nil))
+                                   gpuCount: key[2] < 0 ? nil : Int(key[2]), text: text, day: byDay ? key[3 + fields.count] : nil,
+                                   dimsId: byDims ? key[width - 1] : nil))
     }
     return out
   }

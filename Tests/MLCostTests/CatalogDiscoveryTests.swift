@@ -11,7 +11,7 @@ struct CatalogDiscoveryTests {
     #expect(r.status == 0, "\(r.stderr)")
     #expect(!r.stderr.contains("No API price catalog"), "\(r.stderr)")
     let md = try String(contentsOfFile: (dir as NSString).appendingPathComponent("out/monthly-2026-10.md"), encoding: .utf8)
-    #expect(md.contains("| USD | 115,663.14 | 115,663.14 | 115,528.30 | 0.00 | 134.84 |"))
+    #expect(md.contains("| USD | 115,688.14 | 115,688.14 | 115,553.30 | 0.00 | 134.84 |"))
   }
 
   @Test func withoutACatalogTheReportSaysWhereItLookedAndWarns() throws {
@@ -25,6 +25,6 @@ struct CatalogDiscoveryTests {
     #expect(stderr.hasPrefix("warning: No API price catalog found (looked in: catalogs, \(dir)/catalogs"), "\(stderr)")
     let md = try String(contentsOfFile: (dir as NSString).appendingPathComponent("out/monthly-2026-10.md"), encoding: .utf8)
     #expect(md.contains("No API price catalog found"))
-    #expect(md.contains("| USD | 115,528.30 | 115,528.30 | 115,528.30 | 0.00 | 0.00 |"))
+    #expect(md.contains("| USD | 115,553.30 | 115,553.30 | 115,553.30 | 0.00 | 0.00 |"))
   }
 }

@@ -116,6 +116,6 @@ import Testing
     let covered = r.coverage.reduce(Amount.zero) { $0 + $1.total }
     let billed = r.totals[0].billing
     #expect(covered != billed)
-    #expect(billed - covered == "3981.75" && r.notes.contains { $0.contains("the other 3,981.75 (credits, taxes, adjustments)") })
+    #expect(billed - covered == "4006.75" && r.notes.contains { $0.contains("the other 4,006.75 (credits, taxes, adjustments)") })
   }
 }
