@@ -35,6 +35,8 @@ public final class Workspace {
       if let existing = try store.importRecord(sha256: sha) { return .alreadyImported(existing, path: path) }
     }
     let source = HashingByteSource(file)
+    // Parquet is read by a helper process, not through `source`: its hash is taken up front.
+    let parquetSHA = try Self.isParquet(file) ? SHA256Hasher.hash(try FileByteSource(path: path)) : nil
     let input = try Self.decompressing(source, file: file, fileName: fileName)
     let info = ImportFileInfo(fileName: fileName, path: path, sha256: "pending", format: "?", formatVersion: "?",
                               fileBytes: file.size, importedAt: Self.iso8601(now()), lenient: options.lenient)
@@ -50,7 +52,7 @@ public final class Workspace {
         try file.verifyUnchanged()  // a file that changed under the reader explains any row error it caused
         throw error
       }
-      let sha = source.finish()
+      let sha = parquetSHA ?? source.finish()
       // The same bytes imported by another process while this one waited for the write lock: nothing new.
       if let existing = try? store.importRecord(sha256: sha), existing.id != loader.importId {
         outcome = .alreadyImported(existing, path: path)
@@ -87,7 +89,8 @@ public final class Workspace {
                            effectiveCost: totals.effectiveCost - rejected.effectiveCost)
     }
     let reconciliation = ReconciliationRow.rows(file: result.fileTotals, stored: stored, rejected: result.rejectedTotals)
-    return (sniffed, ImportSummary(importId: nil, path: path, fileName: fileName, sha256: source.finish(), result: result,
+    let sha = try Self.isParquet(file) ? SHA256Hasher.hash(try FileByteSource(path: path)) : source.finish()
+    return (sniffed, ImportSummary(importId: nil, path: path, fileName: fileName, sha256: sha, result: result,
                                    reconciliation: reconciliation, replacements: [], dryRun: true))
   }
 
@@ -111,12 +114,16 @@ public final class Workspace {
                  lastChargeDay: try store.lastChargeDay())
   }
 
-  /// The source to parse: gzip is inflated on the fly (detected by its magic number, not the name).
+  /// The source to parse: gzip is inflated on the fly, Parquet read as CSV by a pyarrow helper (both detected by their
+  /// magic numbers, not the name).
   static func decompressing(_ source: any ByteSource, file: FileByteSource, fileName: String) throws -> any ByteSource {
+    if isParquet(file) { return try ParquetByteSource(path: file.path, fileName: fileName) }
     let head = file.peek(2)
     let isGzip = head.withUnsafeBytes { GzipByteSource.isGzip($0) }
     return isGzip ? try GzipByteSource(source, fileName: fileName) : source
   }
+
+  static func isParquet(_ file: FileByteSource) -> Bool { file.peek(4).withUnsafeBytes { ParquetByteSource.isParquet($0) } }
 
   static func iso8601(_ date: Date) -> String {
     Timestamp.iso8601(Int64(date.timeIntervalSince1970.rounded(.down)))
