@@ -157,6 +157,8 @@ struct FocusRowWriter {
   /// `mlcost:model-tag`, `mlcost:pool`, `mlcost:unused-commitment`, … from the rule that placed the cost.
   static func methodId(_ rule: String) -> String {
     let r = rule.lowercased()
+    // A row its provider split keeps the provider's method.
+    if rule.hasPrefix("split by the provider ('"), rule.hasSuffix("')") { return String(rule.dropFirst(24).dropLast(2)) }
     if r.hasPrefix("pool") { return "mlcost:pool" }
     if r.hasPrefix("virtual tag") { return "mlcost:virtual-tag" }
     if r.hasPrefix("model tag") { return "mlcost:model-tag" }

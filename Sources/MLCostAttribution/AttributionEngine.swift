@@ -198,7 +198,11 @@ struct Builder {
         continue
       } else if let model = resolved.values[.model] {
         owner = .model(model)
-        rule = resolved.modelFromTags ? "model tag" : "virtual tag '\(resolved.virtualTag ?? "?")'"
+        if providerSplit, let method = tags[AttributionEngine.allocatedTag] {
+          rule = method == "true" ? "split by the provider" : "split by the provider ('\(method)')"
+        } else {
+          rule = resolved.modelFromTags ? "model tag" : "virtual tag '\(resolved.virtualTag ?? "?")'"
+        }
       } else {
         owner = .unallocated
         rule = "no model tag or rule"

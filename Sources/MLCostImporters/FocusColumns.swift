@@ -13,6 +13,8 @@ enum FocusColumns {
     case pricingCurrencyEffectiveCost, billingExchangeRate
     /// FOCUS 1.3's AllocatedTags: the consumer's tags on a row the provider split; they win over Tags (kept in `extra` too).
     case allocatedTags
+    /// FOCUS 1.3's AllocatedMethodId: how the provider split the row; it names the rule in drill-down (kept in `extra` too).
+    case allocatedMethodId
     /// Kept in the `extra` JSON object under its header name.
     case extra
   }
@@ -35,7 +37,7 @@ enum FocusColumns {
       "commitmentdiscountquantity": .commitmentDiscountQuantity, "tags": .tags,
       "x_gpucount": .gpuCount,
       "pricingcurrencyeffectivecost": .pricingCurrencyEffectiveCost, "x_billingexchangerate": .billingExchangeRate,
-      "allocatedtags": .allocatedTags,
+      "allocatedtags": .allocatedTags, "allocatedmethodid": .allocatedMethodId,
       // FOCUS 0.5 spellings (1.0-preview renamed them).
       "amortizedcost": .effectiveCost, "chargetype": .chargeCategory, "usagequantity": .consumedQuantity, "usageunit": .text(.consumedUnit),
     ]

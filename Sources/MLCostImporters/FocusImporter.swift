@@ -49,7 +49,7 @@ public final class FocusImporter: ChargeRowMapper {
     }
     defaultCurrency = AssumedCurrency.resolve(hasColumn: seen["billingcurrency"] != nil, columnName: "BillingCurrency", option: currency,
                                               file: file, warnings: &warnings)
-    let extras = header.enumerated().filter { [.extra, .pricingCurrencyEffectiveCost, .billingExchangeRate, .allocatedTags].contains(targets[$0.offset]) }
+    let extras = header.enumerated().filter { [.extra, .pricingCurrencyEffectiveCost, .billingExchangeRate, .allocatedTags, .allocatedMethodId].contains(targets[$0.offset]) }
       .map(\.element)
     if !extras.isEmpty {
       warnings.append(Diagnostic(.note, at: SourceLocation(file: file, line: 1, column: nil),
@@ -73,6 +73,7 @@ public final class FocusImporter: ChargeRowMapper {
     var pricingCurrencyCost: UnsafeRawBufferPointer?
     var exchangeRate: UnsafeRawBufferPointer?
     var allocatedTags: UnsafeRawBufferPointer?
+    var allocatedMethodId: UnsafeRawBufferPointer?
   }
 
   public func map(_ row: CSVReader, into r: inout ChargeRecord, amounts: inout RowAmounts) throws(RowError) {
@@ -168,11 +169,12 @@ public final class FocusImporter: ChargeRowMapper {
       }
     case .extra:
       if let value { scratch.appendExtra(key: extraKeys[i], value: value, first: &state.extraStart) }
-    case .pricingCurrencyEffectiveCost, .billingExchangeRate, .allocatedTags:
+    case .pricingCurrencyEffectiveCost, .billingExchangeRate, .allocatedTags, .allocatedMethodId:
       guard let value else { break }
       switch target {
       case .billingExchangeRate: state.exchangeRate = value
       case .allocatedTags: state.allocatedTags = value
+      case .allocatedMethodId: state.allocatedMethodId = value
       default: state.pricingCurrencyCost = value
       }
       scratch.appendExtra(key: extraKeys[i], value: value, first: &state.extraStart)
@@ -337,8 +339,12 @@ public final class FocusImporter: ChargeRowMapper {
     }
     var merged: [String: Any] = state.hasTags ? ((try? JSONSerialization.jsonObject(with: Data(tagScratch.bytes))) as? [String: Any] ?? [:]) : [:]
     for (k, v) in consumer { merged[k] = v }
-    // Marks the row as split by its provider: attribution reads its consumer and no pool splits it again.
-    if !consumer.isEmpty { merged[Self.allocatedTag] = "true" }
+    // Marks the row as split by its provider (the tag's value is its AllocatedMethodId, which drill-down shows as the
+    // rule): attribution reads its consumer and no pool splits it again.
+    if !consumer.isEmpty {
+      let method = state.allocatedMethodId.map { String(decoding: Self.trimmed($0), as: UTF8.self) } ?? ""
+      merged[Self.allocatedTag] = method.isEmpty ? "true" : method
+    }
     guard let out = try? JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys]) else { return }
     tagScratch.reset()
     out.withUnsafeBytes { tagScratch.append($0) }

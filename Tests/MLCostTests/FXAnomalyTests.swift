@@ -50,4 +50,25 @@ struct ProviderSplitTests {
     #expect(rows.map(\.0) == [["llama-3.1-70b", "assistant"], ["bge-large-en-v1.5", "platform"], ["(unallocated)", "platform"]])
     #expect(rows.map(\.1) == ["60", "40", "5"])
   }
+
+  /// A pool that matches the shared cluster leaves the rows its provider already split alone (they are their consumers'),
+  /// and drill-down names the provider's method as the rule; the row without readable AllocatedTags is pooled.
+  @Test func aPoolDoesNotSplitAProviderSplitRowAgain() throws {
+    let dir = Repo.temporaryDirectory()
+    let rules = dir + "/rules.yaml"
+    try """
+      pools:
+        - name: gpu cluster
+          match: {resource_id: "arn:aws:eks:us-east-1:1:cluster/gpu"}
+          split: even
+          among: [llama-3.1-70b, bge-large-en-v1.5]
+      """.write(toFile: rules, atomically: true, encoding: .utf8)
+    _ = try Binary.run(["import", Repo.path("Tests/Fixtures/focus/v1.3-split-cost-allocation/input.csv"), "--db", dir + "/split.db"])
+    let r = try Binary.run(["report", "owner", "llama-3.1-70b", "--db", dir + "/split.db", "--month", "2026-10", "--rules", rules, "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try JSONDecoder().decode(MonthlyReport.self, from: Data(r.stdout.utf8))
+    let byRule = try #require(report.slice?.groupings.first { $0.by == ["rule"] }).rows.map { ($0.values[0], $0.cost) }
+    #expect(byRule.contains { $0.0 == "split by the provider ('split-by-gpu-hours')" && $0.1 == "60" }, "\(byRule)")
+    #expect(byRule.contains { $0.0.hasPrefix("pool 'gpu cluster'") && $0.1 == "2.5" }, "\(byRule)")
+  }
 }

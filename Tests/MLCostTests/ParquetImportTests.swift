@@ -27,6 +27,8 @@ import Testing
   @Test(.enabled(if: python != nil, "no Python with pyarrow (pip install 'pyarrow<18'; .ci/run installs it)"))
   func parquetAndCSVGiveTheSameReport() throws {
     let dir = Repo.temporaryDirectory()
+    // The in-process import runs the helper with $MLCOST_PYTHON: the Python found here.
+    setenv("MLCOST_PYTHON", try #require(Self.python), 1)
     let outcome = try Workspace.runDemo(directory: dir, prices: nil)
     let csv = (outcome.inputDirectory as NSString).appendingPathComponent("northwind-focus-2026-10.csv")
     let pq = try Self.parquet(from: csv, in: dir)
