@@ -7,7 +7,7 @@ struct MLCostCommand: ParsableCommand {
     commandName: "mlcost",
     abstract: "What each ML model costs you, from your billing exports — exact money, embedded SQLite.",
     version: "0.1.0",
-    subcommands: [Demo.self, Import.self, Imports.self, Report.self, Reconcile.self, Export.self, Idle.self, Anomalies.self, BudgetCommand.self, Alerts.self, Plan.self, Throughput.self, CatalogCommand.self, Generate.self]
+    subcommands: [Demo.self, Import.self, Imports.self, Report.self, Reconcile.self, Export.self, Idle.self, Commitments.self, Anomalies.self, BudgetCommand.self, Alerts.self, Plan.self, Throughput.self, CatalogCommand.self, Generate.self]
   )
 
   /// Runs a command and maps every error to a message on stderr and an exit code

@@ -80,3 +80,26 @@ import Testing
     #expect(r.rows.map(\.status) == [.noInvoice] && r.notes.contains { $0.contains("--format focus-dataset") })
   }
 }
+
+/// `mlcost commitments`: Contract Commitment terms joined with the month's Used/Unused charges.
+struct CommitmentTests {
+  @Test func aContractCommitmentMeetsItsChargesById() throws {
+    let id = "arn:aws:ec2:us-east-1:555566667777:reserved-instances/p5-1yr"
+    let cu = """
+      BilledCost,EffectiveCost,ChargeCategory,ChargePeriodStart,ChargePeriodEnd,BillingPeriodStart,BillingCurrency,ProviderName,CommitmentDiscountId,CommitmentDiscountStatus,CommitmentDiscountType
+      0.00,30.00,Usage,2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,2026-10-01T00:00:00Z,USD,AWS,\(id),Used,Reserved Instance
+      0.00,10.00,Usage,2026-10-02T00:00:00Z,2026-10-03T00:00:00Z,2026-10-01T00:00:00Z,USD,AWS,\(id),Unused,Reserved Instance
+      0.00,5.00,Usage,2026-10-02T00:00:00Z,2026-10-03T00:00:00Z,2026-10-01T00:00:00Z,USD,AWS,sp-only-in-charges,Used,Savings Plan
+
+      """
+    let contracts = try String(contentsOfFile: Repo.path("Tests/Fixtures/focus-dataset/contract-commitment-1.3/input.csv"), encoding: .utf8)
+    let (ws, _) = try ReconcileTests.workspace([("cu.csv", cu), ("contracts.csv", contracts)])
+    let r = try ws.commitments(month: BillingMonth("2026-10")!)
+    let ri = try #require(r.rows.first { $0.id == id })
+    #expect(ri.used == "30" && ri.unused == "10" && ri.utilisation?.description == "75.0" && ri.contractCost == "540000")
+    // 744 of the term's 8,760 hours: 540,000 × 744 / 8,760.
+    #expect(ri.monthShare == "45863.013698630137" && ri.source == "contract and charges" && ri.type == "Reserved Instance")
+    #expect(r.rows.first { $0.id == "sp-compute-3yr-7f2a" }?.source == "contract (no charge this month)")
+    #expect(r.rows.first { $0.id == "sp-only-in-charges" }?.source == "charges")
+  }
+}
