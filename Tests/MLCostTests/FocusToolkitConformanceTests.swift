@@ -55,4 +55,35 @@ import Testing
       }
     }
   }
+
+  /// The same 1.4 datasets written as Parquet by the toolkit (pyarrow) import to the same totals as its CSV.
+  @Test(.enabled(if: toolkit != nil && ParquetImportTests.python != nil, "needs focus-data-toolkit and a Python with pyarrow (.ci/run installs both)"))
+  func toolkitParquetDatasetsImportLikeTheirCSV() throws {
+    setenv("MLCOST_PYTHON", try #require(ParquetImportTests.python), 1)
+    let dir = Repo.temporaryDirectory("toolkit-parquet")
+    try Self.run(["generate", "--provider", "azure", "--focus-version", "1.3", "--rows", "300", "--seed", "11", "--out", "gen"], in: dir)
+    let gen = (dir as NSString).appendingPathComponent("gen")
+    let files = try FileManager.default.contentsOfDirectory(atPath: gen).sorted()
+    let cu = try #require(files.first { $0.contains("cost_and_usage") }), cc = try #require(files.first { $0.contains("contract_commitment") })
+    for format in ["csv", "parquet"] {
+      try Self.run(["convert", "--cost-and-usage", "gen/" + cu, "--contract-commitment", "gen/" + cc, "--out", format, "--mode", "synthetic",
+                    "--exit-policy", "pipeline", "--output-format", format], in: dir)
+    }
+    func totals(_ format: String) throws -> [String: [String]] {
+      let folder = (dir as NSString).appendingPathComponent(format)
+      var out: [String: [String]] = [:]
+      for f in try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix("." + format) }).sorted() {
+        let ws = try Workspace(databasePath: (dir as NSString).appendingPathComponent("\(format)-\(f).db"))
+        guard case .imported(let s) = try ws.importFile((folder as NSString).appendingPathComponent(f), options: ImportOptions()) else {
+          Issue.record("\(f) not imported"); continue
+        }
+        #expect(s.reconciles && s.result.rowsRejected == 0, "\(f)")
+        let dataset = ["cost_and_usage", "contract_commitment", "billing_period", "invoice_detail"].first { f.contains($0) } ?? f
+        out[dataset] = s.reconciliation.map { "\($0.key) \($0.file.rows) \($0.file.billedCost.decimalString)" }.sorted()
+      }
+      return out
+    }
+    let csv = try totals("csv"), parquet = try totals("parquet")
+    #expect(csv.count == 4 && csv == parquet, "csv \(csv)\nparquet \(parquet)")
+  }
 }
