@@ -43,3 +43,33 @@ struct FindingsOutput: ParsableArguments {
   @Option(help: ArgumentHelp("The rules file (default: ./mlcost.yaml if present).", valueName: "file"))
   var rules: String?
 }
+
+/// A billing month and where a findings-style result goes (`reconcile`, `commitments`).
+struct MonthOutput: ParsableArguments {
+  @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
+  var month: String
+
+  @Option(help: FindingsFormat.help("table, md, csv or json.", valueName: "format", default: .table), transform: FindingsFormat.parse)
+  var format: FindingsFormat = .table
+
+  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+  var out: String?
+
+  mutating func validate() throws {
+    if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
+  }
+
+  var billingMonth: BillingMonth { BillingMonth(month)! }
+
+  /// Renders in the chosen format and writes or prints it.
+  func emit(table: () -> String, markdown: () -> String, csv: () -> String, json: () throws -> String) throws {
+    let text: String
+    switch format {
+    case .json: text = try json()
+    case .md: text = markdown()
+    case .csv: text = csv()
+    case .table: text = table()
+    }
+    try MLCostCLI.emit([(out, text)])
+  }
+}

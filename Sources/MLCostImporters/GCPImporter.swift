@@ -55,12 +55,7 @@ public final class GCPImporter: ChargeRowMapper {
     r.reset()
     scratch.reset()
     try f.checkShape(row)
-    r.chargePeriodStart = try f.time(row, c.start, required: true)!
-    r.chargePeriodEnd = try f.time(row, c.end) ?? r.chargePeriodStart
-    let month = try invoiceMonth(row) ?? BillingMonth(containing: r.chargePeriodStart)
-    r.billingPeriodStart = month.start
-    r.billingPeriodEnd = month.next.start
-    amounts.period = month
+    try f.chargePeriod(row, start: c.start, end: c.end, month: try invoiceMonth(row), into: &r, amounts: &amounts)
     let currency = f.raw(row, c.currency).map(FocusImporter.currencyCode) ?? defaultCurrency
     guard let currency else { throw f.missing(c.currency) }
     amounts.currency = Currency(currency)

@@ -62,11 +62,7 @@ public final class OCIImporter: ChargeRowMapper {
     r.reset()
     scratch.reset()
     try f.checkShape(row)
-    r.chargePeriodStart = try f.time(row, c.start, required: true)!
-    r.chargePeriodEnd = try f.time(row, c.end) ?? r.chargePeriodStart
-    let month = BillingMonth(containing: r.chargePeriodStart)
-    r.billingPeriodStart = month.start; r.billingPeriodEnd = month.next.start
-    amounts.period = month
+    try f.chargePeriod(row, start: c.start, end: c.end, into: &r, amounts: &amounts)
     let cost = try f.money(row, c.cost, required: true)!
     var currency = f.raw(row, c.currency).map(FocusImporter.currencyCode)
     if currency == nil {

@@ -75,6 +75,18 @@ final class ProviderFields {
     }
   }
 
+  /// The row's charge period (the end defaults to the start) and its billing period: `month` when the source names one,
+  /// else the calendar month the charge starts in.
+  func chargePeriod(_ row: CSVReader, start: Int?, end: Int?, month: BillingMonth? = nil, into r: inout ChargeRecord,
+                    amounts: inout RowAmounts) throws(RowError) {
+    r.chargePeriodStart = try time(row, start, required: true)!
+    r.chargePeriodEnd = try time(row, end) ?? r.chargePeriodStart
+    let m = month ?? BillingMonth(containing: r.chargePeriodStart)
+    r.billingPeriodStart = m.start
+    r.billingPeriodEnd = m.next.start
+    amounts.period = m
+  }
+
   func quantity(_ row: CSVReader, _ i: Int?) throws(RowError) -> Double? {
     guard let v = raw(row, i) else { return nil }
     do { return try ExactDecimal.parseDouble(v) } catch {

@@ -12,28 +12,11 @@ struct Commitments: ParsableCommand {
 
   @OptionGroup var database: DatabaseOptions
 
-  @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
-  var month: String
-
-  @Option(help: FindingsFormat.help("table, md, csv or json.", valueName: "format", default: .table), transform: FindingsFormat.parse)
-  var format: FindingsFormat = .table
-
-  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-  var out: String?
-
-  mutating func validate() throws {
-    if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
-  }
+  @OptionGroup var output: MonthOutput
 
   func run() throws {
-    let report = try Workspace(databasePath: try database.existing()).commitments(month: BillingMonth(month)!)
-    let text: String
-    switch format {
-    case .json: text = try CommitmentRenderer.json(report)
-    case .md: text = CommitmentRenderer.markdown(report)
-    case .csv: text = CommitmentRenderer.csv(report)
-    case .table: text = CommitmentRenderer.table(report)
-    }
-    try emit([(out, text)])
+    let report = try Workspace(databasePath: try database.existing()).commitments(month: output.billingMonth)
+    try output.emit(table: { CommitmentRenderer.table(report) }, markdown: { CommitmentRenderer.markdown(report) },
+                    csv: { CommitmentRenderer.csv(report) }, json: { try CommitmentRenderer.json(report) })
   }
 }

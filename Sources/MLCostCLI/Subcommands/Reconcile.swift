@@ -13,34 +13,15 @@ struct Reconcile: ParsableCommand {
 
   @OptionGroup var database: DatabaseOptions
 
-  @Option(help: ArgumentHelp("The billing period, YYYY-MM.", valueName: "month"))
-  var month: String
-
-  @Option(help: FindingsFormat.help("table, md, csv or json.", valueName: "format", default: .table), transform: FindingsFormat.parse)
-  var format: FindingsFormat = .table
-
-  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-  var out: String?
+  @OptionGroup var output: MonthOutput
 
   @Flag(name: .customLong("fail-on-difference"), help: "Exit 1 when an invoice and the cost data differ (for scripts and CI).")
   var failOnDifference = false
 
-  mutating func validate() throws {
-    if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
-  }
-
   func run() throws {
-    let db = try database.existing()
-    let workspace = try Workspace(databasePath: db)
-    let report = try workspace.reconcileInvoices(month: BillingMonth(month)!)
-    let text: String
-    switch format {
-    case .json: text = try ReconciliationRenderer.json(report)
-    case .md: text = ReconciliationRenderer.markdown(report)
-    case .csv: text = ReconciliationRenderer.csv(report)
-    case .table: text = ReconciliationRenderer.table(report)
-    }
-    try emit([(out, text)])
+    let report = try Workspace(databasePath: try database.existing()).reconcileInvoices(month: output.billingMonth)
+    try output.emit(table: { ReconciliationRenderer.table(report) }, markdown: { ReconciliationRenderer.markdown(report) },
+                    csv: { ReconciliationRenderer.csv(report) }, json: { try ReconciliationRenderer.json(report) })
     if failOnDifference && report.rows.contains(where: { $0.status == .differs }) { throw ExitCode(1) }
   }
 }
