@@ -2,6 +2,7 @@ import Foundation
 import MLCostAttribution
 import MLCostCatalogs
 import MLCostCore
+import MLCostImporters
 import MLCostStore
 
 /// What `mlcost export focus` wrote.
@@ -17,7 +18,19 @@ extension Workspace {
   /// The month's charges as FOCUS Cost and Usage rows, each line split into one row per owner the attribution gave it
   /// (docs/export.md): the `Allocated*` columns name the owner, the rule and the share; every cost column of one origin
   /// line sums exactly to it, and per owner the basis cost sums exactly to the monthly report's allocation.
+  /// A path ending `.gz` is gzipped, `.parquet` written by pyarrow (through a CSV next to it, removed after).
   public func exportFocus(month: BillingMonth, rules: Rules, prices: APIPriceBook?, version: String, to path: String) throws -> FocusExportSummary {
+    let lower = path.lowercased()
+    guard lower.hasSuffix(".gz") || lower.hasSuffix(".parquet") else { return try exportFocusCSV(month: month, rules: rules, prices: prices, version: version, to: path) }
+    let csv = path + ".part.csv"
+    defer { try? FileManager.default.removeItem(atPath: csv) }
+    var summary = try exportFocusCSV(month: month, rules: rules, prices: prices, version: version, to: csv)
+    if lower.hasSuffix(".gz") { try CompressedOutput.gzip(csv, to: path) } else { try CompressedOutput.parquet(csv, to: path) }
+    summary.path = path
+    return summary
+  }
+
+  func exportFocusCSV(month: BillingMonth, rules: Rules, prices: APIPriceBook?, version: String, to path: String) throws -> FocusExportSummary {
     guard ["1.3", "1.4"].contains(version) else { throw ImportError.usage("--focus-version is 1.3 or 1.4, not \(version)") }
     let input = try Self.attributionInput(month, prices: prices, store: store, sliceFields: [.origin])
     let attribution = try AttributionEngine.run(input, rules: rules)

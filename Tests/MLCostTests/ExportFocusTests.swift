@@ -69,6 +69,27 @@ import Testing
     #expect(try Self.chargeAllocations(again, rules: rules) == (try Self.chargeAllocations(ws, rules: rules)))
   }
 
+  /// `.csv.gz` is gzipped, `.parquet` written by pyarrow; both come back as the same owners.
+  @Test func gzipAndParquetExportsComeBackTheSame() throws {
+    let ws = try Workspace(databasePath: SliceTests.demo.db)
+    let rules = try Workspace.loadRules(path: SliceTests.demo.rules)
+    let expected = try Self.chargeAllocations(ws, rules: rules)
+    let dir = Repo.temporaryDirectory()
+    var outputs = ["focus.csv.gz"]
+    if let python = ParquetImportTests.python { setenv("MLCOST_PYTHON", python, 1); outputs.append("focus.parquet") }
+    for name in outputs {
+      let path = (dir as NSString).appendingPathComponent(name)
+      _ = try ws.exportFocus(month: BillingMonth("2026-10")!, rules: rules, prices: nil, version: "1.4", to: path)
+      let head = try #require(FileHandle(forReadingAtPath: path)).readData(ofLength: 4)
+      #expect(name.hasSuffix(".gz") ? head.prefix(2) == Data([0x1f, 0x8b]) : head == Data("PAR1".utf8), "\(name)")
+      #expect(!FileManager.default.fileExists(atPath: path + ".part.csv"))
+      let again = try Workspace(databasePath: (dir as NSString).appendingPathComponent(name + ".db"))
+      guard case .imported(let s) = try again.importFile(path, options: ImportOptions()) else { Issue.record("\(name) not imported"); continue }
+      #expect(s.reconciles && s.result.format == .focus, "\(name)")
+      #expect(try Self.chargeAllocations(again, rules: rules) == expected, "\(name)")
+    }
+  }
+
   @Test(.enabled(if: FocusToolkitConformanceTests.toolkit != nil, "focus-data-toolkit is not installed (pip install focus-data-toolkit; .ci/run installs it)"))
   func theDemoExportPassesTheFocus14Validator() throws {
     let dir = Repo.temporaryDirectory()

@@ -22,7 +22,7 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
     var month: String
 
-    @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file"))
+    @Option(help: ArgumentHelp("The file to write: .csv, .csv.gz (gzip) or .parquet (through Python's pyarrow).", valueName: "file"))
     var out: String
 
     @Option(name: .customLong("focus-version"), help: ArgumentHelp("1.3 or 1.4 (default 1.3).", valueName: "version"))
