@@ -224,16 +224,29 @@ extension Workspace {
               slice: ReportSlice) throws -> MonthlyReport {
     guard let lastPart = period.parts.last else { throw ImportError.usage("no data in \(Self.dayLabel(period.start, period.end))") }
     let month = BillingMonth(containing: period.end - 1)
-    let fields = Slicer.chargeFields(slice.filters.map(\.key) + slice.groupings.flatMap { $0 })
+    // The day last: the parts read without it (below) then carry the same leading fields.
+    let asked = Slicer.chargeFields(slice.filters.map(\.key) + slice.groupings.flatMap { $0 })
+    let fields = asked.filter { $0 != .day } + (asked.contains(.day) ? [.day] : [])
+    // A day filter matches no other month: no comparison and no trend to compute.
+    let dayFilter = slice.filters.contains { $0.key == .charge(.day) }
     let months = withData.filter { $0 <= month }
     let inRange = period.parts.filter { withData.contains($0.month) }
-    let previousParts = previous.parts.filter { withData.contains($0.month) }
-    let trendParts = months.suffix(6).map { PeriodPart(month: $0) }
+    let previousParts = dayFilter ? [] : previous.parts.filter { withData.contains($0.month) }
+    let trendParts = dayFilter ? [] : months.suffix(6).map { PeriodPart(month: $0) }
     let wanted = Array(Set(trendParts + inRange + previousParts)).sorted()
-    // Grouping by day reads the daily rollups: only for the period and its comparison, not for the trend's months.
-    let trendFields = fields.contains(.day) && !slice.filters.contains { $0.key == .charge(.day) } ? fields.filter { $0 != .day } : fields
-    let fieldsOf = wanted.map { inRange.contains($0) || previousParts.contains($0) ? fields : trendFields }
-    let results = ParallelResults<Attribution>(count: wanted.count)
+    // Grouping by day reads the daily rollups, and reading them with the other groupings' fields multiplies the cells
+    // (resource × SKU × day): the day groupings get their own attribution of the period's parts, with only their own
+    // fields and the filters' (days have no counterpart before the period, so nothing else needs the day).
+    let dayGroupings = dayFilter ? [] : slice.groupings.filter { $0.contains(.charge(.day)) }
+    let otherFields = fields.filter { $0 != .day }
+    let dayFields: [SliceField] = {
+      let f = Slicer.chargeFields(slice.filters.map(\.key) + dayGroupings.flatMap { $0 }).filter { $0 != .day }
+      return f + [.day]
+    }()
+    struct Job { var part: PeriodPart; var fields: [SliceField]; var forDays: Bool }
+    var jobs = wanted.map { Job(part: $0, fields: dayFilter && inRange.contains($0) ? fields : otherFields, forDays: false) }
+    if !dayGroupings.isEmpty { jobs += inRange.map { Job(part: $0, fields: dayFields, forDays: true) } }
+    let results = ParallelResults<Attribution>(count: jobs.count)
     let path = databasePath
     // The anomaly section reads the daily rollups: on its own connection, beside the attribution.
     let anomalyResult = ParallelResults<AnomalyReport>(count: 1)
@@ -249,27 +262,29 @@ extension Workspace {
         idleResult.set(0, Result { try Workspace(databasePath: path).idle(asOf: period.end, windowDays: nil, rules: rules) })
       }
     }
-    DispatchQueue.concurrentPerform(iterations: wanted.count) { i in
+    let jobList = jobs
+    DispatchQueue.concurrentPerform(iterations: jobList.count) { i in
+      let job = jobList[i]
       results.set(i, Result {
         let reader = try Store(path: path)
-        return try AttributionEngine.run(try Workspace.attributionInput(wanted[i].month, prices: prices, store: reader,
-                                                                         withActivity: wanted[i] == lastPart || (wanted[i].days != nil && inRange.contains(wanted[i])),
-                                                                         sliceFields: fieldsOf[i],
-                                                                         days: wanted[i].days), rules: rules)
+        return try AttributionEngine.run(try Workspace.attributionInput(job.part.month, prices: prices, store: reader,
+                                                                         withActivity: !job.forDays && (job.part == lastPart || (job.part.days != nil && inRange.contains(job.part))),
+                                                                         sliceFields: job.fields, days: job.part.days), rules: rules)
       })
     }
-    var byPart: [PeriodPart: Attribution] = [:]
+    var byPart: [PeriodPart: Attribution] = [:], dayParts: [Attribution] = []
     var unfiltered: [Attribution] = []
-    for (i, part) in wanted.enumerated() {
+    for (i, job) in jobList.enumerated() {
       let a = try results.get(i)
-      if inRange.contains(part) { unfiltered.append(a) }
-      byPart[part] = Slicer.filter(a, slice.filters, fields: fieldsOf[i])
+      if job.forDays { dayParts.append(Slicer.filter(a, slice.filters, fields: job.fields)); continue }
+      if inRange.contains(job.part) { unfiltered.append(a) }
+      byPart[job.part] = Slicer.filter(a, slice.filters, fields: job.fields)
     }
     guard let merged = Attribution.merged(unfiltered) else { throw ImportError.usage("no data in \(Self.dayLabel(period.start, period.end))") }
-    let unmatched = Slicer.unmatched(slice.filters, in: merged, fields: fields)
+    let unmatched = Slicer.unmatched(slice.filters, in: merged, fields: dayFilter ? fields : otherFields)
     let current = Attribution.merged(inRange.map { byPart[$0]! })!
     // A day filter has no counterpart in the period before: no comparison rather than everything "new".
-    let before = slice.filters.contains { $0.key == .charge(.day) } ? nil : Attribution.merged(previousParts.map { byPart[$0]! })
+    let before = dayFilter ? nil : Attribution.merged(previousParts.map { byPart[$0]! })
     var trend: [TrendPoint] = []
     for part in trendParts {
       let a = byPart[part]!
@@ -284,7 +299,14 @@ extension Workspace {
     var report = ReportBuilder.build(current: current, previous: before, trend: trend, title: title)
     anomalyDone.wait()
     if !slice.isEmpty {
-      report.slice = ReportBuilder.slice(slice, current: current, previous: before, fields: fields)
+      let rest = ReportSlice(filters: slice.filters, groupings: slice.groupings.filter { !dayGroupings.contains($0) })
+      let main = ReportBuilder.slice(rest, current: current, previous: before, fields: dayFilter ? fields : otherFields)
+      let days = dayGroupings.isEmpty ? nil
+        : ReportBuilder.slice(ReportSlice(filters: slice.filters, groupings: dayGroupings), current: Attribution.merged(dayParts)!, previous: nil,
+                              fields: dayFields)
+      // The groupings in the order asked for.
+      var fromMain = main.groupings.makeIterator(), fromDays = (days?.groupings ?? []).makeIterator()
+      report.slice = SliceSection(filters: main.filters, groupings: slice.groupings.map { dayGroupings.contains($0) ? fromDays.next()! : fromMain.next()! })
       for (filter, seen) in unmatched {
         let near = seen.first { v in filter.patterns.contains { Spelling.near($0.description, v) } }
         report.notes.append("Nothing in \(report.month) matches \(filter.description)\(near.map { " (did you mean '\($0)'?)" } ?? ""); its values: "
