@@ -57,6 +57,9 @@ public struct Replacement: Sendable, Equatable {
   public var billingAccount: String?
   public var period: BillingMonth
   public var rowsRemoved: Int
+  /// True when the rows removed are the new import's own: an invoice whose account and period cost data already covers
+  /// (it stays in the ledger and in `mlcost reconcile`, not in reports).
+  public var yielded = false
 }
 
 /// A recorded import, as `mlcost imports` lists it: the file as the ledger recorded it (its fields read
@@ -163,7 +166,7 @@ extension Store {
                       [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1), .integer(id)])
       var stored = try verifiedStoredTotals(loader)
       try loader.writeSummary()
-      var replacements = replacesOlderExports ? try replaceOlderExports(importId: id) : []
+      var replacements = replacesOlderExports ? try replaceOlderExports(importId: id) : try yieldToCostData(importId: id)
       if let records = loader.recordWriter {
         for (key, totals) in try verifiedUsageTotals(records) { stored[key, default: Totals()].merge(totals) }
         for (key, totals) in try verifiedDatasetTotals(records) { stored[key, default: Totals()].merge(totals) }
@@ -303,6 +306,44 @@ extension Store {
 
   /// Deletes the rows of older imports that this import's (provider, billing account, billing period)
   /// scopes cover. A scope with neither provider nor account is never replaced: nothing says it is the same account.
+  /// An invoice (an import that replaces nothing) whose provider, account and period cost data already covers gives its
+  /// lines up, as it would have if the cost data had come after it: the same spend is never counted twice.
+  private func yieldToCostData(importId id: Int64) throws(StoreError) -> [Replacement] {
+    let covered = try db.rows("""
+      SELECT n.rowid, n.provider_name_id, n.billing_account_id_id, n.billing_period_start, min(o.import_id),
+             (SELECT value FROM dict WHERE id = n.provider_name_id), (SELECT value FROM dict WHERE id = n.billing_account_id_id)
+      FROM import_scope n
+      JOIN import_scope o ON o.billing_period_start = n.billing_period_start
+        AND o.provider_name_id IS n.provider_name_id AND o.billing_account_id_id IS n.billing_account_id_id
+        AND o.import_id <> n.import_id AND o.superseded_by IS NULL
+      JOIN import i ON i.id = o.import_id AND i.format <> 'ubl'
+      WHERE n.import_id = ? AND (n.provider_name_id IS NOT NULL OR n.billing_account_id_id IS NOT NULL)
+      GROUP BY n.rowid ORDER BY n.billing_period_start
+      """, [.integer(id)])
+    var out: [Replacement] = []
+    for row in covered {
+      let removed = try deleteScope(importId: id, provider: row[1], account: row[2], period: row[3])
+      _ = try db.rows("UPDATE import_scope SET superseded_by = ? WHERE rowid = ?", [row[4], row[0]])
+      let file = try db.scalar("SELECT file_name FROM import WHERE id = ?", [row[4]]).string ?? ""
+      out.append(Replacement(importId: row[4].int ?? 0, fileName: file, provider: row[5].string, billingAccount: row[6].string,
+                             period: BillingMonth(containing: row[3].int ?? 0), rowsRemoved: removed, yielded: true))
+    }
+    return out
+  }
+
+  /// Deletes one import's rows of one (provider, account, period) scope from the line table and the rollups; the rows removed.
+  private func deleteScope(importId: Int64, provider: SQLValue, account: SQLValue, period: SQLValue) throws(StoreError) -> Int {
+    let args: [SQLValue] = [.integer(importId), provider, account, period]
+    let dims = "dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3)"
+    let lines = "id BETWEEN (SELECT first_charge_id FROM import WHERE id = ?1) AND (SELECT last_charge_id FROM import WHERE id = ?1) AND billing_period_start = ?4 AND \(dims)"
+    _ = try db.rows("DELETE FROM charge_detail WHERE charge_id IN (SELECT id FROM charge WHERE \(lines))", args)
+    _ = try db.rows("DELETE FROM charge WHERE \(lines)", args)
+    let removed = db.changes
+    _ = try db.rows("DELETE FROM charge_summary WHERE import_id = ?1 AND billing_period_start = ?4 AND \(dims)", args)
+    _ = try db.rows("DELETE FROM charge_daily WHERE import_id = ?1 AND billing_period_start = ?4 AND \(dims)", args)
+    return removed
+  }
+
   private func replaceOlderExports(importId id: Int64) throws(StoreError) -> [Replacement] {
     let older = try db.rows("""
       SELECT o.rowid, o.import_id, i.file_name, o.provider_name_id, o.billing_account_id_id, o.billing_period_start,

@@ -74,6 +74,18 @@ import Testing
     #expect(r.rows.map(\.status) == [.matches], "\(r.rows)")
   }
 
+  /// An invoice imported after the cost data of the same supplier, account and month is not counted a second time in
+  /// reports (as the other order already behaved), and still reconciles.
+  @Test func anInvoiceAfterItsCostDataIsNotCountedTwice() throws {
+    let ubl = try String(contentsOfFile: Repo.path("Tests/Fixtures/ubl/invoice-gpu-hours/input.xml"), encoding: .utf8)
+    for order in [[("cu.csv", Self.costAndUsage), ("invoice.xml", ubl)], [("invoice.xml", ubl), ("cu.csv", Self.costAndUsage)]] {
+      let (ws, _) = try Self.workspace(order)
+      let report = try ws.monthlyReport(month: BillingMonth("2026-10")!, rules: Rules())
+      #expect(report.totals.map(\.charges) == ["2190.10"], "\(order.map(\.0)): \(report.totals)")
+      #expect(try ws.reconcileInvoices(month: BillingMonth("2026-10")!).rows.map(\.status) == [.matches], "\(order.map(\.0))")
+    }
+  }
+
   @Test func noInvoiceSaysWhatToImport() throws {
     let (ws, _) = try Self.workspace([("cu.csv", Self.costAndUsage)])
     let r = try ws.reconcileInvoices(month: BillingMonth("2026-10")!)

@@ -51,7 +51,12 @@ extension ImportSummary {
       out.append("  rejected rows (first \(r.firstRejects.count) of \(r.rowsRejected)\(dryRun ? "" : "; all are in the reject table")):")
       for reject in r.firstRejects { out.append("    \(reject.location): \(reject.reason)") }
     }
-    for rep in replacements {
+    for rep in replacements where rep.yielded {
+      out.append("  not counted in reports: \(Format.count(rep.rowsRemoved)) invoice line(s) for \(rep.provider ?? "no provider") / "
+        + "\(rep.billingAccount ?? "no account") / \(rep.period), which import #\(rep.importId) (\(rep.fileName)) already covers as cost data; "
+        + "mlcost reconcile compares the two")
+    }
+    for rep in replacements where !rep.yielded {
       out.append("  replaced \(Format.count(rep.rowsRemoved)) row(s) of import #\(rep.importId) (\(rep.fileName)) for "
         + "\(rep.provider ?? "no provider") / \(rep.billingAccount ?? "no account") / \(rep.period): a newer export of the same period")
     }
