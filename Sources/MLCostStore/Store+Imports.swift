@@ -357,35 +357,8 @@ extension Store {
       ORDER BY o.import_id, o.billing_period_start
       """, [.integer(id)])
     var replacements: [Replacement] = []
-    let deleteDetail = try db.prepare("""
-      DELETE FROM charge_detail WHERE charge_id IN (SELECT id FROM charge
-        WHERE id BETWEEN (SELECT first_charge_id FROM import WHERE id = ?1) AND (SELECT last_charge_id FROM import WHERE id = ?1)
-        AND billing_period_start = ?4
-        AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3))
-      """)
-    let delete = try db.prepare("""
-      DELETE FROM charge WHERE id BETWEEN (SELECT first_charge_id FROM import WHERE id = ?1) AND (SELECT last_charge_id FROM import WHERE id = ?1)
-        AND billing_period_start = ?4
-        AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3)
-      """)
-    let deleteSummary = try db.prepare("""
-      DELETE FROM charge_summary WHERE import_id = ?1 AND billing_period_start = ?4
-        AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3)
-      """)
-    let deleteDaily = try db.prepare("""
-      DELETE FROM charge_daily WHERE import_id = ?1 AND billing_period_start = ?4
-        AND dims_id IN (SELECT id FROM charge_dims WHERE provider_name_id IS ?2 AND billing_account_id_id IS ?3)
-      """)
     for row in older {
-      try deleteDetail.bind([row[1], row[3], row[4], row[5]])
-      try deleteDetail.run()
-      try delete.bind([row[1], row[3], row[4], row[5]])
-      try delete.run()
-      let removed = db.changes
-      try deleteSummary.bind([row[1], row[3], row[4], row[5]])
-      try deleteSummary.run()
-      try deleteDaily.bind([row[1], row[3], row[4], row[5]])
-      try deleteDaily.run()
+      let removed = try deleteScope(importId: row[1].int ?? 0, provider: row[3], account: row[4], period: row[5])
       _ = try db.rows("UPDATE import_scope SET superseded_by = ? WHERE rowid = ?", [.integer(id), row[0]])
       replacements.append(Replacement(importId: row[1].int ?? 0, fileName: row[2].string ?? "", provider: row[6].string,
         billingAccount: row[7].string, period: BillingMonth(containing: row[5].int ?? 0), rowsRemoved: removed))
