@@ -113,13 +113,13 @@ struct FocusRowWriter {
       if t(.skuPriceId) == nil {
         moved["SkuPriceDetails"] = details; v["SkuPriceDetails"] = nil
       } else {
-        let o = Self.object(details)
+        let o = Workspace.tags(json: details)
         v["SkuPriceDetails"] = Self.json(Dictionary(uniqueKeysWithValues: o.map { (Self.skuPriceDetailsKeys.contains($0.key) || $0.key.hasPrefix("x_") ? $0.key : "x_" + $0.key, $0.value) }))
       }
     }
     if !derived.isEmpty { v["x_DerivedColumns"] = derived.joined(separator: ",") }
     if !moved.isEmpty { v["x_SourceValues"] = Self.json(moved) }
-    var tags = Self.object(t(.tags))
+    var tags = Workspace.tags(json: t(.tags) ?? "")
     tags[AttributionEngine.allocatedTag] = nil
     v["Tags"] = Self.json(tags)
     if let extra = t(.extra) { v["x_SourceExtra"] = extra }
@@ -170,11 +170,6 @@ struct FocusRowWriter {
   static func columnName(_ f: ChargeText) -> String {
     let c = f.column
     return c.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-  }
-
-  static func object(_ raw: String?) -> [String: String] {
-    guard let raw, let o = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] else { return [:] }
-    return o.mapValues { "\($0)" }
   }
 
   static func json(_ o: [String: String]) -> String {

@@ -65,19 +65,12 @@ public enum CommitmentRenderer {
   }
 
   public static func csv(_ r: CommitmentReport) -> String {
-    func q(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
-    var lines = ["commitment,type,category,currency,term_start,term_end,contract_cost,month_share,used,unused,utilisation_percent,source"]
-    for row in r.rows {
-      lines.append([q(row.id), q(row.type ?? ""), q(row.category ?? ""), row.currency.code, row.termStart ?? "", row.termEnd ?? "",
-                    row.contractCost?.decimalString ?? "", row.monthShare?.decimalString ?? "", row.used.decimalString, row.unused.decimalString,
-                    row.utilisation.map { "\($0)" } ?? "", q(row.source)].joined(separator: ","))
-    }
-    return lines.joined(separator: "\n") + "\n"
+    CSVTables.csv(["commitment", "type", "category", "currency", "term_start", "term_end", "contract_cost", "month_share", "used", "unused",
+                   "utilisation_percent", "source"], r.rows.map { row in
+      [row.id, row.type, row.category, row.currency.code, row.termStart, row.termEnd, row.contractCost?.decimalString,
+       row.monthShare?.decimalString, row.used.decimalString, row.unused.decimalString, row.utilisation.map { "\($0)" }, row.source]
+    })
   }
 
-  public static func json(_ r: CommitmentReport) throws -> String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try e.encode(r), as: UTF8.self) + "\n"
-  }
+  public static func json(_ r: CommitmentReport) throws -> String { try JSONRenderer.encode(r) }
 }

@@ -100,22 +100,17 @@ public enum ReconciliationRenderer {
   }
 
   public static func csv(_ r: InvoiceReconciliation) -> String {
-    var lines = ["issuer,account,currency,category,invoiced,cost_and_usage,difference,status"]
-    func q(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+    var rows: [[String?]] = []
     for row in r.rows {
-      lines.append([q(row.issuer), q(row.account), row.currency.code, "(all)", row.invoiced?.decimalString ?? "", row.costAndUsage?.decimalString ?? "",
-                    row.difference?.decimalString ?? "", row.status.rawValue].joined(separator: ","))
+      rows.append([row.issuer, row.account, row.currency.code, "(all)", row.invoiced?.decimalString, row.costAndUsage?.decimalString,
+                   row.difference?.decimalString, row.status.rawValue])
       for c in row.categories {
-        lines.append([q(row.issuer), q(row.account), row.currency.code, q(c.category), c.invoiced?.decimalString ?? "", c.costAndUsage?.decimalString ?? "",
-                      c.difference?.decimalString ?? "", ""].joined(separator: ","))
+        rows.append([row.issuer, row.account, row.currency.code, c.category, c.invoiced?.decimalString, c.costAndUsage?.decimalString,
+                     c.difference?.decimalString, nil])
       }
     }
-    return lines.joined(separator: "\n") + "\n"
+    return CSVTables.csv(["issuer", "account", "currency", "category", "invoiced", "cost_and_usage", "difference", "status"], rows)
   }
 
-  public static func json(_ r: InvoiceReconciliation) throws -> String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try e.encode(r), as: UTF8.self) + "\n"
-  }
+  public static func json(_ r: InvoiceReconciliation) throws -> String { try JSONRenderer.encode(r) }
 }
