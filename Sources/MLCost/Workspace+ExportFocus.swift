@@ -39,14 +39,10 @@ extension Workspace {
       byOrigin[a.slice.first ?? SliceField.none, default: []].append(a)
     }
     for k in byOrigin.keys { byOrigin[k]!.sort { ($0.owner, $0.requestType, $0.component.rawValue, $0.rule) < ($1.owner, $1.requestType, $1.component.rawValue, $1.rule) } }
-    // Pass 1: per origin, its lines' basis total and count, for the exact split across lines.
-    var totals: [Int64: (sum: Amount, count: Int)] = [:]
-    try store.chargeLines(month: month) { l in
-      var t = totals[l.dimsId] ?? (.zero, 0)
-      t.sum += rules.basis == .cash ? l.billedCost : l.effectiveCost
-      t.count += 1
-      totals[l.dimsId] = t
-    }
+    // Per origin, its lines' basis total and count (for the exact split across lines), from the summaries: one pass
+    // over the line table.
+    let totals = try store.lineTotalsByDims(month: month, billed: rules.basis == .cash)
+    let weightsOf = byOrigin.mapValues { Self.weights($0.map(\.cost)) }
     let writer = FocusRowWriter(version: version, basis: rules.basis)
     let out = try CSVFile(path: path)
     out.write(writer.header)
@@ -55,12 +51,12 @@ extension Workspace {
     try store.chargeLines(month: month) { l in
       summary.lines += 1
       let allocations = byOrigin[String(l.dimsId)] ?? []
-      let total = totals[l.dimsId]!
       let basisCost = rules.basis == .cash ? l.billedCost : l.effectiveCost
+      let total = totals[l.dimsId] ?? (basisCost, 1)
       var s = state[l.dimsId] ?? SplitState(count: 0, cumulative: .zero, given: Array(repeating: .zero, count: allocations.count))
-      let parts = Self.basisParts(basisCost, allocations: allocations, total: total, state: &s)
+      let weights = weightsOf[String(l.dimsId)] ?? []
+      let parts = Self.basisParts(basisCost, allocations: allocations, weights: weights, total: total, state: &s)
       state[l.dimsId] = s
-      let weights = Self.weights(allocations.map(\.cost))
       func split(_ a: Amount?) -> [Amount?] {
         guard let a else { return allocations.map { _ in nil } }
         return weights.allSatisfy({ $0 == 0 }) ? allocations.indices.map { $0 == 0 ? a : .zero } : LargestRemainder.split(a, weights: weights)
@@ -95,7 +91,8 @@ extension Workspace {
   /// One line's basis cost split across the origin's allocations so that each line's parts sum to the line and, after
   /// the origin's last line, each owner's parts sum to its allocation: the owners' shares of the running total, minus
   /// what they were given before (the last line takes exactly the remainder).
-  static func basisParts(_ line: Amount, allocations: [Allocation], total: (sum: Amount, count: Int), state s: inout SplitState) -> [Amount] {
+  static func basisParts(_ line: Amount, allocations: [Allocation], weights w: [Int64], total: (sum: Amount, count: Int),
+                         state s: inout SplitState) -> [Amount] {
     guard !allocations.isEmpty else { return [] }
     s.count += 1
     s.cumulative += line
@@ -104,7 +101,6 @@ extension Workspace {
     if s.count == total.count && owed == total.sum {
       targets = allocations.map(\.cost)
     } else {
-      let w = weights(allocations.map(\.cost))
       targets = w.allSatisfy({ $0 == 0 }) ? allocations.indices.map { $0 == 0 ? s.cumulative : .zero } : LargestRemainder.split(s.cumulative, weights: w)
     }
     let parts = zip(targets, s.given).map { $0 - $1 }

@@ -25,6 +25,18 @@ extension Store {
   /// The fields `charge_detail` holds per line rather than `charge_dims` (migration 0007).
   static let detailFields: [ChargeText] = [.skuPriceId, .skuPriceDetails, .chargeDescription, .listUnitPrice, .contractedUnitPrice]
 
+  /// Per dimensions row, the month's lines (count) and their billed or effective total, from the summaries.
+  public func lineTotalsByDims(month: BillingMonth, billed: Bool) throws(StoreError) -> [Int64: (sum: Amount, count: Int)] {
+    var out: [Int64: (sum: Amount, count: Int)] = [:]
+    for r in try db.rows("""
+      SELECT dims_id, money_sum(\(billed ? "billed_cost" : "effective_cost")), sum(rows) FROM charge_summary
+      WHERE billing_period_start >= ? AND billing_period_start < ? GROUP BY dims_id
+      """, [.integer(month.start), .integer(month.next.start)]) {
+      out[r[0].int ?? 0] = (r[1].amountOrOverflow, Int(r[2].int ?? 0))
+    }
+    return out
+  }
+
   /// Every charge line of a billing month, in import order, handed to `body` one at a time (the line table is read
   /// only here and in drill-down).
   public func chargeLines(month: BillingMonth, _ body: (StoredChargeLine) throws -> Void) throws {
