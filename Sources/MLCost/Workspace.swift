@@ -117,7 +117,11 @@ public final class Workspace {
   /// The source to parse: gzip is inflated on the fly, Parquet read as CSV by a pyarrow helper (both detected by their
   /// magic numbers, not the name).
   static func decompressing(_ source: any ByteSource, file: FileByteSource, fileName: String) throws -> any ByteSource {
-    if isParquet(file) { return try ParquetByteSource(path: file.path, fileName: fileName) }
+    if isParquet(file) {
+      var why: String?
+      if !ParquetRowFeed.helperForced, let feed = try ParquetRowFeed.open(path: file.path, fileName: fileName, why: &why) { return feed }
+      return try ParquetByteSource(path: file.path, fileName: fileName, because: why)
+    }
     let head = file.peek(2)
     let isGzip = head.withUnsafeBytes { GzipByteSource.isGzip($0) }
     return isGzip ? try GzipByteSource(source, fileName: fileName) : source

@@ -18,6 +18,14 @@ public protocol ByteSource: AnyObject {
   var sourceBytesRead: Int64? { get }
   /// Throws when the underlying file changed while it was read (see `FileByteSource.verifyUnchanged`).
   func verifyUnchanged() throws
+  /// Rows that are not text (a Parquet file): a CSV reader over this source takes its rows from the feed.
+  var rowFeed: (any RowFeed)? { get }
+}
+
+/// A source of rows that are not CSV text: it appends the next row's fields to the reader
+/// (`CSVReader.feedField`), the header first; false at the end.
+public protocol RowFeed: AnyObject {
+  func nextRow(into reader: CSVReader) throws -> Bool
 }
 
 extension ByteSource {
@@ -25,6 +33,7 @@ extension ByteSource {
   public func release(before offset: Int) {}
   public var sourceBytesRead: Int64? { nil }
   public func verifyUnchanged() throws {}
+  public var rowFeed: (any RowFeed)? { nil }
 }
 
 /// Reads a file with `read(2)`; never holds more than the caller's buffer.

@@ -17,6 +17,8 @@ import Darwin
 /// (docs/decisions.md).
 public final class CSVReader {
   public let source: any ByteSource
+  /// Rows that are not CSV text (a Parquet file): the feed appends each row's fields (`feedField`).
+  private let feed: (any RowFeed)?
 
   struct Span {
     var start: Int
@@ -61,7 +63,12 @@ public final class CSVReader {
 
   public init(source: any ByteSource, chunkSize: Int = 1 << 20) {
     self.source = source
-    if let bytes = source.mappedBytes, let base = bytes.baseAddress {
+    feed = source.rowFeed
+    if feed != nil {
+      mapped = false
+      capacity = 4
+      buffer = .allocate(capacity: capacity)
+    } else if let bytes = source.mappedBytes, let base = bytes.baseAddress {
       mapped = true
       capacity = bytes.count
       length = bytes.count
@@ -90,13 +97,21 @@ public final class CSVReader {
 
   public func string(_ i: Int) -> String { String(decoding: field(i), as: UTF8.self) }
 
-  /// The current row as it stood in the file (without its line end).
+  /// The current row as it stood in the file (without its line end); a fed row as CSV.
   public var rawText: String {
-    String(decoding: UnsafeRawBufferPointer(start: buffer + rowStart, count: rowEnd - rowStart), as: UTF8.self)
+    if feed != nil {
+      return (0..<fieldCount).map { i in
+        let text = string(i)
+        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+          ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+      }.joined(separator: ",")
+    }
+    return String(decoding: UnsafeRawBufferPointer(start: buffer + rowStart, count: rowEnd - rowStart), as: UTF8.self)
   }
 
-  /// Line and byte column (1-based) where field `i` starts.
-  public func position(ofField i: Int) -> (line: Int, column: Int) {
+  /// Line and byte column (1-based) where field `i` starts; a fed row has a line (its row number) and no column.
+  public func position(ofField i: Int) -> (line: Int, column: Int?) {
+    if feed != nil { return (rowLine, nil) }
     let start = i < fieldCount ? spans[i].rawStart : rowEnd
     var lineOffset = 0
     var lastBreak = rowStart - 1
@@ -110,6 +125,13 @@ public final class CSVReader {
 
   /// Advances to the next non-blank row; false at the end of the input.
   public func nextRow() throws -> Bool {
+    if let feed {
+      fieldCount = 0
+      side.reset()
+      rowLine = line
+      line += 1
+      return try feed.nextRow(into: self)
+    }
     if !started { try start() }
     while true {
       if finished { return false }
@@ -200,6 +222,33 @@ public final class CSVReader {
     } else {
       spans[fieldCount] = Span(start: fieldStart, end: end, rawStart: fieldRawStart, inSide: false)
     }
+    fieldCount += 1
+  }
+
+  // MARK: - Fed rows
+
+  /// Appends a field to the current fed row.
+  @inline(__always)
+  public func feedField(_ bytes: UnsafeRawBufferPointer) {
+    let start = side.count
+    side.append(bytes)
+    feedFieldEnd(start)
+  }
+
+  /// A field written in parts: `feedFieldStart`, then `feedBytes`, then `feedFieldEnd` with what the start returned.
+  @inline(__always) public func feedFieldStart() -> Int { side.count }
+  @inline(__always) public func feedBytes(_ bytes: UnsafeRawBufferPointer) { side.append(bytes) }
+  @inline(__always) public func feedByte(_ byte: UInt8) { side.append(byte) }
+  @inline(__always)
+  public func feedFieldEnd(_ start: Int) {
+    if fieldCount == spanCapacity {
+      let bigger = UnsafeMutablePointer<Span>.allocate(capacity: spanCapacity * 2)
+      bigger.update(from: spans, count: fieldCount)
+      spans.deallocate()
+      spans = bigger
+      spanCapacity *= 2
+    }
+    spans[fieldCount] = Span(start: start, end: side.count, rawStart: 0, inSide: true)
     fieldCount += 1
   }
 

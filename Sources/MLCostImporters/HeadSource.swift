@@ -11,7 +11,10 @@ final class HeadSource: ByteSource {
 
   init(_ inner: any ByteSource) throws {
     self.inner = inner
-    if let m = inner.mappedBytes {
+    if inner.rowFeed != nil {
+      mapped = nil
+      head = []
+    } else if let m = inner.mappedBytes {
       mapped = m
       head = Array(m.prefix(Self.headSize))
     } else {
@@ -52,6 +55,7 @@ final class HeadSource: ByteSource {
   var mappedBytes: UnsafeRawBufferPointer? { mapped }
   func release(before offset: Int) { inner.release(before: offset) }
   var sourceBytesRead: Int64? { inner.sourceBytesRead }
+  var rowFeed: (any RowFeed)? { inner.rowFeed }
 
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     if served < head.count {

@@ -1,7 +1,8 @@
 import Foundation
 import MLCostCore
 
-/// A Parquet file read as CSV: a helper process over `pyarrow` streams its record batches as CSV text into the same
+/// A Parquet file that the built-in reader (`ParquetRowFeed`) does not read (lists, structs, other encodings or
+/// codecs), read as CSV: a helper process over `pyarrow` streams its record batches as CSV text into the same
 /// importers (docs/decisions.md, "Parquet through pyarrow"). Nested columns (a FOCUS `Tags` map, a struct) become JSON
 /// objects; timestamps ISO 8601 UTC; decimals their exact text. Without Python 3 and pyarrow the import stops with
 /// what to install.
@@ -10,6 +11,7 @@ public final class ParquetByteSource: ByteSource {
   private let output: FileHandle
   private let errors = Pipe()
   private let fileName: String
+  private let because: String?
   @exclusivity(unchecked) private var ended = false
   /// The helper's standard error, drained on its own thread (a full pipe would block it).
   private final class Drain: @unchecked Sendable { var data = Data(); let done = DispatchSemaphore(value: 0) }
@@ -26,8 +28,10 @@ public final class ParquetByteSource: ByteSource {
     return "python3"
   }
 
-  public init(path: String, fileName: String) throws(ImportError) {
+  /// `because`: what the built-in reader (`ParquetRowFeed`) does not read in this file, said when pyarrow is missing.
+  public init(path: String, fileName: String, because: String? = nil) throws(ImportError) {
     self.fileName = fileName
+    self.because = because
     let out = Pipe()
     output = out.fileHandleForReading
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -62,7 +66,7 @@ public final class ParquetByteSource: ByteSource {
     let message = String(decoding: drain.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     if status == 3 || message.contains("No module named 'pyarrow'") || status == 127 {
       throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1, column: nil),
-        "this is a Parquet file; MLCost reads Parquet through Python's pyarrow, which \(Self.python) does not have",
+        "this Parquet file uses \(because ?? "what MLCost's own reader does not read"); MLCost reads such files through Python's pyarrow, which \(Self.python) does not have",
         fix: "pip install pyarrow (or point MLCOST_PYTHON at a Python that has it), or convert the file to CSV"))
     }
     throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1, column: nil),
