@@ -21,8 +21,8 @@ struct FocusRowWriter {
                        "PricingCurrencyListUnitPrice", "PricingQuantity", "PricingUnit", "RegionId", "RegionName", "ResourceId", "ResourceName",
                        "ResourceType", "ServiceCategory", "ServiceName", "ServiceProviderName", "ServiceSubcategory", "SkuId", "SkuMeter",
                        "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName", "SubAccountType", "Tags"]
-  static let mlcost = ["x_DerivedColumns", "x_MLCostBasis", "x_MLCostComponent", "x_MLCostOwner", "x_MLCostRequestType", "x_MLCostRule",
-                       "x_SourceExtra", "x_SourceValues"]
+  static let mlcost = ["x_CacheAction", "x_DerivedColumns", "x_MLCostBasis", "x_MLCostComponent", "x_MLCostOwner", "x_MLCostRequestType",
+                       "x_MLCostRule", "x_SourceExtra", "x_SourceValues", "x_TokenCostSplit", "x_TokenDirection", "x_UsageSource"]
 
   /// FOCUS 1.2+ ServiceSubcategory values (the spec's list).
   static let subcategories: Set<String> = ["AI Platforms", "API Management", "Analytics Platforms", "Application Networking", "Application Platforms",
@@ -51,8 +51,9 @@ struct FocusRowWriter {
     header = columns.sorted() + Self.mlcost
   }
 
+  /// `extra`: MLCost's own columns set by the caller (API usage rows: owner, token direction …).
   func row(_ l: StoredChargeLine, billed: Amount, effective: Amount, list: Amount?, contracted: Amount?, share: Double, allocation a: Allocation?,
-           groupBasis: Amount) -> [String] {
+           groupBasis: Amount, extra: [String: String] = [:]) -> [String] {
     var v: [String: String] = [:]
     func t(_ f: ChargeText) -> String? { l.text[f] }
     for f in ChargeText.allCases where f != .tags && f != .extra && f != .instanceType && f != .gpuModel {
@@ -141,6 +142,7 @@ struct FocusRowWriter {
                                                          basis: basis, originBasisCost: groupBasis)
       }
     }
+    for (k, x) in extra { v[k] = x }
     return header.map { v[$0] ?? "" }
   }
 

@@ -10,6 +10,8 @@ public struct FocusExportSummary: Sendable {
   public var path: String
   public var rows: Int
   public var lines: Int
+  /// API usage rows (token kinds of usage groups) written after the charge lines.
+  public var usageRows = 0
   /// Per owner and currency, the basis cost written (equal to the monthly report's allocation).
   public var byOwner: [String: [Currency: Amount]]
 }
@@ -79,6 +81,16 @@ extension Workspace {
                              groupBasis: total.sum))
         summary.rows += 1
         summary.byOwner[a.owner.description, default: [:]][a.currency, default: .zero] += rules.basis == .cash ? billed[i] : effective[i]
+      }
+    }
+    // API usage: a row per usage group and token kind, its cost as the report counts it.
+    let usageRows = FocusUsageRows(writer: writer, month: month)
+    for (u, c) in zip(input.usage, attribution.usageCosts) {
+      for (row, cost) in usageRows.rows(u, c) {
+        out.write(row)
+        summary.rows += 1
+        summary.usageRows += 1
+        if !cost.isZero { summary.byOwner[c.owner.description, default: [:]][c.currency, default: .zero] += cost }
       }
     }
     try out.close()

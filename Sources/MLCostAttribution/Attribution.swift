@@ -132,9 +132,28 @@ public struct Attribution: Sendable {
   public var pools: [PoolSplit]
   /// Virtual tags that fired, with how much cost each labelled.
   public var virtualTagHits: [String: Int]
+  /// Per API usage group (`input.usage`, same order): what it cost and why, for the FOCUS export's token rows.
+  public var usageCosts: [UsageCost] = []
   /// What the rules promise and this month's data does not bear out (a pool that matched nothing, a share
   /// for a model with no other cost, model names that differ only in case), each with the rules file and line.
   public var warnings: [String] = []
+}
+
+/// What one API usage group cost the attribution: its stated or catalog cost (nil when it is a driver only: tokens of a
+/// self-hosted model or of a provider whose costs another source states, or unpriced), and, when the catalog prices its
+/// model, the cost of each token kind (input, cached input, cache write, output) before any batch discount.
+public struct UsageCost: Sendable, Equatable {
+  public var owner: Owner
+  public var requestType: String
+  public var currency: Currency
+  public var source: CostSource?
+  public var cost: Amount?
+  public var rule: String
+  public var kindCosts: [Amount]?
+  public init(owner: Owner, requestType: String, currency: Currency, source: CostSource?, cost: Amount?, rule: String, kindCosts: [Amount]?) {
+    self.owner = owner; self.requestType = requestType; self.currency = currency; self.source = source; self.cost = cost
+    self.rule = rule; self.kindCosts = kindCosts
+  }
 }
 
 public struct ConservationError: Error, CustomStringConvertible {

@@ -110,6 +110,7 @@ struct Builder {
     }
   }
   var unpriced: [String: UnpricedUsage] = [:]
+  var usageCosts: [UsageCost] = []
   var coverage: [CoverageKey: TagCoverage] = [:]
   struct CoverageKey: Hashable { var provider: String, service: String, currency: Currency }
   /// Per tag set (`ChargeGroup.tagSet`): its reading, made once.
@@ -259,8 +260,14 @@ struct Builder {
       }
       let owner: Owner = u.model == nil ? .unallocated : .model(model)
       let slice = input.sliceFields.isEmpty ? [] : input.sliceFields.map { $0.value(usage: u) }
+      let catalog = u.model == nil ? nil : input.prices[TokenPrice.key(provider: u.provider, model: model)]
+      var record = UsageCost(owner: owner, requestType: rt, currency: u.currency ?? catalog?.currency ?? "USD", source: nil, cost: nil,
+                             rule: "API usage, not priced", kindCosts: Self.kindCosts(u, catalog))
+      defer { usageCosts.append(record) }
       if let cost = u.cost {
         let currency = u.currency ?? "USD"
+        record.source = .apiStated; record.cost = cost; record.currency = currency
+        record.rule = u.model == nil ? "API usage without a model" : "API usage, stated cost"
         count(currency, .apiStated, cost)
         add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: currency, source: .apiStated, slice: slice,
                     rule: u.model == nil ? "API usage without a model" : "API usage, stated cost"), cost)
@@ -273,6 +280,8 @@ struct Builder {
         continue
       }
       if stated.contains(u.provider.lowercased()) || selfHosted.contains(model) {
+        record.rule = selfHosted.contains(model) ? "tokens of a self-hosted model (a driver; its GPUs carry the cost)"
+          : "tokens of a provider whose costs another source states (a driver)"
         addTokens(model, "USD", u)
         continue
       }
@@ -285,6 +294,7 @@ struct Builder {
         addTokens(model, "USD", u)
         continue
       }
+      record.source = .apiCatalog; record.cost = cost.total; record.currency = price.currency; record.rule = "API usage, catalog price"
       count(price.currency, .apiCatalog, cost.total)
       add(CellKey(owner: owner, requestType: rt, component: .apiTokens, phase: phase, currency: price.currency, source: .apiCatalog, slice: slice,
                   rule: "API usage, catalog price"), cost.total)

@@ -4,6 +4,20 @@ import MLCostCore
 /// Pricing usage, the rules the data contradicts, and the run's result.
 extension Builder {
   /// Tokens × price per 1M, summed in 128 bits and rounded once (half-even); batch discount applied exactly.
+  /// Each token kind at the catalog price (input, cached input, cache write, output), nil when a kind with tokens has none.
+  static func kindCosts(_ u: UsageGroup, _ p: TokenPrice?) -> [Amount]? {
+    guard let p else { return nil }
+    let parts: [(Int64, Amount?)] = [(u.inputTokens, p.inputPer1M), (u.cachedInputTokens, p.cachedInputPer1M ?? p.inputPer1M),
+                                    (u.cacheWriteTokens, p.cacheWritePer1M ?? p.inputPer1M), (u.outputTokens, p.outputPer1M)]
+    var out: [Amount] = []
+    for (tokens, price) in parts {
+      guard tokens > 0 else { out.append(.zero); continue }
+      guard let price else { return nil }
+      out.append(price.scaled(by: tokens, over: 1_000_000))
+    }
+    return out
+  }
+
   func priced(_ u: UsageGroup, _ p: TokenPrice) -> (total: Amount, input: Amount, output: Amount)? {
     let parts: [(Int64, Amount?)] = [(u.inputTokens, p.inputPer1M), (u.cachedInputTokens, p.cachedInputPer1M ?? p.inputPer1M),
                                     (u.cacheWriteTokens, p.cacheWritePer1M ?? p.inputPer1M), (u.outputTokens, p.outputPer1M)]
@@ -115,6 +129,6 @@ extension Builder {
                        unpriced: unpriced.values.sorted { ($0.provider, $0.model, $0.requestType) < ($1.provider, $1.model, $1.requestType) },
                        coverage: coverage.values.sorted { ($0.currency, $0.provider, $0.service) < ($1.currency, $1.provider, $1.service) },
                        untagged: Array(untagged.values.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.resource < $1.resource }),
-                       pools: pools, virtualTagHits: virtualHits, warnings: warnings())
+                       pools: pools, virtualTagHits: virtualHits, usageCosts: usageCosts, warnings: warnings())
   }
 }

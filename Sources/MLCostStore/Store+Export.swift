@@ -19,6 +19,18 @@ public struct StoredChargeLine: Sendable {
   public var pricingQuantity: Double?
   public var commitmentDiscountQuantity: Double?
   public var text: [ChargeText: String]
+
+  public init(dimsId: Int64, billingPeriodStart: Int64, billingPeriodEnd: Int64?, chargePeriodStart: Int64, chargePeriodEnd: Int64,
+              chargeCategory: ChargeCategory, chargeClass: ChargeClass?, chargeFrequency: ChargeFrequency?, pricingCategory: PricingCategory?,
+              billedCost: Amount, effectiveCost: Amount, listCost: Amount?, contractedCost: Amount?, consumedQuantity: Double?,
+              pricingQuantity: Double?, commitmentDiscountQuantity: Double?, text: [ChargeText: String]) {
+    self.dimsId = dimsId; self.billingPeriodStart = billingPeriodStart; self.billingPeriodEnd = billingPeriodEnd
+    self.chargePeriodStart = chargePeriodStart; self.chargePeriodEnd = chargePeriodEnd; self.chargeCategory = chargeCategory
+    self.chargeClass = chargeClass; self.chargeFrequency = chargeFrequency; self.pricingCategory = pricingCategory
+    self.billedCost = billedCost; self.effectiveCost = effectiveCost; self.listCost = listCost; self.contractedCost = contractedCost
+    self.consumedQuantity = consumedQuantity; self.pricingQuantity = pricingQuantity; self.commitmentDiscountQuantity = commitmentDiscountQuantity
+    self.text = text
+  }
 }
 
 extension Store {

@@ -11,9 +11,9 @@ struct ParquetReaderTests {
   static let dir = Repo.path("Tests/Parquet")
   static let variants = ["snappy-dictionary-v1", "gzip-plain", "zstd-v2", "none-small-pages", "snappy-v2-plain-small-pages", "int96"]
 
-  static func rows(_ path: String) throws -> [[String]]? {
+  static func rows(_ path: String, batch: Int = 4096) throws -> [[String]]? {
     var why: String?
-    guard let feed = try ParquetRowFeed.open(path: path, fileName: (path as NSString).lastPathComponent, why: &why) else { return nil }
+    guard let feed = try ParquetRowFeed.open(path: path, fileName: (path as NSString).lastPathComponent, why: &why, batch: batch) else { return nil }
     return try CSVReader(source: feed).readAll()
   }
 
@@ -22,6 +22,8 @@ struct ParquetReaderTests {
     let expected = try JSONDecoder().decode([[String]].self, from: Data(contentsOf: URL(fileURLWithPath: Self.dir + "/expected.json")))
     let rows = try #require(try Self.rows(Self.dir + "/\(variant).parquet"))
     #expect(rows.count == expected.count)
+    // Levels are decoded in batches: batches of 1, 3 and 7 levels cross every run, page and map entry boundary.
+    for batch in [1, 3, 7] { #expect(try Self.rows(Self.dir + "/\(variant).parquet", batch: batch) == rows, "batch \(batch)") }
     for (i, (got, want)) in zip(rows, expected).enumerated() where got != want {
       Issue.record("row \(i): \(got.enumerated().filter { $0.element != want[safe: $0.offset] }.map { "\(expected[0][$0.offset]): \($0.element.debugDescription) ≠ \((want[safe: $0.offset] ?? "-").debugDescription)" })")
     }

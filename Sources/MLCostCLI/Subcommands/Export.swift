@@ -14,7 +14,8 @@ struct Export: ParsableCommand {
         Every cost column of one origin line sums exactly to it; per owner, the basis cost sums exactly to the monthly \
         report's allocation. AllocatedMethodId names the rule (mlcost:model-tag, mlcost:pool, …), AllocatedMethodDetails \
         the share and basis, AllocatedTags the owner, model and request type; MLCost's own columns start with x_ \
-        (docs/export.md). API usage (tokens, no invoice line) is not exported yet.
+        (docs/export.md). API usage (OpenAI, Anthropic, LiteLLM …) goes out as a row per usage group and token kind, \
+        ConsumedQuantity in tokens, x_TokenDirection and x_CacheAction, its cost as the monthly report counts it.
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -34,6 +35,9 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("amortised (EffectiveCost) or cash (BilledCost); overrides the rules file.", valueName: "basis"), transform: Basis.parse)
     var basis: Basis?
 
+    @Option(help: ArgumentHelp("The catalogs folder with api_prices.csv (default: $MLCOST_CATALOGS, next to the binary, ./catalogs).", valueName: "dir"))
+    var catalogs: String?
+
     mutating func validate() throws {
       if BillingMonth(month) == nil { throw ValidationError("--month must look like 2026-10") }
       if !["1.3", "1.4"].contains(focusVersion) { throw ValidationError("--focus-version is 1.3 or 1.4") }
@@ -44,8 +48,8 @@ struct Export: ParsableCommand {
       var ruleSet = try MLCostCLI.rules(from: rules)
       if let basis { ruleSet.basis = basis }
       let workspace = try Workspace(databasePath: db)
-      let s = try workspace.exportFocus(month: BillingMonth(month)!, rules: ruleSet, prices: nil, version: focusVersion, to: out)
-      print("wrote \(s.path): \(s.rows) FOCUS \(focusVersion) rows from \(s.lines) charge lines of \(month)")
+      let s = try workspace.exportFocus(month: BillingMonth(month)!, rules: ruleSet, prices: try Workspace.apiPrices(catalogs: catalogs), version: focusVersion, to: out)
+      print("wrote \(s.path): \(s.rows) FOCUS \(focusVersion) rows from \(s.lines) charge lines and \(s.usageRows) API usage rows (token kinds) of \(month)")
     }
   }
 }

@@ -30,14 +30,14 @@ public final class ParquetRowFeed: ByteSource, RowFeed {
   public static var helperForced: Bool { ProcessInfo.processInfo.environment["MLCOST_PARQUET_READER"] == "pyarrow" }
 
   /// The built-in reader for `path`, or nil when the file uses what only the helper reads (the reason in `why`).
-  public static func open(path: String, fileName: String, why: inout String?) throws(ImportError) -> ParquetRowFeed? {
+  public static func open(path: String, fileName: String, why: inout String?, batch: Int = 4096) throws(ImportError) -> ParquetRowFeed? {
     let file = try FileByteSource(path: path)
     guard let bytes = file.mappedBytes, bytes.count >= 12 else {
       throw .badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1, column: nil),
         "the Parquet file is too short to hold its footer", fix: "export or download the file again"))
     }
     do {
-      return try ParquetRowFeed(file: file, bytes: bytes, fileName: fileName)
+      return try ParquetRowFeed(file: file, bytes: bytes, fileName: fileName, batch: batch)
     } catch {
       guard case .damaged(let reason) = error else {
         if case .unsupported(let reason) = error { why = reason }
@@ -49,7 +49,10 @@ public final class ParquetRowFeed: ByteSource, RowFeed {
     }
   }
 
-  private init(file: FileByteSource, bytes: UnsafeRawBufferPointer, fileName: String) throws(ParquetError) {
+  private let batch: Int
+
+  private init(file: FileByteSource, bytes: UnsafeRawBufferPointer, fileName: String, batch: Int) throws(ParquetError) {
+    self.batch = batch
     self.file = file
     self.bytes = bytes
     self.fileName = fileName
@@ -121,7 +124,7 @@ public final class ParquetRowFeed: ByteSource, RowFeed {
         cursors = []
         guard group < metadata.rowGroups.count else { return false }
         let g = metadata.rowGroups[group]
-        cursors = try zip(leaves, g.columns).map { leaf, chunk throws(ParquetError) in try ParquetColumnCursor(leaf: leaf, chunk: chunk, file: bytes) }
+        cursors = try zip(leaves, g.columns).map { leaf, chunk throws(ParquetError) in try ParquetColumnCursor(leaf: leaf, chunk: chunk, file: bytes, batch: batch) }
         rowsLeft = g.numRows
       }
       try cursors.withUnsafeBufferPointer { c throws(ParquetError) in
@@ -159,7 +162,7 @@ public final class ParquetRowFeed: ByteSource, RowFeed {
   private static func map(key k: ParquetColumnCursor, value v: ParquetColumnCursor, defined: Int, into reader: CSVReader) throws(ParquetError) {
     try k.ensureLevel()
     try v.ensureLevel()
-    guard k.leaf.maxRep == 0 || k.reps[k.levelIndex] == 0 else { throw .damaged("a map entry of \(k.leaf.name) continues no row") }
+    guard k.repetition == 0 else { throw .damaged("a map entry of \(k.leaf.name) continues no row") }
     let start = reader.feedFieldStart()
     let d = k.definition
     if d <= defined {
