@@ -18,10 +18,14 @@ extension Workspace {
   }
 
   /// `mlcost plan SCENARIO.yaml`.
-  public static func plan(scenario path: String, catalogs dir: String?, at time: Int64, top: Int = 15) throws -> PlanResult {
+  /// `contracts`: committed options at the discounts the user's own commitments got (`contractDiscounts(month:)`).
+  public static func plan(scenario path: String, catalogs dir: String?, at time: Int64, top: Int = 15, contracts: ContractDiscounts? = nil) throws -> PlanResult {
     guard let data = FileManager.default.contents(atPath: path) else { throw ImportError.missingInput(path: path, reason: "cannot read the scenario") }
-    let workload = try Scenario.parse(yaml: String(decoding: data, as: UTF8.self), file: (path as NSString).lastPathComponent)
-    return try planner(catalogs: dir, top: top).plan(workload, at: time)
+    var workload = try Scenario.parse(yaml: String(decoding: data, as: UTF8.self), file: (path as NSString).lastPathComponent)
+    let notes = contracts.map { apply($0, to: &workload) } ?? []
+    var plan = try planner(catalogs: dir, top: top).plan(workload, at: time)
+    plan.notes += notes
+    return plan
   }
 
   /// `mlcost throughput …`.
@@ -55,13 +59,16 @@ extension Workspace {
   /// from the imported usage of one model and request type in one month.
   /// Without `selfHost`, the open model of the usage itself when the catalog knows it (a 70B workload is compared with
   /// self-hosting the 70B, never silently with an 8B); for a closed model, the open models most teams compare with.
-  public func plan(model: String, requestType: String, month: BillingMonth, selfHost: [String]?, catalogs dir: String?, top: Int = 15) throws -> PlanResult {
+  public func plan(model: String, requestType: String, month: BillingMonth, selfHost: [String]?, catalogs dir: String?, top: Int = 15,
+                   commitmentsMonth: BillingMonth? = nil) throws -> PlanResult {
     let buckets = try store.usageBuckets(model: model, requestType: requestType, month: month)
     let planner = try Self.planner(catalogs: dir, top: top)
     let sameModel = planner.catalog.model(named: model)?.name
     let models = selfHost ?? sameModel.map { [$0] } ?? Self.defaultSelfHostModels
-    let workload = try Self.workload(from: buckets, model: model, requestType: requestType, month: month, selfHost: models)
+    var workload = try Self.workload(from: buckets, model: model, requestType: requestType, month: month, selfHost: models)
+    let contractNotes = try commitmentsMonth.map { Self.apply(try contractDiscounts(month: $0), to: &workload) } ?? []
     var plan = try planner.plan(workload, at: month.start)
+    plan.notes += contractNotes
     // What that usage cost: as the provider stated it in the imported data, else at catalog prices (the reference option).
     let stated = try store.statedUsageCost(model: model, requestType: requestType, month: month)
     var today: String

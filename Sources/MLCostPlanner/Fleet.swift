@@ -63,10 +63,13 @@ extension Fleet {
                          spotPeak: peak - floor, notes: floor > 0 && withNotes ? ["\(floor) on-demand replica(s) under the spot fleet"] : []))
     }
     let discounts = policy.commitmentDiscount(provider: o.provider)
-    for (term, months, catalogRate, discount, withOnDemand, withSpot) in [
+    let contract = policy.contractSources[o.provider.lowercased()]
+    for (term, months, published, discount, withOnDemand, withSpot) in [
       ("1y", 12, o.commit1yPerHour, discounts?.oneYear, PlanPricing.oneYearOnDemand, PlanPricing.oneYearSpot),
       ("3y", 36, o.commit3yPerHour, discounts?.threeYear, PlanPricing.threeYearOnDemand, PlanPricing.threeYearSpot),
     ] {
+      // The user's own commitments' discount beats the published rate; a scenario's discount only fills a gap.
+      let catalogRate = contract != nil && discount != nil ? nil : published
       guard base > 0, let rate = catalogRate ?? (od.flatMap { od in discount.map { od * (1 - $0) } }) else { continue }
       // A commitment longer than the horizon is paid in full: spread it over the horizon.
       let termFactor = max(1, Double(months) / Double(max(1, horizonMonths)))
@@ -74,7 +77,8 @@ extension Fleet {
       let s = split(floor: base)
       var notes: [String] = []
       if withNotes {
-        let source = catalogRate != nil ? "published \(term) rate" : "\(term) rate = on-demand − \(Int((discount! * 100).rounded()))% (scenario)"
+        let source = catalogRate != nil ? "published \(term) rate"
+          : "\(term) rate = on-demand − \(Int((discount! * 100).rounded()))% (\(contract ?? "scenario"))"
         notes.append("\(base) instance(s) committed (\(source))")
         if termFactor > 1 { notes.append("the \(term) term outlasts the \(horizonMonths)-month horizon: its cost is spread over the horizon") }
       }
@@ -104,7 +108,9 @@ extension Fleet {
     }
     if base > 0 {
       var aboveBase: Double?
-      for (months, catalogRate, discount) in [(12, o.commit1yPerHour, commitment?.oneYear), (36, o.commit3yPerHour, commitment?.threeYear)] {
+      let contract = policy.contractSources[o.provider.lowercased()] != nil
+      for (months, published, discount) in [(12, o.commit1yPerHour, commitment?.oneYear), (36, o.commit3yPerHour, commitment?.threeYear)] {
+        let catalogRate = contract && discount != nil ? nil : published
         guard let rate = catalogRate ?? (od.flatMap { od in discount.map { od * (1 - $0) } }) else { continue }
         let committed = Double(base) * Workload.hoursPerMonth * rate * max(1, Double(months) / Double(max(1, horizonMonths)))
         let above = aboveBase ?? split(floor: base).above

@@ -71,6 +71,9 @@ public struct Workload: Sendable, Equatable {
     public var restartMinutes: Double
     /// Provider → (1-year, 3-year) discount off on-demand, used where the catalog has no committed price.
     public var commitmentDiscounts: [String: (oneYear: Double?, threeYear: Double?)]
+    /// Providers (lowercased) whose `commitmentDiscounts` are what the user's own commitments got (imported FOCUS data),
+    /// with where they come from: for those, the discount takes precedence over the catalog's published committed rate.
+    public var contractSources: [String: String] = [:]
     public init(spotOnDemandFloor: Int = 1, restartMinutes: Double = 10, commitmentDiscounts: [String: (oneYear: Double?, threeYear: Double?)] = [:]) {
       self.spotOnDemandFloor = spotOnDemandFloor; self.restartMinutes = restartMinutes; self.commitmentDiscounts = commitmentDiscounts
     }
@@ -81,6 +84,7 @@ public struct Workload: Sendable, Equatable {
     public static func == (l: PricingPolicy, r: PricingPolicy) -> Bool {
       l.spotOnDemandFloor == r.spotOnDemandFloor && l.restartMinutes == r.restartMinutes
         && l.commitmentDiscounts.mapValues { [$0.oneYear, $0.threeYear] } == r.commitmentDiscounts.mapValues { [$0.oneYear, $0.threeYear] }
+        && l.contractSources == r.contractSources
     }
   }
 

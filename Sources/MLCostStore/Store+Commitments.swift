@@ -52,3 +52,31 @@ extension Store {
     }
   }
 }
+
+/// What the charges a commitment covered would have cost at list price, and what they cost (EffectiveCost).
+public struct StoredCommittedUsage: Sendable {
+  public var provider: String
+  public var commitment: String
+  public var currency: String
+  public var list: Amount
+  public var effective: Amount
+}
+
+extension Store {
+  /// Per provider, commitment and currency: the month's charges a commitment covered (`CommitmentDiscountStatus` Used)
+  /// with a ListCost, their ListCost and EffectiveCost — the discount the user's commitments really got.
+  public func committedUsage(month: BillingMonth) throws(StoreError) -> [StoredCommittedUsage] {
+    try db.rows("""
+      SELECT (SELECT value FROM dict WHERE id = d.provider_name_id), (SELECT value FROM dict WHERE id = d.commitment_discount_id_id),
+             (SELECT value FROM dict WHERE id = d.billing_currency_id), money_sum(ch.list_cost), money_sum(ch.effective_cost)
+      FROM charge_dims d JOIN charge ch ON ch.dims_id = d.id
+      WHERE d.commitment_discount_id_id IS NOT NULL
+        AND lower((SELECT value FROM dict WHERE id = d.commitment_discount_status_id)) = 'used'
+        AND ch.list_cost IS NOT NULL AND ch.billing_period_start >= ? AND ch.billing_period_start < ?
+      GROUP BY d.provider_name_id, d.commitment_discount_id_id, d.billing_currency_id ORDER BY 1, 2, 3
+      """, [.integer(month.start), .integer(month.next.start)]).map { r in
+      StoredCommittedUsage(provider: r[0].string ?? "", commitment: r[1].string ?? "", currency: r[2].string ?? "?",
+                           list: r[3].amountOrOverflow, effective: r[4].amountOrOverflow)
+    }
+  }
+}

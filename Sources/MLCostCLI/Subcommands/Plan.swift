@@ -22,6 +22,8 @@ struct Plan: ParsableCommand {
   var format: PlanFormat = .table
   @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
   @Option(help: ArgumentHelp("Self-hosted options to list.", valueName: "n")) var top: Int = 15
+  @Option(name: .customLong("commitments-month"), help: ArgumentHelp("Price committed options at the discount your own commitments got in this month (YYYY-MM): 1 − EffectiveCost ÷ ListCost of the charges they covered, terms from FOCUS Contract Commitment rows (needs --db).", valueName: "month"))
+  var commitmentsMonth: String?
   @OptionGroup var options: CatalogOptions
   @OptionGroup var database: DatabaseOptions
 
@@ -31,6 +33,7 @@ struct Plan: ParsableCommand {
       throw ValidationError("--from-usage needs --model, --request-type and --month YYYY-MM")
     }
     if top < 1 || top > 100_000 { throw ValidationError("--top must be from 1 to 100,000") }
+    if let c = commitmentsMonth, BillingMonth(c) == nil { throw ValidationError("--commitments-month must look like 2026-10") }
   }
 
   func run() throws {
@@ -38,11 +41,13 @@ struct Plan: ParsableCommand {
     let plan: PlanResult
     do {
       if let scenario {
-        plan = try Workspace.plan(scenario: scenario, catalogs: options.catalogs, at: now, top: top)
+        let contracts = try commitmentsMonth.map { try Workspace(databasePath: try database.existing()).contractDiscounts(month: BillingMonth($0)!) }
+        plan = try Workspace.plan(scenario: scenario, catalogs: options.catalogs, at: now, top: top, contracts: contracts)
       } else {
         plan = try Workspace(databasePath: try database.existing()).plan(model: model!, requestType: requestType!, month: BillingMonth(month!)!,
                                                                          selfHost: selfHost.map { $0.split(separator: ",").map(String.init) },
-                                                                         catalogs: options.catalogs, top: top)
+                                                                         catalogs: options.catalogs, top: top,
+                                                                         commitmentsMonth: commitmentsMonth.flatMap(BillingMonth.init))
       }
     } catch let e as ScenarioError {
       throw Failure(message: e.description, code: ExitStatus.badData)
