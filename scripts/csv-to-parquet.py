@@ -17,6 +17,8 @@ for name in t.column_names:
         cols[name] = pa.array([None if v in (None, "") else decimal.Decimal(str(v).strip()) for v in pcsv.read_csv(sys.argv[1], convert_options=pcsv.ConvertOptions(column_types={name: pa.string()}, include_columns=[name]))[name].to_pylist()], pa.decimal128(38, 12))
     elif name in ("ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd"):
         cols[name] = pa.array([None if v in (None, "") else v for v in pcsv.read_csv(sys.argv[1], convert_options=pcsv.ConvertOptions(column_types={name: pa.string()}, include_columns=[name]))[name].to_pylist()], pa.string())
+        # The spellings real exports mix (…Z, …+00:00, a space for the T, .000 fractions) as one.
+        cols[name] = pa.compute.replace_substring_regex(cols[name], r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.0+)?(Z|\+00:00)?$", r"\1T\2Z")
         cols[name] = pa.compute.cast(pa.compute.strptime(cols[name], format="%Y-%m-%dT%H:%M:%SZ", unit="us"), pa.timestamp("us", tz="UTC"))
     else:
         cols[name] = c

@@ -10,7 +10,7 @@ import MLCostPlanner
 /// An error thrown by the parser is the right answer to bad input; a trap or a broken invariant is a bug.
 public enum FuzzTarget: String, CaseIterable, Sendable {
   case csv, decimal, timestamp, focus, focusDataset = "focus-dataset", cur, azure, gcp, oci, litellm, metrics
-  case openai, anthropic, gcpJSONLines = "gcp-jsonl", cloudwatch, ubl, gzip, rules, scenario
+  case openai, anthropic, gcpJSONLines = "gcp-jsonl", cloudwatch, ubl, gzip, rules, scenario, parquet
 
   public func run(_ bytes: [UInt8]) {
     switch self {
@@ -40,6 +40,19 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
       _ = try? Scenario.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
     case .gzip:
       importBytes(bytes, format: nil)
+    case .parquet:
+      // The built-in Parquet reader: every row read or a clear error naming the file; then the same bytes imported.
+      bytes.withUnsafeBytes { raw in
+        do {
+          guard let feed = try ParquetRowFeed.open(bytes: raw, fileName: "fuzz") else { return }
+          let reader = CSVReader(source: feed)
+          while try reader.nextRow() { for i in 0..<reader.fieldCount { _ = reader.field(i) } }
+        } catch ImportError.badData(let d) {
+          check(d.location?.file == "fuzz", "an error without its file: \(d)")
+        } catch { check(false, "an error that is not a data error: \(error)") }
+        guard let feed = try? ParquetRowFeed.open(bytes: raw, fileName: "fuzz") else { return }
+        _ = try? ImportDriver.run(source: feed, fileName: "fuzz", options: ImportOptions(lenient: true), sink: TallySink())
+      }
     default:
       importBytes(bytes, format: format)
     }

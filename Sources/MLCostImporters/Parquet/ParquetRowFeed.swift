@@ -13,7 +13,7 @@ public final class ParquetRowFeed: ByteSource, RowFeed {
     case map(key: Int, value: Int, defined: Int)
   }
 
-  private let file: FileByteSource
+  private let file: FileByteSource?
   private let bytes: UnsafeRawBufferPointer
   private let metadata: ParquetFileMetadata
   private let fileName: String
@@ -51,7 +51,21 @@ public final class ParquetRowFeed: ByteSource, RowFeed {
 
   private let batch: Int
 
-  private init(file: FileByteSource, bytes: UnsafeRawBufferPointer, fileName: String, batch: Int) throws(ParquetError) {
+  /// A Parquet file already in memory (fuzzing); `bytes` must outlive the feed. Nil when only the helper reads it.
+  public static func open(bytes: UnsafeRawBufferPointer, fileName: String) throws(ImportError) -> ParquetRowFeed? {
+    guard bytes.count >= 12 else {
+      throw .badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1, column: nil),
+        "the Parquet file is too short to hold its footer", fix: "export or download the file again"))
+    }
+    do {
+      return try ParquetRowFeed(file: nil, bytes: bytes, fileName: fileName, batch: 1 + bytes.count % 64)
+    } catch {
+      guard case .damaged(let reason) = error else { return nil }
+      throw .badData(Diagnostic(.error, at: SourceLocation(file: fileName, line: 1, column: nil), "the Parquet file could not be read: \(reason)"))
+    }
+  }
+
+  private init(file: FileByteSource?, bytes: UnsafeRawBufferPointer, fileName: String, batch: Int) throws(ParquetError) {
     self.batch = batch
     self.file = file
     self.bytes = bytes
@@ -218,5 +232,5 @@ public final class ParquetRowFeed: ByteSource, RowFeed {
   public var sourceBytesRead: Int64? {
     metadata.numRows > 0 ? Int64(Double(bytes.count) * Double(rowsDone) / Double(metadata.numRows)) : Int64(bytes.count)
   }
-  public func verifyUnchanged() throws { try file.verifyUnchanged() }
+  public func verifyUnchanged() throws { try file?.verifyUnchanged() }
 }
