@@ -26,7 +26,8 @@ public struct CatalogImportOutcome: Sendable {
     }
     lines.append("\(file): \(rowsBefore) → \(rowsAfter) rows\(written ? "" : " (dry run: nothing written)")")
     if !issues.isEmpty {
-      lines.append("\(issues.count) validation problem(s):")
+      let warnings = issues.filter(\.warning).count
+      lines.append("\(issues.count - warnings) validation problem(s)\(warnings > 0 ? ", \(warnings) warning(s) to check" : ""):")
       lines += issues.prefix(20).map(\.description)
     }
     return lines.joined(separator: "\n") + "\n"

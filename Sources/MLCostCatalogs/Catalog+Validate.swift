@@ -6,7 +6,10 @@ public struct CatalogIssue: Sendable, Equatable, CustomStringConvertible {
   public var file: String
   public var line: Int
   public var message: String
-  public var description: String { "\(file):\(line): error: \(message)" }
+  /// A row that looks wrong but may be right (a price far from every other provider's for the same model): reported, not
+  /// refused.
+  public var warning = false
+  public var description: String { "\(file):\(line): \(warning ? "warning" : "error"): \(message)" }
 }
 
 extension Catalog {
@@ -75,6 +78,49 @@ extension Catalog {
         list.issue("api_prices.csv", prov, "data_zone '\(z)' is neither a zone (\(Self.dataZoneNames.sorted().joined(separator: ", "))) nor a region id")
       }
     }
+    outlierPrices(&list)
+  }
+
+  /// The same model across providers (its name without the host's prefix, region profile and packaging suffixes): an
+  /// output price under a fifth or over five times the median of at least three providers is a placeholder, a unit
+  /// slip or a mistake until someone checks it (a warning: the row is kept).
+  func outlierPrices(_ list: inout IssueList) {
+    for o in priceOutliers() {
+      let p = apiPrices.prices[o.index]
+      list.issue("api_prices.csv", Provenance(source: p.source, asOf: p.asOf, line: o.index + 2, asOfSeconds: 0), o.message, warning: true)
+    }
+  }
+
+  /// API prices far from every other host's for the same model (`catalog validate` warns; the planner notes it on the
+  /// option): the row's index in `apiPrices.prices` and what is wrong.
+  public func priceOutliers() -> [(index: Int, message: String)] {
+    var groups: [String: [(Int, APIPrice)]] = [:]
+    for (i, p) in apiPrices.prices.enumerated() where p.outputPer1M != nil { groups[Self.peerKey(p.model), default: []].append((i, p)) }
+    var out: [(index: Int, message: String)] = []
+    for (key, rows) in groups.sorted(by: { $0.key < $1.key }) where Set(rows.map { $0.1.provider.lowercased() }).count >= 3 {
+      let prices = rows.compactMap { Double($0.1.outputPer1M!.decimalString) }.sorted()
+      let median = prices.count % 2 == 1 ? prices[prices.count / 2] : (prices[prices.count / 2 - 1] + prices[prices.count / 2]) / 2
+      guard median > 0 else { continue }
+      for (i, p) in rows {
+        guard let o = Double(p.outputPer1M!.decimalString), o < median / 5 || o > median * 5 else { continue }
+        out.append((i, "\(p.provider) \(p.model): output \(p.outputPer1M!.decimalString)/1M is \(o < median ? "under a fifth" : "over five times") of the median of \(rows.count) prices of \(key) (\(median)): check it"))
+      }
+    }
+    return out.sorted { $0.index < $1.index }
+  }
+
+  /// A model's name as every host would share it: `meta-llama/Llama-3.3-70B-Instruct-Turbo` → `llama-3.3-70b`.
+  static func peerKey(_ model: String) -> String {
+    var m = model.lowercased().split(separator: "/").last.map(String.init) ?? model.lowercased()
+    for prefix in ["us.", "eu.", "apac.", "global."] where m.hasPrefix(prefix) { m.removeFirst(prefix.count) }
+    var changed = true
+    while changed {
+      changed = false
+      for suffix in ["-instruct", "-turbo", "-versatile", "-fp8", "-hf", ":free", "-chat"] where m.hasSuffix(suffix) {
+        m.removeLast(suffix.count); changed = true
+      }
+    }
+    return m
   }
 
   /// The issues found so far, and the checks every file shares.
@@ -83,7 +129,9 @@ extension Catalog {
     let maxAgeDays: Int?
     var issues: [CatalogIssue] = []
 
-    mutating func issue(_ file: String, _ p: Provenance, _ message: String) { issues.append(CatalogIssue(file: file, line: p.line, message: message)) }
+    mutating func issue(_ file: String, _ p: Provenance, _ message: String, warning: Bool = false) {
+      issues.append(CatalogIssue(file: file, line: p.line, message: message, warning: warning))
+    }
 
     /// No date in the future, and none older than `maxAgeDays` when given.
     mutating func future(_ file: String, _ p: Provenance) {

@@ -50,6 +50,10 @@ extension Planner {
     let tokens = w.monthlyRequests * (w.inputTokens + w.outputTokens)
     var out: [PlanOption] = []
     var own: Set<String> = []
+    let outliers = Dictionary(catalog.priceOutliers().map { o in
+      let p = catalog.apiPrices.prices[o.index]
+      return ("\(p.provider)|\(p.model)".lowercased(), o.message)
+    }, uniquingKeysWith: { a, _ in a })
     for (p, isOwn) in prices {
       for batch in w.batchable && p.batchDiscount != nil ? [false, true] : [false] {
         guard let each = Self.perRequest(p, w, batch: batch) else { continue }
@@ -58,6 +62,7 @@ extension Planner {
         if isOwn { notes.append("the API the workload uses today") }
         if !isOwn { notes.append("the open model served by \(p.provider)") }
         if !p.dataZone.isEmpty { notes.append("processes data in \(p.dataZone) (from the price list's region-scoped entry)") }
+        if let o = outliers["\(p.provider)|\(p.model)".lowercased()] { notes.append("price to check: " + o) }
         if batch { notes.append("batch API: \(Int((p.batchDiscount! * 100).rounded()))% off, results within 24 h") }
         let compliant = !eu || inEU(p)
         if !compliant { notes.append("not EU/EEA: it \(whereItRuns(p)); listed for comparison only") }

@@ -19,7 +19,7 @@ struct CatalogValidationTests {
   static let now = Int64(1_797_292_800)   // 2026-12-15 (after the shipped catalog's newest as_of)
 
   func issues(_ rows: String) throws -> [String] {
-    try Catalog.load(directory: Self.catalog(replacing: "instances.csv", with: Self.header + "\n" + rows)).validate(now: Self.now).map(\.description)
+    try Catalog.load(directory: Self.catalog(replacing: "instances.csv", with: Self.header + "\n" + rows)).validate(now: Self.now).filter { !$0.warning }.map(\.description)
   }
 
   @Test func spotAboveOnDemandIsAnError() throws {
@@ -38,15 +38,27 @@ struct CatalogValidationTests {
     let dir = try Self.catalog(replacing: "instances.csv", with: Self.header + "\nAWS,us-east-1,p5.48xlarge,H100,8,192,2048,55.04,20,,,3,0,test,2025-01-01\n")
     let c = try Catalog.load(directory: dir)
     #expect(c.validate(now: Self.now).filter { $0.file == "instances.csv" }.isEmpty)
-    #expect(c.validate(now: Self.now, maxAgeDays: 365).filter { $0.file == "instances.csv" }.map(\.description)
+    #expect(c.validate(now: Self.now, maxAgeDays: 365).filter { !$0.warning }.filter { $0.file == "instances.csv" }.map(\.description)
             == ["instances.csv:2: error: as_of 2025-01-01 is older than 365 days: refresh it (docs/catalogs.md)"])
+  }
+
+  /// A junk row (a 70B model at 0.10/1M where three other hosts ask 0.60–0.90) is a warning naming the median.
+  @Test func aPriceFarFromEveryOtherHostsIsAWarning() throws {
+    let text = APIPriceBook.columns.joined(separator: ",") + "\n"
+      + "Together AI,meta-llama/Llama-3.3-70B-Instruct-Turbo,0.88,,,0.88,,,,src,2025-12-26,\n"
+      + "Groq,llama-3.3-70b-versatile,0.59,,,0.79,,,,src,2025-12-26,\n"
+      + "DeepInfra,meta-llama/Llama-3.3-70B-Instruct,0.23,,,0.40,,,,src,2025-12-26,\n"
+      + "JunkHost,llama-3.3-70b-instruct,0.10,,,0.10,,,,src,2025-12-26,\n"
+    let c = try Catalog.load(directory: Self.catalog(replacing: "api_prices.csv", with: text))
+    let found = c.validate(now: Self.now).filter { $0.file == "api_prices.csv" }
+    #expect(found.map(\.description) == ["api_prices.csv:5: warning: JunkHost llama-3.3-70b-instruct: output 0.10/1M is under a fifth of the median of 4 prices of llama-3.3-70b (0.595): check it"])
   }
 
   @Test func aDataZoneIsAZoneOrARegion() throws {
     let text = APIPriceBook.columns.joined(separator: ",") + "\nOpenAI,gpt-4o,2.5,,,10,,,,src,2025-12-26,eu\n"
       + "Amazon Bedrock,m,1,,,1,,,,src,2025-12-26,eu-west-1;us-east-1\nAzure OpenAI,gpt-4o,2.5,,,10,,,,src,2025-12-26,mars\n"
     let c = try Catalog.load(directory: Self.catalog(replacing: "api_prices.csv", with: text))
-    #expect(c.validate(now: Self.now).map(\.description).filter { $0.hasPrefix("api_prices") }
+    #expect(c.validate(now: Self.now).filter { !$0.warning }.map(\.description).filter { $0.hasPrefix("api_prices") }
             == ["api_prices.csv:4: error: data_zone 'mars' is neither a zone (apac, au, ca, eu, global, jp, us, us-gov) nor a region id"])
   }
 
@@ -82,6 +94,6 @@ struct CatalogValidationTests {
     let text = "gpu,gpu_count,model,precision,engine,input_tokens,output_tokens,scenario,output_tokens_per_second,source,as_of\n"
       + "H100,1,Llama-9-1T,fp8,x,1,1,max-load,100,test,2025-01-01\n"
     let c = try Catalog.load(directory: Self.catalog(replacing: "benchmarks.csv", with: text))
-    #expect(c.validate(now: Self.now).map(\.description) == ["benchmarks.csv:2: error: unknown model 'Llama-9-1T'"])
+    #expect(c.validate(now: Self.now).filter { !$0.warning }.map(\.description) == ["benchmarks.csv:2: error: unknown model 'Llama-9-1T'"])
   }
 }

@@ -61,6 +61,18 @@ struct APIComparisonTests {
     #expect(reasons.contains("The same model for less: DeepInfra meta-llama/Meta-Llama-3.1-70B-Instruct"))
   }
 
+  /// A junk price (a 70B at 0.01/1M where other hosts ask 0.40–0.88) is not silently the cheapest host: its option says to
+  /// check it.
+  @Test func aPriceFarFromOtherHostsIsMarkedOnItsOption() throws {
+    var c = Self.catalog
+    c.apiPrices = APIPriceBook(c.apiPrices.prices + [Self.price("JunkHost", "meta-llama/Meta-Llama-3.1-70B-Instruct", "0.01", "0.01")])
+    let p = Planner(catalog: c, efficiency: PlannerTests.efficiency, calibration: PlanCalibration(benchmarkRows: 0, medianAbsPercentError: nil, worstAbsPercentError: nil))
+    let plan = try p.plan(Self.workload(api: [.init(provider: "Together", model: "meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo")]), at: PlannerTests.time)
+    let junk = try #require(plan.options.first { $0.provider == "JunkHost" })
+    #expect(junk.notes.contains { $0.hasPrefix("price to check: JunkHost") && $0.contains("under a fifth of the median") }, "\(junk.notes)")
+    #expect(!plan.options.filter { $0.provider == "Together" }.contains { o in o.notes.contains { $0.hasPrefix("price to check") } })
+  }
+
   @Test func euResidencyKeepsOnlyAPIsThatProcessDataInTheEU() throws {
     let w = Self.workload(api: [.init(provider: "OpenAI", model: "gpt-4.1-mini")], residency: "eu")
     let plan = try planner().plan(w, at: PlannerTests.time)

@@ -105,9 +105,11 @@ struct CatalogValidate: ParsableCommand {
 
   func run() throws {
     let catalog = try Workspace.loadCatalog(options.catalogs)
-    let issues = catalog.validate(now: Int64(Date().timeIntervalSince1970), maxAgeDays: maxAgeDays)
+    let all = catalog.validate(now: Int64(Date().timeIntervalSince1970), maxAgeDays: maxAgeDays)
+    let issues = all.filter { !$0.warning }, warnings = all.filter(\.warning)
     if issues.isEmpty {
-      print(CatalogListing.counts(catalog) + "\nok: no problems\n", terminator: "")
+      let said = warnings.isEmpty ? "" : warnings.map(\.description).joined(separator: "\n") + "\n"
+      print(CatalogListing.counts(catalog) + "\n" + said + "ok: no problems" + (warnings.isEmpty ? "" : " (\(warnings.count) warning(s) to check)") + "\n", terminator: "")
       return
     }
     throw Failure(message: issues.map(\.description).joined(separator: "\n") + "\n\(issues.count) problem(s)", code: ExitStatus.badData)
