@@ -24,7 +24,11 @@ public struct Calibration: Sendable, Equatable {
   /// The grid searched (coarse on purpose: a handful of physical factors, not a curve fit).
   public static let memoryGrid = [0.6, 0.7, 0.8, 0.9, 1.0]
   public static let computeGrid = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
-  public static let overheadGrid = [0.0, 2, 4, 6, 10, 15, 20, 30]
+  /// Fixed step cost, ms: at most 4 (with CUDA graphs an 8B model on an H100 decodes one sequence in 5–8 ms, so the fixed
+  /// part cannot be the 20 ms a free fit once chose to absorb large-batch costs).
+  public static let overheadGrid = [0.0, 1, 2, 3, 4]
+  /// Per-sequence overhead, µs (a 1,000-sequence step at 20 µs carries 20 ms; a single sequence's 0.02 ms).
+  public static let perSequenceGrid = [0.0, 5, 10, 20, 40]
   public static let maxBatchGrid = [256, 512, 1024, 2048, 4096]
 
   /// `index`: the row's place in `catalog.benchmarks`.
@@ -45,9 +49,9 @@ public struct Calibration: Sendable, Equatable {
   }
 
   /// Mean squared log error: over- and under-prediction by the same factor weigh the same.
-  static func loss(_ e: Efficiency, _ cases: [Case], skipping: Int? = nil) -> Double {
+  static func loss(_ e: Efficiency, _ cases: [Case], skipping: Int? = nil, fp4: Bool? = nil) -> Double {
     var sum = 0.0
-    for (i, c) in cases.enumerated() where i != skipping {
+    for (i, c) in cases.enumerated() where i != skipping && (fp4 == nil || (c.row.precision == .fp4) == fp4) {
       guard let p = predict(e, c) else { return .infinity }
       let l = log(p / c.row.outputTokensPerSecond)
       sum += l * l
@@ -55,14 +59,31 @@ public struct Calibration: Sendable, Equatable {
     return sum
   }
 
+  /// FP4's share of its peak, searched on the FP4 rows alone once the other factors are fitted on the rest.
+  /// The KV cache's share of the memory the weights leave, as far as the engine really uses it (0.9 set, less in effect:
+  /// activations, fragmentation, CUDA graphs).
+  public static let kvFractionGrid = [0.5, 0.7, 0.9]
+
+  public static let fp4Grid = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+
   static func fit(_ cases: [Case], skipping: Int? = nil) -> Efficiency {
+    let hasOthers = cases.enumerated().contains { $0.offset != skipping && $0.element.row.precision != .fp4 }
     var best = Efficiency.uncalibrated, bestLoss = Double.infinity
-    for m in memoryGrid { for c in computeGrid { for pc in computeGrid { for o in overheadGrid { for b in maxBatchGrid {
-      let e = Efficiency(memory: m, compute: c, prefillCompute: pc, stepOverheadMs: o, maxBatch: b)
-      let l = loss(e, cases, skipping: skipping)
+    for m in memoryGrid { for c in computeGrid { for pc in computeGrid { for o in overheadGrid { for s in perSequenceGrid { for b in maxBatchGrid {
+    for kv in kvFractionGrid {
+      let e = Efficiency(memory: m, compute: c, prefillCompute: pc, stepOverheadMs: o, perSequenceOverheadUs: s, maxBatch: b, memoryFraction: kv)
+      let l = loss(e, cases, skipping: skipping, fp4: hasOthers ? false : nil)
       if l < bestLoss { bestLoss = l; best = e }
-    } } } } }
-    return best
+    } } } } } } }
+    guard hasOthers, cases.enumerated().contains(where: { $0.offset != skipping && $0.element.row.precision == .fp4 }) else { return best }
+    var fp4Loss = Double.infinity, fitted = best
+    for f in fp4Grid {
+      var e = best
+      e.fp4Compute = f
+      let l = loss(e, cases, skipping: skipping, fp4: true)
+      if l < fp4Loss { fp4Loss = l; fitted = e }
+    }
+    return fitted
   }
 
   /// Fits on every usable benchmark row; `leaveOneOut` refits once per row (slow in debug builds).
@@ -106,10 +127,13 @@ public enum CalibrationFile {
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     guard let row = try CatalogTable.rows(path: path, required: columns).first else { return nil }
     _ = try row.provenance()
-    let efficiency = Efficiency(memory: try row.positive("memory_efficiency"), compute: try row.positive("compute_efficiency"),
+    var efficiency = Efficiency(memory: try row.positive("memory_efficiency"), compute: try row.positive("compute_efficiency"),
                                 prefillCompute: try row.positive("prefill_compute_efficiency"),
-                                stepOverheadMs: try row.number("step_overhead_ms") ?? 0, maxBatch: try row.integer("max_batch"),
+                                stepOverheadMs: try row.number("step_overhead_ms") ?? 0,
+                                perSequenceOverheadUs: try row.number("per_sequence_overhead_us") ?? 0,
+                                maxBatch: try row.integer("max_batch"),
                                 memoryFraction: try row.positive("memory_fraction"))
+    efficiency.fp4Compute = try row.number("fp4_compute_efficiency") ?? 1
     return (efficiency, PlanCalibration(benchmarkRows: try row.integer("rows"), medianAbsPercentError: try row.number("median_abs_pct_error"),
                                         worstAbsPercentError: try row.number("worst_abs_pct_error")))
   }
@@ -117,10 +141,11 @@ public enum CalibrationFile {
   public static func text(_ c: Calibration, asOf: String) -> String {
     func p(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "" }
     let e = c.efficiency
-    return CatalogCSV.line(columns) + CatalogCSV.line([
+    return CatalogCSV.line(columns + ["per_sequence_overhead_us", "fp4_compute_efficiency"]) + CatalogCSV.line([
       CatalogCSV.number(e.memory), CatalogCSV.number(e.compute), CatalogCSV.number(e.prefillCompute), CatalogCSV.number(e.stepOverheadMs), String(e.maxBatch),
       CatalogCSV.number(e.memoryFraction), String(c.rows), p(c.medianAbsPercentError), p(c.worstAbsPercentError),
       p(c.leaveOneOutMedianAbsPercentError), p(c.leaveOneOutWorstAbsPercentError),
-      "fitted by `mlcost throughput --calibrate` on benchmarks.csv (\(c.rows) rows with known lengths)", asOf])
+      "fitted by `mlcost throughput --calibrate` on benchmarks.csv (\(c.rows) rows with known lengths)", asOf,
+      CatalogCSV.number(e.perSequenceOverheadUs), CatalogCSV.number(e.fp4Compute)])
   }
 }

@@ -11,15 +11,24 @@ public struct Efficiency: Sendable, Equatable, Codable {
   public var compute: Double
   /// Achieved fraction of the dense peak FLOP/s in prefill (large GEMMs).
   public var prefillCompute: Double
-  /// Fixed cost per engine iteration (scheduling, sampling, kernel launches), milliseconds.
+  /// Fixed cost per engine iteration (kernel launches, the scheduler's loop), milliseconds.
   public var stepOverheadMs: Double
+  /// Cost per sequence in an iteration (sampling, detokenising, bookkeeping), microseconds: a small batch's step is
+  /// short, a large batch's step carries its sequences' overhead.
+  public var perSequenceOverheadUs: Double
   /// The largest batch the engine schedules.
   public var maxBatch: Int
-  /// Share of GPU memory the engine may use for weights + KV cache.
+  /// Share of the FP4 datasheet peak reached, on top of `compute`/`prefillCompute` (Blackwell's FP4 peak is not reached by
+  /// today's engines as the FP8 one is: fitted on the FP4 rows alone).
+  public var fp4Compute: Double = 1
+  /// Share of the memory left after the weights that the engine gives the KV cache (TensorRT-LLM's and vLLM's
+  /// `…free_gpu_mem_fraction` / `gpu_memory_utilization`, 0.90–0.95).
   public var memoryFraction: Double
 
-  public init(memory: Double, compute: Double, prefillCompute: Double, stepOverheadMs: Double, maxBatch: Int, memoryFraction: Double = 0.9) {
-    self.memory = memory; self.compute = compute; self.prefillCompute = prefillCompute; self.stepOverheadMs = stepOverheadMs; self.maxBatch = maxBatch
+  public init(memory: Double, compute: Double, prefillCompute: Double, stepOverheadMs: Double, perSequenceOverheadUs: Double = 0, maxBatch: Int,
+              memoryFraction: Double = 0.9) {
+    self.memory = memory; self.compute = compute; self.prefillCompute = prefillCompute; self.stepOverheadMs = stepOverheadMs
+    self.perSequenceOverheadUs = perSequenceOverheadUs; self.maxBatch = maxBatch
     self.memoryFraction = memoryFraction
   }
 
@@ -49,7 +58,7 @@ public enum ThroughputError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case let .doesNotFit(m, g, n, need, have):
-      return String(format: "%@ does not fit on %d × %@: the weights and one sequence's KV cache need %.0f GB per GPU at best, %.0f GB are usable; use more GPUs, a bigger GPU or a lower precision", m, n, g, need, have)
+      return String(format: "%@ does not fit on %d × %@: the weights and one sequence's KV cache need %.0f GB per GPU at best, the GPU has %.0f GB; use more GPUs, a bigger GPU or a lower precision", m, n, g, need, have)
     case let .latencyUnreachable(s): return s
     case let .unknownModel(m): return "unknown model '\(m)': see `mlcost catalog list models` (names and aliases)"
     case let .unknownGPU(g): return "unknown GPU '\(g)': see `mlcost catalog list gpus` (names and aliases)"
@@ -70,7 +79,7 @@ public struct ThroughputModel: Sendable {
   public init(efficiency: Efficiency) { self.efficiency = efficiency }
 
   struct Shape {
-    var weightsPerGPU: Double, kvPerTokenPerGPU: Double, usablePerGPU: Double
+    var weightsPerGPU: Double, kvPerTokenPerGPU: Double, memoryPerGPU: Double, kvFraction: Double
     var activeParams: Double, totalParams: Double, sharedParams: Double, expertParams: Double
     var layers: Double, hidden: Double, attention: Double   // heads × head_dim
     var bandwidth: Double, peak: Double, attentionPeak: Double, link: Double, tp: Double
@@ -87,10 +96,10 @@ public struct ThroughputModel: Sendable {
       shared = total - experts
     }
     return Shape(weightsPerGPU: total * p.weightBytes / Double(tp), kvPerTokenPerGPU: m.kvElementsPerTokenPerGPU(tp: tp) * p.kvBytes,
-                 usablePerGPU: g.memoryGB * 1e9 * efficiency.memoryFraction, activeParams: active, totalParams: total,
+                 memoryPerGPU: g.memoryGB * 1e9, kvFraction: efficiency.memoryFraction, activeParams: active, totalParams: total,
                  sharedParams: shared, expertParams: experts, layers: Double(m.layers), hidden: Double(m.hidden),
                  attention: Double(m.heads * m.headDim), bandwidth: g.memoryBandwidthGBps * 1e9 * efficiency.memory,
-                 peak: g.peakTFLOPS(p) * 1e12, attentionPeak: g.peakTFLOPS(p == .fp4 ? .fp8 : p) * 1e12, link: g.interconnectGBps * 1e9, tp: Double(tp),
+                 peak: g.peakTFLOPS(p) * 1e12 * (p == .fp4 ? efficiency.fp4Compute : 1), attentionPeak: g.peakTFLOPS(p == .fp4 ? .fp8 : p) * 1e12, link: g.interconnectGBps * 1e9, tp: Double(tp),
                  experts: Double(m.experts), activeExperts: Double(m.activeExperts), weightBytes: p.weightBytes)
   }
 
@@ -116,7 +125,7 @@ public struct ThroughputModel: Sendable {
       let bytes = (batch + prefillRequests * input) * s.hidden * 2
       comm = s.layers * 2 * (8e-6 + 2 * (s.tp - 1) / s.tp * bytes / s.link)
     }
-    return max(memory, compute) + comm + efficiency.stepOverheadMs / 1000
+    return max(memory, compute) + comm + efficiency.stepOverheadMs / 1000 + efficiency.perSequenceOverheadUs * (batch + prefillRequests) / 1e6
   }
 
   /// One replica of `tp` GPUs; nil latency targets = saturation. Throws when nothing fits.
@@ -124,11 +133,12 @@ public struct ThroughputModel: Sendable {
                       ttftMs: Double? = nil, tpotMs: Double? = nil) throws -> ReplicaEstimate {
     let s = shape(m, g, tp: tp, p)
     let i = Double(max(1, input)), o = Double(max(1, output))
-    let free = s.usablePerGPU - s.weightsPerGPU
+    // The KV cache gets a fraction of what the weights leave (engines reserve the rest for activations).
+    let free = (s.memoryPerGPU - s.weightsPerGPU) * s.kvFraction
     let oneSequence = s.kvPerTokenPerGPU * (i + o)
     guard free >= oneSequence else {
-      throw ThroughputError.doesNotFit(model: m.name, gpu: g.name, gpus: tp, needGB: (s.weightsPerGPU + oneSequence) / 1e9,
-                                       haveGB: s.usablePerGPU / 1e9)
+      throw ThroughputError.doesNotFit(model: m.name, gpu: g.name, gpus: tp, needGB: (s.weightsPerGPU + oneSequence / s.kvFraction) / 1e9,
+                                       haveGB: s.memoryPerGPU / 1e9)
     }
     // Paged KV cache: on average a sequence holds its prompt and half its answer.
     let context = i + o / 2
