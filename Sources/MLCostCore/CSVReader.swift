@@ -200,15 +200,20 @@ public final class CSVReader {
   public static let maxRowBytes = 256 << 20
   public static let maxFields = 100_000
 
+  /// Room for one more field's span.
+  @inline(__always)
+  private func reserveSpan() {
+    guard fieldCount == spanCapacity else { return }
+    let bigger = UnsafeMutablePointer<Span>.allocate(capacity: spanCapacity * 2)
+    bigger.update(from: spans, count: fieldCount)
+    spans.deallocate()
+    spans = bigger
+    spanCapacity *= 2
+  }
+
   @inline(__always)
   private func addField(end: Int, unescape: Bool) {
-    if fieldCount == spanCapacity {
-      let bigger = UnsafeMutablePointer<Span>.allocate(capacity: spanCapacity * 2)
-      bigger.update(from: spans, count: fieldCount)
-      spans.deallocate()
-      spans = bigger
-      spanCapacity *= 2
-    }
+    reserveSpan()
     if unescape {
       let s = side.count
       side.reserve(end - fieldStart)
@@ -241,13 +246,7 @@ public final class CSVReader {
   @inline(__always) public func feedByte(_ byte: UInt8) { side.append(byte) }
   @inline(__always)
   public func feedFieldEnd(_ start: Int) {
-    if fieldCount == spanCapacity {
-      let bigger = UnsafeMutablePointer<Span>.allocate(capacity: spanCapacity * 2)
-      bigger.update(from: spans, count: fieldCount)
-      spans.deallocate()
-      spans = bigger
-      spanCapacity *= 2
-    }
+    reserveSpan()
     spans[fieldCount] = Span(start: start, end: side.count, rawStart: 0, inSide: true)
     fieldCount += 1
   }

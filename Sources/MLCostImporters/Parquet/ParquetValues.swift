@@ -156,8 +156,8 @@ struct ParquetLeaf {
 
   static func formatDate(days: Int64, into out: inout ScratchBytes) {
     guard days.magnitude < 1 << 32 else { formatSigned(days, into: &out); return }
-    let (y, m, d) = civil(days)
-    formatSigned(y, into: &out)
+    let (y, m, d) = Timestamp.civil(fromDays: days)
+    formatSigned(Int64(y), into: &out)
     out.append(UInt8(ascii: "-")); formatDigits(UInt64(m), minimum: 2, into: &out)
     out.append(UInt8(ascii: "-")); formatDigits(UInt64(d), minimum: 2, into: &out)
   }
@@ -178,18 +178,5 @@ struct ParquetLeaf {
       out.append(UInt8(ascii: ".")); formatDigits(UInt64(f), minimum: width, into: &out)
     }
     out.append(UInt8(ascii: "Z"))
-  }
-
-  /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `civil_from_days`).
-  static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
   }
 }
