@@ -17,15 +17,16 @@ struct FocusUsageRows {
     ("Input", "None", "input"), ("Input", "Read", "cached-input"), ("Input", "Write", "cache-write"), ("Output", "None", "output"),
   ]
 
-  /// The rows of one usage group, and the cost each carries (summing exactly to the group's cost).
-  func rows(_ u: UsageGroup, _ c: UsageCost) -> [(row: [String], cost: Amount)] {
+  /// The rows of one usage group, and the cost each carries (summing exactly to the group's cost); `kindCosts` are its
+  /// token kinds at the catalog price (`AttributionEngine.kindCosts`), nil when the catalog does not price the model.
+  func rows(_ u: UsageGroup, _ c: UsageCost, kindCosts: [Amount]?) -> [(row: [String], cost: Amount)] {
     let tokens = [u.inputTokens, u.cachedInputTokens, u.cacheWriteTokens, u.outputTokens]
     let used = tokens.indices.filter { tokens[$0] > 0 }
     let cost = c.cost ?? .zero
     var split = "none"
     var parts: [Amount] = used.map { _ in .zero }
     if c.cost != nil && !used.isEmpty {
-      if let k = c.kindCosts, used.contains(where: { !k[$0].isZero }) {
+      if let k = kindCosts, used.contains(where: { !k[$0].isZero }) {
         parts = LargestRemainder.split(cost, weights: Workspace.weights(used.map { k[$0] }))
         split = "catalog price"
       } else {

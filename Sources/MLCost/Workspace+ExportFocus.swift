@@ -86,7 +86,8 @@ extension Workspace {
     // API usage: a row per usage group and token kind, its cost as the report counts it.
     let usageRows = FocusUsageRows(writer: writer, month: month)
     for (u, c) in zip(input.usage, attribution.usageCosts) {
-      for (row, cost) in usageRows.rows(u, c) {
+      let price = u.model.flatMap { input.prices[TokenPrice.key(provider: u.provider, model: $0)] }
+      for (row, cost) in usageRows.rows(u, c, kindCosts: AttributionEngine.kindCosts(u, price)) {
         out.write(row)
         summary.rows += 1
         summary.usageRows += 1

@@ -114,8 +114,8 @@ public final class Workspace {
                  lastChargeDay: try store.lastChargeDay())
   }
 
-  /// The source to parse: gzip is inflated on the fly, Parquet read as CSV by a pyarrow helper (both detected by their
-  /// magic numbers, not the name).
+  /// The source to parse: gzip is inflated on the fly, Parquet read by MLCost's own reader (or, for what it does not read,
+  /// a pyarrow helper); both detected by their magic numbers, not the name.
   static func decompressing(_ source: any ByteSource, file: FileByteSource, fileName: String) throws -> any ByteSource {
     if isParquet(file) {
       var why: String?

@@ -140,8 +140,7 @@ public struct Attribution: Sendable {
 }
 
 /// What one API usage group cost the attribution: its stated or catalog cost (nil when it is a driver only: tokens of a
-/// self-hosted model or of a provider whose costs another source states, or unpriced), and, when the catalog prices its
-/// model, the cost of each token kind (input, cached input, cache write, output) before any batch discount.
+/// self-hosted model or of a provider whose costs another source states, or unpriced) and why.
 public struct UsageCost: Sendable, Equatable {
   public var owner: Owner
   public var requestType: String
@@ -149,10 +148,9 @@ public struct UsageCost: Sendable, Equatable {
   public var source: CostSource?
   public var cost: Amount?
   public var rule: String
-  public var kindCosts: [Amount]?
-  public init(owner: Owner, requestType: String, currency: Currency, source: CostSource?, cost: Amount?, rule: String, kindCosts: [Amount]?) {
+  public init(owner: Owner, requestType: String, currency: Currency, source: CostSource?, cost: Amount?, rule: String) {
     self.owner = owner; self.requestType = requestType; self.currency = currency; self.source = source; self.cost = cost
-    self.rule = rule; self.kindCosts = kindCosts
+    self.rule = rule
   }
 }
 

@@ -262,7 +262,7 @@ struct Builder {
       let slice = input.sliceFields.isEmpty ? [] : input.sliceFields.map { $0.value(usage: u) }
       let catalog = u.model == nil ? nil : input.prices[TokenPrice.key(provider: u.provider, model: model)]
       var record = UsageCost(owner: owner, requestType: rt, currency: u.currency ?? catalog?.currency ?? "USD", source: nil, cost: nil,
-                             rule: "API usage, not priced", kindCosts: Self.kindCosts(u, catalog))
+                             rule: "API usage, not priced")
       defer { usageCosts.append(record) }
       if let cost = u.cost {
         let currency = u.currency ?? "USD"
@@ -317,6 +317,21 @@ struct Builder {
 }
 
 extension AttributionEngine {
+  /// Each token kind of a usage group at a catalog price (input, cached input, cache write, output; before any batch
+  /// discount), nil when a kind with tokens has no price: what `priced` sums, and what the FOCUS export splits by.
+  public static func kindCosts(_ u: UsageGroup, _ p: TokenPrice?) -> [Amount]? {
+    guard let p else { return nil }
+    let parts: [(Int64, Amount?)] = [(u.inputTokens, p.inputPer1M), (u.cachedInputTokens, p.cachedInputPer1M ?? p.inputPer1M),
+                                    (u.cacheWriteTokens, p.cacheWritePer1M ?? p.inputPer1M), (u.outputTokens, p.outputPer1M)]
+    var out: [Amount] = []
+    for (tokens, price) in parts {
+      guard tokens > 0 else { out.append(.zero); continue }
+      guard let price else { return nil }
+      out.append(price.scaled(by: tokens, over: 1_000_000))
+    }
+    return out
+  }
+
   /// The tag the FOCUS importer puts on a row its provider split (its AllocatedTags laid over its Tags).
   public static let allocatedTag = "focus:allocated"
 }

@@ -4,29 +4,9 @@ import MLCostCore
 /// Pricing usage, the rules the data contradicts, and the run's result.
 extension Builder {
   /// Tokens × price per 1M, summed in 128 bits and rounded once (half-even); batch discount applied exactly.
-  /// Each token kind at the catalog price (input, cached input, cache write, output), nil when a kind with tokens has none.
-  static func kindCosts(_ u: UsageGroup, _ p: TokenPrice?) -> [Amount]? {
-    guard let p else { return nil }
-    let parts: [(Int64, Amount?)] = [(u.inputTokens, p.inputPer1M), (u.cachedInputTokens, p.cachedInputPer1M ?? p.inputPer1M),
-                                    (u.cacheWriteTokens, p.cacheWritePer1M ?? p.inputPer1M), (u.outputTokens, p.outputPer1M)]
-    var out: [Amount] = []
-    for (tokens, price) in parts {
-      guard tokens > 0 else { out.append(.zero); continue }
-      guard let price else { return nil }
-      out.append(price.scaled(by: tokens, over: 1_000_000))
-    }
-    return out
-  }
-
   func priced(_ u: UsageGroup, _ p: TokenPrice) -> (total: Amount, input: Amount, output: Amount)? {
-    let parts: [(Int64, Amount?)] = [(u.inputTokens, p.inputPer1M), (u.cachedInputTokens, p.cachedInputPer1M ?? p.inputPer1M),
-                                    (u.cacheWriteTokens, p.cacheWritePer1M ?? p.inputPer1M), (u.outputTokens, p.outputPer1M)]
-    var input = Amount.zero, output = Amount.zero
-    for (i, (tokens, price)) in parts.enumerated() where tokens > 0 {
-      guard let price else { return nil }
-      let v = price.scaled(by: tokens, over: 1_000_000)
-      if i == 3 { output += v } else { input += v }
-    }
+    guard let k = AttributionEngine.kindCosts(u, p) else { return nil }
+    var input = k[0] + k[1] + k[2], output = k[3]
     if u.batch, let d = p.batchDiscountPPB {
       input = LargestRemainder.scale(input, 1_000_000_000 - d, 1_000_000_000)
       output = LargestRemainder.scale(output, 1_000_000_000 - d, 1_000_000_000)

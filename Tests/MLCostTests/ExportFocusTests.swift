@@ -170,8 +170,9 @@ struct FocusUsageRowsTests {
   @Test func aStatedCostIsSplitByCatalogPriceWhenTheCatalogHasTheModel() throws {
     let cost = try ExactDecimal.parse("1.000000000001")
     let c = UsageCost(owner: .model("claude-sonnet-4-6"), requestType: "chat", currency: "USD", source: .apiStated, cost: cost,
-                      rule: "API usage, stated cost", kindCosts: [try ExactDecimal.parse("3"), try ExactDecimal.parse("0.3"), try ExactDecimal.parse("3.75"), try ExactDecimal.parse("15")])
-    let out = rows.rows(group(input: 1_000_000, cached: 1_000_000, write: 1_000_000, output: 1_000_000), c)
+                      rule: "API usage, stated cost")
+    let kinds = [try ExactDecimal.parse("3"), try ExactDecimal.parse("0.3"), try ExactDecimal.parse("3.75"), try ExactDecimal.parse("15")]
+    let out = rows.rows(group(input: 1_000_000, cached: 1_000_000, write: 1_000_000, output: 1_000_000), c, kindCosts: kinds)
     #expect(out.count == 4 && out.reduce(Amount.zero) { $0 + $1.cost } == cost)
     #expect(out.map { column($0.row, "x_TokenDirection") + "/" + column($0.row, "x_CacheAction") } == ["Input/None", "Input/Read", "Input/Write", "Output/None"])
     #expect(out.allSatisfy { column($0.row, "ConsumedQuantity") == "1000000" && column($0.row, "ConsumedUnit") == "Tokens" && column($0.row, "x_TokenCostSplit") == "catalog price" })
@@ -182,20 +183,20 @@ struct FocusUsageRowsTests {
 
   @Test func withoutACatalogPriceTheCostIsSplitByTokensAndSaysSo() throws {
     let cost = try ExactDecimal.parse("0.10")
-    let c = UsageCost(owner: .model("m"), requestType: "chat", currency: "EUR", source: .apiStated, cost: cost, rule: "API usage, stated cost", kindCosts: nil)
-    let out = rows.rows(group(input: 2, output: 1), c)
+    let c = UsageCost(owner: .model("m"), requestType: "chat", currency: "EUR", source: .apiStated, cost: cost, rule: "API usage, stated cost")
+    let out = rows.rows(group(input: 2, output: 1), c, kindCosts: nil)
     #expect(out.map(\.cost) == [try ExactDecimal.parse("0.066666666667"), try ExactDecimal.parse("0.033333333333")])
     #expect(out.allSatisfy { column($0.row, "x_TokenCostSplit") == "tokens" && column($0.row, "BillingCurrency") == "EUR" })
-    let single = rows.rows(group(output: 7), c)
+    let single = rows.rows(group(output: 7), c, kindCosts: nil)
     #expect(single.count == 1 && single[0].cost == cost && column(single[0].row, "x_TokenCostSplit") == "single kind")
   }
 
   @Test func requestsWithoutTokensAreOneRowAndNothingIsNoRow() throws {
-    let c = UsageCost(owner: .model("m"), requestType: "other", currency: "USD", source: .apiStated, cost: try ExactDecimal.parse("0.25"), rule: "r", kindCosts: nil)
-    let out = rows.rows(group(requests: 10), c)
+    let c = UsageCost(owner: .model("m"), requestType: "other", currency: "USD", source: .apiStated, cost: try ExactDecimal.parse("0.25"), rule: "r")
+    let out = rows.rows(group(requests: 10), c, kindCosts: nil)
     #expect(out.count == 1 && column(out[0].row, "ConsumedQuantity") == "10" && column(out[0].row, "ConsumedUnit") == "Requests")
-    let driver = UsageCost(owner: .model("m"), requestType: "chat", currency: "USD", source: nil, cost: nil, rule: "driver", kindCosts: nil)
-    #expect(rows.rows(group(), driver).isEmpty)
-    #expect(rows.rows(group(input: 5), driver).map(\.cost) == [.zero])
+    let driver = UsageCost(owner: .model("m"), requestType: "chat", currency: "USD", source: nil, cost: nil, rule: "driver")
+    #expect(rows.rows(group(), driver, kindCosts: nil).isEmpty)
+    #expect(rows.rows(group(input: 5), driver, kindCosts: nil).map(\.cost) == [.zero])
   }
 }
