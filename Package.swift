@@ -38,7 +38,9 @@ let package = Package(
     // The demo company and the benchmark shapes: deterministic exports in FOCUS, CUR, OpenAI, LiteLLM and CloudWatch form.
     .target(name: "MLCostDemo", dependencies: ["MLCostCore"]),
     .target(name: "MLCost", dependencies: ["MLCostCore", "MLCostImporters", "MLCostStore", "MLCostAttribution", "MLCostCatalogs",
-                                           "MLCostPlanner", "MLCostReports", "MLCostDemo", "CCrypto"]),
+                                           "MLCostPlanner", "MLCostReports", "MLCostDemo", "CCrypto"],
+            // The Spark job `--engine spark` submits (PySpark; see docs/decisions.md).
+            resources: [.copy("Spark/mlcost_reduce.py")]),
     .executableTarget(name: "MLCostCLI", dependencies: [
       "MLCost",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),

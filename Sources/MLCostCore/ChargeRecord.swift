@@ -62,6 +62,9 @@ public struct ChargeRecord {
   public var pricingQuantity: Double? = nil
   public var commitmentDiscountQuantity: Double? = nil
   public var gpuCount: Int64? = nil
+  /// How many source rows this record stands for: 1, except for a group of rows another engine (Spark) reduced
+  /// to one record with their amounts summed; counts and reconciliation weigh it so.
+  public var sourceRows: Int64 = 1
   public var flags: ArithmeticFlags = []
   /// A hint from a batching sink: categories, GPU count and every text field equal the previous row's
   /// (byte for byte), so a loader may reuse that row's dimensions. False when unknown.
@@ -78,7 +81,7 @@ public struct ChargeRecord {
   public mutating func reset() {
     billingPeriodEnd = nil; chargeClass = nil; chargeFrequency = nil; pricingCategory = nil
     listCost = nil; contractedCost = nil; pricingCurrencyCost = nil; consumedQuantity = nil; pricingQuantity = nil
-    commitmentDiscountQuantity = nil; gpuCount = nil; flags = []; sameDimensionsAsPrevious = false
+    commitmentDiscountQuantity = nil; gpuCount = nil; sourceRows = 1; flags = []; sameDimensionsAsPrevious = false
     for i in text.indices { text[i] = .null }
   }
 }
@@ -130,7 +133,9 @@ public struct RejectedRow: Sendable, Equatable {
   public var field: String?
   public var rawText: String
   public var reason: String
-  public init(location: SourceLocation, field: String?, rawText: String, reason: String) {
-    self.location = location; self.field = field; self.rawText = rawText; self.reason = reason
+  /// Source rows this rejected record stands for (a reduced group is rejected whole).
+  public var sourceRows = 1
+  public init(location: SourceLocation, field: String?, rawText: String, reason: String, sourceRows: Int = 1) {
+    self.location = location; self.field = field; self.rawText = rawText; self.reason = reason; self.sourceRows = sourceRows
   }
 }

@@ -33,8 +33,8 @@ public struct Totals: Sendable, Equatable {
     effectiveResidual += other.effectiveResidual
   }
 
-  public mutating func add(billed: Amount?, effective: Amount?) {
-    rows += 1
+  public mutating func add(billed: Amount?, effective: Amount?, rows count: Int = 1) {
+    rows += count
     if let billed { billedCost += billed }
     if let effective { effectiveCost += effective }
   }

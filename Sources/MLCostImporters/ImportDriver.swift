@@ -94,7 +94,8 @@ public enum ImportDriver {
 
   /// The CSV path; `lineMap` turns CSV line numbers back into the source's (JSON lines).
   static func runCSV(reader: CSVReader, source: any ByteSource, fileName: String, options: ImportOptions, sink: any ImportSink,
-                     progress: ((ImportProgress) -> Void)?, lineMap: ((Int) -> Int)? = nil, version: String? = nil) throws -> ImportResult {
+                     progress: ((ImportProgress) -> Void)?, lineMap: ((Int) -> Int)? = nil, version: String? = nil,
+                     reduced: [ReducedRow]? = nil) throws -> ImportResult {
     let header = try readHeader(reader, fileName: fileName)
     let candidates = FormatSniffer.candidates(header: header)
     let format: ImportFormat
@@ -126,25 +127,43 @@ public enum ImportDriver {
     var record = ChargeRecord()
     var amounts = RowAmounts()
     var accepted = TotalsAccumulator()
+    var reducedIndex = 0
 
     do {
       while try reader.nextRow() {
-        result.rowsRead += 1
         amounts = RowAmounts()
+        var group: ReducedRow?
+        if let reduced {
+          guard reducedIndex < reduced.count else { throw ReducedRow.misaligned(fileName, reducedIndex) }
+          group = reduced[reducedIndex]
+          reducedIndex += 1
+          amounts.rows = group!.rows
+        }
+        result.rowsRead += amounts.rows
         do throws(RowError) {
+          if let group, group.malformed {
+            throw RowError(fieldIndex: nil, field: nil, message: "the row's fields do not line up with the header's \(header.count) columns",
+                           fix: "check for an unquoted comma, a stray quote or a missing field")
+          }
           try mapper.map(reader, into: &record, amounts: &amounts)
           try Self.checkRange(record)
           record.line = lineMap?(reader.rowLine) ?? reader.rowLine
         } catch {
-          try reject(error, amounts: amounts, at: location(reader, error.fieldIndex, fileName, lineMap), raw: reader.rawText,
-                     options: options, sink: sink, result: &result)
+          var at = location(reader, error.fieldIndex, fileName, lineMap)
+          if let group { at = SourceLocation(file: fileName, line: group.line, column: nil); group.addResiduals(to: &amounts) }
+          try reject(error, amounts: amounts, at: at, raw: reader.rawText, options: options, sink: sink, result: &result)
           continue
         }
+        if let group {
+          record.sourceRows = Int64(group.rows)
+          record.line = group.line
+          group.addResiduals(to: &amounts)
+        }
         try sink.write(record)
-        result.rowsStored += 1
+        result.rowsStored += amounts.rows
         accepted.add(PeriodCurrency(period: amounts.period, currency: amounts.currency ?? "?"), amounts)
         if !record.flags.isEmpty {
-          for (flag, label) in ArithmeticFlags.all where record.flags.contains(flag) { result.flagCounts[label, default: 0] += 1 }
+          for (flag, label) in ArithmeticFlags.all where record.flags.contains(flag) { result.flagCounts[label, default: 0] += amounts.rows }
         }
         if let progress, result.rowsRead & 0x3FFF == 0 {
           progress(ImportProgress(bytesRead: source.sourceBytesRead ?? reader.bytesRead, rows: result.rowsRead))
@@ -154,6 +173,7 @@ public enum ImportDriver {
       d.location?.file = fileName
       throw ImportError.badData(d)
     }
+    if let reduced, reducedIndex != reduced.count { throw ReducedRow.misaligned(fileName, reducedIndex) }
     // Mappers may learn things while reading (e.g. Azure's actual vs amortised rows).
     result.warnings = mapper.warnings
     for (key, totals) in accepted.entries {
@@ -174,15 +194,17 @@ public enum ImportDriver {
       result.fileTotals[key, default: Totals()].add(amounts)
       result.rejectedTotals[key, default: Totals()].add(amounts)
     } else {
-      result.rejectedWithoutAmounts += 1
+      result.rejectedWithoutAmounts += amounts.rows
     }
     guard options.lenient else {
       throw ImportError.badData(Diagnostic(.error, at: location, error.message,
         fix: (error.fix.map { $0 + "; " } ?? "") + "nothing was imported (or pass --lenient to import the good rows and keep this one in the rejects table)"))
     }
-    let rejected = RejectedRow(location: location, field: error.field, rawText: raw(), reason: error.message + (error.fix.map { "; " + $0 } ?? ""))
+    let more = amounts.rows > 1 ? " (this row stands for \(amounts.rows) rows of the file with the same values, rejected together)" : ""
+    let rejected = RejectedRow(location: location, field: error.field, rawText: raw(),
+                               reason: error.message + more + (error.fix.map { "; " + $0 } ?? ""), sourceRows: amounts.rows)
     try sink.reject(rejected)
-    result.rowsRejected += 1
+    result.rowsRejected += amounts.rows
     if result.firstRejects.count < options.rejectsShown { result.firstRejects.append(rejected) }
   }
 
@@ -302,7 +324,7 @@ struct TotalsAccumulator {
 extension Totals {
   /// One row of the file: its amounts and what rounding dropped from their text.
   mutating func add(_ amounts: RowAmounts) {
-    add(billed: amounts.billedCost, effective: amounts.effectiveCost)
+    add(billed: amounts.billedCost, effective: amounts.effectiveCost, rows: amounts.rows)
     billedResidual += amounts.billedResidual
     effectiveResidual += amounts.effectiveResidual
   }

@@ -126,6 +126,7 @@ final class RowBatch: @unchecked Sendable {
     var chargeCategory: ChargeCategory, chargeClass: ChargeClass?, chargeFrequency: ChargeFrequency?, pricingCategory: PricingCategory?
     var billedCost: Amount, effectiveCost: Amount, listCost: Amount?, contractedCost: Amount?, pricingCurrencyCost: Amount?
     var consumedQuantity: Double?, pricingQuantity: Double?, commitmentDiscountQuantity: Double?, gpuCount: Int64?
+    var sourceRows: Int64
     var flags: ArithmeticFlags
     /// Where this row's text bytes start in the batch buffer.
     var textStart: Int
@@ -164,7 +165,7 @@ final class RowBatch: @unchecked Sendable {
       billedCost: c.billedCost, effectiveCost: c.effectiveCost, listCost: c.listCost, contractedCost: c.contractedCost,
       pricingCurrencyCost: c.pricingCurrencyCost,
       consumedQuantity: c.consumedQuantity, pricingQuantity: c.pricingQuantity,
-      commitmentDiscountQuantity: c.commitmentDiscountQuantity, gpuCount: c.gpuCount, flags: c.flags,
+      commitmentDiscountQuantity: c.commitmentDiscountQuantity, gpuCount: c.gpuCount, sourceRows: c.sourceRows, flags: c.flags,
       textStart: bytes.count, sameDimensions: false))
     for slot in 0..<Self.slots {
       let t = c.text[slot]
@@ -201,7 +202,7 @@ final class RowBatch: @unchecked Sendable {
     r.listCost = f.listCost; r.contractedCost = f.contractedCost; r.pricingCurrencyCost = f.pricingCurrencyCost
     r.consumedQuantity = f.consumedQuantity
     r.pricingQuantity = f.pricingQuantity; r.commitmentDiscountQuantity = f.commitmentDiscountQuantity
-    r.gpuCount = f.gpuCount; r.flags = f.flags; r.sameDimensionsAsPrevious = f.sameDimensions
+    r.gpuCount = f.gpuCount; r.sourceRows = f.sourceRows; r.flags = f.flags; r.sameDimensionsAsPrevious = f.sameDimensions
     let base = i * Self.slots * 2
     for slot in 0..<Self.slots {
       let offset = spans[base + slot * 2]

@@ -19,6 +19,8 @@ public struct RowAmounts: Sendable {
   /// What rounding to 12 decimals dropped from the BilledCost / EffectiveCost text (zero when computed).
   public var billedResidual = ExactDecimal.Residual()
   public var effectiveResidual = ExactDecimal.Residual()
+  /// Source rows these amounts stand for (1, or a reduced group's size).
+  public var rows = 1
   public init() {}
 }
 

@@ -61,7 +61,9 @@ public final class ChargeLoader: ImportSink {
     var provider: Int64
     var account: Int64
   }
+  /// Charge lines inserted (their ids are consecutive), and the source rows they stand for (more when reduced).
   @exclusivity(unchecked) public private(set) var rowsWritten = 0
+  @exclusivity(unchecked) public private(set) var sourceRowsWritten = 0
   @exclusivity(unchecked) public private(set) var rowsRejected = 0
   @exclusivity(unchecked) public private(set) var rowsFlagged = 0
   /// This import's charges get the rowids firstChargeId, firstChargeId + 1, … — never an id an
@@ -78,7 +80,7 @@ public final class ChargeLoader: ImportSink {
     insert = try db.prepare("""
       INSERT INTO charge (import_id, line, dims_id, billing_period_start, billing_period_end, charge_period_start,
         charge_period_end, billed_cost, effective_cost, list_cost, contracted_cost, consumed_quantity, pricing_quantity,
-        commitment_discount_quantity, flags, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        commitment_discount_quantity, flags, id, source_rows) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
       """)
     insertDetail = try db.prepare("""
       INSERT INTO charge_detail (charge_id, \(DimsTable.lineDetail.map(\.column).joined(separator: ", "))) VALUES (?,?,?,?,?,?)
@@ -109,7 +111,7 @@ public final class ChargeLoader: ImportSink {
       runningKey = scope
       running = Totals()
     }
-    running.add(billed: c.billedCost, effective: c.effectiveCost)
+    running.add(billed: c.billedCost, effective: c.effectiveCost, rows: Int(c.sourceRows))
     if summaryKey.dimsId != dimsId || summaryKey.periodStart != c.billingPeriodStart {
       if summaryKey.dimsId >= 0 {
         summary[summaryKey, default: SummaryTotals()].merge(summaryRunning)
@@ -127,10 +129,10 @@ public final class ChargeLoader: ImportSink {
       dailyKey = DailyKey(periodStart: c.billingPeriodStart, day: day, dimsId: dimsId)
       dailyRunning = SummaryTotals()
     }
-    dailyRunning.rows += 1
+    dailyRunning.rows += c.sourceRows
     dailyRunning.billed += c.billedCost
     dailyRunning.effective += c.effectiveCost
-    summaryRunning.rows += 1
+    summaryRunning.rows += c.sourceRows
     summaryRunning.billed += c.billedCost
     summaryRunning.effective += c.effectiveCost
     if running.overflowed || dailyRunning.overflowed || summaryRunning.overflowed || (c.listCost?.isOverflow ?? false)
@@ -160,11 +162,13 @@ public final class ChargeLoader: ImportSink {
     s.bind(14, c.commitmentDiscountQuantity)
     s.bind(15, Int64(c.flags.rawValue))
     s.bind(16, nextChargeId)
+    s.bind(17, c.sourceRows == 1 ? nil : c.sourceRows)
     try s.run()
     try writeDetail(c)
     nextChargeId += 1
     rowsWritten += 1
-    if !c.flags.isEmpty { rowsFlagged += 1 }
+    sourceRowsWritten += Int(c.sourceRows)
+    if !c.flags.isEmpty { rowsFlagged += Int(c.sourceRows) }
   }
 
   /// The dimensions key: categories, GPU count, then one interned id per text field (-1 = null).
@@ -321,7 +325,7 @@ public final class ChargeLoader: ImportSink {
   public func writeMetric(_ sample: MetricSample) throws { try records().write(sample) }
   public func writeDataset(_ row: DatasetRecord) throws { try records().write(row) }
   /// Charges, usage records, metric samples and dataset rows written.
-  public var recordsWritten: Int { rowsWritten + (recordWriter.map { $0.usageRows + $0.metricRows + $0.datasetRows } ?? 0) }
+  public var recordsWritten: Int { sourceRowsWritten + (recordWriter.map { $0.usageRows + $0.metricRows + $0.datasetRows } ?? 0) }
 
   public func reject(_ row: RejectedRow) throws {
     let s = insertReject
@@ -333,6 +337,6 @@ public final class ChargeLoader: ImportSink {
     s.bind(6, row.rawText)
     s.bind(7, row.reason)
     try s.run()
-    rowsRejected += 1
+    rowsRejected += row.sourceRows
   }
 }

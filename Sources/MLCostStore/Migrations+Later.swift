@@ -212,5 +212,9 @@ extension Migrations {
       CREATE INDEX focus_dataset_row_import ON focus_dataset_row(import_id);
       CREATE INDEX focus_dataset_row_period ON focus_dataset_row(dataset, period_start);
       """),
+    // A charge line that stands for several source rows (a group Spark reduced; NULL = one row): counts weigh it.
+    ("0012-charge-source-rows", """
+      ALTER TABLE charge ADD COLUMN source_rows INTEGER;
+      """),
   ]
 }

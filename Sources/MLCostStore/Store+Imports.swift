@@ -209,7 +209,7 @@ extension Store {
     var expected = Totals()
     for t in loader.tallies.values { expected.merge(t) }
     if expected.overflowed { throw StoreError.overflow("the import's total passes ±1.7 × 10^26 units") }
-    let row = try db.rows("SELECT count(*), money_sum(billed_cost), money_sum(effective_cost) FROM charge WHERE id BETWEEN ? AND ?",
+    let row = try db.rows("SELECT coalesce(sum(coalesce(source_rows, 1)), 0), money_sum(billed_cost), money_sum(effective_cost) FROM charge WHERE id BETWEEN ? AND ?",
                           [.integer(loader.firstChargeId), .integer(loader.firstChargeId + Int64(loader.rowsWritten) - 1)])[0]
     guard row[0].int == Int64(expected.rows), row[1].amount == expected.billedCost, row[2].amount == expected.effectiveCost else {
       throw .schema("the stored rows (\(row[0]) rows, \(row[1]) / \(row[2]) pico-units) disagree with what was inserted (\(expected.rows) rows); nothing was imported")
@@ -377,7 +377,7 @@ extension Store {
     for r in try db.rows("""
       SELECT id, file_name, file_path, sha256, format, format_version, file_bytes, imported_at, lenient,
              rows_read, rows_stored, rows_rejected, rows_flagged, replaced_by,
-             (SELECT count(*) FROM charge WHERE id BETWEEN import.first_charge_id AND import.last_charge_id)
+             (SELECT coalesce(sum(coalesce(source_rows, 1)), 0) FROM charge WHERE id BETWEEN import.first_charge_id AND import.last_charge_id)
                + (SELECT count(*) FROM usage WHERE import_id = import.id)
                + (SELECT count(*) FROM metric_sample WHERE import_id = import.id)
       FROM import \(filter) ORDER BY id
@@ -418,7 +418,7 @@ extension Store {
   public func storedTotals() throws(StoreError) -> [PeriodCurrency: Totals] {
     var out: [PeriodCurrency: Totals] = [:]
     for row in try db.rows("""
-      SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, count(*), money_sum(c.billed_cost), money_sum(c.effective_cost)
+      SELECT strftime('%Y-%m', c.billing_period_start, 'unixepoch'), d.value, sum(coalesce(c.source_rows, 1)), money_sum(c.billed_cost), money_sum(c.effective_cost)
       FROM charge c JOIN charge_dims k ON k.id = c.dims_id JOIN dict d ON d.id = k.billing_currency_id GROUP BY 1, 2
       """) {
       out[PeriodCurrency(period: BillingMonth(row[0].string ?? ""), currency: Currency(row[1].string ?? "?"))] =

@@ -15,6 +15,7 @@ struct Anomalies: ParsableCommand {
       """)
 
   @OptionGroup var database: DatabaseOptions
+  @OptionGroup var engine: EngineOptions
 
   @Option(help: ArgumentHelp("The first day to examine, YYYY-MM-DD (default: 30 days before the last charge).", valueName: "date"))
   var since: String?
@@ -26,7 +27,7 @@ struct Anomalies: ParsableCommand {
   }
 
   func run() throws {
-    let db = try database.existing()
+    let db = try engine.database(database)
     let ruleSet = try MLCostCLI.rules(from: output.rules)
     let workspace = try Workspace(databasePath: db)
     let holdings = try workspace.holdings()

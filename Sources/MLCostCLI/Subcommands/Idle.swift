@@ -13,6 +13,7 @@ struct Idle: ParsableCommand {
       """)
 
   @OptionGroup var database: DatabaseOptions
+  @OptionGroup var engine: EngineOptions
 
   @Option(help: ArgumentHelp("The window, in days: 14d or 14 (default: the rules file's, else 14).", valueName: "days"))
   var window: String?
@@ -31,7 +32,7 @@ struct Idle: ParsableCommand {
   }
 
   func run() throws {
-    let db = try database.existing()
+    let db = try engine.database(database)
     let ruleSet = try MLCostCLI.rules(from: output.rules)
     let workspace = try Workspace(databasePath: db)
     let holdings = try workspace.holdings()

@@ -105,6 +105,7 @@ func emit(_ outputs: [(path: String?, text: String)]) throws {
 /// The options every monthly report takes: database, month, format, output, rules, basis, catalogs and filters.
 struct MonthlyOptions: ParsableArguments {
   @OptionGroup var database: DatabaseOptions
+  @OptionGroup var engine: EngineOptions
 
   @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
   var month: String?
@@ -241,7 +242,7 @@ struct MonthlyOptions: ParsableArguments {
 
   /// Builds the report (whole, filtered or an owner's drill-down) and writes it in the chosen format.
   func emitReport(slice: ReportSlice, title: String, owner: String? = nil) throws {
-    let db = try database.existing()
+    let db = try engine.database(database)
     var ruleSet = try MLCostCLI.rules(from: rules)
     if let basis { ruleSet.basis = basis }
     let workspace = try Workspace(databasePath: db)

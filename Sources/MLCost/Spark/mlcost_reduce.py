@@ -1,0 +1,387 @@
+"""MLCost's Spark job: reduce FOCUS and CUR billing exports to the grain MLCost's store keeps.
+
+Run by `mlcost … --engine spark` (never by hand, though it can be):
+
+    python mlcost_reduce.py --out DIR [--master local[2]|spark://…] [--conf K=V]… SOURCE…
+
+Each SOURCE is a file, a directory or a glob, local or any URI Spark reads (s3a://, abfss://, gs://, hdfs://).
+Every file is read as strings (CSV: RFC 4180, quoted newlines, gzip by extension; Parquet: cast to text), its
+format told from its header, and its rows grouped by every column the Swift importer maps except the money and
+quantity columns, which are summed, and the charge period, which is reduced to its day. Rows whose money or
+period this job cannot read exactly (another spelling, a number out of range) are passed through one by one, so
+MLCost's own importer judges them as it judges any row. The Swift side then maps the (small) aggregate with the
+same importer as a local file: the mapping rules live in one place.
+
+Money is exact: each amount is parsed from its text (exponents included) by string arithmetic in Spark SQL,
+rounded half-even to 12 decimals as MLCost rounds it, and summed as DECIMAL(38,0) pico-units; what rounding
+dropped (in 10^-36 units) is summed beside it for the file's reconciliation. No Python runs on the executors.
+
+Output in --out: manifest.json, and per file N: agg-N.csv (the original header, one row per group) and
+weights-N.csv (rows in the group, first data row, residuals), in the same order.
+"""
+import argparse
+import csv
+import json
+import os
+import sys
+
+MONEY_RE = r"^([+-]?)([0-9]*)(\.([0-9]*))?([eE]([+-]?[0-9]{1,4}))?$"
+# The period spellings read here (a subset of MLCost's): date, optional time, optional fraction, UTC or no zone.
+TIME_RE = (r"^([0-9]{4}-[0-9]{2}-[0-9]{2})([Tt ]([01][0-9]|2[0-3]):([0-5][0-9])(:([0-5][0-9])(\.[0-9]+)?)?)?"
+           r"([Zz]|\+00:00|\+0000|\+00|-00:00)?$")
+
+FOCUS_MONEY = {"billedcost": "billed", "effectivecost": "effective", "amortizedcost": "effective", "listcost": None,
+               "contractedcost": None}
+FOCUS_QUANTITY = {"consumedquantity", "pricingquantity", "commitmentdiscountquantity", "usagequantity"}
+CUR_MONEY = {"lineitemunblendedcost", "lineitemblendedcost", "lineitemnetunblendedcost", "pricingpublicondemandcost",
+             "reservationeffectivecost", "reservationunusedamortizedupfrontfeeforbillingperiod", "reservationunusedrecurringfee",
+             "savingsplansavingsplaneffectivecost", "savingsplantotalcommitmenttodate", "savingsplanusedcommitment"}
+CUR_QUANTITY = {"lineitemusageamount", "lineitemnormalizedusageamount"}
+CUR_DROPPED = {"identitylineitemid"}
+
+
+def focus_key(name):
+    return name.replace("\ufeff", "").strip().lower()
+
+
+def cur_key(name):
+    return "".join(ch for ch in name.lower() if ch not in "/_ \ufeff")
+
+
+def spec_for(header):
+    """What each column is, by the same names the Swift importers look for; None when neither format."""
+    fkeys = [focus_key(h) for h in header]
+    ckeys = [cur_key(h) for h in header]
+    if "chargeperiodstart" in fkeys and ("billedcost" in fkeys or "effectivecost" in fkeys or "amortizedcost" in fkeys):
+        roles = []
+        for k in fkeys:
+            if k in FOCUS_MONEY:
+                roles.append(("money", FOCUS_MONEY[k]))
+            elif k in FOCUS_QUANTITY:
+                roles.append(("quantity", None))
+            elif k == "chargeperiodstart":
+                roles.append(("start", None))
+            elif k == "chargeperiodend":
+                roles.append(("end", None))
+            else:
+                roles.append(("key", None))
+        passthrough = None
+        if "pricingcurrency" in fkeys and "billingcurrency" in fkeys:
+            passthrough = (fkeys.index("pricingcurrency"), fkeys.index("billingcurrency"))
+        return {"format": "focus", "roles": roles, "foreign": passthrough}
+    if "lineitemunblendedcost" in ckeys:
+        has_start = "lineitemusagestartdate" in ckeys
+        roles = []
+        for k in ckeys:
+            if k in CUR_MONEY:
+                roles.append(("money", None))
+            elif k in CUR_QUANTITY:
+                roles.append(("quantity", None))
+            elif k == "lineitemusagestartdate":
+                roles.append(("start", None))
+            elif k == "lineitemusageenddate":
+                roles.append(("end", None))
+            elif k == "identitytimeinterval":
+                roles.append(("drop", None) if has_start else ("interval", None))
+            elif k in CUR_DROPPED:
+                roles.append(("drop", None))
+            else:
+                roles.append(("key", None))
+        return {"format": "cur", "roles": roles, "foreign": None}
+    return None
+
+
+def is_null_text(F, col):
+    """Null as both importers read it: absent, empty, or `null` in any case (untrimmed)."""
+    return col.isNull() | (F.length(col) == 0) | (F.lower(col) == "null")
+
+
+def trim(F, col):
+    return F.regexp_replace(F.regexp_replace(col, r"^[ \t]+", ""), r"[ \t]+$", "")
+
+
+def money_columns(F, col):
+    """(picos DECIMAL(38,0), residual in 10^-36 DECIMAL(38,0), inexact, is_null, readable) of a text column."""
+    t = trim(F, col)
+    is_null = is_null_text(F, col)
+    ints_raw = F.regexp_extract(t, MONEY_RE, 2)
+    frac = F.regexp_extract(t, MONEY_RE, 4)
+    matched = F.regexp_like(t, F.lit(MONEY_RE)) & ((F.length(ints_raw) + F.length(frac)) > 0)
+    sign = F.regexp_extract(t, MONEY_RE, 1)
+    exp = F.coalesce(F.regexp_extract(t, MONEY_RE, 6).cast("int"), F.lit(0))
+    digits = F.concat(F.regexp_replace(ints_raw, "^0+", ""), frac)
+    k = F.lit(36) - F.length(frac) + exp                  # value = digits × 10^-k in 10^-36 units... shifted by k
+    kept_len = F.greatest(F.length(digits) + k, F.lit(0))
+    fits = kept_len <= 60
+    kept = F.when(k >= 0, F.concat(digits, F.repeat(F.lit("0"), F.greatest(k, F.lit(0)))))\
+        .otherwise(digits.substr(F.lit(1), kept_len))
+    dropped = F.when(k < 0, digits.substr(kept_len + 1, F.lit(1000000))).otherwise(F.lit(""))
+    sticky = F.regexp_like(dropped, F.lit("[1-9]"))
+    padded = F.lpad(F.when(fits, kept).otherwise(F.lit("0")), 60, "0")
+    whole = F.substring(padded, 1, 36).cast("decimal(38,0)")
+    rest = F.substring(padded, 37, 24).cast("decimal(38,0)")
+    half = F.lit("500000000000000000000000").cast("decimal(38,0)")
+    up = (rest > half) | ((rest == half) & (sticky | (F.pmod(whole, F.lit(2)) == 1)))
+    picos = F.when(up, whole + 1).otherwise(whole)
+    residual = F.when(up, rest - F.lit("1000000000000000000000000").cast("decimal(38,0)")).otherwise(rest)
+    negative = sign == "-"
+    picos = F.when(negative, -picos).otherwise(picos).cast("decimal(38,0)")
+    residual = F.when(negative, -residual).otherwise(residual).cast("decimal(38,0)")
+    readable = is_null | (matched & fits & picos.isNotNull())
+    return picos, residual, sticky, is_null, readable
+
+
+def time_columns(F, col):
+    """(normalised 'YYYY-MM-DDTHH:MM:SSZ', day 'YYYY-MM-DD', readable) of a UTC timestamp text column."""
+    t = trim(F, col)
+    ok = F.regexp_like(t, F.lit(TIME_RE))
+    day = F.regexp_extract(t, TIME_RE, 1)
+    valid_day = F.to_date(day, "yyyy-MM-dd").isNotNull() & (F.date_format(F.to_date(day, "yyyy-MM-dd"), "yyyy-MM-dd") == day)
+    hh = F.regexp_extract(t, TIME_RE, 3)
+    mm = F.regexp_extract(t, TIME_RE, 4)
+    ss = F.regexp_extract(t, TIME_RE, 6)
+    norm = F.concat(day, F.lit("T"), F.when(hh == "", "00").otherwise(hh), F.lit(":"), F.when(mm == "", "00").otherwise(mm),
+                    F.lit(":"), F.when(ss == "", "00").otherwise(ss), F.lit("Z"))
+    readable = col.isNotNull() & ok & valid_day
+    return norm, day, readable
+
+
+def files_of(spark, sources):
+    """Every file under the sources, in a stable order, with its size (Hadoop's view, so any URI works)."""
+    jvm = spark._jvm
+    conf = spark._jsc.hadoopConfiguration()
+    out = []
+    for s in sources:
+        path = jvm.org.apache.hadoop.fs.Path(s)
+        fs = path.getFileSystem(conf)
+        statuses = fs.globStatus(path)
+        if statuses is None or len(statuses) == 0:
+            raise SystemExit(json.dumps({"error": f"{s}: no such file or directory", "path": s}))
+        for st in statuses:
+            if st.isDirectory():
+                it = fs.listFiles(st.getPath(), True)
+                found = []
+                while it.hasNext():
+                    f = it.next()
+                    name = f.getPath().getName()
+                    if name.startswith(".") or name.startswith("_"):
+                        continue
+                    found.append((f.getPath().toString(), f.getLen()))
+                out.extend(sorted(found))
+            else:
+                out.append((st.getPath().toString(), st.getLen()))
+    return out
+
+
+def is_parquet(spark, path):
+    jvm = spark._jvm
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    fs = p.getFileSystem(spark._jsc.hadoopConfiguration())
+    stream = fs.open(p)
+    try:
+        b = [stream.read() for _ in range(4)]
+    finally:
+        stream.close()
+    return bytes(x & 0xFF for x in b) == b"PAR1"
+
+
+def read_rows(spark, F, T, path, parquet):
+    """(header, DataFrame of c0…cN-1 strings, row index `_row` (1 = first data row), `_corrupt`)."""
+    if parquet:
+        df = spark.read.parquet(path)
+        header = df.columns
+        cols = []
+        for i, field in enumerate(df.schema.fields):
+            c = F.col(f"`{field.name}`")
+            if isinstance(field.dataType, (T.MapType, T.StructType, T.ArrayType)):
+                c = F.to_json(c)
+            elif isinstance(field.dataType, T.TimestampType) or isinstance(field.dataType, T.TimestampNTZType):
+                c = F.date_format(c, "yyyy-MM-dd'T'HH:mm:ss'Z'")
+            else:
+                c = c.cast("string")
+            cols.append(c.alias(f"c{i}"))
+        df = df.select(*cols, (F.col("_metadata.row_index") + 1).alias("_row"), F.lit(None).cast("string").alias("_corrupt"))
+        return header, df
+    reader = (spark.read.option("header", "false").option("multiLine", "true").option("escape", '"')
+              .option("mode", "PERMISSIVE").option("encoding", "UTF-8"))
+    first = reader.csv(path).first()
+    if first is None:
+        raise ValueError("the file is empty: there is no header row")
+    header = [("" if v is None else v) for v in first]
+    if header:
+        header[0] = header[0].lstrip("\ufeff")
+    schema = T.StructType([T.StructField(f"c{i}", T.StringType()) for i in range(len(header))]
+                          + [T.StructField("_corrupt", T.StringType())])
+    df = reader.schema(schema).option("columnNameOfCorruptRecord", "_corrupt").csv(path)
+    # One file is one partition (multi-line CSV and gzip are not split), so the id is the row's index; 0 is the header.
+    df = df.withColumn("_row", F.monotonically_increasing_id()).where(F.col("_row") > 0)
+    return header, df
+
+
+def reduce_file(spark, F, T, path, out_dir, n):
+    parquet = is_parquet(spark, path)
+    header, df = read_rows(spark, F, T, path, parquet)
+    spec = spec_for(header)
+    if spec is None:
+        return {"unsupported": "neither a FOCUS nor a CUR header (the Spark engine reads those two; import other files with `mlcost import`)",
+                "header": header[:8]}
+    roles = spec["roles"]
+    exprs = {}
+    readable = F.col("_corrupt").isNull()
+    keys, sums, exact = [], [], []
+    for i, (role, what) in enumerate(roles):
+        c = F.col(f"c{i}")
+        if role == "money":
+            picos, residual, sticky, is_null, ok = money_columns(F, c)
+            readable = readable & ok
+            exprs[f"p{i}"] = picos
+            exprs[f"r{i}"] = F.when(is_null, F.lit(0).cast("decimal(38,0)")).otherwise(residual)
+            exprs[f"s{i}"] = F.when(is_null, F.lit(False)).otherwise(sticky)
+            exprs[f"n{i}"] = is_null
+        elif role == "quantity":
+            t = trim(F, c)
+            is_null = is_null_text(F, c)
+            value = t.cast("double")
+            ok = is_null | (F.regexp_like(t, F.lit(MONEY_RE)) & F.regexp_like(t, F.lit(r"[0-9]")) & value.isNotNull()
+                            & ~F.isnan(value) & (F.abs(value) < F.lit(float("inf"))))
+            readable = readable & ok
+            exprs[f"q{i}"] = F.when(is_null, F.lit(None).cast("double")).otherwise(value)
+            exprs[f"n{i}"] = is_null
+        elif role in ("start", "end"):
+            norm, day, ok = time_columns(F, c)
+            readable = readable & ok
+            exprs[f"t{i}"] = norm
+            if role == "start":
+                exprs["_day"] = day
+        elif role == "interval":
+            first = F.substring_index(c, "/", 1)
+            second = F.substring_index(c, "/", -1)
+            n1, d1, ok1 = time_columns(F, first)
+            n2, _, ok2 = time_columns(F, second)
+            readable = readable & ok1 & ok2 & F.col(f"c{i}").contains("/")
+            exprs[f"t{i}a"] = n1
+            exprs[f"t{i}b"] = n2
+            exprs["_day"] = d1
+        elif role == "key":
+            exprs[f"c{i}"] = c
+    if spec["foreign"] is not None:
+        pc, bc = spec["foreign"]
+        norm = lambda x: F.upper(trim(F, F.col(f"c{x}")))
+        foreign = norm(pc).isNotNull() & (norm(pc) != "") & (norm(pc) != "NULL") & (norm(pc) != F.coalesce(norm(bc), F.lit("")))
+        readable = readable & ~foreign
+    starts = [i for i, (r, _) in enumerate(roles) if r == "start"]
+    ends = [i for i, (r, _) in enumerate(roles) if r == "end"]
+    order_ok = F.lit(True)
+    if starts and ends:
+        order_ok = F.col(f"t{ends[0]}") >= F.col(f"t{starts[0]}")
+    if "_day" not in exprs:
+        exprs["_day"] = F.lit("")
+    df = df.select("*", *[v.alias(k) for k, v in exprs.items() if k not in df.columns])
+    # A period that ends before it starts is the importer's to judge, row by row.
+    df = df.withColumn("_ok", readable & F.coalesce(order_ok, F.lit(False)))
+    # A row read exactly joins its group; any other row is its own group (its row number is in the key).
+    df = df.withColumn("_solo", F.when(F.col("_ok"), F.lit(None).cast("long")).otherwise(F.col("_row")))
+
+    group = ["_solo", "_day"] + [f"c{i}" for i, (r, _) in enumerate(roles) if r == "key"] \
+        + [f"n{i}" for i, (r, _) in enumerate(roles) if r in ("money", "quantity")]
+    aggs = [F.count(F.lit(1)).alias("_rows"), F.min("_row").alias("_first"), F.first("_corrupt", ignorenulls=True).alias("_bad")]
+    for i, (role, what) in enumerate(roles):
+        if role in ("key",):
+            continue
+        aggs.append(F.first(F.col(f"c{i}"), ignorenulls=False).alias(f"raw{i}"))
+        if role == "money":
+            aggs += [F.sum(f"p{i}").alias(f"p{i}"), F.sum(f"r{i}").alias(f"r{i}"), F.max(f"s{i}").alias(f"s{i}")]
+        elif role == "quantity":
+            aggs.append(F.sum(f"q{i}").alias(f"q{i}"))
+        elif role in ("start", "end"):
+            aggs.append((F.min if role == "start" else F.max)(f"t{i}").alias(f"t{i}"))
+        elif role == "interval":
+            aggs += [F.min(f"t{i}a").alias(f"t{i}a"), F.max(f"t{i}b").alias(f"t{i}b")]
+    reduced = df.groupBy(*group).agg(*aggs).orderBy("_first")
+
+    agg_name, weights_name = f"agg-{n}.csv", f"weights-{n}.csv"
+    groups = rows = 0
+    with open(os.path.join(out_dir, agg_name), "w", newline="", encoding="utf-8") as fa, \
+            open(os.path.join(out_dir, weights_name), "w", newline="", encoding="utf-8") as fw:
+        wa = csv.writer(fa, lineterminator="\n")
+        wa.writerow(header)
+        fw.write("rows,first_row,billed_residual,billed_inexact,effective_residual,effective_inexact,malformed\n")
+        for g in reduced.toLocalIterator():
+            solo = g["_solo"] is not None
+            out = []
+            res = {"billed": (0, False), "effective": (0, False)}
+            for i, (role, what) in enumerate(roles):
+                if role == "key":
+                    out.append(g[f"c{i}"])
+                elif role == "drop" or solo:
+                    out.append(g[f"raw{i}"])
+                elif role == "money":
+                    if g[f"n{i}"]:
+                        out.append(g[f"raw{i}"])
+                    else:
+                        out.append(decimal_text(int(g[f"p{i}"])))
+                        if what in res:
+                            res[what] = (int(g[f"r{i}"]), bool(g[f"s{i}"]))
+                elif role == "quantity":
+                    out.append(g[f"raw{i}"] if g[f"n{i}"] else repr(float(g[f"q{i}"])))
+                elif role in ("start", "end"):
+                    out.append(g[f"t{i}"])
+                elif role == "interval":
+                    out.append(f"{g[f't{i}a']}/{g[f't{i}b']}")
+            if solo:
+                for i, (role, what) in enumerate(roles):
+                    if role == "money" and what in res and not g[f"n{i}"] and g[f"p{i}"] is not None:
+                        res[what] = (int(g[f"r{i}"]), bool(g[f"s{i}"]))
+            wa.writerow(["" if v is None else v for v in out])
+            fw.write(f"{g['_rows']},{g['_first']},{res['billed'][0]},{int(res['billed'][1])},"
+                     f"{res['effective'][0]},{int(res['effective'][1])},{1 if g['_bad'] is not None else 0}\n")
+            groups += 1
+            rows += g["_rows"]
+    return {"format": spec["format"], "aggregate": agg_name, "weights": weights_name, "groups": groups, "rows": rows,
+            "parquet": parquet}
+
+
+def decimal_text(picos):
+    sign = "-" if picos < 0 else ""
+    m = abs(picos)
+    return f"{sign}{m // 10**12}.{m % 10**12:012d}"
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="MLCost's Spark reduction of FOCUS and CUR exports")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--master", default="local[2]")
+    ap.add_argument("--conf", action="append", default=[])
+    ap.add_argument("sources", nargs="+")
+    args = ap.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    from pyspark.sql import SparkSession, functions as F, types as T
+    builder = (SparkSession.builder.appName("mlcost-reduce").master(args.master)
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.ansi.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC").config("spark.sql.caseSensitive", "true"))
+    for kv in args.conf:
+        if "=" not in kv:
+            raise SystemExit(f"--conf {kv}: expected KEY=VALUE")
+        k, v = kv.split("=", 1)
+        builder = builder.config(k, v)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    manifest = {"master": args.master, "spark": spark.version, "files": []}
+    try:
+        for n, (path, size) in enumerate(files_of(spark, args.sources)):
+            entry = {"path": path, "bytes": size}
+            try:
+                entry.update(reduce_file(spark, F, T, path, args.out, n))
+            except Exception as e:  # noqa: BLE001 - a bad file is reported with its path, the others go on
+                msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                entry["error"] = msg[:500]
+            manifest["files"].append(entry)
+    finally:
+        with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
+            json.dump(manifest, f, indent=1)
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
