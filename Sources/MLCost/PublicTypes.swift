@@ -9,6 +9,7 @@ import MLCostStore
 
 // The CLI imports only this module (DESIGN.md); these are the lower-level types it needs to name.
 public typealias ImportOptions = MLCostImporters.ImportOptions
+public typealias ReducedRow = MLCostImporters.ReducedRow
 public typealias ImportFormat = MLCostImporters.ImportFormat
 public typealias ImportProgress = MLCostImporters.ImportProgress
 public typealias SniffResult = MLCostImporters.SniffResult

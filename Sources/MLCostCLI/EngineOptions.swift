@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MLCost
-import MLCostImporters
 
 /// `--engine sqlite|spark` of the commands that read charges: the database as it is, or a database built for this
 /// run from `--source` exports that Apache Spark reduced first (the same importers, attribution and renderers).

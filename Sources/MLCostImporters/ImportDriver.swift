@@ -140,18 +140,18 @@ public enum ImportDriver {
           amounts.rows = group!.rows
         }
         result.rowsRead += amounts.rows
+        // A reduced row the engine kept as text is read here, by this reader's rules, like the file's own row.
+        let rawReader = group?.raw.map { CSVReader(source: MemoryByteSource($0)) }
+        if let rawReader { rawReader.fileName = fileName; _ = try rawReader.nextRow() }
+        let row = rawReader ?? reader
         do throws(RowError) {
-          if let group, group.malformed {
-            throw RowError(fieldIndex: nil, field: nil, message: "the row's fields do not line up with the header's \(header.count) columns",
-                           fix: "check for an unquoted comma, a stray quote or a missing field")
-          }
-          try mapper.map(reader, into: &record, amounts: &amounts)
+          try mapper.map(row, into: &record, amounts: &amounts)
           try Self.checkRange(record)
           record.line = lineMap?(reader.rowLine) ?? reader.rowLine
         } catch {
           var at = location(reader, error.fieldIndex, fileName, lineMap)
           if let group { at = SourceLocation(file: fileName, line: group.line, column: nil); group.addResiduals(to: &amounts) }
-          try reject(error, amounts: amounts, at: at, raw: reader.rawText, options: options, sink: sink, result: &result)
+          try reject(error, amounts: amounts, at: at, raw: row.rawText, options: options, sink: sink, result: &result)
           continue
         }
         if let group {

@@ -1,3 +1,4 @@
+import Foundation
 import MLCostCore
 
 /// One row of an export another engine (Spark, `Sources/MLCost/Spark/mlcost_reduce.py`) reduced: how many rows
@@ -9,8 +10,9 @@ public struct ReducedRow: Sendable, Equatable {
   public var firstRow: Int
   public var billedResidual = ExactDecimal.Residual()
   public var effectiveResidual = ExactDecimal.Residual()
-  /// The engine could not split the row into the header's columns; the importer rejects it.
-  public var malformed = false
+  /// The row's own text, for a row the engine could not split into the header's columns (or whose quoting it could
+  /// not judge): the importer reads it with its own CSV reader, so it accepts or rejects it as it would the file's row.
+  public var raw: [UInt8]?
 
   public init(rows: Int, firstRow: Int) { self.rows = rows; self.firstRow = firstRow }
 
@@ -28,7 +30,7 @@ public struct ReducedRow: Sendable, Equatable {
                         fix: "run the Spark reduction again; its output was cut or mixed with another run's"))
   }
 
-  /// Reads `weights-N.csv`: `rows,first_row,billed_residual,billed_inexact,effective_residual,effective_inexact,malformed`.
+  /// Reads `weights-N.csv`: `rows,first_row,billed_residual,billed_inexact,effective_residual,effective_inexact,raw_base64`.
   public static func parse(_ text: String, file: String) throws -> [ReducedRow] {
     var out: [ReducedRow] = []
     for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() where n > 0 {
@@ -42,7 +44,13 @@ public struct ReducedRow: Sendable, Equatable {
       var r = ReducedRow(rows: rows, firstRow: first)
       r.billedResidual = ExactDecimal.Residual(billed, inexact: f[3] == "1")
       r.effectiveResidual = ExactDecimal.Residual(effective, inexact: f[5] == "1")
-      r.malformed = f[6] == "1"
+      if !f[6].isEmpty {
+        guard let data = Data(base64Encoded: String(f[6])) else {
+          throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: file, line: n + 1), "the raw text of a row is not base64",
+                                               fix: "run the Spark reduction again; this file is not what it writes"))
+        }
+        r.raw = Array(data)
+      }
       out.append(r)
     }
     return out

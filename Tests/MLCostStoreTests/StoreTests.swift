@@ -31,6 +31,7 @@ struct StoreTests {
       "0009-daily-quantity": "b425929d7acd5794",
       "0010-daily-pricing-currency": "3ffa4f7cf94c833b",
       "0011-focus-datasets": "89692cd97c1508dd",
+      "0012-charge-source-rows": "6af86a13302d042",
     ]
     for (id, sql) in Migrations.all {
       #expect(pinned[id] == Self.checksum(sql), "migration \(id) changed (checksum \(Self.checksum(sql))); add a new migration instead")

@@ -58,6 +58,7 @@ struct PipelinedImportTests {
     r.billedCost = Amount(units: 5); r.effectiveCost = Amount(units: 6); r.listCost = Amount(units: 7); r.contractedCost = Amount(units: 8)
     r.pricingCurrencyCost = Amount(units: 13)
     r.consumedQuantity = 9; r.pricingQuantity = 10; r.commitmentDiscountQuantity = 11; r.gpuCount = 12; r.flags = .listCost
+    r.sourceRows = 14
     let words = ChargeText.allCases.map { Array("text of \($0)".utf8) }
     let all = words.flatMap { $0 }
     all.withUnsafeBytes { buffer in

@@ -20,15 +20,22 @@ Output in --out: manifest.json, and per file N: agg-N.csv (the original header, 
 weights-N.csv (rows in the group, first data row, residuals), in the same order.
 """
 import argparse
+import base64
 import csv
 import json
 import os
+import re
 import sys
 
 MONEY_RE = r"^([+-]?)([0-9]*)(\.([0-9]*))?([eE]([+-]?[0-9]{1,4}))?$"
 # The period spellings read here (a subset of MLCost's): date, optional time, optional fraction, UTC or no zone.
 TIME_RE = (r"^([0-9]{4}-[0-9]{2}-[0-9]{2})([Tt ]([01][0-9]|2[0-3]):([0-5][0-9])(:([0-5][0-9])(\.[0-9]+)?)?)?"
            r"([Zz]|\+00:00|\+0000|\+00|-00:00)?$")
+
+# What Spark's CSV reader leaves of `"10.00"x` (text after a closing quote): the quotes kept in the value. A value that
+# starts with a quote legitimately is JSON-like (Azure's brace-less tags: `"k": "v","k2": "v2"`), where a closing quote
+# is followed by `:`, `,`, `}`, `]` or a space, so those do not count.
+SUSPECT_RE = r'^"(?:[^"]|"")*"[^":,}\]\s]'
 
 FOCUS_MONEY = {"billedcost": "billed", "effectivecost": "effective", "amortizedcost": "effective", "listcost": None,
                "contractedcost": None}
@@ -38,6 +45,10 @@ CUR_MONEY = {"lineitemunblendedcost", "lineitemblendedcost", "lineitemnetunblend
              "savingsplansavingsplaneffectivecost", "savingsplantotalcommitmenttodate", "savingsplanusedcommitment"}
 CUR_QUANTITY = {"lineitemusageamount", "lineitemnormalizedusageamount"}
 CUR_DROPPED = {"identitylineitemid"}
+# Line detail: text MLCost keeps per charge line (charge_detail), never in the dimensions the reports group by. A group
+# keeps its first row's value (the reports never read it; drill-down to single lines is the SQLite engine's).
+FOCUS_DETAIL = {"skupriceid", "skupricedetails", "chargedescription", "listunitprice", "contractedunitprice"}
+CUR_DETAIL = {"lineitemlineitemdescription", "pricingpublicondemandrate", "lineitemunblendedrate"}
 
 
 def focus_key(name):
@@ -63,6 +74,8 @@ def spec_for(header):
                 roles.append(("start", None))
             elif k == "chargeperiodend":
                 roles.append(("end", None))
+            elif k in FOCUS_DETAIL:
+                roles.append(("detail", None))
             else:
                 roles.append(("key", None))
         passthrough = None
@@ -85,6 +98,8 @@ def spec_for(header):
                 roles.append(("drop", None) if has_start else ("interval", None))
             elif k in CUR_DROPPED:
                 roles.append(("drop", None))
+            elif k in CUR_DETAIL:
+                roles.append(("detail", None))
             else:
                 roles.append(("key", None))
         return {"format": "cur", "roles": roles, "foreign": None}
@@ -173,61 +188,99 @@ def files_of(spark, sources):
     return out
 
 
-def is_parquet(spark, path):
+def head_bytes(spark, path, n=1 << 20):
+    """The first bytes of a file (local files directly, others through Hadoop's file system)."""
+    if path.startswith("file:"):
+        with open(local_path(path), "rb") as f:
+            return f.read(n)
     jvm = spark._jvm
     p = jvm.org.apache.hadoop.fs.Path(path)
-    fs = p.getFileSystem(spark._jsc.hadoopConfiguration())
-    stream = fs.open(p)
+    stream = p.getFileSystem(spark._jsc.hadoopConfiguration()).open(p)
     try:
-        b = [stream.read() for _ in range(4)]
+        out = bytearray()
+        while len(out) < n:
+            b = stream.read()
+            if b < 0:
+                break
+            out.append(b & 0xFF)
+            if len(out) >= 4 and out[:4] == b"PAR1":
+                break
+            if len(out) >= 65536:
+                break
+        return bytes(out)
     finally:
         stream.close()
-    return bytes(x & 0xFF for x in b) == b"PAR1"
 
 
-def read_rows(spark, F, T, path, parquet):
-    """(header, DataFrame of c0…cN-1 strings, row index `_row` (1 = first data row), `_corrupt`)."""
+def local_path(uri):
+    from urllib.parse import unquote
+    s = uri[5:] if uri.startswith("file:") else uri
+    while s.startswith("//"):
+        s = s[1:]
+    return unquote(s)
+
+
+def same_file(uri):
+    """One spelling of a file URI (Spark writes file:///x, Hadoop lists file:/x)."""
+    from urllib.parse import unquote
+    u = unquote(uri)
+    return "file:" + local_path(u) if u.startswith("file:") else u
+
+
+def csv_header(head):
+    """The header record of a CSV (gzip or not) from its first bytes; None when there is none."""
+    import gzip
+    import io
+    import zlib
+    if head[:2] == b"\x1f\x8b":
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 1 << 22)
+    text = head.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    for record in csv.reader(io.StringIO(text, newline="")):
+        return record
+    return None
+
+
+def read_rows(spark, F, T, paths, parquet, header):
+    """DataFrame of c0…cN-1 strings, `_file`, `_row` (1 = first data row), `_corrupt`, for files sharing one header."""
     if parquet:
-        df = spark.read.parquet(path)
-        header = df.columns
+        df = spark.read.parquet(*paths)
         cols = []
         for i, field in enumerate(df.schema.fields):
             c = F.col(f"`{field.name}`")
             if isinstance(field.dataType, (T.MapType, T.StructType, T.ArrayType)):
                 c = F.to_json(c)
-            elif isinstance(field.dataType, T.TimestampType) or isinstance(field.dataType, T.TimestampNTZType):
+            elif isinstance(field.dataType, (T.TimestampType, T.TimestampNTZType)):
                 c = F.date_format(c, "yyyy-MM-dd'T'HH:mm:ss'Z'")
             else:
                 c = c.cast("string")
             cols.append(c.alias(f"c{i}"))
-        df = df.select(*cols, (F.col("_metadata.row_index") + 1).alias("_row"), F.lit(None).cast("string").alias("_corrupt"))
-        return header, df
-    reader = (spark.read.option("header", "false").option("multiLine", "true").option("escape", '"')
-              .option("mode", "PERMISSIVE").option("encoding", "UTF-8"))
-    first = reader.csv(path).first()
-    if first is None:
-        raise ValueError("the file is empty: there is no header row")
-    header = [("" if v is None else v) for v in first]
-    if header:
-        header[0] = header[0].lstrip("\ufeff")
+        return df.select(*cols, F.col("_metadata.file_path").alias("_file"), (F.col("_metadata.row_index") + 1).alias("_row"),
+                         F.lit(None).cast("string").alias("_corrupt"))
     schema = T.StructType([T.StructField(f"c{i}", T.StringType()) for i in range(len(header))]
                           + [T.StructField("_corrupt", T.StringType())])
-    df = reader.schema(schema).option("columnNameOfCorruptRecord", "_corrupt").csv(path)
-    # One file is one partition (multi-line CSV and gzip are not split), so the id is the row's index; 0 is the header.
-    df = df.withColumn("_row", F.monotonically_increasing_id()).where(F.col("_row") > 0)
-    return header, df
+    df = (spark.read.option("header", "false").option("multiLine", "true").option("escape", '"').option("mode", "PERMISSIVE")
+          .option("encoding", "UTF-8").option("columnNameOfCorruptRecord", "_corrupt").schema(schema).csv(paths))
+    # A multi-line (or gzip) CSV is never split, and spark.sql.files.openCostInBytes (set huge in main) keeps two files
+    # out of one partition: the id's low 33 bits are the record's index in its file, 0 being the header.
+    row = F.monotonically_increasing_id().bitwiseAND(F.lit((1 << 33) - 1))
+    return (df.select("*", F.col("_metadata.file_path").alias("_file"), row.alias("_row"),
+                      F.shiftright(F.monotonically_increasing_id(), 33).alias("_part"))
+            .where(F.col("_row") > 0))
 
 
-def reduce_file(spark, F, T, path, out_dir, n):
-    parquet = is_parquet(spark, path)
-    header, df = read_rows(spark, F, T, path, parquet)
-    spec = spec_for(header)
-    if spec is None:
-        return {"unsupported": "neither a FOCUS nor a CUR header (the Spark engine reads those two; import other files with `mlcost import`)",
-                "header": header[:8]}
+def reduce_group(spark, F, T, members, header, parquet, spec, out_dir):
+    """Reduces the files `members` [(n, path)] that share one header in one Spark job; writes agg-n/weights-n per file."""
+    df = read_rows(spark, F, T, [p for _, p in members], parquet, header)
     roles = spec["roles"]
     exprs = {}
-    readable = F.col("_corrupt").isNull()
+    # A row Spark could not split into the header's columns, or a field that kept its quotes because text followed the
+    # closing quote ("10.00"x): MLCost's importer gets the row's text and judges it as the SQLite engine does.
+    suspect = F.lit(False)
+    for i in range(0 if parquet else len(roles)):
+        suspect = suspect | F.coalesce(F.col(f"c{i}").rlike(SUSPECT_RE), F.lit(False))
+    readable = F.col("_corrupt").isNull() & ~suspect
     keys, sums, exact = [], [], []
     for i, (role, what) in enumerate(roles):
         c = F.col(f"c{i}")
@@ -282,13 +335,15 @@ def reduce_file(spark, F, T, path, out_dir, n):
     # A row read exactly joins its group; any other row is its own group (its row number is in the key).
     df = df.withColumn("_solo", F.when(F.col("_ok"), F.lit(None).cast("long")).otherwise(F.col("_row")))
 
-    group = ["_solo", "_day"] + [f"c{i}" for i, (r, _) in enumerate(roles) if r == "key"] \
+    group = ["_file", "_solo", "_day"] + [f"c{i}" for i, (r, _) in enumerate(roles) if r == "key"] \
         + [f"n{i}" for i, (r, _) in enumerate(roles) if r in ("money", "quantity")]
-    aggs = [F.count(F.lit(1)).alias("_rows"), F.min("_row").alias("_first"), F.first("_corrupt", ignorenulls=True).alias("_bad")]
+    aggs = [F.count(F.lit(1)).alias("_rows"), F.min("_row").alias("_first"), F.max(F.col("_corrupt")).alias("_bad")]
+    if not parquet:
+        aggs += [F.min("_part").alias("_p0"), F.max("_part").alias("_p1")]
     for i, (role, what) in enumerate(roles):
         if role in ("key",):
             continue
-        aggs.append(F.first(F.col(f"c{i}"), ignorenulls=False).alias(f"raw{i}"))
+        aggs.append(F.min_by(F.col(f"c{i}"), F.col("_row")).alias(f"raw{i}"))
         if role == "money":
             aggs += [F.sum(f"p{i}").alias(f"p{i}"), F.sum(f"r{i}").alias(f"r{i}"), F.max(f"s{i}").alias(f"s{i}")]
         elif role == "quantity":
@@ -297,28 +352,43 @@ def reduce_file(spark, F, T, path, out_dir, n):
             aggs.append((F.min if role == "start" else F.max)(f"t{i}").alias(f"t{i}"))
         elif role == "interval":
             aggs += [F.min(f"t{i}a").alias(f"t{i}a"), F.max(f"t{i}b").alias(f"t{i}b")]
-    reduced = df.groupBy(*group).agg(*aggs).orderBy("_first")
+    # Each file's groups in one partition, in row order: streamed to the driver a partition at a time, no global sort.
+    parts = max(1, min(len(members), int(spark.conf.get("spark.sql.shuffle.partitions"))))
+    reduced = df.groupBy(*group).agg(*aggs).repartition(parts, "_file").sortWithinPartitions("_file", "_first")
 
-    agg_name, weights_name = f"agg-{n}.csv", f"weights-{n}.csv"
-    groups = rows = 0
-    with open(os.path.join(out_dir, agg_name), "w", newline="", encoding="utf-8") as fa, \
-            open(os.path.join(out_dir, weights_name), "w", newline="", encoding="utf-8") as fw:
-        wa = csv.writer(fa, lineterminator="\n")
-        wa.writerow(header)
-        fw.write("rows,first_row,billed_residual,billed_inexact,effective_residual,effective_inexact,malformed\n")
+    by_uri = {same_file(path): n for n, path in members}
+    results = {}
+    handles = {}
+    for n, path in members:
+        fa = open(os.path.join(out_dir, f"agg-{n}.csv"), "w", newline="", encoding="utf-8")
+        fw = open(os.path.join(out_dir, f"weights-{n}.csv"), "w", newline="", encoding="utf-8")
+        csv.writer(fa, lineterminator="\n").writerow(header)
+        fw.write("rows,first_row,billed_residual,billed_inexact,effective_residual,effective_inexact,raw_base64\n")
+        handles[n] = (fa, csv.writer(fa, lineterminator="\n"), fw)
+        results[n] = {"format": spec["format"], "aggregate": f"agg-{n}.csv", "weights": f"weights-{n}.csv", "groups": 0,
+                      "rows": 0, "parquet": parquet}
+    trace("plan built")
+    try:
         for g in reduced.toLocalIterator():
+            n = by_uri.get(same_file(g["_file"]))
+            if n is None:
+                raise RuntimeError(f"Spark read a file it was not given: {g['_file']}")
+            if not parquet and g["_p0"] != g["_p1"]:
+                raise RuntimeError(f"{g['_file']} was split across partitions; row numbers would be wrong")
             solo = g["_solo"] is not None
             out = []
             res = {"billed": (0, False), "effective": (0, False)}
             for i, (role, what) in enumerate(roles):
                 if role == "key":
                     out.append(g[f"c{i}"])
-                elif role == "drop" or solo:
+                elif role in ("drop", "detail") or solo:
                     out.append(g[f"raw{i}"])
                 elif role == "money":
                     if g[f"n{i}"]:
                         out.append(g[f"raw{i}"])
                     else:
+                        if g[f"p{i}"] is None:
+                            raise RuntimeError(f"{g['_file']}: the sum of column {header[i]} passes 10^26 units")
                         out.append(decimal_text(int(g[f"p{i}"])))
                         if what in res:
                             res[what] = (int(g[f"r{i}"]), bool(g[f"s{i}"]))
@@ -332,13 +402,32 @@ def reduce_file(spark, F, T, path, out_dir, n):
                 for i, (role, what) in enumerate(roles):
                     if role == "money" and what in res and not g[f"n{i}"] and g[f"p{i}"] is not None:
                         res[what] = (int(g[f"r{i}"]), bool(g[f"s{i}"]))
+            fa, wa, fw = handles[n]
             wa.writerow(["" if v is None else v for v in out])
+            raw = ""
+            if solo:
+                text = g["_bad"]
+                if text is None and not parquet and any(isinstance(v, str) and SUSPECT.match(v) for v in out):
+                    text = ",".join("" if v is None else (v if SUSPECT.match(v) else csv_field(v)) for v in out)
+                if text is not None:
+                    raw = base64.b64encode(text.encode("utf-8")).decode("ascii")
             fw.write(f"{g['_rows']},{g['_first']},{res['billed'][0]},{int(res['billed'][1])},"
-                     f"{res['effective'][0]},{int(res['effective'][1])},{1 if g['_bad'] is not None else 0}\n")
-            groups += 1
-            rows += g["_rows"]
-    return {"format": spec["format"], "aggregate": agg_name, "weights": weights_name, "groups": groups, "rows": rows,
-            "parquet": parquet}
+                     f"{res['effective'][0]},{int(res['effective'][1])},{raw}\n")
+            results[n]["groups"] += 1
+            results[n]["rows"] += g["_rows"]
+    finally:
+        trace("rows written")
+        for fa, _, fw in handles.values():
+            fa.close()
+            fw.close()
+    return results
+
+
+SUSPECT = re.compile(SUSPECT_RE)
+
+
+def csv_field(v):
+    return '"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\r\n') else v
 
 
 def decimal_text(picos):
@@ -359,28 +448,72 @@ def main(argv):
     builder = (SparkSession.builder.appName("mlcost-reduce").master(args.master)
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.ansi.enabled", "false")
-               .config("spark.sql.session.timeZone", "UTC").config("spark.sql.caseSensitive", "true"))
+               .config("spark.sql.session.timeZone", "UTC").config("spark.sql.caseSensitive", "true")
+               # One file per partition: a CSV's record ids then number its rows (read_rows).
+               .config("spark.sql.files.openCostInBytes", str(1 << 50)))
     for kv in args.conf:
         if "=" not in kv:
             raise SystemExit(f"--conf {kv}: expected KEY=VALUE")
         k, v = kv.split("=", 1)
         builder = builder.config(k, v)
+    trace("starting Spark")
     spark = builder.getOrCreate()
+    trace("Spark started")
     spark.sparkContext.setLogLevel("ERROR")
+    if not any(kv.startswith("spark.sql.shuffle.partitions=") for kv in args.conf):
+        spark.conf.set("spark.sql.shuffle.partitions", str(max(8, 2 * spark.sparkContext.defaultParallelism)))
     manifest = {"master": args.master, "spark": spark.version, "files": []}
     try:
-        for n, (path, size) in enumerate(files_of(spark, args.sources)):
-            entry = {"path": path, "bytes": size}
+        files = files_of(spark, args.sources)
+        entries = [{"path": path, "bytes": size} for path, size in files]
+        groups = {}
+        for n, (path, size) in enumerate(files):
             try:
-                entry.update(reduce_file(spark, F, T, path, args.out, n))
+                head = head_bytes(spark, path)
+                parquet = head[:4] == b"PAR1"
+                header = spark.read.parquet(path).columns if parquet else csv_header(head)
+                if not header:
+                    entries[n]["error"] = "the file is empty: there is no header row"
+                    continue
+                spec = spec_for(header)
+                if spec is None:
+                    entries[n]["unsupported"] = ("neither a FOCUS nor a CUR header (the Spark engine reads those two; "
+                                                 "import other files with `mlcost import`)")
+                    continue
+                groups.setdefault((parquet, tuple(header)), []).append((n, path))
             except Exception as e:  # noqa: BLE001 - a bad file is reported with its path, the others go on
-                msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-                entry["error"] = msg[:500]
-            manifest["files"].append(entry)
+                entries[n]["error"] = first_line(e)
+        trace(f"{len(files)} files listed and headers read; {len(groups)} header groups")
+        for (parquet, header), members in groups.items():
+            spec = spec_for(list(header))
+            trace(f"group of {len(members)} file(s), {len(header)} columns")
+            try:
+                results = reduce_group(spark, F, T, members, list(header), parquet, spec, args.out)
+            except Exception:  # noqa: BLE001 - find which file it was: each alone
+                results = {}
+                for n, path in members:
+                    try:
+                        results.update(reduce_group(spark, F, T, [(n, path)], list(header), parquet, spec, args.out))
+                    except Exception as e:  # noqa: BLE001
+                        entries[n]["error"] = first_line(e)
+            for n, r in results.items():
+                entries[n].update(r)
+        manifest["files"] = entries
     finally:
         with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=1)
         spark.stop()
+
+
+def trace(what):
+    if os.environ.get("MLCOST_SPARK_TRACE"):
+        import time
+        print(f"{time.monotonic():.2f} {what}", file=sys.stderr, flush=True)
+
+
+def first_line(e):
+    msg = str(e).strip()
+    return (msg.splitlines()[0] if msg else type(e).__name__)[:500]
 
 
 if __name__ == "__main__":
