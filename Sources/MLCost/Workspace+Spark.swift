@@ -32,6 +32,7 @@ extension Workspace {
   public func importWithSpark(sources: [String], options: ImportOptions, spark: SparkOptions,
                               log: (String) -> Void = { _ in }) throws -> [SparkFileSummary] {
     var viaSpark: [String] = []
+    var given: [String: String] = [:]  // absolute path → the path as the user wrote it
     var out: [SparkFileSummary] = []
     for s in sources {
       var isDirectory: ObjCBool = false
@@ -41,6 +42,7 @@ extension Workspace {
                                                fileName: (s as NSString).lastPathComponent)
         if let f = sniffed?.format.rawValue, f == "focus" || f == "cur" {
           viaSpark.append(s)
+          given[URL(fileURLWithPath: s).standardizedFileURL.path] = s
         } else {
           let outcome = try importFile(s, options: options)
           if case .imported(let summary) = outcome {
@@ -73,7 +75,8 @@ extension Workspace {
       let weights = try ReducedRow.parse(try String(contentsOfFile: weightsPath, encoding: .utf8), file: weightsPath)
       let summary = try importReduced(aggregate: work.appendingPathComponent(aggregate).path, weights: weights,
                                       original: entry.path, bytes: entry.bytes, options: options)
-      out.append(SparkFileSummary(source: entry.path, format: entry.format ?? "?", rows: entry.rows ?? 0, groups: entry.groups ?? 0,
+      let shown = entry.path.hasPrefix("file:") ? given[Self.localPath(entry.path)] ?? Self.localPath(entry.path) : entry.path
+      out.append(SparkFileSummary(source: shown, format: entry.format ?? "?", rows: entry.rows ?? 0, groups: entry.groups ?? 0,
                                   summary: summary))
     }
     return out
@@ -100,11 +103,19 @@ extension Workspace {
                          reconciliation: committed.reconciliation, replacements: committed.replacements, dryRun: false)
   }
 
+  /// `file:/data/x%20y.csv` → `/data/x y.csv`.
+  static func localPath(_ uri: String) -> String {
+    var s = String(uri.dropFirst(5))
+    while s.hasPrefix("//") { s.removeFirst() }
+    return s.removingPercentEncoding ?? s
+  }
+
   /// `file:/data/x.csv` → `x.csv`; `s3a://bucket/cur/part-0.csv.gz` → `part-0.csv.gz`.
   static func displayName(_ uri: String) -> String {
     var s = uri
     if s.hasPrefix("file:") { s = String(s.dropFirst(5)) }
-    return s.split(separator: "/").last.map(String.init) ?? s
+    let name = s.split(separator: "/").last.map(String.init) ?? s
+    return name.removingPercentEncoding ?? name
   }
 }
 

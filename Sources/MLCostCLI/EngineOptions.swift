@@ -41,6 +41,10 @@ struct EngineOptions: ParsableArguments {
   /// The database the command reads: `--db` (sqlite), or one built now from the sources (spark).
   func database(_ db: DatabaseOptions) throws -> String {
     guard engine == .spark else { return try db.existing() }
+    if db.db != nil {
+      throw Failure(message: "error: --db names the SQLite engine's database; with --engine spark the sources are the data "
+                    + "(--spark-db PATH keeps the database built from them)", code: ExitStatus.usage)
+    }
     let path: String
     if let sparkDatabase {
       if FileManager.default.fileExists(atPath: sparkDatabase) {

@@ -128,7 +128,8 @@ import Testing
     let ordered = files.filter { !viaSpark.contains($0) } + viaSpark
     let a = (dir as NSString).appendingPathComponent("sqlite.db"), b = (dir as NSString).appendingPathComponent("spark.db")
     let imported = try Binary.run(["import", "--db", a, "--lenient"] + ordered)
-    #expect(imported.status == 0, "\(imported.stderr)")
+    // 65 when some file had no usable row at all (the spec's own bad examples): the rest is imported and compared.
+    #expect(imported.status == 0 || (imported.status == 65 && imported.stderr.contains("nothing usable was imported")), "\(imported.stderr)")
     let ruleArgs = rules.map { ["--rules", $0] } ?? []
     let months = try Workspace(databasePath: a).holdings().months.map(\.description)
     try #require(!months.isEmpty)

@@ -14,6 +14,7 @@ struct BudgetCommand: ParsableCommand {
       """)
 
   @OptionGroup var database: DatabaseOptions
+  @OptionGroup var engine: EngineOptions
 
   @Option(name: .customLong("as-of"), help: ArgumentHelp("The first day not counted, YYYY-MM-DD (default: the day after the last charge).", valueName: "date"))
   var asOf: String?
@@ -37,7 +38,7 @@ struct BudgetCommand: ParsableCommand {
   }
 
   func run() throws {
-    let db = try database.existing()
+    let db = try engine.database(database)
     let ruleSet = try MLCostCLI.rules(from: output.rules)
     let workspace = try Workspace(databasePath: db)
     guard try workspace.holdings().lastChargeDay != nil else {
