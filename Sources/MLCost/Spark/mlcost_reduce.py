@@ -271,7 +271,7 @@ def read_rows(spark, F, T, paths, parquet, header):
             .where(F.col("_row") > 0))
 
 
-def reduce_group(spark, F, T, members, header, parquet, spec, out_dir):
+def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, total_bytes=0):
     """Reduces the files `members` [(n, path)] that share one header in one Spark job; writes agg-n/weights-n per file."""
     df = read_rows(spark, F, T, [p for _, p in members], parquet, header)
     roles = spec["roles"]
@@ -355,9 +355,10 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir):
             aggs.append((F.min if role == "start" else F.max)(f"t{i}").alias(f"t{i}"))
         elif role == "interval":
             aggs += [F.min(f"t{i}a").alias(f"t{i}a"), F.max(f"t{i}b").alias(f"t{i}b")]
-    # Each file's groups in one partition, in row order: streamed to the driver a partition at a time, no global sort.
-    parts = max(1, min(len(members), int(spark.conf.get("spark.sql.shuffle.partitions"))))
-    reduced = df.groupBy(*group).agg(*aggs).repartition(parts, "_file").sortWithinPartitions("_file", "_first")
+    # Sorted by file and first row into ranges small enough to stream to the driver one at a time (toLocalIterator holds a
+    # whole partition: one partition per file ran a 2 GB driver out of memory on a 900 MB file's 600k groups).
+    parts = max(int(spark.conf.get("spark.sql.shuffle.partitions")), -(-total_bytes // (16 << 20)))
+    reduced = df.groupBy(*group).agg(*aggs).repartitionByRange(parts, "_file", "_first").sortWithinPartitions("_file", "_first")
 
     by_uri = {same_file(path): n for n, path in members}
     results = {}
@@ -372,52 +373,66 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir):
                       "rows": 0, "parquet": parquet}
     trace("plan built")
     try:
+        ix = {c: k for k, c in enumerate(reduced.columns)}
+        get = lambda name: ix.get(name, -1)
+        # Column positions once (a Row looked up by name per field was most of the driver's time on 600k groups).
+        plan = [(role, what, get(f"c{i}"), get(f"raw{i}"), get(f"n{i}"), get(f"p{i}"), get(f"r{i}"), get(f"s{i}"), get(f"q{i}"),
+                 get(f"t{i}"), get(f"t{i}a"), get(f"t{i}b")) for i, (role, what) in enumerate(roles)]
+        i_file, i_p0, i_p1, i_solo = ix["_file"], get("_p0"), get("_p1"), ix["_solo"]
+        i_bad, i_rows, i_first = ix["_bad"], ix["_rows"], ix["_first"]
+        last_file, n = None, None
         for g in reduced.toLocalIterator():
-            n = by_uri.get(same_file(g["_file"]))
-            if n is None:
-                raise RuntimeError(f"Spark read a file it was not given: {g['_file']}")
-            if not parquet and g["_p0"] != g["_p1"]:
-                raise RuntimeError(f"{g['_file']} was split across partitions; row numbers would be wrong")
-            solo = g["_solo"] is not None
+            if g[i_file] != last_file:
+                last_file = g[i_file]
+                n = by_uri.get(same_file(last_file))
+                if n is None:
+                    raise RuntimeError(f"Spark read a file it was not given: {last_file}")
+                fa, wa, fw = handles[n]
+            if not parquet and g[i_p0] != g[i_p1]:
+                raise RuntimeError(f"{g[i_file]} was split across partitions; row numbers would be wrong")
+            solo = g[i_solo] is not None
             out = []
-            res = {"billed": (0, False), "effective": (0, False)}
-            for i, (role, what) in enumerate(roles):
+            billed = effective = None
+            for (role, what, kc, kraw, kn, kp, kr, ks, kq, kt, kta, ktb) in plan:
                 if role == "key":
-                    out.append(g[f"c{i}"])
+                    out.append(g[kc])
                 elif role in ("drop", "detail") or solo:
-                    out.append(g[f"raw{i}"])
+                    out.append(g[kraw])
+                    if solo and role == "money" and what and not g[kn] and g[kp] is not None:
+                        if what == "billed":
+                            billed = (g[kr], g[ks])
+                        else:
+                            effective = (g[kr], g[ks])
                 elif role == "money":
-                    if g[f"n{i}"]:
-                        out.append(g[f"raw{i}"])
+                    if g[kn]:
+                        out.append(g[kraw])
                     else:
-                        if g[f"p{i}"] is None:
-                            raise RuntimeError(f"{g['_file']}: the sum of column {header[i]} passes 10^26 units")
-                        out.append(decimal_text(int(g[f"p{i}"])))
-                        if what in res:
-                            res[what] = (int(g[f"r{i}"]), bool(g[f"s{i}"]))
+                        if g[kp] is None:
+                            raise RuntimeError(f"{g[i_file]}: a sum of money passes 10^26 units")
+                        out.append(decimal_text(int(g[kp])))
+                        if what == "billed":
+                            billed = (g[kr], g[ks])
+                        elif what == "effective":
+                            effective = (g[kr], g[ks])
                 elif role == "quantity":
-                    out.append(g[f"raw{i}"] if g[f"n{i}"] else repr(float(g[f"q{i}"])))
+                    out.append(g[kraw] if g[kn] else repr(float(g[kq])))
                 elif role in ("start", "end"):
-                    out.append(g[f"t{i}"])
+                    out.append(g[kt])
                 elif role == "interval":
-                    out.append(f"{g[f't{i}a']}/{g[f't{i}b']}")
-            if solo:
-                for i, (role, what) in enumerate(roles):
-                    if role == "money" and what in res and not g[f"n{i}"] and g[f"p{i}"] is not None:
-                        res[what] = (int(g[f"r{i}"]), bool(g[f"s{i}"]))
-            fa, wa, fw = handles[n]
-            wa.writerow(["" if v is None else v for v in out])
+                    out.append(f"{g[kta]}/{g[ktb]}")
+            wa.writerow(out)
             raw = ""
             if solo:
-                text = g["_bad"]
+                text = g[i_bad]
                 if text is None and not parquet and any(isinstance(v, str) and SUSPECT.match(v) for v in out):
                     text = ",".join("" if v is None else (v if SUSPECT.match(v) else csv_field(v)) for v in out)
                 if text is not None:
                     raw = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            fw.write(f"{g['_rows']},{g['_first']},{res['billed'][0]},{int(res['billed'][1])},"
-                     f"{res['effective'][0]},{int(res['effective'][1])},{raw}\n")
+            b = (int(billed[0]), int(bool(billed[1]))) if billed else (0, 0)
+            e = (int(effective[0]), int(bool(effective[1]))) if effective else (0, 0)
+            fw.write(f"{g[i_rows]},{g[i_first]},{b[0]},{b[1]},{e[0]},{e[1]},{raw}\n")
             results[n]["groups"] += 1
-            results[n]["rows"] += g["_rows"]
+            results[n]["rows"] += g[i_rows]
     finally:
         trace("rows written")
         for fa, _, fw in handles.values():
@@ -497,7 +512,8 @@ def main(argv):
             spec = spec_for(list(header))
             trace(f"group of {len(members)} file(s), {len(header)} columns")
             try:
-                results = reduce_group(spark, F, T, members, list(header), parquet, spec, args.out)
+                results = reduce_group(spark, F, T, members, list(header), parquet, spec, args.out,
+                                       sum(files[n][1] for n, _ in members))
             except Exception:  # noqa: BLE001 - find which file it was: each alone
                 results = {}
                 for n, path in members:
