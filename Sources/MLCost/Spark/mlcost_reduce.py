@@ -126,7 +126,7 @@ def money_columns(F, col):
     sign = F.regexp_extract(t, MONEY_RE, 1)
     exp = F.coalesce(F.regexp_extract(t, MONEY_RE, 6).cast("int"), F.lit(0))
     digits = F.concat(F.regexp_replace(ints_raw, "^0+", ""), frac)
-    k = F.lit(36) - F.length(frac) + exp                  # value = digits × 10^-k in 10^-36 units... shifted by k
+    k = F.lit(36) - F.length(frac) + exp                  # value in 10^-36 units: digits then k zeros (k < 0: less its last -k digits)
     kept_len = F.greatest(F.length(digits) + k, F.lit(0))
     fits = kept_len <= 60
     kept = F.when(k >= 0, F.concat(digits, F.repeat(F.lit("0"), F.greatest(k, F.lit(0)))))\
@@ -284,7 +284,6 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, total_byt
         joined = F.concat_ws("\x01", *[F.coalesce(F.col(f"c{i}"), F.lit("")) for i in range(len(roles))])
         suspect = joined.rlike(SUSPECT_JOINED_RE)
     readable = F.col("_corrupt").isNull() & ~suspect
-    keys, sums, exact = [], [], []
     for i, (role, what) in enumerate(roles):
         c = F.col(f"c{i}")
         if role == "money":
