@@ -57,3 +57,10 @@ extension Workspace {
     return AlertReport(asOf: Self.date(day), previousRun: previous.map(Self.date), dryRun: dryRun, alerts: shown, muted: anomalies.muted)
   }
 }
+
+extension Workspace {
+  /// Loads what has fired from a state file (the Spark engine's database is new on every run).
+  public func loadAlertState(from path: String) throws { try store.loadAlertState(from: path) }
+  /// Writes what has fired to a state file.
+  public func saveAlertState(to path: String) throws { try store.saveAlertState(to: path) }
+}

@@ -9,7 +9,11 @@ public struct SparkOptions: Sendable {
   public var master: String
   /// `KEY=VALUE` Spark settings (`spark.executor.memory=8g` …).
   public var conf: [String]
-  public init(master: String = "local[2]", conf: [String] = []) { self.master = master; self.conf = conf }
+  /// Where the executors write the aggregate for the driver to read (a URI both reach); nil: a local temporary directory.
+  public var staging: String?
+  public init(master: String = "local[2]", conf: [String] = [], staging: String? = nil) {
+    self.master = master; self.conf = conf; self.staging = staging
+  }
 
   /// The Python that runs the job: `$MLCOST_PYTHON`, else `python3` (the one the Parquet helper uses).
   public static var python: String { ParquetByteSource.python }
@@ -72,8 +76,8 @@ extension Workspace {
       }
       guard let aggregate = entry.aggregate, let weightsName = entry.weights else { continue }
       let weightsPath = work.appendingPathComponent(weightsName).path
-      let weights = try ReducedRow.parse(try String(contentsOfFile: weightsPath, encoding: .utf8), file: weightsPath)
-      let summary = try importReduced(aggregate: work.appendingPathComponent(aggregate).path, weights: weights,
+      let weights = ReducedRowReader(source: try FileByteSource(path: weightsPath), file: weightsPath)
+      let summary = try importReduced(aggregate: work.appendingPathComponent(aggregate).path, weights: { try weights.next() },
                                       original: entry.path, bytes: entry.bytes, options: options)
       let shown = entry.path.hasPrefix("file:") ? given[Self.localPath(entry.path)] ?? Self.localPath(entry.path) : entry.path
       out.append(SparkFileSummary(source: shown, format: entry.format ?? "?", rows: entry.rows ?? 0, groups: entry.groups ?? 0,
@@ -84,6 +88,12 @@ extension Workspace {
 
   /// Imports one reduced export under its original file's name: one transaction, reconciled like the original.
   func importReduced(aggregate: String, weights: [ReducedRow], original: String, bytes: Int64, options: ImportOptions) throws -> ImportSummary? {
+    var it = weights.makeIterator()
+    return try importReduced(aggregate: aggregate, weights: { it.next() }, original: original, bytes: bytes, options: options)
+  }
+
+  func importReduced(aggregate: String, weights: @escaping () throws -> ReducedRow?, original: String, bytes: Int64,
+                     options: ImportOptions) throws -> ImportSummary? {
     let fileName = Self.displayName(original)
     let sha = try SHA256Hasher.hash(try FileByteSource(path: aggregate))
     if try store.importRecord(sha256: sha) != nil { return nil }
@@ -151,6 +161,7 @@ enum SparkJob {
     }
     var args = [SparkOptions.python, script, "--out", out, "--master", spark.master]
     for c in spark.conf { args += ["--conf", c] }
+    if let staging = spark.staging { args += ["--staging", staging.hasSuffix("/") ? staging + UUID().uuidString : staging + "/" + UUID().uuidString] }
     args += sources
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -27,13 +27,18 @@ struct EngineOptions: ParsableArguments {
                                                            + "(default: a temporary one, deleted at exit).", valueName: "path"))
   var sparkDatabase: String?
 
+  @Option(name: .customLong("spark-staging"), help: ArgumentHelp("With --engine spark: a directory (URI) the executors write the aggregate to "
+                                                                 + "and the driver reads back; needed when the executors do not share "
+                                                                 + "this machine's disk (default: a temporary local one).", valueName: "uri"))
+  var sparkStaging: String?
+
   @Flag(name: .customLong("spark-lenient"), help: "With --engine spark: keep good rows and list rejected ones, as `import --lenient` does.")
   var lenient = false
 
   func validate() throws {
     if engine == .spark && sources.isEmpty { throw ValidationError("--engine spark reads the exports named by --source PATH…") }
-    if engine == .sqlite && (!sources.isEmpty || sparkDatabase != nil || !sparkConf.isEmpty) {
-      throw ValidationError("--source, --spark-conf and --spark-db go with --engine spark")
+    if engine == .sqlite && (!sources.isEmpty || sparkDatabase != nil || !sparkConf.isEmpty || sparkStaging != nil) {
+      throw ValidationError("--source, --spark-conf, --spark-staging and --spark-db go with --engine spark")
     }
     for kv in sparkConf where !kv.contains("=") { throw ValidationError("--spark-conf \(kv): expected KEY=VALUE") }
   }
@@ -60,7 +65,7 @@ struct EngineOptions: ParsableArguments {
     }
     let workspace = try Workspace(databasePath: path)
     let files = try workspace.importWithSpark(sources: sources, options: ImportOptions(lenient: lenient),
-                                              spark: SparkOptions(master: master, conf: sparkConf), log: { printError($0) })
+                                              spark: SparkOptions(master: master, conf: sparkConf, staging: sparkStaging), log: { printError($0) })
     for f in files {
       let rejected = f.summary?.result.rowsRejected ?? 0
       printError("\(f.source): \(f.format), \(f.rows) rows" + (f.groups != f.rows ? " reduced by Spark to \(f.groups)" : "")

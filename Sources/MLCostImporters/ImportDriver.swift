@@ -95,7 +95,7 @@ public enum ImportDriver {
   /// The CSV path; `lineMap` turns CSV line numbers back into the source's (JSON lines).
   static func runCSV(reader: CSVReader, source: any ByteSource, fileName: String, options: ImportOptions, sink: any ImportSink,
                      progress: ((ImportProgress) -> Void)?, lineMap: ((Int) -> Int)? = nil, version: String? = nil,
-                     reduced: [ReducedRow]? = nil) throws -> ImportResult {
+                     reduced: (() throws -> ReducedRow?)? = nil) throws -> ImportResult {
     let header = try readHeader(reader, fileName: fileName)
     let candidates = FormatSniffer.candidates(header: header)
     let format: ImportFormat
@@ -134,8 +134,8 @@ public enum ImportDriver {
         amounts = RowAmounts()
         var group: ReducedRow?
         if let reduced {
-          guard reducedIndex < reduced.count else { throw ReducedRow.misaligned(fileName, reducedIndex) }
-          group = reduced[reducedIndex]
+          guard let next = try reduced() else { throw ReducedRow.misaligned(fileName, reducedIndex) }
+          group = next
           reducedIndex += 1
           amounts.rows = group!.rows
         }
@@ -173,7 +173,7 @@ public enum ImportDriver {
       d.location?.file = fileName
       throw ImportError.badData(d)
     }
-    if let reduced, reducedIndex != reduced.count { throw ReducedRow.misaligned(fileName, reducedIndex) }
+    if let reduced, try reduced() != nil { throw ReducedRow.misaligned(fileName, reducedIndex) }
     // Mappers may learn things while reading (e.g. Azure's actual vs amortised rows).
     result.warnings = mapper.warnings
     for (key, totals) in accepted.entries {

@@ -32,28 +32,59 @@ public struct ReducedRow: Sendable, Equatable {
 
   /// Reads `weights-N.csv`: `rows,first_row,billed_residual,billed_inexact,effective_residual,effective_inexact,raw_base64`.
   public static func parse(_ text: String, file: String) throws -> [ReducedRow] {
+    let reader = ReducedRowReader(source: MemoryByteSource(Array(text.utf8)), file: file)
     var out: [ReducedRow] = []
-    for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() where n > 0 {
-      let f = line.split(separator: ",", omittingEmptySubsequences: false)
-      guard f.count == 7, let rows = Int(f[0]), rows > 0, let first = Int(f[1]), first > 0,
-            let billed = Int128(f[2]), let effective = Int128(f[4]) else {
-        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: file, line: n + 1),
-                                             "'\(line.prefix(80))' is not a row of the reduction's weights",
+    while let r = try reader.next() { out.append(r) }
+    return out
+  }
+
+  /// One weights record (the fields of `line`, 1-based line `n`).
+  static func parse(fields f: [Substring], line n: Int, file: String) throws -> ReducedRow {
+    guard f.count == 7, let rows = Int(f[0]), rows > 0, let first = Int(f[1]), first > 0,
+          let billed = Int128(f[2]), let effective = Int128(f[4]) else {
+      throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: file, line: n),
+                                           "'\(f.joined(separator: ",").prefix(80))' is not a row of the reduction's weights",
+                                           fix: "run the Spark reduction again; this file is not what it writes"))
+    }
+    var r = ReducedRow(rows: rows, firstRow: first)
+    r.billedResidual = ExactDecimal.Residual(billed, inexact: f[3] == "1")
+    r.effectiveResidual = ExactDecimal.Residual(effective, inexact: f[5] == "1")
+    if !f[6].isEmpty {
+      guard let data = Data(base64Encoded: String(f[6])) else {
+        throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: file, line: n), "the raw text of a row is not base64",
                                              fix: "run the Spark reduction again; this file is not what it writes"))
       }
-      var r = ReducedRow(rows: rows, firstRow: first)
-      r.billedResidual = ExactDecimal.Residual(billed, inexact: f[3] == "1")
-      r.effectiveResidual = ExactDecimal.Residual(effective, inexact: f[5] == "1")
-      if !f[6].isEmpty {
-        guard let data = Data(base64Encoded: String(f[6])) else {
-          throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: file, line: n + 1), "the raw text of a row is not base64",
-                                               fix: "run the Spark reduction again; this file is not what it writes"))
-        }
-        r.raw = Array(data)
-      }
-      out.append(r)
+      r.raw = Array(data)
     }
-    return out
+    return r
+  }
+}
+
+/// Streams a weights file one record at a time: a year's aggregate has millions of groups, and the import needs only
+/// the current one.
+public final class ReducedRowReader {
+  private let reader: CSVReader
+  private let file: String
+  private var started = false
+  /// Records handed out so far.
+  public private(set) var count = 0
+
+  public init(source: any ByteSource, file: String) {
+    reader = CSVReader(source: source)
+    reader.fileName = file
+    self.file = file
+  }
+
+  public func next() throws -> ReducedRow? {
+    if !started {
+      started = true
+      guard try reader.nextRow() else { return nil }  // the header
+    }
+    guard try reader.nextRow() else { return nil }
+    let fields = (0..<reader.fieldCount).map { Substring(reader.string($0)) }
+    if fields.count == 1 && fields[0].isEmpty { return try next() }
+    count += 1
+    return try ReducedRow.parse(fields: fields, line: reader.rowLine, file: file)
   }
 }
 
@@ -62,6 +93,13 @@ extension ImportDriver {
   /// weighted by its group. Reconciliation, rejects and strict/lenient behave as for the original file.
   public static func runReduced(source: any ByteSource, weights: [ReducedRow], fileName: String, options: ImportOptions,
                                 sink: any ImportSink) throws -> ImportResult {
+    var it = weights.makeIterator()
+    return try runReduced(source: source, weights: { it.next() }, fileName: fileName, options: options, sink: sink)
+  }
+
+  /// The same, the weights pulled one at a time (nil after the last).
+  public static func runReduced(source: any ByteSource, weights: @escaping () throws -> ReducedRow?, fileName: String,
+                                options: ImportOptions, sink: any ImportSink) throws -> ImportResult {
     let reader = CSVReader(source: source)
     return try runCSV(reader: reader, source: source, fileName: fileName, options: options, sink: sink, progress: nil, reduced: weights)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import MLCostCore
 import MLCostTestSupport
 import Testing
 @testable import MLCost
@@ -83,6 +84,53 @@ import Testing
       .filter { $0.hasSuffix(".csv") }.map { (demo.inputDirectory as NSString).appendingPathComponent($0) }
     try Self.compare(inputs, in: dir, master: cluster.master, rules: (demo.inputDirectory as NSString).appendingPathComponent("mlcost.yaml"),
                      findings: false)
+  }
+
+  /// `export focus` and `alerts` read charges too: on the Spark engine the export's rows are Spark's groups (fewer rows)
+  /// with the same cost per owner to the pico, and alerts fire the same, once, remembering what fired in a state file.
+  @Test(.enabled(if: python != nil, why)) func exportAndAlertsGiveTheSameOnSpark() throws {
+    let dir = Repo.temporaryDirectory()
+    let demo = try Workspace.runDemo(directory: dir, prices: nil)
+    let inputs = try FileManager.default.contentsOfDirectory(atPath: demo.inputDirectory).sorted()
+      .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.map { (demo.inputDirectory as NSString).appendingPathComponent($0) }
+    let rules = (demo.inputDirectory as NSString).appendingPathComponent("mlcost.yaml")
+    let viaSpark = inputs.filter { ["focus", "cur"].contains((try? Workspace.sniff($0).format.rawValue) ?? "") }
+    let db = (dir as NSString).appendingPathComponent("sqlite.db")
+    #expect(try Binary.run(["import", "--db", db] + inputs.filter { !viaSpark.contains($0) } + viaSpark).status == 0)
+    let sparkDB = (dir as NSString).appendingPathComponent("spark.db")
+    let (x, y) = ((dir as NSString).appendingPathComponent("x.csv"), (dir as NSString).appendingPathComponent("y.csv"))
+    let e1 = try Binary.run(["export", "focus", "--db", db, "--month", "2026-10", "--rules", rules, "--out", x])
+    let e2 = try Binary.run(["export", "focus", "--engine", "spark", "--source"] + inputs
+                            + ["--spark-db", sparkDB, "--month", "2026-10", "--rules", rules, "--out", y], environment: Self.env)
+    try #require(e1.status == 0 && e2.status == 0, "\(e1.stderr)\n\(e2.stderr)")
+    let (a, b) = (try Self.costPerOwner(x), try Self.costPerOwner(y))
+    #expect(a.rows > b.rows, "Spark's groups stand for several lines: \(a.rows) vs \(b.rows) rows")
+    #expect(!a.owners.isEmpty && a.owners == b.owners)
+
+    let state = (dir as NSString).appendingPathComponent("alerts.state")
+    let common = ["--as-of", "2026-10-22", "--rules", rules, "--format", "json"]
+    let s1 = try Binary.run(["alerts", "--db", db] + common)
+    let p1 = try Binary.run(["alerts", "--engine", "spark", "--source"] + inputs + ["--alert-state", state] + common, environment: Self.env)
+    #expect(s1.status == 3 && p1.status == 3, "\(s1.stderr)\n\(p1.stderr)")
+    #expect(!s1.stdout.isEmpty && s1.stdout == p1.stdout)
+    let p2 = try Binary.run(["alerts", "--engine", "spark", "--source"] + viaSpark + ["--alert-state", state] + common, environment: Self.env)
+    #expect(p2.status == 0, "what fired is remembered: \(p2.stdout)\n\(p2.stderr)")
+    let misuse = try Binary.run(["alerts", "--engine", "spark", "--source"] + viaSpark + common)
+    #expect(misuse.status == 64 && misuse.stderr.contains("--alert-state"), "\(misuse.stderr)")
+  }
+
+  /// EffectiveCost and BilledCost of an exported FOCUS file summed per x_MLCostOwner, exactly.
+  static func costPerOwner(_ path: String) throws -> (rows: Int, owners: [String: [Decimal]]) {
+    let rows = try CSVReader(source: try FileByteSource(path: path)).readAll()
+    let header = try #require(rows.first)
+    let (o, e, bc) = (try #require(header.firstIndex(of: "x_MLCostOwner")), try #require(header.firstIndex(of: "EffectiveCost")),
+                      try #require(header.firstIndex(of: "BilledCost")))
+    var sums: [String: [Decimal]] = [:]
+    for r in rows.dropFirst() {
+      let add = [Decimal(string: r[e]) ?? 0, Decimal(string: r[bc]) ?? 0]
+      sums[r[o], default: [0, 0]] = zip(sums[r[o], default: [0, 0]], add).map { $0 + $1 }
+    }
+    return (rows.count - 1, sums)
   }
 
   /// Strict mode stops at the same row with the same words; an unreadable path is an MLCost error naming it.

@@ -24,7 +24,9 @@ import base64
 import csv
 import json
 import os
+import heapq
 import re
+import struct
 import sys
 
 MONEY_RE = r"^([+-]?)([0-9]*)(\.([0-9]*))?([eE]([+-]?[0-9]{1,4}))?$"
@@ -113,49 +115,73 @@ def is_null_text(F, col):
 
 
 def trim(F, col):
-    return F.regexp_replace(F.regexp_replace(col, r"^[ \t]+", ""), r"[ \t]+$", "")
+    return F.btrim(col, F.lit(" \t"))
 
 
-def money_columns(F, col):
-    """(picos DECIMAL(38,0), residual in 10^-36 DECIMAL(38,0), inexact, is_null, readable) of a text column."""
-    t = trim(F, col)
-    is_null = is_null_text(F, col)
-    ints_raw = F.regexp_extract(t, MONEY_RE, 2)
-    frac = F.regexp_extract(t, MONEY_RE, 4)
-    matched = F.regexp_like(t, F.lit(MONEY_RE)) & ((F.length(ints_raw) + F.length(frac)) > 0)
-    sign = F.regexp_extract(t, MONEY_RE, 1)
-    exp = F.coalesce(F.regexp_extract(t, MONEY_RE, 6).cast("int"), F.lit(0))
-    digits = F.concat(F.regexp_replace(ints_raw, "^0+", ""), frac)
-    k = F.lit(36) - F.length(frac) + exp                  # value in 10^-36 units: digits then k zeros (k < 0: less its last -k digits)
-    kept_len = F.greatest(F.length(digits) + k, F.lit(0))
-    fits = kept_len <= 60
-    kept = F.when(k >= 0, F.concat(digits, F.repeat(F.lit("0"), F.greatest(k, F.lit(0)))))\
-        .otherwise(digits.substr(F.lit(1), kept_len))
-    dropped = F.when(k < 0, digits.substr(kept_len + 1, F.lit(1000000))).otherwise(F.lit(""))
-    sticky = F.regexp_like(dropped, F.lit("[1-9]"))
-    padded = F.lpad(F.when(fits, kept).otherwise(F.lit("0")), 60, "0")
-    whole = F.substring(padded, 1, 36).cast("decimal(38,0)")
-    rest = F.substring(padded, 37, 24).cast("decimal(38,0)")
+def plain_number(F, t):
+    """True for the common spelling, ASCII digits with at most a leading sign and one point (checked without a regex)."""
+    rest = F.translate(t, "0123456789", "")
+    return (rest.isin("", ".", "-", "-.", "+", "+.") & (F.length(t) > F.length(rest))
+            & (rest.isin("", ".") | (F.substring(t, 1, 1) == F.substring(rest, 1, 1))))
+
+
+def with_money(F, df, cols):
+    """Adds, per money column i of `cols`: p{i} (pico-units, DECIMAL(38,0)), r{i} (what rounding dropped, in 10^-36),
+    s{i} (inexact), n{i} (null) and _ok{i} (read exactly). In steps of one select each: Spark keeps a step's values in
+    columns only when no expression of the next one is inside a condition, and evaluates a repeated expression under a
+    condition again each time (that made this arithmetic seven times slower as one expression)."""
+    def step(d, pairs):
+        return d.withColumns({f"{name}{i}": expr for i in cols for name, expr in pairs(i, lambda n, i=i: F.col(f"{n}{i}")).items()})
+    df = step(df, lambda i, v: {"_mt": trim(F, F.col(f"c{i}")), "n": is_null_text(F, F.col(f"c{i}"))})
+    # The usual amount (plain digits, at most 12 decimals, 26 integer digits) is exact as a DECIMAL(38,12) cast: no
+    # rounding, no residual. Other spellings take the string arithmetic, on a column that is null for the usual ones.
+    df = step(df, lambda i, v: {"_mx": (v("_mt").cast("decimal(38,12)") * F.lit(10 ** 12).cast("decimal(13,0)")).cast("decimal(38,0)"),
+                                "_mf": plain_number(F, v("_mt")) & ((F.instr(v("_mt"), ".") == 0)
+                                                                    | (F.length(v("_mt")) - F.instr(v("_mt"), ".") <= 12))})
+    df = step(df, lambda i, v: {"_mf": F.coalesce(v("_mf") & v("_mx").isNotNull(), F.lit(False))})
+    df = step(df, lambda i, v: {"_mu": F.when(~v("_mf"), v("_mt"))})
+    df = step(df, lambda i, v: {"_msg": F.regexp_extract(v("_mu"), MONEY_RE, 1), "_min": F.regexp_extract(v("_mu"), MONEY_RE, 2),
+                                "_mfr": F.regexp_extract(v("_mu"), MONEY_RE, 4),
+                                "_mex": F.coalesce(F.regexp_extract(v("_mu"), MONEY_RE, 6).cast("int"), F.lit(0)),
+                                "_mm": F.regexp_like(v("_mu"), F.lit(MONEY_RE))})
+    # k: the value in 10^-36 units is the digits then k zeros (k < 0: less their last -k digits).
+    df = step(df, lambda i, v: {"_mdg": F.concat(F.regexp_replace(v("_min"), "^0+", ""), v("_mfr")),
+                                "_mk": F.lit(36) - F.length(v("_mfr")) + v("_mex"),
+                                "_mm": v("_mm") & ((F.length(v("_min")) + F.length(v("_mfr"))) > 0)})
+    df = step(df, lambda i, v: {"_mkl": F.greatest(F.length(v("_mdg")) + v("_mk"), F.lit(0))})
+    df = step(df, lambda i, v: {"_mkept": F.when(v("_mk") >= 0, F.concat(v("_mdg"), F.repeat(F.lit("0"), F.greatest(v("_mk"), F.lit(0)))))
+                                           .otherwise(v("_mdg").substr(F.lit(1), v("_mkl"))),
+                                "_mdrop": F.when(v("_mk") < 0, v("_mdg").substr(v("_mkl") + 1, F.lit(1000000))).otherwise(F.lit("")),
+                                "_mfits": v("_mkl") <= 60})
+    df = step(df, lambda i, v: {"_mpad": F.lpad(F.when(v("_mfits"), v("_mkept")).otherwise(F.lit("0")), 60, "0"),
+                                "_mst": F.regexp_like(v("_mdrop"), F.lit("[1-9]"))})
+    df = step(df, lambda i, v: {"_mwh": F.substring(v("_mpad"), 1, 36).cast("decimal(38,0)"),
+                                "_mre": F.substring(v("_mpad"), 37, 24).cast("decimal(38,0)")})
     half = F.lit("500000000000000000000000").cast("decimal(38,0)")
-    up = (rest > half) | ((rest == half) & (sticky | (F.pmod(whole, F.lit(2)) == 1)))
-    picos = F.when(up, whole + 1).otherwise(whole)
-    residual = F.when(up, rest - F.lit("1000000000000000000000000").cast("decimal(38,0)")).otherwise(rest)
-    negative = sign == "-"
-    picos = F.when(negative, -picos).otherwise(picos).cast("decimal(38,0)")
-    residual = F.when(negative, -residual).otherwise(residual).cast("decimal(38,0)")
-    readable = is_null | (matched & fits & picos.isNotNull())
-    return picos, residual, sticky, is_null, readable
+    one = F.lit("1000000000000000000000000").cast("decimal(38,0)")
+    df = step(df, lambda i, v: {"_mup": (v("_mre") > half) | ((v("_mre") == half) & (v("_mst") | (F.pmod(v("_mwh"), F.lit(2)) == 1)))})
+    df = step(df, lambda i, v: {"_mneg": v("_msg") == "-",
+                                "_mp": F.when(v("_mup"), v("_mwh") + 1).otherwise(v("_mwh")),
+                                "_mr": F.when(v("_mup"), v("_mre") - one).otherwise(v("_mre"))})
+    zero = F.lit(0).cast("decimal(38,0)")
+    df = step(df, lambda i, v: {
+        "p": F.when(v("_mf"), v("_mx")).otherwise(F.when(v("_mneg"), -v("_mp")).otherwise(v("_mp")).cast("decimal(38,0)")),
+        "r": F.when(v("_mf") | v("n"), zero).otherwise(F.when(v("_mneg"), -v("_mr")).otherwise(v("_mr")).cast("decimal(38,0)")),
+        "s": F.when(v("_mf") | v("n"), F.lit(False)).otherwise(v("_mst"))})
+    return step(df, lambda i, v: {"_ok": v("n") | v("_mf") | (v("_mm") & v("_mfits") & v("p").isNotNull())})
 
 
 def time_columns(F, col):
     """(normalised 'YYYY-MM-DDTHH:MM:SSZ', day 'YYYY-MM-DD', readable) of a UTC timestamp text column."""
     t = trim(F, col)
     ok = F.regexp_like(t, F.lit(TIME_RE))
-    day = F.regexp_extract(t, TIME_RE, 1)
+    day = F.substring(t, 1, 10)
     valid_day = F.to_date(day, "yyyy-MM-dd").isNotNull() & (F.date_format(F.to_date(day, "yyyy-MM-dd"), "yyyy-MM-dd") == day)
-    hh = F.regexp_extract(t, TIME_RE, 3)
-    mm = F.regexp_extract(t, TIME_RE, 4)
-    ss = F.regexp_extract(t, TIME_RE, 6)
+    # Matched, the parts sit at fixed places: YYYY-MM-DD[THH:MM[:SS[.f]]][zone].
+    timed = (F.length(t) >= 16) & F.substring(t, 11, 1).isin("T", "t", " ")
+    hh = F.when(timed, F.substring(t, 12, 2)).otherwise(F.lit(""))
+    mm = F.when(timed, F.substring(t, 15, 2)).otherwise(F.lit(""))
+    ss = F.when(timed & (F.length(t) >= 19) & (F.substring(t, 17, 1) == ":"), F.substring(t, 18, 2)).otherwise(F.lit(""))
     norm = F.concat(day, F.lit("T"), F.when(hh == "", "00").otherwise(hh), F.lit(":"), F.when(mm == "", "00").otherwise(mm),
                     F.lit(":"), F.when(ss == "", "00").otherwise(ss), F.lit("Z"))
     readable = col.isNotNull() & ok & valid_day
@@ -271,10 +297,16 @@ def read_rows(spark, F, T, paths, parquet, header):
             .where(F.col("_row") > 0))
 
 
-def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, total_bytes=0):
+def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, staging, total_bytes=0):
     """Reduces the files `members` [(n, path)] that share one header in one Spark job; writes agg-n/weights-n per file."""
     df = read_rows(spark, F, T, [p for _, p in members], parquet, header)
     roles = spec["roles"]
+    keys = [f"c{i}" for i, (r, _) in enumerate(roles) if r == "key"]
+    parts = max(int(spark.conf.get("spark.sql.shuffle.partitions")), -(-total_bytes // (16 << 20)))
+    if not parquet:
+        # A CSV is one task (it is read whole): spread its rows over the cores before the per-row arithmetic and the
+        # aggregation, by the group key's columns, so the aggregation needs no second exchange.
+        df = df.repartition(parts, "_file", *keys)
     exprs = {}
     # A row Spark could not split into the header's columns, or a field that kept its quotes because text followed the
     # closing quote ("10.00"x): MLCost's importer gets the row's text and judges it as the SQLite engine does.
@@ -284,21 +316,20 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, total_byt
         joined = F.concat_ws("\x01", *[F.coalesce(F.col(f"c{i}"), F.lit("")) for i in range(len(roles))])
         suspect = joined.rlike(SUSPECT_JOINED_RE)
     readable = F.col("_corrupt").isNull() & ~suspect
+    money = [i for i, (r, _) in enumerate(roles) if r == "money"]
+    df = with_money(F, df, money)
+    for i in money:
+        readable = readable & F.col(f"_ok{i}")
     for i, (role, what) in enumerate(roles):
         c = F.col(f"c{i}")
         if role == "money":
-            picos, residual, sticky, is_null, ok = money_columns(F, c)
-            readable = readable & ok
-            exprs[f"p{i}"] = picos
-            exprs[f"r{i}"] = F.when(is_null, F.lit(0).cast("decimal(38,0)")).otherwise(residual)
-            exprs[f"s{i}"] = F.when(is_null, F.lit(False)).otherwise(sticky)
-            exprs[f"n{i}"] = is_null
+            pass
         elif role == "quantity":
             t = trim(F, c)
             is_null = is_null_text(F, c)
             value = t.cast("double")
-            ok = is_null | (F.regexp_like(t, F.lit(MONEY_RE)) & F.regexp_like(t, F.lit(r"[0-9]")) & value.isNotNull()
-                            & ~F.isnan(value) & (F.abs(value) < F.lit(float("inf"))))
+            spelled = plain_number(F, t) | (F.regexp_like(t, F.lit(MONEY_RE)) & F.regexp_like(t, F.lit(r"[0-9]")))
+            ok = is_null | (spelled & value.isNotNull() & ~F.isnan(value) & (F.abs(value) < F.lit(float("inf"))))
             readable = readable & ok
             exprs[f"q{i}"] = F.when(is_null, F.lit(None).cast("double")).otherwise(value)
             exprs[f"n{i}"] = is_null
@@ -336,10 +367,14 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, total_byt
     df = df.withColumn("_ok", readable & F.coalesce(order_ok, F.lit(False)))
     # A row read exactly joins its group; any other row is its own group (its row number is in the key).
     df = df.withColumn("_solo", F.when(F.col("_ok"), F.lit(None).cast("long")).otherwise(F.col("_row")))
+    df = df.withColumn("_suspect", suspect)
 
-    group = ["_file", "_solo", "_day"] + [f"c{i}" for i, (r, _) in enumerate(roles) if r == "key"] \
-        + [f"n{i}" for i, (r, _) in enumerate(roles) if r in ("money", "quantity")]
-    aggs = [F.count(F.lit(1)).alias("_rows"), F.min("_row").alias("_first"), F.max(F.col("_corrupt")).alias("_bad")]
+    # The key's hash leads the grouping: the aggregation sorts on it (a string aggregate buffer rules out hashing), and
+    # one long compared first is far cheaper than sixty strings. The key columns themselves still decide the groups.
+    group = ["_h", "_file", "_solo", "_day"] + keys + [f"n{i}" for i, (r, _) in enumerate(roles) if r in ("money", "quantity")]
+    df = df.withColumn("_h", F.xxhash64("_file", "_day", *keys))
+    aggs = [F.count(F.lit(1)).alias("_rows"), F.min("_row").alias("_first"), F.max(F.col("_corrupt")).alias("_bad"),
+            F.max("_suspect").alias("_suspect")]
     if not parquet:
         aggs += [F.min("_part").alias("_p0"), F.max("_part").alias("_p1")]
     for i, (role, what) in enumerate(roles):
@@ -354,103 +389,160 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, total_byt
             aggs.append((F.min if role == "start" else F.max)(f"t{i}").alias(f"t{i}"))
         elif role == "interval":
             aggs += [F.min(f"t{i}a").alias(f"t{i}a"), F.max(f"t{i}b").alias(f"t{i}b")]
-    # Sorted by file and first row into ranges small enough to stream to the driver one at a time (toLocalIterator holds a
-    # whole partition: one partition per file ran a 2 GB driver out of memory on a 900 MB file's 600k groups).
-    parts = max(int(spark.conf.get("spark.sql.shuffle.partitions")), -(-total_bytes // (16 << 20)))
-    reduced = df.groupBy(*group).agg(*aggs).repartitionByRange(parts, "_file", "_first").sortWithinPartitions("_file", "_first")
+    reduced = df.groupBy(*group).agg(*aggs)
+    lines = reduced.select(F.col("_file"), F.col("_first"), *output_columns(F, roles, parquet))
+    lines = lines.select(F.spark_partition_id().alias("_pid"), "*").sortWithinPartitions("_file", "_first")
+    # toLocalIterator computes one partition per job, one after another: computed first, on every core, and kept on the
+    # executors' disks, the partitions then only travel to the driver.
+    # Written by the executors (on every core) to the staging directory, then read back by the driver one partition at a
+    # time: toLocalIterator alone computes one partition per job, one after another, and a cache of an aggregate about
+    # as large as the input ran the driver's heap out in local mode (the executors are the driver's JVM there).
+    staged = f"{staging.rstrip('/')}/group-{min(n for n, _ in members)}"
+    lines.write.mode("overwrite").parquet(staged)
+    trace("aggregate computed")
+    lines = spark.read.parquet(staged)
 
     by_uri = {same_file(path): n for n, path in members}
-    results = {}
-    handles = {}
-    for n, path in members:
-        fa = open(os.path.join(out_dir, f"agg-{n}.csv"), "w", newline="", encoding="utf-8")
-        fw = open(os.path.join(out_dir, f"weights-{n}.csv"), "w", newline="", encoding="utf-8")
-        csv.writer(fa, lineterminator="\n").writerow(header)
-        fw.write("rows,first_row,billed_residual,billed_inexact,effective_residual,effective_inexact,raw_base64\n")
-        handles[n] = (fa, csv.writer(fa, lineterminator="\n"), fw)
-        results[n] = {"format": spec["format"], "aggregate": f"agg-{n}.csv", "weights": f"weights-{n}.csv", "groups": 0,
-                      "rows": 0, "parquet": parquet}
+    results = {n: {"format": spec["format"], "aggregate": f"agg-{n}.csv", "weights": f"weights-{n}.csv", "groups": 0,
+                   "rows": 0, "parquet": parquet} for n, _ in members}
     trace("plan built")
+    # Each partition comes to the driver sorted by first row; the driver writes it as a run per file and merges a file's
+    # runs by first row, so the aggregate comes out in the file's order without a sampled range sort over the cluster.
+    runs = {}
+    run_dir = os.path.join(out_dir, "runs")
+    os.makedirs(run_dir, exist_ok=True)
+    last, last_first = (None, None), 0
+    handle = None
     try:
-        ix = {c: k for k, c in enumerate(reduced.columns)}
-        get = lambda name: ix.get(name, -1)
-        # Column positions once (a Row looked up by name per field was most of the driver's time on 600k groups).
-        plan = [(role, what, get(f"c{i}"), get(f"raw{i}"), get(f"n{i}"), get(f"p{i}"), get(f"r{i}"), get(f"s{i}"), get(f"q{i}"),
-                 get(f"t{i}"), get(f"t{i}a"), get(f"t{i}b")) for i, (role, what) in enumerate(roles)]
-        i_file, i_p0, i_p1, i_solo = ix["_file"], get("_p0"), get("_p1"), ix["_solo"]
-        i_bad, i_rows, i_first = ix["_bad"], ix["_rows"], ix["_first"]
-        last_file, n = None, None
-        for g in reduced.toLocalIterator():
-            if g[i_file] != last_file:
-                last_file = g[i_file]
-                n = by_uri.get(same_file(last_file))
+        for g in lines.toLocalIterator():
+            pid, uri, first, err, rows, line, wline, fields = g
+            if err is not None:
+                raise RuntimeError(f"{uri}: {err}")
+            if fields is not None:
+                text = ",".join(v if SUSPECT.match(v) else csv_field(v) for v in fields)
+                wline += base64.b64encode(text.encode("utf-8")).decode("ascii")
+            if (pid, uri) != last or first < last_first:
+                n = by_uri.get(same_file(uri))
                 if n is None:
-                    raise RuntimeError(f"Spark read a file it was not given: {last_file}")
-                fa, wa, fw = handles[n]
-            if not parquet and g[i_p0] != g[i_p1]:
-                raise RuntimeError(f"{g[i_file]} was split across partitions; row numbers would be wrong")
-            solo = g[i_solo] is not None
-            out = []
-            billed = effective = None
-            for (role, what, kc, kraw, kn, kp, kr, ks, kq, kt, kta, ktb) in plan:
-                if role == "key":
-                    out.append(g[kc])
-                elif role in ("drop", "detail") or solo:
-                    out.append(g[kraw])
-                    if solo and role == "money" and what and not g[kn] and g[kp] is not None:
-                        if what == "billed":
-                            billed = (g[kr], g[ks])
-                        else:
-                            effective = (g[kr], g[ks])
-                elif role == "money":
-                    if g[kn]:
-                        out.append(g[kraw])
-                    else:
-                        if g[kp] is None:
-                            raise RuntimeError(f"{g[i_file]}: a sum of money passes 10^26 units")
-                        out.append(decimal_text(int(g[kp])))
-                        if what == "billed":
-                            billed = (g[kr], g[ks])
-                        elif what == "effective":
-                            effective = (g[kr], g[ks])
-                elif role == "quantity":
-                    out.append(g[kraw] if g[kn] else repr(float(g[kq])))
-                elif role in ("start", "end"):
-                    out.append(g[kt])
-                elif role == "interval":
-                    out.append(f"{g[kta]}/{g[ktb]}")
-            wa.writerow(out)
-            raw = ""
-            if solo:
-                text = g[i_bad]
-                if text is None and not parquet and any(isinstance(v, str) and SUSPECT.match(v) for v in out):
-                    text = ",".join("" if v is None else (v if SUSPECT.match(v) else csv_field(v)) for v in out)
-                if text is not None:
-                    raw = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            b = (int(billed[0]), int(bool(billed[1]))) if billed else (0, 0)
-            e = (int(effective[0]), int(bool(effective[1]))) if effective else (0, 0)
-            fw.write(f"{g[i_rows]},{g[i_first]},{b[0]},{b[1]},{e[0]},{e[1]},{raw}\n")
+                    raise RuntimeError(f"Spark read a file it was not given: {uri}")
+                if handle is not None:
+                    handle.close()
+                name = os.path.join(run_dir, f"run-{n}-{pid}.bin")
+                runs.setdefault(n, []).append(name)
+                handle = open(name, "wb")
+                last = (pid, uri)
+            last_first = first
+            a, w = line.encode("utf-8"), wline.encode("utf-8")
+            handle.write(struct.pack("<qii", first, len(a), len(w)))
+            handle.write(a)
+            handle.write(w)
             results[n]["groups"] += 1
-            results[n]["rows"] += g[i_rows]
+            results[n]["rows"] += rows
     finally:
-        trace("rows written")
-        for fa, _, fw in handles.values():
-            fa.close()
-            fw.close()
+        if handle is not None:
+            handle.close()
+        remove(spark, staged)
+    trace("runs written")
+    for n, _ in members:
+        with open(os.path.join(out_dir, f"agg-{n}.csv"), "wb") as fa, open(os.path.join(out_dir, f"weights-{n}.csv"), "wb") as fw:
+            fa.write((",".join(csv_field(h) for h in header) + "\n").encode("utf-8"))
+            fw.write(b"rows,first_row,billed_residual,billed_inexact,effective_residual,effective_inexact,raw_base64\n")
+            for _, a, w in heapq.merge(*[read_run(name) for name in runs.get(n, [])], key=lambda r: r[0]):
+                fa.write(a)
+                fa.write(b"\n")
+                fw.write(w)
+                fw.write(b"\n")
+        for name in runs.get(n, []):
+            os.remove(name)
+    trace("rows written")
     return results
 
 
+def remove(spark, uri):
+    """Deletes a staging directory (any file system Hadoop knows)."""
+    try:
+        p = spark._jvm.org.apache.hadoop.fs.Path(uri)
+        p.getFileSystem(spark._jsc.hadoopConfiguration()).delete(p, True)
+    except Exception:  # noqa: BLE001 - a staging directory left behind is not an error of the run
+        pass
+
+
+def read_run(name):
+    with open(name, "rb") as f:
+        while True:
+            head = f.read(16)
+            if not head:
+                return
+            first, la, lw = struct.unpack("<qii", head)
+            yield first, f.read(la), f.read(lw)
+
+
+def output_columns(F, roles, parquet):
+    """_err, _rows, _line (the group as a CSV record of the original header) and _wline (its weights record), in Spark SQL."""
+    solo = F.col("_solo").isNotNull()
+    fields = []
+    billed = effective = None
+    err = F.lit(None).cast("string")
+    for i, (role, what) in enumerate(roles):
+        if role == "key":
+            fields.append(F.col(f"c{i}"))
+            continue
+        raw = F.col(f"raw{i}")
+        if role in ("drop", "detail"):
+            fields.append(raw)
+            continue
+        if role == "money":
+            p, n = F.col(f"p{i}"), F.col(f"n{i}")
+            fields.append(F.when(solo | n, raw).otherwise(decimal_sql(F, p)))
+            if what:
+                pair = (F.when(p.isNull(), F.lit(0).cast("decimal(38,0)")).otherwise(F.col(f"r{i}")),
+                        F.when(p.isNull() | ~F.col(f"s{i}"), F.lit("0")).otherwise(F.lit("1")))
+                if what == "billed":
+                    billed = pair
+                else:
+                    effective = pair
+            err = F.when(~solo & ~n & p.isNull(), F.lit("a sum of money passes 10^26 units")).otherwise(err)
+        elif role == "quantity":
+            fields.append(F.when(solo | F.col(f"n{i}"), raw).otherwise(F.col(f"q{i}").cast("string")))
+        elif role in ("start", "end"):
+            fields.append(F.when(solo, raw).otherwise(F.col(f"t{i}")))
+        elif role == "interval":
+            fields.append(F.when(solo, raw).otherwise(F.concat(F.col(f"t{i}a"), F.lit("/"), F.col(f"t{i}b"))))
+    if not parquet:
+        err = F.when(F.col("_p0") != F.col("_p1"), F.lit("the file was split across partitions; row numbers would be wrong")) \
+            .otherwise(err)
+    line = F.to_csv(F.struct(*[f.alias(f"f{i}") for i, f in enumerate(fields)]), CSV_WRITE)
+    raw_text = F.col("_bad")
+    # (Spark's base64 breaks lines every 76 characters, as MIME does.)
+    raw64 = F.when(solo & raw_text.isNotNull(), F.translate(F.base64(F.encode(raw_text, "UTF-8")), "\r\n", "")).otherwise(F.lit(""))
+    # A field that kept its quotes (text after the closing quote): the driver rebuilds that (rare) row's text.
+    suspect_fields = F.when(solo & raw_text.isNull() & F.col("_suspect"), F.array(*[F.coalesce(f, F.lit("")) for f in fields])) \
+        if not parquet else F.lit(None)
+    zero = (F.lit(0).cast("decimal(38,0)"), F.lit("0"))
+    b, e = billed or zero, effective or zero
+    wline = F.concat_ws(",", F.col("_rows").cast("string"), F.col("_first").cast("string"), b[0].cast("string"), b[1],
+                        e[0].cast("string"), e[1], raw64)
+    return [err.alias("_err"), F.col("_rows"), line.alias("_line"), wline.alias("_wline"), suspect_fields.alias("_fields")]
+
+
+def decimal_sql(F, picos):
+    """DECIMAL(38,0) pico-units as MLCost's 12-decimal text (-1.500000000000), by string arithmetic."""
+    digits = F.abs(picos).cast("string")
+    padded = F.lpad(digits, F.greatest(F.length(digits), F.lit(13)), "0")
+    whole = padded.substr(F.lit(1), F.length(padded) - 12)
+    frac = F.substring(padded, -12, 12)
+    return F.concat(F.when(picos < 0, F.lit("-")).otherwise(F.lit("")), whole, F.lit("."), frac)
+
+
 SUSPECT = re.compile(SUSPECT_RE)
+# Spark's CSV writer as RFC 4180 writes: quoted only when a field holds a comma, a quote or a line break, quotes doubled,
+# spaces kept, null and empty both empty.
+CSV_WRITE = {"quote": '"', "escape": '"', "escapeQuotes": "true", "ignoreLeadingWhiteSpace": "false",
+             "ignoreTrailingWhiteSpace": "false", "emptyValue": "", "nullValue": ""}
 
 
 def csv_field(v):
     return '"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\r\n') else v
-
-
-def decimal_text(picos):
-    sign = "-" if picos < 0 else ""
-    m = abs(picos)
-    return f"{sign}{m // 10**12}.{m % 10**12:012d}"
 
 
 def main(argv):
@@ -458,6 +550,8 @@ def main(argv):
     ap.add_argument("--out", required=True)
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--conf", action="append", default=[])
+    ap.add_argument("--staging", help="a directory the executors write the aggregate to and the driver reads it from "
+                    "(default: under --out, which suits local masters and a cluster on this machine)")
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -482,6 +576,7 @@ def main(argv):
     if not any(kv.startswith("spark.sql.shuffle.partitions=") for kv in args.conf):
         spark.conf.set("spark.sql.shuffle.partitions", str(max(8, 2 * spark.sparkContext.defaultParallelism)))
     manifest = {"master": args.master, "spark": spark.version, "files": []}
+    staging = args.staging or "file://" + os.path.abspath(os.path.join(args.out, "staging"))
     try:
         files = files_of(spark, args.sources)
         entries = [{"path": path, "bytes": size} for path, size in files]
@@ -511,13 +606,13 @@ def main(argv):
             spec = spec_for(list(header))
             trace(f"group of {len(members)} file(s), {len(header)} columns")
             try:
-                results = reduce_group(spark, F, T, members, list(header), parquet, spec, args.out,
+                results = reduce_group(spark, F, T, members, list(header), parquet, spec, args.out, staging,
                                        sum(files[n][1] for n, _ in members))
             except Exception:  # noqa: BLE001 - find which file it was: each alone
                 results = {}
                 for n, path in members:
                     try:
-                        results.update(reduce_group(spark, F, T, [(n, path)], list(header), parquet, spec, args.out))
+                        results.update(reduce_group(spark, F, T, [(n, path)], list(header), parquet, spec, args.out, staging))
                     except Exception as e:  # noqa: BLE001
                         entries[n]["error"] = first_line(e)
             for n, r in results.items():

@@ -83,10 +83,17 @@ struct Alerts: ParsableCommand {
       Each alert fires once: what fired is kept in the database, so the next run prints only what is new. \
       Exit status: 0 nothing fired, 3 at least one alert fired (the output lists them), other codes as every command. \
       --format json is shaped as a webhook body (its text field is a one-paragraph summary). --dry-run shows what \
-      would fire without recording it. Mutes in the rules file silence known events; they are listed as muted.
+      would fire without recording it. Mutes in the rules file silence known events; they are listed as muted. \
+      With --engine spark the charges come from --source and what has fired is kept in --alert-state FILE (a small \
+      SQLite file, created on the first run), since that engine builds a fresh database each run.
       """)
 
   @OptionGroup var database: DatabaseOptions
+  @OptionGroup var engine: EngineOptions
+
+  @Option(name: .customLong("alert-state"), help: ArgumentHelp("With --engine spark: the file that remembers what has fired (created when missing).",
+                                                              valueName: "file"))
+  var alertState: String?
 
   @Option(name: .customLong("as-of"), help: ArgumentHelp("The first day not counted, YYYY-MM-DD (default: the day after the last charge).", valueName: "date"))
   var asOf: String?
@@ -105,17 +112,24 @@ struct Alerts: ParsableCommand {
 
   mutating func validate() throws {
     if let asOf, BillingMonth(String(asOf.prefix(7))) == nil || asOf.count != 10 { throw ValidationError("--as-of must look like 2026-10-21") }
+    if engine.engine == .spark && alertState == nil && !dryRun {
+      throw ValidationError("--engine spark builds a fresh database each run: name the file that remembers what fired with "
+                            + "--alert-state FILE (or use --dry-run)")
+    }
+    if engine.engine == .sqlite && alertState != nil { throw ValidationError("--alert-state goes with --engine spark (the database keeps it)") }
   }
 
   func run() throws {
-    let db = try database.existing()
+    let db = try engine.database(database)
     let ruleSet = try MLCostCLI.rules(from: rules)
     let workspace = try Workspace(databasePath: db)
     guard try workspace.holdings().lastChargeDay != nil else {
       throw Failure(message: "\(db): the database holds no charges yet; import a billing export first", code: ExitStatus.missingInput)
     }
+    if let alertState { try workspace.loadAlertState(from: alertState) }
     let report = try workspace.alerts(asOf: try asOf.map { try Workspace.parseDay($0) }, rules: ruleSet, dryRun: dryRun,
                                       now: Int64(Date().timeIntervalSince1970))
+    if let alertState, !dryRun { try workspace.saveAlertState(to: alertState) }
     try emit([(out, format == .json ? try AlertRenderer.json(report) : AlertRenderer.table(report))])
     if !report.alerts.isEmpty {
       try StandardOutput.check()

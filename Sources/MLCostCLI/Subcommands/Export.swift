@@ -15,10 +15,13 @@ struct Export: ParsableCommand {
         report's allocation. AllocatedMethodId names the rule (mlcost:model-tag, mlcost:pool, …), AllocatedMethodDetails \
         the share and basis, AllocatedTags the owner, model and request type; MLCost's own columns start with x_ \
         (docs/export.md). API usage (OpenAI, Anthropic, LiteLLM …) goes out as a row per usage group and token kind, \
-        ConsumedQuantity in tokens, x_TokenDirection and x_CacheAction, its cost as the monthly report counts it.
+        ConsumedQuantity in tokens, x_TokenDirection and x_CacheAction, its cost as the monthly report counts it. \
+        With --engine spark an origin line is a group of the source's lines Spark summed (same resource, SKU, tags and \
+        day): the same allocation per owner, fewer rows, each with its group's first line's description.
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var engine: EngineOptions
 
     @Option(help: ArgumentHelp("The billing month, YYYY-MM.", valueName: "month"))
     var month: String
@@ -44,7 +47,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-      let db = try database.existing()
+      let db = try engine.database(database)
       var ruleSet = try MLCostCLI.rules(from: rules)
       if let basis { ruleSet.basis = basis }
       let workspace = try Workspace(databasePath: db)
