@@ -11,6 +11,8 @@ import MLCostPlanner
 public enum FuzzTarget: String, CaseIterable, Sendable {
   case csv, decimal, timestamp, focus, focusDataset = "focus-dataset", cur, azure, gcp, oci, litellm, metrics
   case openai, anthropic, gcpJSONLines = "gcp-jsonl", cloudwatch, ubl, gzip, rules, scenario, parquet
+  /// A Spark-reduced export: the weights file, a NUL byte, then the aggregate CSV.
+  case reduced
 
   public func run(_ bytes: [UInt8]) {
     switch self {
@@ -52,6 +54,25 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         } catch { check(false, "an error that is not a data error: \(error)") }
         guard let feed = try? ParquetRowFeed.open(bytes: raw, fileName: "fuzz") else { return }
         _ = try? ImportDriver.run(source: feed, fileName: "fuzz", options: ImportOptions(lenient: true), sink: TallySink())
+      }
+    case .reduced:
+      let cut = bytes.firstIndex(of: 0) ?? bytes.count
+      let weightsText = Array(bytes[..<cut]), aggregate = cut < bytes.count ? Array(bytes[(cut + 1)...]) : []
+      let weights = ReducedRowReader(source: MemoryByteSource(weightsText, chunkSize: 1 + cut % 5), file: "weights")
+      var all: [ReducedRow] = []
+      do {
+        while let w = try weights.next() { all.append(w) }
+      } catch ImportError.badData(let d) {
+        check(d.location?.file == "weights", "a weights error without its file: \(d)")
+        return
+      } catch { return }
+      for lenient in [false, true] {
+        var it = all.makeIterator()
+        let sink = TallySink()
+        guard let result = try? ImportDriver.runReduced(source: MemoryByteSource(aggregate), weights: { it.next() }, fileName: "fuzz",
+                                                        options: ImportOptions(lenient: lenient), sink: sink) else { continue }
+        check(result.rowsStored + result.rowsRejected <= result.rowsRead, "rows: stored + rejected > read")
+        check(result.rowsRead == all.reduce(0) { $0 + $1.rows }, "rows read \(result.rowsRead) are not the groups' rows")
       }
     default:
       importBytes(bytes, format: format)

@@ -40,7 +40,9 @@ public struct ReducedRow: Sendable, Equatable {
 
   /// One weights record (the fields of `line`, 1-based line `n`).
   static func parse(fields f: [Substring], line n: Int, file: String) throws -> ReducedRow {
-    guard f.count == 7, let rows = Int(f[0]), rows > 0, let first = Int(f[1]), first > 0,
+    // A group of more rows than any file holds (Spark numbers a file's rows in 33 bits) is not the job's output, and
+    // counting it would overflow the import's row tallies.
+    guard f.count == 7, let rows = Int(f[0]), rows > 0, rows < 1 << 40, let first = Int(f[1]), first > 0, first < 1 << 40,
           let billed = Int128(f[2]), let effective = Int128(f[4]) else {
       throw ImportError.badData(Diagnostic(.error, at: SourceLocation(file: file, line: n),
                                            "'\(f.joined(separator: ",").prefix(80))' is not a row of the reduction's weights",

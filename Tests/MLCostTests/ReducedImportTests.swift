@@ -79,6 +79,14 @@ struct ReducedImportTests {
   @Test func weightsThatDoNotMatchAreRefused() throws {
     #expect(throws: ImportError.self) { try ReducedRow.parse("rows,first_row\nx,1\n", file: "w.csv") }
     #expect(throws: ImportError.self) { try ReducedRow.parse("h\n1,1,0,0,0,0,%%%\n", file: "w.csv") }
+    // More rows than a file can hold would overflow the import's tallies (two of these trapped): refused.
+    #expect(throws: ImportError.self) { try ReducedRow.parse("h\n4611686018427387904,1,0,0,0,0,\n", file: "w.csv") }
+    // Streamed, a record at a time, with its line.
+    let reader = ReducedRowReader(source: MemoryByteSource(Array("h\n2,1,0,0,0,0,\n1,3,7,1,0,0,\nx\n".utf8)), file: "w.csv")
+    #expect(try reader.next()?.rows == 2 && reader.next()?.billedResidual == ExactDecimal.Residual(7, inexact: true))
+    do { _ = try reader.next(); Issue.record("a bad record was read") } catch ImportError.badData(let d) {
+      #expect(d.location?.file == "w.csv" && d.location?.line == 4, "\(d)")
+    }
     let dir = Repo.temporaryDirectory()
     let agg = try FocusText.write([FocusText.row("1.00"), FocusText.row("2.00")], to: dir, name: "agg.csv")
     let one = try ReducedRow.parse("h\n2,1,0,0,0,0,\n", file: "w.csv")
