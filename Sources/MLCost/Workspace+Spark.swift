@@ -161,7 +161,11 @@ enum SparkJob {
     }
     var args = [SparkOptions.python, script, "--out", out, "--master", spark.master]
     for c in spark.conf { args += ["--conf", c] }
-    if let staging = spark.staging { args += ["--staging", staging.hasSuffix("/") ? staging + UUID().uuidString : staging + "/" + UUID().uuidString] }
+    if var staging = spark.staging {
+      // A path without a scheme is this machine's (the job then reads it back as plain files).
+      if !staging.contains("://") { staging = URL(fileURLWithPath: staging).standardizedFileURL.absoluteString }
+      args += ["--staging", (staging.hasSuffix("/") ? staging : staging + "/") + UUID().uuidString]
+    }
     args += sources
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

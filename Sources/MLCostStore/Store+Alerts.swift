@@ -43,39 +43,32 @@ extension Store {
   /// nothing when the file does not exist yet.
   public func loadAlertState(from path: String) throws(StoreError) {
     guard FileManager.default.fileExists(atPath: path) else { return }
-    _ = try db.rows("ATTACH DATABASE ? AS alert_state", [.text(path)])
-    do throws(StoreError) {
-      try db.execute("""
-        BEGIN IMMEDIATE;
-        INSERT OR IGNORE INTO alert_fired(key, kind, as_of, fired_at) SELECT key, kind, as_of, fired_at FROM alert_state.alert_fired;
-        INSERT INTO alert_run(as_of, ran_at, fired) SELECT as_of, ran_at, fired FROM alert_state.alert_run ORDER BY id;
-        COMMIT;
-        """)
-    } catch {
-      try? db.execute("ROLLBACK")
-      try? db.execute("DETACH DATABASE alert_state")
-      throw error
-    }
-    try db.execute("DETACH DATABASE alert_state")
+    try withAlertStateFile(path, """
+      INSERT OR IGNORE INTO alert_fired(key, kind, as_of, fired_at) SELECT key, kind, as_of, fired_at FROM alert_state.alert_fired;
+      INSERT INTO alert_run(as_of, ran_at, fired) SELECT as_of, ran_at, fired FROM alert_state.alert_run ORDER BY id;
+      """)
   }
 
   /// Writes this database's alert state to `path` (created when missing), replacing what the file held, in one
   /// transaction.
   public func saveAlertState(to path: String) throws(StoreError) {
+    try withAlertStateFile(path, """
+      CREATE TABLE IF NOT EXISTS alert_state.alert_fired (key TEXT PRIMARY KEY, kind TEXT NOT NULL, as_of INTEGER NOT NULL,
+                                                          fired_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS alert_state.alert_run (id INTEGER PRIMARY KEY, as_of INTEGER NOT NULL, ran_at INTEGER NOT NULL,
+                                                        fired INTEGER NOT NULL);
+      DELETE FROM alert_state.alert_fired;
+      DELETE FROM alert_state.alert_run;
+      INSERT INTO alert_state.alert_fired SELECT key, kind, as_of, fired_at FROM main.alert_fired;
+      INSERT INTO alert_state.alert_run SELECT id, as_of, ran_at, fired FROM main.alert_run;
+      """)
+  }
+
+  /// Runs `sql` in one transaction with the state file attached as `alert_state`.
+  private func withAlertStateFile(_ path: String, _ sql: String) throws(StoreError) {
     _ = try db.rows("ATTACH DATABASE ? AS alert_state", [.text(path)])
     do throws(StoreError) {
-      try db.execute("""
-        BEGIN IMMEDIATE;
-        CREATE TABLE IF NOT EXISTS alert_state.alert_fired (key TEXT PRIMARY KEY, kind TEXT NOT NULL, as_of INTEGER NOT NULL,
-                                                            fired_at INTEGER NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS alert_state.alert_run (id INTEGER PRIMARY KEY, as_of INTEGER NOT NULL, ran_at INTEGER NOT NULL,
-                                                          fired INTEGER NOT NULL);
-        DELETE FROM alert_state.alert_fired;
-        DELETE FROM alert_state.alert_run;
-        INSERT INTO alert_state.alert_fired SELECT key, kind, as_of, fired_at FROM main.alert_fired;
-        INSERT INTO alert_state.alert_run SELECT id, as_of, ran_at, fired FROM main.alert_run;
-        COMMIT;
-        """)
+      try db.execute("BEGIN IMMEDIATE;\n" + sql + "COMMIT;")
     } catch {
       try? db.execute("ROLLBACK")
       try? db.execute("DETACH DATABASE alert_state")

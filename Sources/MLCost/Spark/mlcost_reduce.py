@@ -17,7 +17,8 @@ rounded half-even to 12 decimals as MLCost rounds it, and summed as DECIMAL(38,0
 dropped (in 10^-36 units) is summed beside it for the file's reconciliation. No Python runs on the executors.
 
 Output in --out: manifest.json, and per file N: agg-N.csv (the original header, one row per group) and
-weights-N.csv (rows in the group, first data row, residuals), in the same order.
+weights-N.csv (rows in the group, first data row, residuals), in the same order, in the order of each group's first row.
+The executors write the groups to --staging (default: under --out), which the driver then reads and merges.
 """
 import argparse
 import base64
@@ -369,8 +370,8 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, staging, 
     df = df.withColumn("_solo", F.when(F.col("_ok"), F.lit(None).cast("long")).otherwise(F.col("_row")))
     df = df.withColumn("_suspect", suspect)
 
-    # The key's hash leads the grouping: the aggregation sorts on it (a string aggregate buffer rules out hashing), and
-    # one long compared first is far cheaper than sixty strings. The key columns themselves still decide the groups.
+    # The key's hash leads the grouping: the aggregation sorts (a string aggregate buffer rules out hashing), and a long
+    # compared first settles most comparisons before sixty strings are. The key columns themselves decide the groups.
     group = ["_h", "_file", "_solo", "_day"] + keys + [f"n{i}" for i, (r, _) in enumerate(roles) if r in ("money", "quantity")]
     df = df.withColumn("_h", F.xxhash64("_file", "_day", *keys))
     aggs = [F.count(F.lit(1)).alias("_rows"), F.min("_row").alias("_first"), F.max(F.col("_corrupt")).alias("_bad"),
@@ -392,9 +393,7 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, staging, 
     reduced = df.groupBy(*group).agg(*aggs)
     lines = reduced.select(F.col("_file"), F.col("_first"), *output_columns(F, roles, parquet))
     lines = lines.select(F.spark_partition_id().alias("_pid"), "*").sortWithinPartitions("_file", "_first")
-    # toLocalIterator computes one partition per job, one after another: computed first, on every core, and kept on the
-    # executors' disks, the partitions then only travel to the driver.
-    # Written by the executors (on every core) to the staging directory, then read back by the driver one partition at a
+    # Written by the executors (on every core) to the staging directory, then read back by the driver one part at a
     # time: toLocalIterator alone computes one partition per job, one after another, and a cache of an aggregate about
     # as large as the input ran the driver's heap out in local mode (the executors are the driver's JVM there).
     staged = f"{staging.rstrip('/')}/group-{min(n for n, _ in members)}"
@@ -474,11 +473,13 @@ def staged_rows(spark, staged, schema):
             yield tuple(g)
 
 
-def remove(spark, uri):
-    """Deletes a staging directory (any file system Hadoop knows)."""
+def remove(spark, uri, recursive=True):
+    """Deletes a staging directory (any file system Hadoop knows); not recursive: only when it is empty."""
     try:
         p = spark._jvm.org.apache.hadoop.fs.Path(uri)
-        p.getFileSystem(spark._jsc.hadoopConfiguration()).delete(p, True)
+        fs = p.getFileSystem(spark._jsc.hadoopConfiguration())
+        if recursive or (fs.exists(p) and len(fs.listStatus(p)) == 0):
+            fs.delete(p, recursive)
     except Exception:  # noqa: BLE001 - a staging directory left behind is not an error of the run
         pass
 
@@ -637,6 +638,7 @@ def main(argv):
     finally:
         with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=1)
+        remove(spark, staging, recursive=False)
         spark.stop()
 
 
