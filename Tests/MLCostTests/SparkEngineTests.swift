@@ -22,11 +22,7 @@ import Testing
 
   /// The demo's three months (FOCUS, CUR, OpenAI, LiteLLM, CloudWatch): every report, idle and anomalies, in local[2].
   @Test(.enabled(if: python != nil, why)) func theDemoGivesTheSameReportsInLocalMode() throws {
-    let dir = Repo.temporaryDirectory()
-    let demo = try Workspace.runDemo(directory: dir, prices: nil)
-    let inputs = try FileManager.default.contentsOfDirectory(atPath: demo.inputDirectory).sorted()
-      .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.map { (demo.inputDirectory as NSString).appendingPathComponent($0) }
-    let rules = (demo.inputDirectory as NSString).appendingPathComponent("mlcost.yaml")
+    let (dir, inputs, rules) = try Self.demoInputs()
     try Self.compare(inputs, in: dir, master: "local[2]", rules: rules, findings: true)
   }
 
@@ -100,11 +96,7 @@ import Testing
   /// `export focus` and `alerts` read charges too: on the Spark engine the export's rows are Spark's groups (fewer rows)
   /// with the same cost per owner to the pico, and alerts fire the same, once, remembering what fired in a state file.
   @Test(.enabled(if: python != nil, why)) func exportAndAlertsGiveTheSameOnSpark() throws {
-    let dir = Repo.temporaryDirectory()
-    let demo = try Workspace.runDemo(directory: dir, prices: nil)
-    let inputs = try FileManager.default.contentsOfDirectory(atPath: demo.inputDirectory).sorted()
-      .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.map { (demo.inputDirectory as NSString).appendingPathComponent($0) }
-    let rules = (demo.inputDirectory as NSString).appendingPathComponent("mlcost.yaml")
+    let (dir, inputs, rules) = try Self.demoInputs()
     let viaSpark = inputs.filter { ["focus", "cur"].contains((try? Workspace.sniff($0).format.rawValue) ?? "") }
     let db = (dir as NSString).appendingPathComponent("sqlite.db")
     #expect(try Binary.run(["import", "--db", db] + inputs.filter { !viaSpark.contains($0) } + viaSpark).status == 0)
@@ -128,6 +120,15 @@ import Testing
     #expect(p2.status == 0, "what fired is remembered: \(p2.stdout)\n\(p2.stderr)")
     let misuse = try Binary.run(["alerts", "--engine", "spark", "--source"] + viaSpark + common)
     #expect(misuse.status == 64 && misuse.stderr.contains("--alert-state"), "\(misuse.stderr)")
+  }
+
+  /// A fresh demo: its folder, its input files (CSV and JSON, sorted) and its rules file.
+  static func demoInputs() throws -> (dir: String, inputs: [String], rules: String) {
+    let dir = Repo.temporaryDirectory()
+    let demo = try Workspace.runDemo(directory: dir, prices: nil)
+    let inputs = try FileManager.default.contentsOfDirectory(atPath: demo.inputDirectory).sorted()
+      .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.map { (demo.inputDirectory as NSString).appendingPathComponent($0) }
+    return (dir, inputs, (demo.inputDirectory as NSString).appendingPathComponent("mlcost.yaml"))
   }
 
   /// EffectiveCost and BilledCost of an exported FOCUS file summed per x_MLCostOwner, exactly.

@@ -323,9 +323,7 @@ def reduce_group(spark, F, T, members, header, parquet, spec, out_dir, staging, 
         readable = readable & F.col(f"_ok{i}")
     for i, (role, what) in enumerate(roles):
         c = F.col(f"c{i}")
-        if role == "money":
-            pass
-        elif role == "quantity":
+        if role == "quantity":  # (money columns: with_money above)
             t = trim(F, c)
             is_null = is_null_text(F, c)
             value = t.cast("double")
