@@ -11,10 +11,10 @@ extension Workspace {
     if let (efficiency, summary) = try CalibrationFile.read(directory: catalog.directory) {
       return Planner(catalog: catalog, efficiency: efficiency, calibration: summary, top: top)
     }
-    let fitted = Calibration.run(catalog, leaveOneOut: false)
+    // No stored fit: fit now, and claim no held-out error (none was measured).
+    let fitted = Calibration.run(catalog, heldOut: false)
     return Planner(catalog: catalog, efficiency: fitted.efficiency,
-                   calibration: PlanCalibration(benchmarkRows: fitted.rows, medianAbsPercentError: fitted.medianAbsPercentError,
-                                                worstAbsPercentError: fitted.worstAbsPercentError), top: top)
+                   calibration: PlanCalibration(benchmarkRows: fitted.rows, medianAbsPercentError: nil, worstAbsPercentError: nil), top: top)
   }
 
   /// `mlcost plan SCENARIO.yaml`.
@@ -30,7 +30,7 @@ extension Workspace {
 
   /// `mlcost throughput …`.
   public static func throughput(model: String, gpu: String, gpus: Int, precision: Precision, input: Int, output: Int, ttftMs: Double?, tpotMs: Double?,
-                                catalogs dir: String?) throws -> ThroughputEstimate {
+                                engine: String? = nil, catalogs dir: String?) throws -> ThroughputEstimate {
     let p = try planner(catalogs: dir)
     guard let m = p.catalog.model(named: model) else { throw ThroughputError.unknownModel(model) }
     guard let g = p.catalog.gpu(named: gpu) else { throw ThroughputError.unknownGPU(gpu) }
@@ -39,13 +39,14 @@ extension Workspace {
       throw ThroughputError.unsupportedPrecision(gpu: g.name, precision: precisionValue.rawValue,
                                                  supportedBy: p.catalog.gpus.filter { $0.supports(precisionValue) }.map(\.name))
     }
-    return try p.throughput.best(model: m, gpu: g, gpus: gpus, precision: precisionValue, input: input, output: output, ttftMs: ttftMs, tpotMs: tpotMs)
+    return try p.throughput.best(model: m, gpu: g, gpus: gpus, precision: precisionValue, input: input, output: output, ttftMs: ttftMs, tpotMs: tpotMs,
+                                 engine: engine.map(BenchmarkRow.engineKind))
   }
 
   /// Fits the throughput model on the benchmarks and writes `throughput_calibration.csv`; returns the report.
   public static func calibrate(catalogs dir: String?, asOf: String, write: Bool) throws -> String {
     let catalog = try loadCatalog(dir)
-    let c = Calibration.run(catalog, leaveOneOut: true)
+    let c = Calibration.run(catalog, heldOut: true)
     if write {
       try CalibrationFile.text(c, asOf: asOf).write(toFile: (catalog.directory as NSString).appendingPathComponent(CalibrationFile.name),
                                                      atomically: true, encoding: .utf8)

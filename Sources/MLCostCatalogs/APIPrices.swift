@@ -35,6 +35,7 @@ public struct CatalogError: Error, CustomStringConvertible, Sendable {
   public var line: Int
   public var message: String
   public var description: String { "\(file):\(line): error: \(message)" }
+  public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
 }
 
 /// `catalogs/api_prices.csv`, looked up by provider and model (case-insensitive, date-aware).

@@ -18,6 +18,9 @@ public struct GPUSpec: Sendable, Equatable, Codable {
   public var name: String
   public var aliases: [String]
   public var vendor: String
+  /// The chip generation (Hopper, Blackwell, Ada, Ampere, CDNA3 …): the throughput model's efficiency factors are fitted
+  /// per architecture and serving engine. Optional column; a catalog without it falls back to the vendor.
+  public var architecture: String
   public var memoryGB: Double
   public var memoryBandwidthGBps: Double
   public var bf16TFLOPS: Double
@@ -36,6 +39,7 @@ public struct GPUSpec: Sendable, Equatable, Codable {
     name = try row.required("gpu")
     aliases = row.list("aliases")
     vendor = try row.required("vendor")
+    architecture = row.text("architecture").isEmpty ? vendor : row.text("architecture")
     memoryGB = try row.positive("memory_gb")
     memoryBandwidthGBps = try row.positive("memory_bandwidth_gbps")
     bf16TFLOPS = try row.positive("bf16_tflops")
@@ -55,6 +59,17 @@ public struct GPUSpec: Sendable, Equatable, Codable {
     case .bf16: true
     case .fp8: fp8TFLOPS != nil
     case .fp4: fp4TFLOPS != nil
+    }
+  }
+
+  /// The serving engine a plan assumes when the scenario names none: the one the published results for this vendor's
+  /// GPUs were measured with (TensorRT-LLM on NVIDIA, vLLM on AMD, Neuron SDK on AWS chips).
+  public var defaultEngine: String {
+    switch vendor.lowercased() {
+    case "nvidia": "tensorrt-llm"
+    case "amd": "vllm"
+    case "aws": "neuronx"
+    default: "vllm"
     }
   }
 

@@ -166,6 +166,7 @@ public struct Planner: Sendable {
     if offers.isEmpty { notes.append("No instance offer matches the providers, regions, GPUs and residency allowed.") }
     var estimates: [String: ThroughputEstimate?] = [:]
     var reasons: [String: String] = [:]
+    var uncalibrated: [String: Set<String>] = [:]
     var out: [Candidate] = []
     for name in w.selfHost.models {
       let m = catalog.model(named: name)!
@@ -182,18 +183,24 @@ public struct Planner: Sendable {
           if estimates[key] == nil {
             do {
               estimates[key] = try throughput.best(model: m, gpu: g, gpus: o.gpuCount, precision: p, input: Int(w.inputTokens.rounded()),
-                                                   output: Int(w.outputTokens.rounded()), ttftMs: w.ttftMs, tpotMs: w.tpotMs)
+                                                   output: Int(w.outputTokens.rounded()), ttftMs: w.ttftMs, tpotMs: w.tpotMs,
+                                                   engine: w.selfHost.engine)
             } catch {
               estimates[key] = .some(nil)
               reasons["\(m.name) \(p.rawValue) on \(o.gpuCount) × \(g.name)"] = "\(error)"
             }
           }
           guard let e = estimates[key]!, e.outputTokensPerSecond > 0 else { continue }
+          if !e.calibrated { uncalibrated[e.engine + " on " + g.architecture, default: []].insert(g.name) }
           out.append(Candidate(model: m, precision: p, offer: o, estimate: e,
                                capacity: e.outputTokensPerSecond / w.outputTokens * w.selfHost.targetUtilisation, spotRate: spotRisk(o).rate,
                                spotNote: spotNote))
         }
       }
+    }
+    for (what, gpus) in uncalibrated.sorted(by: { $0.key < $1.key }) {
+      notes.append("Throughput of \(what) (\(gpus.sorted().joined(separator: ", "))) is not calibrated: no published result of that engine on that "
+        + "architecture was fitted, so its speed is borrowed from other GPUs or engines (docs/planner.md); treat those options' capacity as ±50%.")
     }
     for (what, why) in reasons.sorted(by: { $0.key < $1.key }).prefix(6) { notes.append("Not viable: \(what): \(why)") }
     if reasons.count > 6 { notes.append("… and \(reasons.count - 6) more GPU configurations that do not fit or miss the latency target.") }

@@ -59,7 +59,7 @@ extension Scenario.Reader {
   func selfHost(_ selfHostNode: Node) throws -> Workload.SelfHost {
     let s = try pairs(selfHostNode, "self_host", allowed: ["models", "precisions", "providers", "regions", "gpus", "residency", "min_replicas",
                                                           "scale_to_zero", "target_utilisation", "include_open_model_apis",
-                                                          "fixed_monthly_usd"])
+                                                          "fixed_monthly_usd", "engine"])
     guard let models = s["models"] else { throw fail(selfHostNode, "self_host needs models (open models to consider)") }
     var selfHost = Workload.SelfHost(models: try strings(models.1, "self_host.models"))
     if let (_, p) = s["precisions"] {
@@ -83,6 +83,11 @@ extension Scenario.Reader {
     }
     if let (_, p) = s["include_open_model_apis"] { selfHost.includeOpenModelAPIs = try bool(p, "self_host.include_open_model_apis") }
     if let (_, p) = s["fixed_monthly_usd"] { selfHost.fixedMonthly = try fixedMonthly(p) }
+    if let (_, p) = s["engine"] {
+      let name = try string(p, "self_host.engine")
+      guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail(p, "engine names a serving engine: tensorrt-llm, vllm, sglang …") }
+      selfHost.engine = BenchmarkRow.engineKind(name)
+    }
     return selfHost
   }
 

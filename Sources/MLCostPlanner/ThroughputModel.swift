@@ -24,6 +24,26 @@ public struct Efficiency: Sendable, Equatable, Codable {
   /// Share of the memory left after the weights that the engine gives the KV cache (TensorRT-LLM's and vLLM's
   /// `…free_gpu_mem_fraction` / `gpu_memory_utilization`, 0.90–0.95).
   public var memoryFraction: Double
+  /// Speed of an engine on a GPU architecture relative to the roofline with the factors above, fitted per cell
+  /// (`Calibration.fit`): keys `architecture|engine` (lower case), `architecture|` for the architecture over every engine,
+  /// `|engine` for the engine over every architecture, and `` for every result. An iteration takes the roofline's time ÷ this factor.
+  public var speedFactors: [String: Double] = [:]
+
+  /// The factor for an engine on an architecture, and which cell it came from: the pair when it was measured, else the
+  /// engine over all architectures, else all results (`calibrated` is false then: say so in a plan).
+  public func speed(architecture: String, engine: String) -> (factor: Double, cell: String, calibrated: Bool) {
+    let a = architecture.lowercased(), e = engine.lowercased()
+    if let f = speedFactors["\(a)|\(e)"] { return (f, "\(architecture)/\(engine)", true) }
+    // Not measured together: the architecture's factor (its other engines) times how this engine compares with all
+    // results elsewhere — main effects, log-additive.
+    let all = speedFactors[""] ?? 1
+    switch (speedFactors["\(a)|"], speedFactors["|\(e)"]) {
+    case let (arch?, eng?): return (arch * eng / all, "\(architecture) with other engines × \(engine) on other GPUs", false)
+    case let (nil, eng?): return (eng, "\(engine) on other GPUs", false)
+    case let (arch?, nil): return (arch, "\(architecture) with other engines", false)
+    case (nil, nil): return (all, "all results", false)
+    }
+  }
 
   public init(memory: Double, compute: Double, prefillCompute: Double, stepOverheadMs: Double, perSequenceOverheadUs: Double = 0, maxBatch: Int,
               memoryFraction: Double = 0.9) {
@@ -84,9 +104,10 @@ public struct ThroughputModel: Sendable {
     var layers: Double, hidden: Double, attention: Double   // heads × head_dim
     var bandwidth: Double, peak: Double, attentionPeak: Double, link: Double, tp: Double
     var experts: Double, activeExperts: Double, weightBytes: Double
+    var speed: Double = 1
   }
 
-  func shape(_ m: ModelShape, _ g: GPUSpec, tp: Int, _ p: Precision) -> Shape {
+  func shape(_ m: ModelShape, _ g: GPUSpec, tp: Int, _ p: Precision, engine: String? = nil) -> Shape {
     let total = m.paramsB * 1e9, active = m.activeParamsB * 1e9
     var experts = 0.0, shared = total
     if m.isMixtureOfExperts {
@@ -100,7 +121,8 @@ public struct ThroughputModel: Sendable {
                  sharedParams: shared, expertParams: experts, layers: Double(m.layers), hidden: Double(m.hidden),
                  attention: Double(m.heads * m.headDim), bandwidth: g.memoryBandwidthGBps * 1e9 * efficiency.memory,
                  peak: g.peakTFLOPS(p) * 1e12 * (p == .fp4 ? efficiency.fp4Compute : 1), attentionPeak: g.peakTFLOPS(p == .fp4 ? .fp8 : p) * 1e12, link: g.interconnectGBps * 1e9, tp: Double(tp),
-                 experts: Double(m.experts), activeExperts: Double(m.activeExperts), weightBytes: p.weightBytes)
+                 experts: Double(m.experts), activeExperts: Double(m.activeExperts), weightBytes: p.weightBytes,
+                 speed: efficiency.speed(architecture: g.architecture, engine: engine ?? g.defaultEngine).factor)
   }
 
   /// Seconds for one iteration with `batch` sequences at average context `context`, of which
@@ -125,13 +147,15 @@ public struct ThroughputModel: Sendable {
       let bytes = (batch + prefillRequests * input) * s.hidden * 2
       comm = s.layers * 2 * (8e-6 + 2 * (s.tp - 1) / s.tp * bytes / s.link)
     }
-    return max(memory, compute) + comm + efficiency.stepOverheadMs / 1000 + efficiency.perSequenceOverheadUs * (batch + prefillRequests) / 1e6
+    return (max(memory, compute) + comm + efficiency.stepOverheadMs / 1000 + efficiency.perSequenceOverheadUs * (batch + prefillRequests) / 1e6)
+      / s.speed
   }
 
   /// One replica of `tp` GPUs; nil latency targets = saturation. Throws when nothing fits.
+  /// `engine`: the serving engine (`tensorrt-llm`, `vllm` …); nil = the GPU vendor's default (`GPUSpec.defaultEngine`).
   public func replica(model m: ModelShape, gpu g: GPUSpec, tp: Int, precision p: Precision, input: Int, output: Int,
-                      ttftMs: Double? = nil, tpotMs: Double? = nil) throws -> ReplicaEstimate {
-    let s = shape(m, g, tp: tp, p)
+                      ttftMs: Double? = nil, tpotMs: Double? = nil, engine: String? = nil) throws -> ReplicaEstimate {
+    let s = shape(m, g, tp: tp, p, engine: engine)
     let i = Double(max(1, input)), o = Double(max(1, output))
     // The KV cache gets a fraction of what the weights leave (engines reserve the rest for activations).
     let free = (s.memoryPerGPU - s.weightsPerGPU) * s.kvFraction

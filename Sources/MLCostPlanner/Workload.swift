@@ -45,6 +45,9 @@ public struct Workload: Sendable, Equatable {
     public var includeOpenModelAPIs: Bool
     /// What running it yourself costs a month whatever the volume (engineering time, monitoring, egress), USD, by name.
     public var fixedMonthly: [FixedCost] = []
+    /// The serving engine (`tensorrt-llm`, `vllm`, `sglang` …); nil = each GPU vendor's default as published
+    /// (`GPUSpec.defaultEngine`). Throughput is scaled by that engine's fitted speed on the GPU's architecture.
+    public var engine: String?
     public var fixedMonthlyTotal: Double { fixedMonthly.reduce(0) { $0 + $1.usd } }
     /// `engineering $4,000.00, monitoring $300.00`.
     public var fixedMonthlyParts: String { fixedMonthly.map { "\($0.name) \(PlanText.dollars($0.usd))" }.joined(separator: ", ") }

@@ -34,7 +34,7 @@ public enum PlanRenderer {
   static func footer(_ p: PlanResult) -> [String] {
     var lines: [String] = []
     if let m = p.calibration.medianAbsPercentError, let worst = p.calibration.worstAbsPercentError {
-      lines.append(String(format: "Throughput model calibrated on %d measured results: median error %.0f%%, worst %.0f%% (docs/planner.md).",
+      lines.append(String(format: "Throughput model calibrated on %d measured results; on each source held out of the fit: median error %.0f%%, worst %.0f%% (docs/planner.md).",
                           p.calibration.benchmarkRows, m, worst))
     }
     lines.append("Availability: \(p.trials) Monte Carlo trials, seed \(p.seed). Prices from catalogs/ (each row cites its source and date).")

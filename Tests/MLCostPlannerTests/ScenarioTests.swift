@@ -23,4 +23,13 @@ struct ScenarioTests {
     #expect(error(base.replacingOccurrences(of: "output: 5", with: "output: five")) == "s.yaml:2:29: error: tokens.output must be a number")
     #expect(error(base + "traffic2: 1\n").hasPrefix("s.yaml:4:1: error: unknown key 'traffic2'"))
   }
+
+  /// `self_host.engine` names the serving engine as people write it; the planner keys its speed factors by the family.
+  @Test func theServingEngineIsNamedAsPublished() throws {
+    let base = "traffic: {daily_requests: 100}\ntokens: {input: 10, output: 5}\n"
+    let w = try Scenario.parse(yaml: base + "self_host: {models: [Llama-3.1-8B], engine: vLLM 0.6.3}\n", file: "s.yaml")
+    #expect(w.selfHost.engine == "vllm")
+    #expect(try Scenario.parse(yaml: base + "self_host: {models: [Llama-3.1-8B]}\n", file: "s.yaml").selfHost.engine == nil)
+    #expect(error(base + "self_host: {models: [Llama-3.1-8B], engine: ' '}\n").hasPrefix("s.yaml:3:"))
+  }
 }

@@ -19,6 +19,8 @@ struct Throughput: ParsableCommand {
   @Option(name: .customLong("output-tokens"), help: ArgumentHelp("Output tokens per request.", valueName: "n")) var outputTokens: Int = 1000
   @Option(name: .customLong("ttft-ms"), help: ArgumentHelp("Time-to-first-token target.", valueName: "ms")) var ttftMs: Double?
   @Option(name: .customLong("tpot-ms"), help: ArgumentHelp("Time-per-output-token target.", valueName: "ms")) var tpotMs: Double?
+  @Option(help: ArgumentHelp("Serving engine: tensorrt-llm, vllm, sglang … (default: the GPU vendor's, as published: TensorRT-LLM on NVIDIA, vLLM on AMD).",
+                             valueName: "name")) var engine: String?
   @Option(help: TableOrJSON.help("table or json.", valueName: "format", default: .table), transform: TableOrJSON.parse) var format: TableOrJSON = .table
   @Flag(help: "Refit the efficiency factors on the benchmarks and print the calibration table.") var calibrate = false
   @OptionGroup var options: CatalogOptions
@@ -41,7 +43,7 @@ struct Throughput: ParsableCommand {
     }
     do {
       let e = try Workspace.throughput(model: model!, gpu: gpu!, gpus: gpus, precision: precision, input: inputTokens, output: outputTokens,
-                                       ttftMs: ttftMs, tpotMs: tpotMs, catalogs: options.catalogs)
+                                       ttftMs: ttftMs, tpotMs: tpotMs, engine: engine, catalogs: options.catalogs)
       if format == .json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -55,8 +57,10 @@ struct Throughput: ParsableCommand {
           batch per replica              %d (KV cache holds %d)
           TTFT                           %.0f ms
           TPOT                           %.1f ms
+          engine                         %@ (speed factor: %@)
           """, e.model, e.gpus, e.gpu, e.precision.rawValue, e.inputTokens, e.outputTokens, e.layout, e.outputTokensPerSecond,
-          e.outputTokensPerSecondPerGPU, e.maxBatch, e.maxBatchByMemory, e.ttftMs, e.tpotMs))
+          e.outputTokensPerSecondPerGPU, e.maxBatch, e.maxBatchByMemory, e.ttftMs, e.tpotMs, e.engine,
+          e.calibrated ? e.speedCell : "\(e.speedCell): no result of this engine on this architecture was fitted, treat as ±50%"))
       }
     } catch let e as ThroughputError {
       throw Failure(message: "error: \(e)", code: ExitStatus.badData)
