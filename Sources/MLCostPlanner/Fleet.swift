@@ -95,7 +95,8 @@ extension Fleet {
 
   /// The cheapest of `pricings(…)`'s monthly costs, computed without building them (the break-even search asks
   /// for it ~50 times per candidate). A test holds it equal to `pricings(…).map(\.monthlyCost).min()`.
-  func minimumCost(_ o: InstanceOffer, policy: Workload.PricingPolicy, horizonMonths: Int, spotRate: Double, commitment: (oneYear: Double?, threeYear: Double?)?) -> Double? {
+  func minimumCost(_ o: InstanceOffer, policy: Workload.PricingPolicy, horizonMonths: Int, spotRate: Double, commitment: (oneYear: Double?, threeYear: Double?)?,
+                   contract: Bool? = nil) -> Double? {
     var best = Double.infinity
     let od = o.onDemandPerHour
     func spotCost(aboveHours: Double, spot: Double) -> Double {
@@ -108,16 +109,18 @@ extension Fleet {
     }
     if base > 0 {
       var aboveBase: Double?
-      let contract = policy.contractSources[o.provider.lowercased()] != nil
-      for (months, published, discount) in [(12, o.commit1yPerHour, commitment?.oneYear), (36, o.commit3yPerHour, commitment?.threeYear)] {
+      let contract = contract ?? (policy.contractSources[o.provider.lowercased()] != nil)
+      func term(_ months: Int, _ published: Double?, _ discount: Double?) {
         let catalogRate = contract && discount != nil ? nil : published
-        guard let rate = catalogRate ?? (od.flatMap { od in discount.map { od * (1 - $0) } }) else { continue }
+        guard let rate = catalogRate ?? (od.flatMap { od in discount.map { od * (1 - $0) } }) else { return }
         let committed = Double(base) * Workload.hoursPerMonth * rate * max(1, Double(months) / Double(max(1, horizonMonths)))
         let above = aboveBase ?? split(floor: base).above
         aboveBase = above
         if let od { best = min(best, committed + above * od) }
         if let spot = o.spotPerHour, od != nil, above > 0 { best = min(best, committed + spotCost(aboveHours: above, spot: spot)) }
       }
+      term(12, o.commit1yPerHour, commitment?.oneYear)
+      term(36, o.commit3yPerHour, commitment?.threeYear)
     }
     return best.isFinite ? best : nil
   }

@@ -4,29 +4,45 @@ import MLCostCore
 
 extension Planner {
   /// The cheapest self-hosted monthly cost for the workload scaled by `factor` (deterministic pricing only).
-  func cheapestSelfHosted(_ w: Workload, _ candidates: [Candidate], factor: Double) -> Double? {
+  func cheapestSelfHosted(_ w: Workload, _ candidates: [Candidate], factor: Double, terms: [CommitmentTerms]? = nil) -> Double? {
+    let terms = terms ?? commitmentTerms(w, candidates)
     let scaled = w.scaled(factor)
     var fleets: [Double: Fleet] = [:]
     var best: Double?
-    var discounts: [String: (oneYear: Double?, threeYear: Double?)?] = [:]
-    for c in candidates {
+    for (c, t) in zip(candidates, terms) {
       let fleet = fleets[c.capacity] ?? Fleet(hourlyRequests: scaled.hourlyRequests, capacityPerSecond: c.capacity,
                                               minReplicas: w.selfHost.minReplicas, scaleToZero: w.selfHost.scaleToZero)
       fleets[c.capacity] = fleet
-      let d = discounts[c.offer.provider] ?? w.pricing.commitmentDiscount(provider: c.offer.provider)
-      discounts[c.offer.provider] = .some(d)
-      if let cost = fleet.minimumCost(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate, commitment: d),
+      if let cost = fleet.minimumCost(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate, commitment: t.discount,
+                                      contract: t.contract),
          best == nil || cost < best! { best = cost }
     }
     return best.map { $0 + w.selfHost.fixedMonthlyTotal }
+  }
+
+  /// What each candidate's provider commits at, looked up once per plan (the break-even search prices every candidate
+  /// ~50 times).
+  struct CommitmentTerms { var discount: (oneYear: Double?, threeYear: Double?)?; var contract: Bool }
+
+  func commitmentTerms(_ w: Workload, _ candidates: [Candidate]) -> [CommitmentTerms] {
+    var byProvider: [String: CommitmentTerms] = [:]
+    return candidates.map { c in
+      if let t = byProvider[c.offer.provider] { return t }
+      let t = CommitmentTerms(discount: w.pricing.commitmentDiscount(provider: c.offer.provider),
+                              contract: w.pricing.contractSources[c.offer.provider.lowercased()] != nil)
+      byProvider[c.offer.provider] = t
+      return t
+    }
   }
 
   /// Sweeps volume from 1% to 100× today's and finds where self-hosting starts to beat the API.
   func breakEven(_ w: Workload, candidates: [Candidate], api: PlanOption?) -> PlanBreakEven {
     let tokens = monthlyTokens(w)
     let factors = (0...32).map { pow(10, -2 + Double($0) / 8) }
+    let terms = commitmentTerms(w, candidates)
     let sweep = factors.map { f in
-      PlanSweepPoint(monthlyTokens: tokens * f, apiCost: api.map { $0.monthlyCost * f }, selfHostedCost: cheapestSelfHosted(w, candidates, factor: f))
+      PlanSweepPoint(monthlyTokens: tokens * f, apiCost: api.map { $0.monthlyCost * f },
+                     selfHostedCost: cheapestSelfHosted(w, candidates, factor: f, terms: terms))
     }
     guard let api else {
       return PlanBreakEven(apiOptionId: nil, monthlyTokens: nil, statement: "No priced API option: nothing to break even against.", sweep: sweep)
@@ -34,7 +50,7 @@ extension Planner {
     guard !candidates.isEmpty else {
       return PlanBreakEven(apiOptionId: api.id, monthlyTokens: nil, statement: "No self-hosted option fits: the API is the only choice.", sweep: sweep)
     }
-    func cheaper(_ f: Double) -> Bool { (cheapestSelfHosted(w, candidates, factor: f) ?? .infinity) <= api.monthlyCost * f }
+    func cheaper(_ f: Double) -> Bool { (cheapestSelfHosted(w, candidates, factor: f, terms: terms) ?? .infinity) <= api.monthlyCost * f }
     // The sweep has priced every factor already: find the first crossing in it, then bisect between its neighbours.
     func cheaperAt(_ i: Int) -> Bool { (sweep[i].selfHostedCost ?? .infinity) <= api.monthlyCost * factors[i] }
     if cheaperAt(0) {

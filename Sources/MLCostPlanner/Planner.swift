@@ -82,6 +82,9 @@ public struct Planner: Sendable {
   func selfHostedOptions(_ w: Workload, _ candidates: [Candidate]) -> [Entry] {
     var selfHosted: [Entry] = []
     var fleets: [Double: Fleet] = [:]   // offers with the same GPUs share a capacity, hence a fleet
+    // Said on every option: formatted once, not once per option (tens of thousands).
+    let fixedNote = w.selfHost.fixedMonthly.isEmpty ? nil
+      : "includes \(PlanText.dollars(w.selfHost.fixedMonthlyTotal)) a month fixed: \(w.selfHost.fixedMonthlyParts)"
     for c in candidates {
       let fleet = fleets[c.capacity] ?? Fleet(hourlyRequests: w.hourlyRequests, capacityPerSecond: c.capacity,
                                               minReplicas: w.selfHost.minReplicas, scaleToZero: w.selfHost.scaleToZero)
@@ -89,10 +92,12 @@ public struct Planner: Sendable {
       for var p in fleet.pricings(c.offer, policy: w.pricing, horizonMonths: w.horizonMonths, spotRate: c.spotRate) {
         // The scenario's fixed monthly costs are part of every self-hosted option (and of its P50/P90).
         p.monthlyCost += w.selfHost.fixedMonthlyTotal
-        selfHosted.append((option(w, c, fleet, p), c, p))
+        selfHosted.append((option(w, c, fleet, p, fixedNote: fixedNote), c, p))
       }
     }
-    return selfHosted.sorted { ($0.0.monthlyCost, $0.0.id) < ($1.0.monthlyCost, $1.0.id) }
+    // Sorts small keys, then moves each entry once (comparing and swapping whole entries dominated this step).
+    let order = selfHosted.indices.map { ($0, selfHosted[$0].0.monthlyCost, selfHosted[$0].0.id) }.sorted { ($0.1, $0.2) < ($1.1, $1.2) }
+    return order.map { selfHosted[$0.0] }
   }
 
   /// Same instance type and price in several regions (Lambda, RunPod price alike everywhere): listed once, with a note.
@@ -219,14 +224,12 @@ public struct Planner: Sendable {
     return Risk(rate: 0.25, band: ">20%", assumed: true)
   }
 
-  func option(_ w: Workload, _ c: Candidate, _ f: Fleet, _ p: Pricing) -> PlanOption {
+  func option(_ w: Workload, _ c: Candidate, _ f: Fleet, _ p: Pricing, fixedNote: String? = nil) -> PlanOption {
     let o = c.offer
     let demand = w.hourlyRequests.reduce(0, +) / 3600
     let served = Double(f.instancesPerHour.reduce(0, +)) * c.capacity / w.selfHost.targetUtilisation
     var notes = p.notes
-    if !w.selfHost.fixedMonthly.isEmpty {
-      notes.append("includes \(PlanText.dollars(w.selfHost.fixedMonthlyTotal)) a month fixed: \(w.selfHost.fixedMonthlyParts)")
-    }
+    if let fixedNote { notes.append(fixedNote) }
     if let n = c.spotNote, p.spotHours > 0 { notes.append(n) }
     if o.zonesWithoutSpotDiscount > 0 && p.spotHours > 0 {
       notes.append("\(o.zonesWithoutSpotDiscount) of \(o.zones) zones price spot at on-demand (no spare capacity there)")
