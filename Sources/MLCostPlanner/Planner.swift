@@ -230,6 +230,9 @@ public struct Planner: Sendable {
     let served = Double(f.instancesPerHour.reduce(0, +)) * c.capacity / w.selfHost.targetUtilisation
     var notes = p.notes
     if let fixedNote { notes.append(fixedNote) }
+    if !c.estimate.calibrated {
+      notes.append("throughput not calibrated for \(c.estimate.engine) on this GPU (speed from \(c.estimate.speedCell)): capacity ±50%")
+    }
     if let n = c.spotNote, p.spotHours > 0 { notes.append(n) }
     if o.zonesWithoutSpotDiscount > 0 && p.spotHours > 0 {
       notes.append("\(o.zonesWithoutSpotDiscount) of \(o.zones) zones price spot at on-demand (no spare capacity there)")

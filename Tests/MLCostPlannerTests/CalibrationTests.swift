@@ -1,5 +1,6 @@
 import Foundation
 import MLCostCatalogs
+import MLCostCore
 import MLCostPlanner
 import MLCostTestSupport
 import Testing
@@ -88,5 +89,28 @@ struct CalibrationTests {
     try text.replacingOccurrences(of: "hopper|tensorrt-llm=", with: "hopper|tensorrt-llm=-").write(toFile: dir + "/" + CalibrationFile.name,
                                                                                                  atomically: true, encoding: .utf8)
     #expect { try CalibrationFile.read(directory: dir) } throws: { "\($0)".contains("\(CalibrationFile.name):2: error: speed_factors") }
+  }
+}
+
+extension CalibrationTests {
+  /// An option whose engine was never measured on its GPU's architecture says so on the option itself, and the plan
+  /// names the architecture once.
+  @Test func anUncalibratedOptionSaysSo() throws {
+    let yaml = """
+      traffic: {daily_requests: 200000}
+      tokens: {input: 500, output: 200}
+      api: {provider: OpenAI, model: gpt-4.1-mini}
+      self_host: {models: [Llama-3.1-8B], precisions: [bf16], providers: [AWS], gpus: [A10G, L40S], min_replicas: 2}
+      """
+    let w = try Scenario.parse(yaml: yaml, file: "s.yaml")
+    let planner = Planner(catalog: Self.catalog, efficiency: Self.model.efficiency,
+                          calibration: PlanCalibration(benchmarkRows: 0, medianAbsPercentError: nil, worstAbsPercentError: nil), top: 200)
+    let plan = try planner.plan(w, at: 1_790_000_000)
+    let selfHosted = plan.options.filter { $0.kind == .selfHosted }
+    let a10g = selfHosted.filter { $0.gpu == "A10G" }, l40s = selfHosted.filter { $0.gpu == "L40S" }
+    #expect(!a10g.isEmpty && !l40s.isEmpty)
+    #expect(a10g.allSatisfy { $0.notes.contains { $0.hasPrefix("throughput not calibrated for tensorrt-llm") } })
+    #expect(l40s.allSatisfy { !$0.notes.contains { $0.hasPrefix("throughput not calibrated") } })
+    #expect(plan.notes.contains { $0.hasPrefix("Throughput of tensorrt-llm on Ampere (A10G) is not calibrated") })
   }
 }
